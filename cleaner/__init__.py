@@ -1,0 +1,25 @@
+"""clean-corpus: turn raw web pages and scraped text into clean article records.
+
+Third-party plugins import what they need from here::
+
+    from clean_corpus import hookimpl, Plugin, Document
+"""
+from importlib.metadata import PackageNotFoundError, version
+
+import pluggy
+
+try:
+    __version__ = version("clean-corpus")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0.0.0"
+
+PROJECT_NAME = "clean_corpus"
+#: Entry-point group third-party packages register their plugins under.
+ENTRY_POINT_GROUP = "clean_corpus"
+
+hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
+
+from clean_corpus.document import Block, Document, Removal  # noqa: E402
+from clean_corpus.plugin import Plugin  # noqa: E402
+
+__all__ = ["Block", "Document", "Plugin", "Removal", "hookimpl", "__version__"]

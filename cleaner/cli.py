@@ -1,0 +1,218 @@
+"""The ``clean-corpus`` command line."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from clean_corpus import __version__
+from clean_corpus.config import Config, ConfigError
+from clean_corpus.pipeline import FAILED, REJECTED, WRITTEN, Chain, RunContext, iter_documents, run
+from clean_corpus.plugins import BLOCK_ENTRY_POINTS_ENV, PluginRegistry
+
+EXIT_OK, EXIT_FAILURES, EXIT_USAGE = 0, 1, 2
+
+EPILOG_RUN = f"""\
+exit status:
+  {EXIT_OK}  every document was processed (written or rejected with a reason)
+  {EXIT_FAILURES}  some documents failed (see the failures file), or a plugin failed at the
+     start or end of the run; everything else was still processed and written
+  {EXIT_USAGE}  usage error: bad option, missing input, unreadable or invalid config
+
+Every input document ends in exactly one place: the output, the rejected file (with the
+reasons) or the failures file (with the plugin and the error). The summary on stderr and
+--stats show the counts, which add up.
+Set {BLOCK_ENTRY_POINTS_ENV}=1 to load no third-party plugin.
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="clean-corpus",
+        description="Turn raw web pages and scraped text into clean, normalised article records.")
+    parser.add_argument("--version", action="version", version=f"clean-corpus {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run_p = sub.add_parser(
+        "run", help="clean files or directories into JSONL records",
+        description="Read PATH... (.txt, .html/.htm, .jsonl files, or directories walked "
+                    "recursively), clean each document through the plugin chain and write "
+                    "one JSON record per line.",
+        epilog=EPILOG_RUN, formatter_class=argparse.RawDescriptionHelpFormatter)
+    run_p.add_argument("paths", nargs="+", metavar="PATH", help="input files or directories")
+    run_p.add_argument("-o", "--output", required=True, metavar="OUT.jsonl",
+                       help="where the records go ('-' for standard output)")
+    run_p.add_argument("--rejected", metavar="FILE",
+                       help="where dropped documents go, with their reasons "
+                            "(default: OUT.rejected.jsonl)")
+    run_p.add_argument("--failures", metavar="FILE",
+                       help="where failed documents go, with plugin and error "
+                            "(default: the rejected file)")
+    run_p.add_argument("--stats", metavar="FILE", help="write the run's counts as JSON")
+    run_p.add_argument("--config", metavar="FILE", help="TOML configuration file")
+    run_p.add_argument("-j", "--workers", type=int, metavar="N",
+                       help="worker processes for the per-document stage (default 1); "
+                            "output is identical for any N")
+    run_p.add_argument("--format", default="jsonl", help="output format (default jsonl)")
+    run_p.add_argument("--disable", action="append", default=[], metavar="PLUGIN",
+                       help="disable a plugin (repeatable)")
+    run_p.add_argument("--enable", action="append", default=[], metavar="PLUGIN",
+                       help="enable a plugin the config disabled (repeatable)")
+    run_p.add_argument("--order", metavar="A,B,...",
+                       help="run these plugins first in the chain, in this order")
+    run_p.add_argument("--set", action="append", default=[], metavar="PLUGIN.KEY=VALUE",
+                       dest="settings", help="set a plugin option (repeatable)")
+    run_p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    run_p.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
+
+    plugins_p = sub.add_parser("plugins", help="list plugins with their hooks",
+                               description="List every plugin: name, version, source "
+                                           "(builtin or package) and the hooks it implements.")
+    plugins_p.add_argument("--json", action="store_true", help="print JSON")
+    plugins_p.add_argument("--config", metavar="FILE", help="TOML configuration file")
+    return parser
+
+
+def _config_from(args) -> Config:
+    config = Config.load(getattr(args, "config", None))
+    for name in getattr(args, "disable", []):
+        config.disable.append(name)
+    config.enable += getattr(args, "enable", [])
+    if getattr(args, "order", None):
+        config.order = [n.strip() for n in args.order.split(",") if n.strip()]
+    for assignment in getattr(args, "settings", []):
+        config.set_option(assignment)
+    if getattr(args, "workers", None):
+        if args.workers < 1:
+            raise ConfigError("--workers must be at least 1")
+        config.workers = args.workers
+    return config
+
+
+def cmd_plugins(args) -> int:
+    registry = PluginRegistry(_config_from(args))
+    infos = [info.as_dict() for info in registry.all_infos()]
+    if args.json:
+        print(json.dumps(infos, indent=2))
+        return EXIT_OK
+    for info in infos:
+        state = "" if info["enabled"] else f"  [{info['error']}]"
+        print(f"{info['name']:<24} {info['version']:<10} {info['source']:<24} "
+              f"{', '.join(info['hooks'])}{state}")
+    return EXIT_OK
+
+
+class Sinks:
+    """Routes each outcome to the output, rejected or failures writer."""
+
+    def __init__(self, writer_factory, output: Path, rejected: Path, failures: Path):
+        self.output = writer_factory(output)
+        self.rejected = writer_factory(rejected)
+        self.failures = self.rejected if failures == rejected else writer_factory(failures)
+
+    def __call__(self, outcome) -> None:
+        if outcome.status == WRITTEN:
+            self.output.write(outcome.document.to_record())
+        elif outcome.status == REJECTED:
+            self.rejected.write(outcome.report())
+        else:
+            self.failures.write(outcome.report())
+
+    def _each(self):
+        return {id(w): w for w in (self.output, self.rejected, self.failures)}.values()
+
+    def close(self) -> None:
+        for writer in self._each():
+            writer.close()
+
+    def abort(self) -> None:
+        for writer in self._each():
+            writer.abort()
+
+
+def _progress_bar(enabled: bool):
+    if not enabled or not sys.stderr.isatty():
+        return None, None
+    from tqdm import tqdm
+    bar = tqdm(unit="doc", desc="cleaning", file=sys.stderr, leave=False)
+    return bar, bar.update
+
+
+def cmd_run(args) -> int:
+    config = _config_from(args)
+    missing = [p for p in args.paths if not Path(p).exists()]
+    if missing:
+        raise ConfigError(f"no such file or directory: {', '.join(missing)}")
+    chain = Chain(config)
+    writers: dict = {}
+    chain.hook.register_writers(register=lambda name, factory: writers.setdefault(name, factory))
+    if args.format not in writers:
+        raise ConfigError(f"unknown --format {args.format!r}; known: {sorted(writers)}")
+    output = Path(args.output)
+    rejected = Path(args.rejected) if args.rejected else output.with_name(
+        output.name.removesuffix(".jsonl") + ".rejected.jsonl")
+    failures = Path(args.failures) if args.failures else rejected
+    write_jsonl = writers["jsonl"]
+    sinks = Sinks(writers[args.format], output, rejected, failures) if args.format == "jsonl" \
+        else _mixed_sinks(writers[args.format], write_jsonl, output, rejected, failures)
+    run_ctx = RunContext(config, output, rejected, failures)
+    bar, tick = _progress_bar(not args.no_progress)
+    try:
+        stats = run(chain, iter_documents(chain.registry, args.paths), sinks, run_ctx, tick)
+    except BaseException:
+        sinks.abort()
+        raise
+    finally:
+        if bar is not None:
+            bar.close()
+    sinks.close()
+    stats["output"] = str(output)
+    stats["rejected_file"] = str(rejected)
+    stats["failures_file"] = str(failures)
+    if args.stats:
+        Path(args.stats).write_text(json.dumps(stats, indent=2) + "\n", encoding="utf-8")
+    if not args.quiet:
+        _print_summary(stats)
+    return EXIT_FAILURES if stats["failed"] or stats["plugin_errors"] else EXIT_OK
+
+
+def _mixed_sinks(record_factory, report_factory, output, rejected, failures) -> Sinks:
+    sinks = Sinks(report_factory, rejected, rejected, failures)
+    sinks.output = record_factory(output)
+    return sinks
+
+
+def _print_summary(stats: dict) -> None:
+    err = sys.stderr
+    print(f"clean-corpus: {stats['documents']} documents: {stats['written']} written, "
+          f"{stats['rejected']} rejected, {stats['failed']} failed "
+          f"in {stats['seconds']:.1f}s", file=err)
+    print(f"  records:  {stats['output']}", file=err)
+    if stats["rejected"]:
+        print(f"  rejected: {stats['rejected_file']}", file=err)
+        for reason, count in stats["rejected_reasons"].items():
+            print(f"    {count:>5}  {reason}", file=err)
+    if stats["failed"]:
+        print(f"  failures: {stats['failures_file']}", file=err)
+        for plugin, count in stats["failed_plugins"].items():
+            print(f"    {count:>5}  failed in {plugin}", file=err)
+    for error in stats["plugin_errors"]:
+        print(f"  plugin error in {error['plugin']} ({error['hook']}): {error['error']}", file=err)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return cmd_run(args) if args.command == "run" else cmd_plugins(args)
+    except ConfigError as exc:
+        print(f"clean-corpus: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

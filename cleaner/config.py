@@ -1,0 +1,84 @@
+"""Run configuration: a TOML file, overridden by command-line options.
+
+Example ``clean-corpus.toml``::
+
+    [run]
+    workers = 2
+    max_bytes = 5_000_000
+
+    [plugins]
+    disable = ["quality"]          # plugin names, see `clean-corpus plugins`
+    order = ["my_cleaner"]         # these run first in the chain, in this order
+
+    [plugin.language]              # options of one plugin
+    backend = "py3langid"
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+class ConfigError(ValueError):
+    """The configuration file or an option is wrong; the message says how."""
+
+
+@dataclass
+class Config:
+    workers: int = 1
+    max_bytes: int = 5_000_000
+    disable: list[str] = field(default_factory=list)
+    enable: list[str] = field(default_factory=list)
+    order: list[str] = field(default_factory=list)
+    options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    load_entry_points: bool = True
+
+    def plugin_options(self, name: str) -> dict[str, Any]:
+        return dict(self.options.get(name, {}))
+
+    def is_disabled(self, name: str) -> bool:
+        return name in self.disable and name not in self.enable
+
+    @classmethod
+    def load(cls, path: str | Path | None) -> "Config":
+        config = cls()
+        if path is None:
+            return config
+        try:
+            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
+        unknown = set(data) - {"run", "plugins", "plugin"}
+        if unknown:
+            raise ConfigError(f"config file {path}: unknown table(s) {sorted(unknown)}; "
+                              "expected [run], [plugins], [plugin.NAME]")
+        run = data.get("run", {})
+        config.workers = int(run.get("workers", config.workers))
+        config.max_bytes = int(run.get("max_bytes", config.max_bytes))
+        plugins = data.get("plugins", {})
+        for key in ("disable", "enable", "order"):
+            value = plugins.get(key, [])
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"config file {path}: [plugins] {key} must be a list of names")
+            setattr(config, key, list(value))
+        for name, table in data.get("plugin", {}).items():
+            if not isinstance(table, dict):
+                raise ConfigError(f"config file {path}: [plugin.{name}] must be a table")
+            config.options[name] = dict(table)
+        return config
+
+    def set_option(self, assignment: str) -> None:
+        """Apply ``NAME.KEY=VALUE`` from the command line; VALUE is parsed as TOML if it can be."""
+        target, sep, raw = assignment.partition("=")
+        name, dot, key = target.partition(".")
+        if not (sep and dot and name and key):
+            raise ConfigError(f"--set expects PLUGIN.KEY=VALUE, got {assignment!r}")
+        try:
+            value = tomllib.loads(f"v = {raw}")["v"]
+        except tomllib.TOMLDecodeError:
+            value = raw
+        self.options.setdefault(name, {})[key] = value

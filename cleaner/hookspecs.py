@@ -1,0 +1,154 @@
+"""Every hook clean-corpus calls, declared and documented in one place.
+
+A document travels through the hooks in this order::
+
+    register_readers / register_writers      once per process, to build the registry
+    configure                                once per process, with the run's Config
+    run_start                                once per run, in the main process
+    for each document (in worker processes when --workers > 1):
+        screen           cheap checks on the raw input (size, emptiness): reasons to drop
+        extract          HTML documents only: text blocks and metadata (first result wins)
+        clean            the ordered chain of cleaners; each records what it removed
+        detect           per-document detectors annotate ``document.detections``
+    for each document, in input order, in the main process:
+        observe          corpus-level detectors take what they need (hashes, line counts)
+    corpus_ready         corpus-level detectors decide (clusters, site profiles)
+    for each document, in input order, in the main process:
+        revise           corpus-level detectors annotate or remove what they learned
+        judge            any plugin may say why the document must be dropped
+    run_end              once per run, with the final counts
+
+Built-in behaviour is implemented by ordinary plugins on these same hooks (see
+``clean_corpus.plugins.BUILTIN_PLUGINS``); a third-party plugin can run before or after
+them with ``tryfirst``/``trylast``, replace the extractor by returning a result first, or
+be ordered explicitly by the user's configuration.
+"""
+from __future__ import annotations
+
+import pluggy
+
+from clean_corpus import PROJECT_NAME
+
+hookspec = pluggy.HookspecMarker(PROJECT_NAME)
+
+
+@hookspec
+def register_readers(register):
+    """Register document readers by calling ``register(reader)``.
+
+    A reader is an object with ``name`` (str), ``suffixes`` (tuple of lower-case file
+    suffixes such as ``(".txt",)``) and ``read(path) -> Iterator[Document | ReadFailure]``.
+    A reader raising for a whole file turns that file into one failed document; a reader
+    that can tell bad parts of a file apart (one bad JSONL line) yields a
+    :class:`clean_corpus.document.ReadFailure` for that part and goes on.
+    When two readers claim a suffix, the one registered later (a third party) wins.
+    """
+
+
+@hookspec
+def register_writers(register):
+    """Register record writers by calling ``register(name, factory)``.
+
+    ``factory(path)`` returns an object with ``write(record: dict)`` and ``close()``;
+    ``close()`` must make the output appear atomically (a half-written file must never
+    look complete) and ``abort()`` must discard it. The CLI picks a writer by
+    ``--format`` (default ``jsonl``).
+    """
+
+
+@hookspec
+def configure(config):
+    """Receive the run's :class:`clean_corpus.config.Config` before any document.
+
+    Called once in every process that runs plugins (the main process and each worker).
+    ``config.plugin_options(name)`` returns the options the user set for plugin ``name``
+    in the ``[plugin.NAME]`` table of the TOML config or with ``--set NAME.KEY=VALUE``.
+    """
+
+
+@hookspec
+def screen(document):
+    """Return a reason (str) to drop the raw document before any processing, or ``None``.
+
+    For cheap checks on the input as read (empty, too large, wrong type) that should spare
+    the rest of the chain. Every reason returned is kept in the rejection.
+    """
+
+
+@hookspec(firstresult=True)
+def extract(document):
+    """Extract text blocks and metadata from ``document.html``.
+
+    Return an :class:`clean_corpus.document.Extraction` (or ``None`` to pass). The first
+    non-``None`` result wins, so a third-party extractor registered normally overrides the
+    built-in trafilatura extractor, which is ``trylast``. Keep the structure the page had:
+    headings, list items, captions and paragraphs become separate blocks with their kind,
+    so cleaners can use it instead of guessing from flat text.
+    """
+
+
+@hookspec
+def clean(document):
+    """Remove boilerplate from ``document.blocks`` and lift metadata into fields.
+
+    Every implementation runs, in chain order (built-ins first, in the order of
+    ``BUILTIN_PLUGINS``, then third-party plugins, unless the configuration orders them
+    differently). Use ``document.drop_block``/``document.cut`` so that each removal is
+    recorded in ``document.removed`` with the plugin's name and the reason.
+    """
+
+
+@hookspec
+def detect(document):
+    """Annotate the cleaned document: set ``document.detections[NAME] = {...}``.
+
+    Runs in worker processes; must depend on nothing but the document and the plugin's
+    options, so results are the same for any number of workers. Corpus-level detectors
+    compute per-document signatures here (store them in ``document.signatures``, which is
+    never written to the record) and ingest them in :func:`observe`.
+    """
+
+
+@hookspec
+def observe(document):
+    """See one processed document, in input order, in the main process.
+
+    For corpus-level detectors (duplicates, text reuse, site boilerplate) that need the
+    whole run before they decide. Keep only bounded state (hashes, sketches, counts).
+    """
+
+
+@hookspec
+def corpus_ready(run):
+    """Every document has been observed: build indexes and take corpus-wide decisions.
+
+    ``run`` is the :class:`clean_corpus.pipeline.RunContext` (config, output paths).
+    """
+
+
+@hookspec
+def revise(document):
+    """Second look at each document, in input order, after :func:`corpus_ready`.
+
+    Corpus-level detectors annotate what they learned (duplicate clusters, reuse) and may
+    remove learned boilerplate with ``document.drop_block``.
+    """
+
+
+@hookspec
+def judge(document):
+    """Return a reason (str) why the document must be dropped, or ``None`` to keep it.
+
+    All implementations run; every reason returned is kept in the rejection. Detectors
+    with a ``policy`` option return a reason only when their policy is ``drop``.
+    """
+
+
+@hookspec
+def run_start(run):
+    """A run is starting (main process only), before the first document is read."""
+
+
+@hookspec
+def run_end(run, stats):
+    """A run has finished; ``stats`` holds the final counts. Save learned state here."""

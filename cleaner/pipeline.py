@@ -1,0 +1,277 @@
+"""Running documents through the plugin chain, with accounting.
+
+Every input document ends as exactly one :class:`Outcome`: ``written``, ``rejected`` (with
+reasons) or ``failed`` (with the plugin and the error). A plugin raising on one document
+fails that document only; the run goes on.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from clean_corpus.config import Config
+from clean_corpus.document import Block, Document, ReadFailure, normalize_text
+from clean_corpus.plugins import PluginRegistry
+
+WRITTEN, REJECTED, FAILED = "written", "rejected", "failed"
+
+
+@dataclass
+class Outcome:
+    """What became of one input document."""
+
+    status: str
+    source: str
+    document: Document | None = None
+    reasons: list[str] = field(default_factory=list)
+    plugin: str | None = None
+    error: str | None = None
+
+    def report(self) -> dict:
+        """The line written to the rejected/failures file."""
+        doc = self.document
+        entry = {"status": self.status, "source": self.source,
+                 "id": doc.id if doc else None, "url": doc.url if doc else None}
+        if self.status == REJECTED:
+            entry["reasons"] = self.reasons
+            if doc is not None and doc.blocks:
+                entry["record"] = doc.to_record()
+        else:
+            entry["plugin"] = self.plugin
+            entry["error"] = self.error
+        return entry
+
+
+def _error_text(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"
+
+
+class Chain:
+    """The per-document part of the pipeline, for one process.
+
+    ``prepare`` runs screen/extract/clean/detect (the work that can go to workers);
+    ``observe`` and ``finish`` run the corpus-level hooks in the main process. The CLI and
+    the Scrapy item pipeline both drive a Chain, so both produce the same records.
+    """
+
+    def __init__(self, config: Config, registry: PluginRegistry | None = None):
+        self.config = config
+        self.registry = registry or PluginRegistry(config)
+        self.hook = self.registry.hook
+
+    def _failed(self, doc: Document, exc: BaseException) -> Outcome:
+        return Outcome(FAILED, doc.source, doc, plugin=self.registry.blame(exc),
+                       error=_error_text(exc))
+
+    def prepare(self, item: Document | ReadFailure) -> Outcome:
+        if isinstance(item, ReadFailure):
+            return Outcome(FAILED, item.source, plugin=item.plugin, error=item.error)
+        doc = item
+        try:
+            reasons = [r for r in self.hook.screen(document=doc) if r]
+            if reasons:
+                doc.text = doc.html = None  # do not carry a rejected 20 MB input around
+                return Outcome(REJECTED, doc.source, doc, reasons=reasons)
+            if doc.html is not None:
+                extraction = self.hook.extract(document=doc)
+                if extraction is not None:
+                    doc.blocks = list(extraction.blocks)
+                    for key, value in extraction.metadata.items():
+                        doc.set_field(key, value)
+            else:
+                doc.blocks = [Block(line, "line")
+                              for line in normalize_text(doc.text or "").split("\n") if line]
+            self.hook.clean(document=doc)
+            self.hook.detect(document=doc)
+        except Exception as exc:
+            return self._failed(doc, exc)
+        return Outcome(WRITTEN, doc.source, doc)
+
+    def observe(self, outcome: Outcome) -> Outcome:
+        if outcome.status != WRITTEN:
+            return outcome
+        try:
+            self.hook.observe(document=outcome.document)
+        except Exception as exc:
+            return self._failed(outcome.document, exc)
+        return outcome
+
+    def finish(self, outcome: Outcome) -> Outcome:
+        """Corpus-level revision, then the keep-or-drop decision."""
+        if outcome.status != WRITTEN:
+            return outcome
+        doc = outcome.document
+        try:
+            self.hook.revise(document=doc)
+            reasons = [r for r in self.hook.judge(document=doc) if r]
+        except Exception as exc:
+            return self._failed(doc, exc)
+        if reasons:
+            return Outcome(REJECTED, doc.source, doc, reasons=reasons)
+        return outcome
+
+
+# ----------------------------------------------------------------------- inputs
+def iter_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Files named, and files under directories named, in a stable (sorted) order."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    if not name.startswith("."):
+                        yield Path(root) / name
+        else:
+            yield path
+
+
+def iter_documents(registry: PluginRegistry, paths: Iterable[str | Path]):
+    """Documents (or ReadFailures) from every input file; a bad file never stops the rest."""
+    readers = Readers(registry)
+    for path in iter_paths(paths):
+        reader = readers.for_path(path)
+        try:
+            yield from reader.read(path)
+        except Exception as exc:
+            yield ReadFailure(str(path), _error_text(exc), plugin=reader.name)
+
+
+class Readers:
+    """Readers registered through ``register_readers``, looked up by file suffix."""
+
+    def __init__(self, registry: PluginRegistry):
+        self.by_suffix: dict[str, object] = {}
+        self.default = None
+        # get_hookimpls() lists the end of the chain first, so a third-party reader
+        # claims a suffix before the built-in one does.
+        for impl in registry.hook.register_readers.get_hookimpls():
+            impl.function(register=self._add)
+
+    def _add(self, reader) -> None:
+        for suffix in reader.suffixes:
+            self.by_suffix.setdefault(suffix.lower(), reader)
+        if getattr(reader, "fallback", False) and self.default is None:
+            self.default = reader
+
+    def for_path(self, path: Path):
+        return self.by_suffix.get(path.suffix.lower(), self.default)
+
+
+# ------------------------------------------------------------------------- runs
+@dataclass
+class RunContext:
+    """What corpus-level hooks get to know about the run."""
+
+    config: Config
+    output: Path | None = None
+    rejected: Path | None = None
+    failures: Path | None = None
+
+
+_WORKER_CHAIN: Chain | None = None
+
+
+def _init_worker(config: Config) -> None:
+    global _WORKER_CHAIN
+    _WORKER_CHAIN = Chain(config)
+
+
+def _prepare_in_worker(item):
+    return _WORKER_CHAIN.prepare(item)
+
+
+class Spill:
+    """Prepared documents parked on disk between the two passes, so memory stays flat."""
+
+    def __init__(self, directory: Path | None = None):
+        self.file = tempfile.TemporaryFile(dir=directory, prefix="clean-corpus-spill-")
+        self.count = 0
+
+    def add(self, outcome: Outcome) -> None:
+        pickle.dump(outcome, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.count += 1
+
+    def __iter__(self) -> Iterator[Outcome]:
+        self.file.flush()
+        self.file.seek(0)
+        for _ in range(self.count):
+            yield pickle.load(self.file)
+
+    def close(self) -> None:
+        self.file.close()
+
+
+def prepared_outcomes(chain: Chain, items: Iterable, workers: int) -> Iterator[Outcome]:
+    """Run the per-document stage, in input order, on ``workers`` processes."""
+    if workers <= 1:
+        for item in items:
+            yield chain.prepare(item)
+        return
+    ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
+    with ctx.Pool(workers, initializer=_init_worker, initargs=(chain.config,)) as pool:
+        yield from pool.imap(_prepare_in_worker, items, chunksize=4)
+
+
+def run(chain: Chain, inputs: Iterable, sink, run_ctx: RunContext, progress=None) -> dict:
+    """Run every input through the chain; ``sink(outcome)`` receives each final outcome.
+
+    Returns the stats: counts that add up (documents = written + rejected + failed).
+    """
+    started = time.monotonic()
+    counts: Counter = Counter()
+    reasons: Counter = Counter()
+    failed_plugins: Counter = Counter()
+    plugin_errors: list[dict] = []
+
+    def corpus_hook(name, **kwargs):
+        try:
+            getattr(chain.hook, name)(**kwargs)
+        except Exception as exc:
+            plugin_errors.append({"hook": name, "plugin": chain.registry.blame(exc),
+                                  "error": _error_text(exc)})
+            print(f"clean-corpus: {name} failed in plugin "
+                  f"{plugin_errors[-1]['plugin']}: {plugin_errors[-1]['error']}", file=sys.stderr)
+
+    corpus_hook("run_start", run=run_ctx)
+    spill = Spill(run_ctx.output.parent if run_ctx.output else None)
+    try:
+        for outcome in prepared_outcomes(chain, inputs, chain.config.workers):
+            spill.add(chain.observe(outcome))
+            if progress:
+                progress(1)
+        corpus_hook("corpus_ready", run=run_ctx)
+        for outcome in spill:
+            outcome = chain.finish(outcome)
+            counts[outcome.status] += 1
+            if outcome.status == REJECTED:
+                reasons.update(outcome.reasons)
+            elif outcome.status == FAILED:
+                failed_plugins[outcome.plugin] += 1
+            sink(outcome)
+    finally:
+        spill.close()
+    elapsed = time.monotonic() - started
+    documents = sum(counts.values())
+    stats = {
+        "documents": documents,
+        "written": counts[WRITTEN],
+        "rejected": counts[REJECTED],
+        "failed": counts[FAILED],
+        "rejected_reasons": dict(sorted(reasons.items())),
+        "failed_plugins": dict(sorted(failed_plugins.items())),
+        "plugin_errors": plugin_errors,
+        "seconds": round(elapsed, 3),
+        "documents_per_second": round(documents / elapsed, 2) if elapsed else None,
+    }
+    corpus_hook("run_end", run=run_ctx, stats=stats)
+    stats["plugin_errors"] = plugin_errors
+    return stats

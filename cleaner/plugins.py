@@ -1,0 +1,157 @@
+"""The plugin manager: built-in plugins, entry-point plugins, enabling and ordering."""
+from __future__ import annotations
+
+import importlib
+import inspect
+import os
+import sys
+import traceback
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+
+import pluggy
+
+from clean_corpus import ENTRY_POINT_GROUP, PROJECT_NAME, __version__, hookspecs
+from clean_corpus.config import Config, ConfigError
+
+#: Set to 1 to load no third-party plugin from entry points (built-ins still load).
+BLOCK_ENTRY_POINTS_ENV = "CLEAN_CORPUS_DISABLE_PLUGIN_AUTOLOAD"
+
+#: Built-in plugins, in chain order: readers and writers, extraction, cleaners (each
+#: before the ones that rely on its work), then detectors.
+BUILTIN_PLUGINS: tuple[str, ...] = (
+    "clean_corpus_plugins.readers:TextReader",
+    "clean_corpus_plugins.readers:HtmlReader",
+    "clean_corpus_plugins.readers:JsonlReader",
+    "clean_corpus_plugins.writers:JsonlWriter",
+    "clean_corpus_plugins.extract:TrafilaturaExtractor",
+    "clean_corpus_plugins.limits:SizeLimit",
+    "clean_corpus_plugins.limits:EmptyText",
+)
+
+
+@dataclass
+class PluginInfo:
+    """What ``clean-corpus plugins`` shows about one plugin."""
+
+    name: str
+    version: str
+    source: str  # "builtin" or "package:<distribution>"
+    hooks: list[str]
+    obj: object
+    error: str | None = None
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "version": self.version, "source": self.source,
+                "hooks": self.hooks, "enabled": self.error is None, "error": self.error}
+
+
+def _instantiate(obj):
+    return obj() if inspect.isclass(obj) else obj
+
+
+def _plugin_name(obj, fallback: str) -> str:
+    return getattr(obj, "name", None) or fallback
+
+
+def _load_builtin(spec: str):
+    module_name, _, attr = spec.partition(":")
+    module = importlib.import_module(module_name)
+    return _instantiate(getattr(module, attr) if attr else module)
+
+
+class PluginRegistry:
+    """Builds one pluggy PluginManager for a configuration.
+
+    Plugins are collected first, then disabled ones are left out and the rest registered
+    in reverse chain order, because pluggy calls implementations of equal priority
+    last-registered first. ``tryfirst``/``trylast`` still apply on top of that order.
+    """
+
+    def __init__(self, config: Config | None = None):
+        self.config = config or Config()
+        self.pm = pluggy.PluginManager(PROJECT_NAME)
+        self.pm.add_hookspecs(hookspecs)
+        self.infos: list[PluginInfo] = []
+        self.disabled: list[PluginInfo] = []
+        self._collect()
+        self._register()
+        self.pm.hook.configure(config=self.config)
+
+    # ------------------------------------------------------------------ collection
+    def _collect(self) -> None:
+        for spec in BUILTIN_PLUGINS:
+            obj = _load_builtin(spec)
+            self.infos.append(PluginInfo(_plugin_name(obj, spec), __version__, "builtin",
+                                         [], obj))
+        if not self.config.load_entry_points or os.environ.get(BLOCK_ENTRY_POINTS_ENV):
+            return
+        for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+            dist = ep.dist.name if ep.dist else "unknown"
+            version = ep.dist.version if ep.dist else "unknown"
+            try:
+                obj = _instantiate(ep.load())
+            except Exception as exc:  # a broken package must not stop the others
+                self.disabled.append(PluginInfo(ep.name, version, f"package:{dist}", [],
+                                                None, f"failed to load: {exc!r}"))
+                print(f"clean-corpus: plugin {ep.name!r} from {dist} failed to load: {exc!r}",
+                      file=sys.stderr)
+                continue
+            self.infos.append(PluginInfo(_plugin_name(obj, ep.name), version,
+                                         f"package:{dist}", [], obj))
+
+    def _register(self) -> None:
+        names = [info.name for info in self.infos]
+        unknown = [n for n in self.config.order + self.config.disable + self.config.enable
+                   if n not in names]
+        if unknown:
+            raise ConfigError(f"unknown plugin name(s) {unknown}; known: {names}")
+        ordered = sorted(self.infos, key=self._chain_position)
+        active = [info for info in ordered if not self.config.is_disabled(info.name)]
+        self.disabled += [info for info in ordered if self.config.is_disabled(info.name)]
+        for info in reversed(active):
+            self.pm.register(info.obj, name=info.name)
+            info.hooks = sorted(caller.name for caller in self.pm.get_hookcallers(info.obj))
+        self.infos = active
+        for info in self.disabled:
+            if info.obj is not None:
+                info.hooks = sorted(n for n in dir(info.obj) if hasattr(hookspecs, n)
+                                    and callable(getattr(info.obj, n)))
+                info.error = info.error or "disabled by configuration"
+
+    def _chain_position(self, info: PluginInfo) -> tuple[int, int]:
+        order = self.config.order
+        if info.name in order:
+            return (0, order.index(info.name))
+        return (1, self.infos.index(info))
+
+    # --------------------------------------------------------------------- queries
+    @property
+    def hook(self):
+        return self.pm.hook
+
+    def chain(self, hook_name: str) -> list[str]:
+        """Plugin names implementing ``hook_name``, in the order pluggy calls them."""
+        impls = getattr(self.pm.hook, hook_name).get_hookimpls()
+        return [impl.plugin_name for impl in reversed(impls)]
+
+    def blame(self, exc: BaseException) -> str:
+        """Name the plugin whose code raised ``exc`` (innermost frame that belongs to one)."""
+        modules = {}
+        for info in self.infos:
+            module = getattr(info.obj, "__module__", None) or getattr(info.obj, "__name__", "")
+            if inspect.ismodule(info.obj):
+                module = info.obj.__name__
+            modules.setdefault(module, info.name)
+        for frame, _ in reversed(list(traceback.walk_tb(exc.__traceback__))):
+            owner = frame.f_locals.get("self")
+            for info in self.infos:
+                if owner is info.obj:
+                    return info.name
+            name = modules.get(frame.f_globals.get("__name__", ""))
+            if name:
+                return name
+        return "core"
+
+    def all_infos(self) -> list[PluginInfo]:
+        return self.infos + self.disabled

@@ -1,0 +1,45 @@
+"""Basic admission rules: inputs too large or empty, documents left with no text."""
+from __future__ import annotations
+
+from clean_corpus import Plugin, hookimpl
+
+
+class SizeLimit(Plugin):
+    """Refuse inputs over ``max_bytes`` (the run's ``max_bytes`` unless set here).
+
+    A 20 MB single-line "article" is a scraping accident, and cleaning it would cost more
+    than the rest of a batch; it is rejected up front with its size in the reason.
+    """
+
+    name = "size_limit"
+
+    @hookimpl
+    def configure(self, config):
+        super().configure(config)
+        self.options.setdefault("max_bytes", config.max_bytes)
+
+    @hookimpl
+    def screen(self, document):
+        raw = document.html if document.html is not None else (document.text or "")
+        size = len(raw.encode("utf-8", "surrogatepass"))
+        limit = int(self.options["max_bytes"])
+        if size > limit:
+            return f"input too large: {size:,} bytes > max_bytes {limit:,}"
+        if not raw.strip():
+            return "empty input"
+        return None
+
+
+class EmptyText(Plugin):
+    """Drop documents with no text left after extraction and cleaning."""
+
+    name = "empty_text"
+    defaults = {"min_chars": 1}
+
+    @hookimpl(trylast=True)
+    def judge(self, document):
+        chars = len(document.clean_text.strip())
+        if chars < int(self.options["min_chars"]):
+            return "no text left after extraction and cleaning" if not chars \
+                else f"text too short: {chars} chars < min_chars {self.options['min_chars']}"
+        return None
