@@ -1,0 +1,1 @@
+"""Built-in detectors: each annotates ``document.detections`` and may drop by policy."""

@@ -1,0 +1,63 @@
+"""Phrase lists per language, kept as data in ``lexicons/<lang>.toml``.
+
+Each file holds tables named after a kind of boilerplate, each with a ``phrases`` list::
+
+    [advertising]
+    phrases = ["Publicité", "Annonce"]
+
+Adding a language or a phrase is adding data: every ``*.toml`` file in the folder is read,
+and cleaners see the union over all languages (the language is not known yet when
+cleaning runs, and a boilerplate phrase of one language is rarely prose in another).
+Extra folders can be added with the ``CLEAN_CORPUS_LEXICONS`` environment variable
+(``os.pathsep``-separated).
+"""
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+LEXICON_DIR = Path(__file__).with_name("lexicons")
+EXTRA_DIRS_ENV = "CLEAN_CORPUS_LEXICONS"
+
+
+def fold(text: str) -> str:
+    """Case-, accent- and punctuation-insensitive form used to compare lines with phrases."""
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(re.findall(r"\w+", text))
+
+
+def lexicon_dirs() -> list[Path]:
+    extra = [Path(p) for p in os.environ.get(EXTRA_DIRS_ENV, "").split(os.pathsep) if p]
+    return [LEXICON_DIR, *extra]
+
+
+@lru_cache(maxsize=None)
+def load_all() -> dict[str, dict[str, list[str]]]:
+    """``{language: {kind: [phrase, ...]}}`` for every lexicon file found."""
+    lexicons: dict[str, dict[str, list[str]]] = {}
+    for directory in lexicon_dirs():
+        for path in sorted(directory.glob("*.toml")):
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            lang = lexicons.setdefault(path.stem, {})
+            for kind, table in data.items():
+                lang.setdefault(kind, []).extend(table.get("phrases", []))
+    return lexicons
+
+
+def phrases(kind: str) -> list[str]:
+    """All phrases of one kind, over every language, in a stable order."""
+    seen: dict[str, None] = {}
+    for lang in sorted(load_all()):
+        for phrase in load_all()[lang].get(kind, []):
+            seen.setdefault(phrase, None)
+    return list(seen)
+
+
+def folded_phrases(kind: str) -> frozenset[str]:
+    """The phrases of one kind in their :func:`fold` form, for whole-line matching."""
+    return frozenset(fold(p) for p in phrases(kind) if fold(p))
