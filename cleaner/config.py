@@ -38,8 +38,10 @@ class Config:
     def plugin_options(self, name: str) -> dict[str, Any]:
         return dict(self.options.get(name, {}))
 
-    def is_disabled(self, name: str) -> bool:
-        return name in self.disable and name not in self.enable
+    def is_disabled(self, name: str, enabled_by_default: bool = True) -> bool:
+        if name in self.enable:
+            return False
+        return name in self.disable or not enabled_by_default
 
     @classmethod
     def load(cls, path: str | Path | None) -> "Config":

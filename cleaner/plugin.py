@@ -16,6 +16,8 @@ class Plugin:
 
     name: str = ""
     defaults: dict[str, Any] = {}
+    #: False for alternatives that the user switches on with ``enable`` (config or CLI).
+    enabled_by_default: bool = True
 
     def __init__(self) -> None:
         self.options: dict[str, Any] = dict(self.defaults)

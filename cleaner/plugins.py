@@ -107,8 +107,8 @@ class PluginRegistry:
         if unknown:
             raise ConfigError(f"unknown plugin name(s) {unknown}; known: {names}")
         ordered = sorted(self.infos, key=self._chain_position)
-        active = [info for info in ordered if not self.config.is_disabled(info.name)]
-        self.disabled += [info for info in ordered if self.config.is_disabled(info.name)]
+        active = [info for info in ordered if not self._is_disabled(info)]
+        self.disabled += [info for info in ordered if self._is_disabled(info)]
         for info in reversed(active):
             self.pm.register(info.obj, name=info.name)
             info.hooks = sorted(caller.name for caller in self.pm.get_hookcallers(info.obj))
@@ -117,7 +117,14 @@ class PluginRegistry:
             if info.obj is not None:
                 info.hooks = sorted(n for n in dir(info.obj) if hasattr(hookspecs, n)
                                     and callable(getattr(info.obj, n)))
-                info.error = info.error or "disabled by configuration"
+                info.error = info.error or ("disabled by configuration"
+                                            if info.name in self.config.disable
+                                            else "disabled by default (enable to use)")
+
+    def _is_disabled(self, info: PluginInfo) -> bool:
+        # An alternative backend (say a second language detector) ships disabled and is
+        # switched on with `enable`; see Plugin.enabled_by_default.
+        return self.config.is_disabled(info.name, getattr(info.obj, "enabled_by_default", True))
 
     def _chain_position(self, info: PluginInfo) -> tuple[int, int]:
         order = self.config.order
