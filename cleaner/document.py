@@ -146,3 +146,10 @@ class Document:
         record["detections"] = self.detections
         record["removed"] = [r.as_dict() for r in self.removed]
         return record
+
+
+def schema_path():
+    """Path of the JSON Schema the records follow (shipped in the package)."""
+    from pathlib import Path
+
+    return Path(__file__).with_name("schema") / f"record-v{SCHEMA_VERSION.split('.')[0]}.json"
