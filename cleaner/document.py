@@ -5,6 +5,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 SCHEMA_VERSION = "1.0"
@@ -148,8 +149,6 @@ class Document:
         return record
 
 
-def schema_path():
+def schema_path() -> Path:
     """Path of the JSON Schema the records follow (shipped in the package)."""
-    from pathlib import Path
-
     return Path(__file__).with_name("schema") / f"record-v{SCHEMA_VERSION.split('.')[0]}.json"
