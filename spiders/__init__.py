@@ -1,0 +1,1 @@
+"""The Scrapy project of clean-corpus: settings and the generic news spider."""
