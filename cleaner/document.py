@@ -32,6 +32,15 @@ class Block:
 
     text: str
     kind: str = "p"
+    #: Characters of ``text`` that were link anchors on the page (0 when unknown, e.g.
+    #: plain text). Cleaners use it to tell navigation and teaser links from prose; it is
+    #: never written to the record.
+    link_chars: int = 0
+
+    @property
+    def link_density(self) -> float:
+        """Share of the block's characters inside links, 0.0 to 1.0."""
+        return min(1.0, self.link_chars / len(self.text)) if self.text else 0.0
 
 
 @dataclass
