@@ -115,8 +115,10 @@ class PluginRegistry:
         self.infos = active
         for info in self.disabled:
             if info.obj is not None:
-                info.hooks = sorted(n for n in dir(info.obj) if hasattr(hookspecs, n)
-                                    and callable(getattr(info.obj, n)))
+                # Methods marked @hookimpl, as pluggy would see them (not every attribute
+                # that happens to share a name with the hookspecs module, like __class__).
+                info.hooks = sorted(n for n in dir(info.obj)
+                                    if self.pm.parse_hookimpl_opts(info.obj, n) is not None)
                 info.error = info.error or ("disabled by configuration"
                                             if info.name in self.config.disable
                                             else "disabled by default (enable to use)")
