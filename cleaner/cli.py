@@ -96,10 +96,12 @@ def cmd_plugins(args) -> int:
     if args.json:
         print(json.dumps(infos, indent=2))
         return EXIT_OK
+    # Columns as wide as their longest entry: package names can be long.
+    widths = {key: max([len(i[key]) for i in infos] + [1]) for key in ("name", "version", "source")}
     for info in infos:
         state = "" if info["enabled"] else f"  [{info['error']}]"
-        print(f"{info['name']:<24} {info['version']:<10} {info['source']:<24} "
-              f"{', '.join(info['hooks'])}{state}")
+        print(f"{info['name']:<{widths['name']}}  {info['version']:<{widths['version']}}  "
+              f"{info['source']:<{widths['source']}}  {', '.join(info['hooks'])}{state}")
     return EXIT_OK
 
 
