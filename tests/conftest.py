@@ -1,0 +1,51 @@
+"""Shared test helpers: the repository root, the CLI run as a subprocess, the example plugin package."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = REPO / "fixtures"
+#: The console script installed next to the interpreter running the tests.
+CLI = Path(sys.executable).with_name("clean-corpus")
+PLUGIN_PACKAGE = REPO / "tests" / "plugin_package"
+AUTOLOAD_ENV = "CLEAN_CORPUS_DISABLE_PLUGIN_AUTOLOAD"
+
+
+def cli(*args, env: dict | None = None, cwd=None, timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run ``clean-corpus ARGS`` as the user would; ``env`` entries are added to a clean environment."""
+    full_env = {k: v for k, v in os.environ.items() if k not in (AUTOLOAD_ENV, "PYTHONPATH")}
+    full_env.update(env or {})
+    return subprocess.run([str(CLI), *map(str, args)], env=full_env, cwd=cwd, timeout=timeout,
+                          capture_output=True, text=True)
+
+
+def read_jsonl(path) -> list[dict]:
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+@pytest.fixture(scope="session")
+def plugin_env(tmp_path_factory) -> dict:
+    """Environment in which the example plugin package (tests/plugin_package) is installed.
+
+    pip builds and installs it for real (wheel, dist-info, entry points), offline, into a
+    directory of its own that the CLI finds on ``PYTHONPATH``: other people share this
+    virtualenv, and installing into it would put these plugins into their runs too.
+    """
+    work = tmp_path_factory.mktemp("plugin_package")
+    source = work / "src"
+    # pip builds a local project in place; a copy keeps build/ out of the repository.
+    shutil.copytree(PLUGIN_PACKAGE, source, ignore=shutil.ignore_patterns("build", "*.egg-info"))
+    target = work / "site"
+    pip = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+                          "--no-build-isolation", "--no-index", "--target", str(target),
+                          str(source)], capture_output=True, text=True, timeout=300)
+    assert pip.returncode == 0, f"pip could not install the plugin package:\n{pip.stderr}"
+    return {"PYTHONPATH": str(target)}

@@ -1,0 +1,46 @@
+"""A plugin that misbehaves on purpose, to show how clean-corpus contains failures.
+
+Shipped disabled: switch it on with ``--enable faults``. Each option names a string; a
+document whose text contains it triggers the fault:
+
+- ``fail_on``: ``clean`` raises ``RuntimeError`` (the document fails, the run goes on);
+- ``interrupt_on``: ``judge`` raises ``KeyboardInterrupt`` (the run stops, as on Ctrl-C);
+- ``pause_on``: ``judge`` creates the file ``pause_file`` and waits, so that a test can
+  signal the process while it is writing its output.
+"""
+import time
+from pathlib import Path
+
+from clean_corpus import Plugin, hookimpl
+
+
+def _text(document) -> str:
+    return "\n".join(block.text for block in document.blocks)
+
+
+class Faults(Plugin):
+    """Raise or wait on documents that contain the configured strings."""
+
+    name = "faults"
+    enabled_by_default = False
+    defaults = {"fail_on": "", "interrupt_on": "", "pause_on": "", "pause_file": ""}
+
+    def _hit(self, option: str, document) -> bool:
+        needle = self.options[option]
+        return bool(needle) and needle in _text(document)
+
+    @hookimpl
+    def clean(self, document):
+        if self._hit("fail_on", document):
+            raise RuntimeError(f"faults: refusing a document containing {self.options['fail_on']!r}")
+
+    @hookimpl
+    def judge(self, document):
+        if self._hit("interrupt_on", document):
+            raise KeyboardInterrupt
+        if self._hit("pause_on", document):
+            Path(self.options["pause_file"]).touch()
+            deadline = time.monotonic() + 120  # never hang a test run for ever
+            while time.monotonic() < deadline:
+                time.sleep(0.02)
+        return None
