@@ -1,0 +1,334 @@
+"""Scrapy integration: an item pipeline that runs the clean-corpus chain, and its add-on.
+
+Enable it in a Scrapy project's ``settings.py`` with the add-on::
+
+    ADDONS = {"clean_corpus.crawl.CleanCorpusAddon": 0}
+
+or list the pipeline yourself (``ITEM_PIPELINES = {"clean_corpus.crawl.CleanCorpusPipeline":
+500}``). Each item with an ``url`` and the page (``html``, ``body`` or ``text``) goes through
+the very chain ``clean-corpus run`` uses and comes out as the record (a dict equal to
+``Document.to_record()``), which Scrapy's feed exports write (``-O out.jsonl``). Rejected
+and failed pages are dropped with :class:`scrapy.exceptions.DropItem` and written, with the
+same entries as the CLI writes, to a JSON Lines file. Settings (all optional):
+
+``CLEAN_CORPUS_ENABLED``
+    ``False`` turns the pipeline off: items pass through untouched, so a crawl can save the
+    raw pages (``{"url", "html"}``) for a later ``clean-corpus run``.
+``CLEAN_CORPUS_CONFIG``
+    Path of the TOML configuration file, as ``clean-corpus run --config``.
+``CLEAN_CORPUS_DISABLE`` / ``CLEAN_CORPUS_ENABLE``
+    Plugin names (a list, or a comma-separated string with ``-s``), added to the config's.
+``CLEAN_CORPUS_REJECTED``
+    Where rejected and failed pages go (JSON Lines, the CLI's entry format). ``%(name)s`` and
+    ``%(time)s`` are replaced as in feed URIs. Unset: beside the first local ``.jsonl`` feed,
+    ``OUT.rejected.jsonl`` for ``-O OUT.jsonl`` (as the CLI does for ``-o OUT.jsonl``) and
+    ``OUT.rejected.TIME.jsonl`` for ``-o OUT.jsonl``, which appends (resumed crawls);
+    else no file. Empty: no file.
+``CLEAN_CORPUS_READY_EVERY``
+    Call ``corpus_ready`` after every N-th document (default 1); see below.
+
+Streaming and corpus-level detectors. ``clean-corpus run`` observes every document, calls
+``corpus_ready`` once, then revises and judges each one. A crawl cannot wait for its end
+before it emits records, so here each item is prepared, observed, and then — after
+``corpus_ready`` has been called again — revised and judged at once. Corpus-level detectors
+(duplicates, text reuse, site boilerplate) therefore decide with *the documents seen so far
+in the crawl*: the first copy of a page is emitted before its duplicate is seen, and site
+boilerplate is only learned once enough pages of a site have been observed. A record
+already emitted is never taken back. ``corpus_ready`` is thus called many times in one run
+and must rebuild its decisions from the state observed so far each time; with detectors
+whose ``corpus_ready`` is costly, ``CLEAN_CORPUS_READY_EVERY = N`` calls it after every N-th
+document only (and always before the first revision and once more at the end of the crawl,
+so ``run_end`` saves profiles learned from every page). Pages in between are revised with
+the decisions of the previous call. For decisions over the whole crawl, exactly as the CLI
+makes them, crawl with ``CLEAN_CORPUS_ENABLED=False`` and run ``clean-corpus run`` on the
+saved pages.
+
+The chain runs on one worker thread, off the Twisted reactor, so downloads go on while a
+page is being cleaned; one thread keeps items in arrival order and plugins single-threaded.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from itemadapter import ItemAdapter
+from scrapy.exceptions import DropItem, NotConfigured
+
+from clean_corpus.config import Config, ConfigError
+from clean_corpus.document import Document, ReadFailure
+from clean_corpus.pipeline import FAILED, REJECTED, WRITTEN, Chain, Outcome, RunContext
+from clean_corpus_plugins.readers import UndecodableInput, decode, looks_like_html, site_of
+
+logger = logging.getLogger(__name__)
+
+PIPELINE_PATH = "clean_corpus.crawl.CleanCorpusPipeline"
+#: Where the add-on puts the pipeline: after pipelines that fill items (lower numbers),
+#: before pipelines that store records (higher numbers).
+PIPELINE_PRIORITY = 500
+STATS_PREFIX = "clean_corpus"
+
+
+def _names(settings, key: str) -> list[str]:
+    # getlist splits "a,b" given with -s; strip the blanks people type after commas.
+    return [name.strip() for name in settings.getlist(key) if name.strip()]
+
+
+def config_from_settings(settings) -> Config:
+    """The run's :class:`Config` from ``CLEAN_CORPUS_*`` settings (the CLI's options)."""
+    config = Config.load(settings.get("CLEAN_CORPUS_CONFIG") or None)
+    config.disable += _names(settings, "CLEAN_CORPUS_DISABLE")
+    config.enable += _names(settings, "CLEAN_CORPUS_ENABLE")
+    # One process, one thread: the chain runs per item as it arrives.
+    config.workers = 1
+    return config
+
+
+def rejected_path(settings, spider_name: str) -> Path | None:
+    """Where rejections go: the setting, else beside the first local ``.jsonl`` feed."""
+    value = settings.get("CLEAN_CORPUS_REJECTED")
+    params = {"name": spider_name,
+              "time": datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+                      .replace(":", "-")}
+    if value is not None:
+        return Path(str(value) % params) if value else None
+    for uri, options in settings.getdict("FEEDS").items():
+        parts = urlsplit(str(uri))
+        if parts.scheme not in ("", "file") or "%(" in str(uri):
+            continue
+        path = Path(parts.path if parts.scheme == "file" else str(uri))
+        if path.suffix != ".jsonl":
+            continue
+        stem = path.name.removesuffix(".jsonl")
+        if not (options or {}).get("overwrite", False):
+            # -o appends records run after run (a resumed JOBDIR crawl): keep each run's
+            # rejections too, in a file of its own, instead of replacing the last one.
+            return path.with_name(f"{stem}.rejected.{params['time']}.jsonl")
+        return path.with_name(f"{stem}.rejected.jsonl")
+    return None
+
+
+class CleanCorpusPipeline:
+    """Turns crawled pages into clean-corpus records with the chain the CLI uses.
+
+    Built with :meth:`from_crawler`; ``open_spider`` starts a run (``run_start``),
+    ``process_item`` cleans one page and returns its record or raises ``DropItem``,
+    ``close_spider`` ends the run (``run_end``). Items of any type are read through
+    ``itemadapter``: ``url``, and the page in ``html`` (always HTML), ``body`` or ``text``
+    (bytes are decoded as the CLI decodes files; HTML is recognised as the CLI's text reader
+    does). Items with none of the three pass through untouched. A page whose cleaning fails
+    is logged, counted in the crawl stats (``clean_corpus/failed``) and dropped; the crawl
+    goes on. See the module docstring for settings and for how corpus-level detectors see a
+    crawl.
+    """
+
+    def __init__(self, crawler, config: Config, ready_every: int = 1):
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.config = config
+        self.ready_every = max(1, ready_every)
+        self.chain: Chain | None = None
+        self.run_ctx: RunContext | None = None
+        self.rejected = None
+        self._pool = None
+        self._unready = 0          # documents observed since the last corpus_ready
+        self._ready_called = False
+        self._serial = 0
+        self._spider_name = "crawl"
+        self._started = 0.0
+        self._counts: Counter = Counter()
+        self._reasons: Counter = Counter()
+        self._failed_plugins: Counter = Counter()
+        self._plugin_errors: list[dict] = []
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        if not settings.getbool("CLEAN_CORPUS_ENABLED", True):
+            raise NotConfigured("CLEAN_CORPUS_ENABLED is off")
+        try:
+            config = config_from_settings(settings)
+            ready_every = settings.getint("CLEAN_CORPUS_READY_EVERY", 1)
+        except (ConfigError, ValueError) as exc:
+            # A wrong setting must stop the crawl before it fetches anything.
+            raise ConfigError(f"clean-corpus settings: {exc}") from exc
+        return cls(crawler, config, ready_every)
+
+    # ------------------------------------------------------------------ run life
+    def open_spider(self, spider=None):
+        spider = spider or self.crawler.spider
+        self._spider_name = getattr(spider, "name", None) or "crawl"
+        self.chain = Chain(self.config)
+        path = rejected_path(self.crawler.settings, self._spider_name)
+        self.run_ctx = RunContext(self.config, output=None, rejected=path, failures=path)
+        if path is not None:
+            writers: dict = {}
+            self.chain.hook.register_writers(
+                register=lambda name, factory: writers.setdefault(name, factory))
+            self.rejected = writers["jsonl"](path)
+        self._started = time.monotonic()
+        self._corpus_hook("run_start", run=self.run_ctx)
+
+    def close_spider(self, spider=None):
+        if self.chain is None:
+            return
+        self._stop_thread()
+        if self._unready:
+            # Learned state (site profiles) is saved in run_end: let it include every page.
+            self._corpus_hook("corpus_ready", run=self.run_ctx)
+        stats = self.run_stats()
+        self._corpus_hook("run_end", run=self.run_ctx, stats=stats)
+        if self.rejected is not None:
+            self.rejected.close()
+        logger.info("clean-corpus: %(documents)d documents: %(written)d written, "
+                    "%(rejected)d rejected, %(failed)d failed", stats)
+
+    def run_stats(self) -> dict:
+        """The counts in the form ``clean-corpus run --stats`` writes them."""
+        documents = sum(self._counts.values())
+        elapsed = time.monotonic() - self._started
+        return {
+            "documents": documents,
+            "written": self._counts[WRITTEN],
+            "rejected": self._counts[REJECTED],
+            "failed": self._counts[FAILED],
+            "rejected_reasons": dict(sorted(self._reasons.items())),
+            "failed_plugins": dict(sorted(self._failed_plugins.items())),
+            "plugin_errors": list(self._plugin_errors),
+            "seconds": round(elapsed, 3),
+            "documents_per_second": round(documents / elapsed, 2) if elapsed else None,
+            "rejected_file": str(self.run_ctx.rejected) if self.run_ctx.rejected else None,
+        }
+
+    # -------------------------------------------------------------------- items
+    async def process_item(self, item, spider=None):
+        document = self.document_for(item)
+        if document is None:
+            self.stats.inc_value(f"{STATS_PREFIX}/skipped")
+            return item
+        outcome = await self._in_thread(self.outcome_for, document)
+        return self.deliver(outcome)
+
+    def clean(self, item):
+        """Synchronous ``process_item``: the record for ``item``, or ``DropItem``."""
+        document = self.document_for(item)
+        if document is None:
+            self.stats.inc_value(f"{STATS_PREFIX}/skipped")
+            return item
+        return self.deliver(self.outcome_for(document))
+
+    def document_for(self, item) -> Document | ReadFailure | None:
+        """The chain's input for ``item``; ``None`` when the item carries no page."""
+        adapter = ItemAdapter(item)
+        fields = {key: adapter.get(key) for key in ("html", "body", "text")
+                  if adapter.get(key) is not None}
+        if not fields:
+            return None
+        url = adapter.get("url")
+        url = str(url) if url else None
+        self._serial += 1
+        source = str(adapter.get("source") or url or f"{self._spider_name}#{self._serial}")
+        key, raw = next(iter(fields.items()))
+        encoding = None
+        if isinstance(raw, (bytes, bytearray)):
+            try:
+                raw, encoding = decode(bytes(raw))
+            except UndecodableInput as exc:
+                return ReadFailure(source, f"{type(exc).__name__}: {exc}", plugin="crawl")
+        raw = str(raw)
+        # Same document as the CLI's readers make: an ``html`` field is HTML; ``body`` and
+        # ``text`` hold HTML when they look like it (``response.text`` is a page).
+        is_html = key == "html" or looks_like_html(raw)
+        doc = Document(source=source, url=url, site=site_of(Path(source), url))
+        if is_html:
+            doc.html = raw
+        else:
+            doc.text = raw
+        if encoding:
+            doc.detections["encoding"] = {"encoding": encoding, "detected": True}
+        return doc
+
+    def outcome_for(self, document) -> Outcome:
+        """The whole chain for one document: prepare, observe, corpus_ready, finish."""
+        try:
+            outcome = self.chain.observe(self.chain.prepare(document))
+            if outcome.status == WRITTEN:
+                self._unready += 1
+                if not self._ready_called or self._unready >= self.ready_every:
+                    self._corpus_hook("corpus_ready", run=self.run_ctx)
+            return self.chain.finish(outcome)
+        except Exception as exc:  # the chain isolates plugins; this guards the crawl anyway
+            doc = document if isinstance(document, Document) else None
+            return Outcome(FAILED, document.source, doc, plugin=self.chain.registry.blame(exc),
+                           error=f"{type(exc).__name__}: {exc}")
+
+    def deliver(self, outcome: Outcome):
+        """Count the outcome; return the record, or write the rejection and drop the item."""
+        self._counts[outcome.status] += 1
+        self.stats.inc_value(f"{STATS_PREFIX}/documents")
+        self.stats.inc_value(f"{STATS_PREFIX}/{outcome.status}")
+        if outcome.status == WRITTEN:
+            return outcome.document.to_record()
+        if self.rejected is not None:
+            self.rejected.write(outcome.report())
+        if outcome.status == REJECTED:
+            self._reasons.update(outcome.reasons)
+            # Rejections are expected outcomes (listed in the rejected file), not warnings.
+            raise DropItem(f"clean-corpus rejected {outcome.source}: "
+                           f"{'; '.join(outcome.reasons)}", log_level="INFO")
+        self._failed_plugins[outcome.plugin] += 1
+        self.stats.inc_value(f"{STATS_PREFIX}/failed/{outcome.plugin}")
+        logger.error("clean-corpus: %s failed in plugin %s: %s",
+                     outcome.source, outcome.plugin, outcome.error)
+        raise DropItem(f"clean-corpus failed on {outcome.source} in plugin {outcome.plugin}: "
+                       f"{outcome.error}", log_level="ERROR")
+
+    # -------------------------------------------------------------------- helpers
+    def _corpus_hook(self, name: str, **kwargs) -> None:
+        """Run-level hooks: a plugin raising is logged and counted, never fatal."""
+        if name == "corpus_ready":
+            self._unready = 0
+            self._ready_called = True
+        try:
+            getattr(self.chain.hook, name)(**kwargs)
+        except Exception as exc:
+            plugin = self.chain.registry.blame(exc)
+            error = f"{type(exc).__name__}: {exc}"
+            self._plugin_errors.append({"hook": name, "plugin": plugin, "error": error})
+            self.stats.inc_value(f"{STATS_PREFIX}/plugin_errors")
+            logger.error("clean-corpus: %s failed in plugin %s: %s", name, plugin, error)
+
+    def _stop_thread(self) -> None:
+        if self._pool is not None:
+            self._pool.stop()  # waits for the item being cleaned, if any
+            self._pool = None
+
+    async def _in_thread(self, function, *args):
+        from scrapy.utils.defer import maybe_deferred_to_future
+        from twisted.internet import reactor
+        from twisted.internet.threads import deferToThreadPool
+        from twisted.python.threadpool import ThreadPool
+
+        if self._pool is None:
+            self._pool = ThreadPool(minthreads=1, maxthreads=1, name="clean-corpus")
+            self._pool.start()
+            # A forced shutdown (Ctrl-C twice) skips close_spider: still let the process end.
+            reactor.addSystemEventTrigger("during", "shutdown", self._stop_thread)
+        return await maybe_deferred_to_future(
+            deferToThreadPool(reactor, self._pool, function, *args))
+
+
+class CleanCorpusAddon:
+    """Scrapy add-on: installs :class:`CleanCorpusPipeline` (``ADDONS`` setting).
+
+    The pipeline goes in ``ITEM_PIPELINES`` at priority 500 unless the project lists it
+    already; ``CLEAN_CORPUS_*`` settings configure it (see :mod:`clean_corpus.crawl`).
+    """
+
+    def update_settings(self, settings):
+        pipelines = settings.getdict("ITEM_PIPELINES")
+        if PIPELINE_PATH not in pipelines and CleanCorpusPipeline not in pipelines:
+            settings["ITEM_PIPELINES"][PIPELINE_PATH] = PIPELINE_PRIORITY
