@@ -25,8 +25,21 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "clean_corpus_plugins.readers:JsonlReader",
     "clean_corpus_plugins.writers:JsonlWriter",
     "clean_corpus_plugins.extract:TrafilaturaExtractor",
+    # structure first: these shapes hide the article's first and last lines
+    "clean_corpus_plugins.cleaners.image_names:ImageNames",
+    "clean_corpus_plugins.cleaners.error_tail:ErrorTail",
+    "clean_corpus_plugins.cleaners.breadcrumbs:Breadcrumbs",
+    "clean_corpus_plugins.cleaners.captions:RepeatedCaptions",
+    "clean_corpus_plugins.cleaners.credits:Credits",
     "clean_corpus_plugins.limits:SizeLimit",
     "clean_corpus_plugins.limits:EmptyText",
+    # metadata at the edges, once the other cleaners have bared the first and last lines
+    "clean_corpus_plugins.cleaners.date_line:DateLine",
+    "clean_corpus_plugins.cleaners.section_label:SectionLabel",
+    "clean_corpus_plugins.cleaners.kicker:Kicker",
+    "clean_corpus_plugins.cleaners.title_repeat:TitleRepeat",
+    "clean_corpus_plugins.cleaners.title:TitleStandfirst",
+    "clean_corpus_plugins.cleaners.byline:Byline",
 )
 
 

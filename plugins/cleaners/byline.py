@@ -1,0 +1,123 @@
+"""Lift a trailing byline or agency credit ("M. T./Agences", "(AFP)", "By Jane Doe") into ``byline``."""
+from __future__ import annotations
+
+import re
+
+from clean_corpus import Plugin, hookimpl
+from clean_corpus_plugins.lexicon import fold, folded_phrases, phrases
+
+#: Lower-case name particles: "Jean de La Fontaine", "Ursula von der Leyen".
+_PARTICLES = frozenset({"de", "du", "des", "d", "la", "le", "van", "von", "der", "den", "da",
+                        "del", "della", "di", "dos", "bin", "ibn", "al", "y", "e", "zu", "ten"})
+_INITIALS = re.compile(r"(?:[^\W\d_](?:-[^\W\d_])?\.\s?){1,3}|[^\W\d_]{2,3}")
+_SPLIT_AGENCIES = re.compile(r"\s*(?:/|,|&|\+)\s*|\s+(?:et|and|und|y|e)\s+", re.IGNORECASE)
+
+
+def _agencies() -> frozenset[str]:
+    return folded_phrases("agency") | folded_phrases("agency_generic")
+
+
+def is_agency_list(text: str) -> bool:
+    """"AFP", "AFP/Reuters", "Agences", "dpa, AFP": only news agencies."""
+    parts = [p for p in _SPLIT_AGENCIES.split(text.strip()) if p]
+    return bool(parts) and all(fold(p) in _agencies() for p in parts)
+
+
+def is_initials(text: str) -> bool:
+    """"M. T.", "J.D.", "JD": a journalist's initials (upper case)."""
+    text = text.strip()
+    return bool(_INITIALS.fullmatch(text)) and all(c.isupper() for c in text if c.isalpha())
+
+
+def is_name(text: str) -> bool:
+    """"Jean Dupont", "Ursula von der Leyen", "Jane K. Doe": two to five capitalised words."""
+    tokens = text.split()
+    if not 2 <= len(tokens) <= 5:
+        return False
+    for position, token in enumerate(tokens):
+        letters = [c for c in token if c.isalpha()]
+        if not letters or any(not (c.isalpha() or c in ".'’-") for c in token):
+            return False
+        capitalised = letters[0].isupper()
+        if position in (0, len(tokens) - 1) and not capitalised:
+            return False
+        if not capitalised and token.lower() not in _PARTICLES:
+            return False
+    return not tokens[-1].endswith(".") or len(tokens[-1]) <= 3
+
+
+def _joiners() -> str:
+    return "|".join(re.escape(j) for j in sorted(phrases("byline_joiner"), key=len, reverse=True))
+
+
+def _labels() -> str:
+    return "|".join(re.escape(j) for j in sorted(phrases("byline_label"), key=len, reverse=True))
+
+
+def byline_of(text: str) -> str | None:
+    """The byline ``text`` is, as a whole, or None.
+
+    Shapes: ``(AFP)``; ``M. T./Agences``, ``J.D. avec AFP``, ``Jean Dupont/AFP``
+    (initials or a name, joined to agencies); ``Par Jean Dupont``, ``By Jane Doe and John
+    Roe``, ``Par Jean Dupont avec AFP`` (a label, then names); ``AFP`` or ``Agences`` alone.
+    """
+    text = text.strip()
+    if not text or len(text) > 120 or "\n" in text:
+        return None
+    inner = text[1:-1].strip() if text.startswith("(") and text.endswith(")") else None
+    if inner and is_agency_list(inner):
+        return inner
+    if is_agency_list(text):
+        return text
+    joiners, labels = _joiners(), _labels()
+    # Who wrote it, then "/" or "avec" and who helped: initials, names or agencies.
+    pair = re.fullmatch(rf"(?P<who>.+?)\s*(?:/|\s(?:{joiners})\s)\s*(?P<with>.+)", text,
+                        re.IGNORECASE) if joiners else None
+    if pair and (is_initials(pair["who"]) or is_name(pair["who"])) \
+            and is_agency_list(pair["with"]):
+        return text
+    labelled = re.fullmatch(rf"(?:{labels})\s*:?\s+(?P<rest>.+)", text) if labels else None
+    if labelled:
+        rest = labelled["rest"].rstrip(" .")
+        who = re.split(rf"\s*(?:,|/|\s(?:{joiners})\s)\s*", rest) if joiners else [rest]
+        if all(is_name(w) or is_initials(w) or is_agency_list(w) for w in who if w) \
+                and is_name(who[0]):
+            return text
+    return None
+
+
+#: Where a byline glued to the last paragraph may start: after a sentence end.
+_SENTENCE_END = re.compile(r"[.!?…»”\"]\s+")
+
+
+class Byline(Plugin):
+    """Move the byline or agency credit that closes the article into the ``byline`` field.
+
+    Articles end with who wrote them: a block of its own or the last words of the last
+    paragraph ("... selon un communiqué du CMI. M. T./Agences"). A tail counts only when
+    it has a byline's shape as a whole: initials or a name joined to an agency
+    (lexicon kinds ``agency``, ``agency_generic``, ``byline_joiner``), a label and a name
+    (``byline_label``: "Par", "By", "Von"), or agencies in parentheses. A short last
+    sentence ("He left.") has none of these shapes and stays.
+    """
+
+    name = "byline"
+    defaults = {"max_tail_chars": 80}
+
+    @hookimpl
+    def clean(self, document):
+        if not document.blocks:
+            return
+        last = document.blocks[-1]
+        byline = byline_of(last.text)
+        if byline:
+            document.set_field("byline", byline)
+            document.drop_block(last, self.name, "byline")
+            return
+        limit = int(self.options["max_tail_chars"])
+        for m in _SENTENCE_END.finditer(last.text, max(0, len(last.text) - limit - 2)):
+            byline = byline_of(last.text[m.end():])
+            if byline:
+                document.set_field("byline", byline)
+                document.cut(last, m.end(), len(last.text), self.name, "byline")
+                return

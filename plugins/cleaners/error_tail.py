@@ -1,0 +1,57 @@
+"""Cut an error-page fragment ("Page non trouvée", "Page not found") appended to an article."""
+from __future__ import annotations
+
+import re
+
+from clean_corpus import Plugin, hookimpl
+from clean_corpus_plugins.cleaners.lineshape import is_prose, words
+from clean_corpus_plugins.lexicon import fold, folded_phrases
+
+#: Status words around an error heading ("Erreur 404 - Page non trouvée", "404 Not Found").
+_STATUS = re.compile(r"^(?:(?:erreur|error|fehler|err)\s+)?\d{3}\s+|\s+(?:(?:erreur|error|fehler)\s+)?\d{3}$")
+
+
+def is_error_line(text: str) -> bool:
+    """True when the whole block is an error-page phrase, give or take a status code."""
+    if len(words(text)) > 30:
+        return False
+    folded = fold(text)
+    phrases = folded_phrases("error_page")
+    if folded in phrases:
+        return True
+    stripped = _STATUS.sub("", folded).strip()
+    return bool(stripped) and stripped in phrases
+
+
+class ErrorTail(Plugin):
+    """Remove an error-page fragment from its heading to the end of the document.
+
+    Some scrapers save an article followed by the "page not found" block of the site's
+    template. When a block that is wholly an error phrase (lexicon kind ``error_page``)
+    comes after article prose, that block and everything after it go, provided what
+    follows is short or is itself error text: an article that discusses a "Page non
+    trouvée" under such a subheading keeps its paragraphs. A page that is nothing but an
+    error page is left to the detectors.
+
+    Options: ``max_tail_chars`` (how much text may follow the heading).
+    """
+
+    name = "error_tail"
+    defaults = {"max_tail_chars": 1000}
+
+    @hookimpl
+    def clean(self, document):
+        blocks = document.blocks
+        seen_prose = False
+        for index, block in enumerate(blocks):
+            if not seen_prose:
+                seen_prose = is_prose(block.text)
+                continue
+            if not is_error_line(block.text):
+                continue
+            tail = blocks[index + 1:]
+            short = sum(len(b.text) for b in tail) <= int(self.options["max_tail_chars"])
+            if short or any(is_error_line(b.text) for b in tail):
+                document.drop_blocks(blocks[index:], self.name,
+                                     "error-page fragment after the article")
+                return
