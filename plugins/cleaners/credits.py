@@ -7,7 +7,7 @@ from functools import lru_cache
 from clean_corpus import Plugin, hookimpl
 from clean_corpus_plugins.cleaners.byline import byline_of
 from clean_corpus_plugins.cleaners.lineshape import is_prose, words
-from clean_corpus_plugins.lexicon import fold, phrases
+from clean_corpus_plugins.lexicon import fold, folded_phrases, phrases
 
 #: A credit is short: a label or a ©, then a few names.
 MAX_CREDIT_WORDS = 14
@@ -60,7 +60,8 @@ def _names_like(value: str) -> bool:
 
     Keeps "Photo: the harbour at dawn, taken from the ferry." in the text.
     """
-    tokens = [t for t in value.split() if any(c.isalpha() for c in t)]
+    agencies = folded_phrases("agency")  # "dpa", "imago" sign in lower case
+    tokens = [t for t in value.split() if any(c.isalpha() for c in t) and fold(t) not in agencies]
     if not tokens:
         return True
     lower = sum(1 for t in tokens if next(c for c in t if c.isalpha()).islower()

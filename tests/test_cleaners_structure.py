@@ -1,0 +1,164 @@
+"""Structural boilerplate: repeated captions, photo credits, image file names, error-page tails.
+
+Each cleaner is checked on what it removes (and records) and on the prose it must leave
+alone, in French and English at least.
+"""
+from __future__ import annotations
+
+import pytest
+
+from clean_corpus import Document
+from clean_corpus.config import Config
+from clean_corpus.pipeline import Chain
+
+BODY_FR = ("Quelque 1 500 soldats vont être envoyés prochainement en Irak pour lutter contre le "
+           "groupe Etat islamique. L'annonce a été faite ce lundi 8 décembre à Koweït par le "
+           "général américain James Terry, haut responsable de la coalition.")
+BODY_FR2 = ("Les détails de l'envoi de ces renforts sont encore en train d'être discutés. Il n'y a "
+            "pas encore de précision sur les pays contributeurs, a précisé le porte-parole, qui "
+            "n'a pas souhaité en dire davantage sur le calendrier des opérations.")
+BODY_EN = ("Some 1,500 soldiers will soon be sent to Iraq to fight the Islamic State group. The "
+           "announcement was made on Monday in Kuwait by the American general James Terry, a "
+           "senior official of the coalition against the jihadists.")
+BODY_EN2 = ("Details of the deployment are still being discussed, and no contributing country has "
+            "been named so far. The spokesman declined to give a timetable for the operations, "
+            "saying only that planning was well under way.")
+CAPTION = ("La coalition anti-jihadiste va envoyer quelque 1 500 soldats pour aider les soldats "
+           "irakiens - ici photographiés en octobre 2014 - à lutter contre l'organisation Etat "
+           "islamique.")
+
+
+@pytest.fixture(scope="module")
+def chain():
+    # Built-in plugins only: an installed third-party package must not change these results.
+    return Chain(Config(load_entry_points=False))
+
+
+def clean(chain, *lines: str) -> Document:
+    outcome = chain.prepare(Document(source="article.txt", text="\n".join(lines)))
+    assert outcome.status == "written", outcome.error
+    return outcome.document
+
+
+def removed_by(doc: Document, plugin: str) -> list[str]:
+    return [r.text for r in doc.removed if r.plugin == plugin]
+
+
+# ------------------------------------------------------------------------- captions
+def test_caption_repeated_with_its_credit_goes_to_the_caption_field(chain):
+    doc = clean(chain, BODY_FR, CAPTION, CAPTION + " AFP/HAIDAR HAMDANI", BODY_FR2)
+    assert doc.meta["caption"] == CAPTION
+    assert "photographiés" not in doc.clean_text and "HAMDANI" not in doc.clean_text
+    assert doc.clean_text == BODY_FR + "\n\n" + BODY_FR2
+    assert len(removed_by(doc, "captions")) == 2
+
+
+def test_english_caption_repeated_with_a_labelled_credit(chain):
+    caption = "Iraqi soldiers at a checkpoint north of Baghdad in October 2014."
+    doc = clean(chain, BODY_EN, caption, caption + " Photo: Reuters", BODY_EN2)
+    assert doc.meta["caption"] == caption
+    assert doc.clean_text == BODY_EN + "\n\n" + BODY_EN2
+
+
+def test_a_paragraph_repeated_without_a_credit_is_no_caption(chain):
+    line = "Les soldats sont arrivés à Bagdad dans la nuit de dimanche à lundi."
+    doc = clean(chain, BODY_FR, line, line, BODY_FR2)
+    assert "caption" not in doc.meta
+    assert doc.clean_text.count(line) == 2
+
+
+# -------------------------------------------------------------------------- credits
+@pytest.mark.parametrize("credit", [
+    "AFP/HAIDAR HAMDANI", "Photo: Reuters", "© AFP", "Crédits photos : Bestimage",
+    "Crédit photo : KB / Bondy Blog", "Foto: dpa", "REUTERS/Jim Young", "(c) Getty Images",
+])
+def test_credit_line_is_removed(chain, credit):
+    doc = clean(chain, BODY_FR, credit, BODY_FR2)
+    assert doc.clean_text == BODY_FR + "\n\n" + BODY_FR2
+    assert removed_by(doc, "credits") == [credit]
+
+
+def test_credit_glued_to_a_caption_is_cut(chain):
+    doc = clean(chain, BODY_EN, "Fuelling the debate (Photo: Sarawut/Adobe Stock)", BODY_EN2)
+    assert "Fuelling the debate" in doc.clean_text
+    assert "Sarawut" not in doc.clean_text
+    assert removed_by(doc, "credits") == ["(Photo: Sarawut/Adobe Stock)"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "La photo a été prise par un passant, selon Reuters, quelques minutes après l'explosion.",
+    "Photo : le port au lever du jour, prise depuis le ferry qui arrivait de Marseille.",
+    "The photo was taken by AFP photographer Haidar Hamdani in October.",
+    "Reuters reported the figures on Tuesday.",
+])
+def test_sentence_mentioning_a_photo_or_an_agency_stays(chain, sentence):
+    doc = clean(chain, BODY_FR, sentence, BODY_FR2)
+    assert sentence in doc.clean_text
+    assert not removed_by(doc, "credits")
+
+
+# --------------------------------------------------------------------- image names
+@pytest.mark.parametrize("fragment", [
+    "/2014/11/08/RTR2VHB6_1.jpg)",
+    "/2023/07/06/64a68815cd1a7_placeholder-36b69ec8.png)",
+    "image.jpeg",
+    "https://cdn.example.org/img/2021/photo-1.webp?w=640 IMG_2044.JPG",
+])
+def test_line_of_image_file_names_is_removed(chain, fragment):
+    doc = clean(chain, BODY_FR, fragment, BODY_FR2)
+    assert doc.clean_text == BODY_FR + "\n\n" + BODY_FR2
+    assert removed_by(doc, "image_names") == [fragment]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Le rapport complet est disponible dans le fichier rapport.pdf.",
+    "Download the image.jpeg file from the press kit.",
+])
+def test_sentence_naming_a_file_stays(chain, sentence):
+    doc = clean(chain, BODY_EN, sentence, BODY_EN2)
+    assert sentence in doc.clean_text
+
+
+def test_file_name_line_inside_an_html_paragraph_is_cut():
+    chain = Chain(Config(load_entry_points=False))
+    html = ("<html><body><article><p>" + BODY_EN + "</p><p>A quiet street in Mosul<br>"
+            "/2014/11/08/RTR2VHB6_1.jpg)<br>in October 2014.</p><p>" + BODY_EN2
+            + "</p></article></body></html>")
+    text = chain.prepare(Document(source="page.html", html=html)).document.to_record()["text"]
+    assert ".jpg" not in text
+    assert "A quiet street in Mosul\nin October 2014." in text
+
+
+# ---------------------------------------------------------------- error-page tails
+@pytest.mark.parametrize("tail", [
+    ("Page non trouvée",
+     "Le contenu auquel vous tentez d'accéder n'existe pas ou n'est plus disponible."),
+    ("Page not found", "The page you are looking for does not exist."),
+    ("Seite nicht gefunden", "Zurück zur Startseite"),
+    ("Página no encontrada",),
+    ("Erreur 404 - Page non trouvée",),
+])
+def test_error_page_fragment_after_the_article_is_cut(chain, tail):
+    doc = clean(chain, BODY_FR, BODY_FR2, *tail)
+    assert doc.clean_text == BODY_FR + "\n\n" + BODY_FR2
+    assert removed_by(doc, "error_tail") == list(tail)
+
+
+def test_error_phrase_quoted_in_a_sentence_stays(chain):
+    quoted = ("Lundi matin, les internautes ont vu s'afficher « Page non trouvée » sur le site "
+              "du ministère, resté inaccessible pendant plusieurs heures.")
+    doc = clean(chain, BODY_FR, quoted, BODY_FR2)
+    assert doc.clean_text == "\n\n".join((BODY_FR, quoted, BODY_FR2))
+
+
+def test_error_heading_followed_by_article_paragraphs_stays(chain):
+    # An article about broken links may use the phrase as a subheading: its text stays.
+    lines = (BODY_EN, "Page not found", BODY_EN2, BODY_EN, BODY_EN2, BODY_EN, BODY_EN2, BODY_EN)
+    doc = clean(chain, *lines)
+    assert doc.clean_text == "\n\n".join(lines)
+
+
+def test_page_that_is_only_an_error_page_is_left_to_the_detectors(chain):
+    doc = clean(chain, "Page not found", "The page you are looking for does not exist.")
+    assert "Page not found" in doc.clean_text
+    assert not removed_by(doc, "error_tail")
