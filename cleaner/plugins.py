@@ -31,6 +31,17 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "clean_corpus_plugins.cleaners.breadcrumbs:Breadcrumbs",
     "clean_corpus_plugins.cleaners.captions:RepeatedCaptions",
     "clean_corpus_plugins.cleaners.credits:Credits",
+    # boilerplate told by lexicon, links and list shape (teaser lists after the prompts
+    # they may end on; link labels after the teaser headings that share their words)
+    "clean_corpus_plugins.cleaners.skip_links:SkipLinks",
+    "clean_corpus_plugins.cleaners.ad_labels:AdLabels",
+    "clean_corpus_plugins.cleaners.cookie_consent:CookieConsent",
+    "clean_corpus_plugins.cleaners.subscription_prompts:SubscriptionPrompts",
+    "clean_corpus_plugins.cleaners.comment_prompts:CommentPrompts",
+    "clean_corpus_plugins.cleaners.teaser_lists:TeaserLists",
+    "clean_corpus_plugins.cleaners.inline_teasers:InlineTeasers",
+    "clean_corpus_plugins.cleaners.link_lists:LinkLists",
+    "clean_corpus_plugins.cleaners.link_labels:LinkLabels",
     "clean_corpus_plugins.limits:SizeLimit",
     "clean_corpus_plugins.limits:EmptyText",
     # metadata at the edges, once the other cleaners have bared the first and last lines

@@ -22,6 +22,11 @@ def _text_of(element) -> str:
     return normalize_text("".join(element.itertext()))
 
 
+def _link_chars(element) -> int:
+    """Characters of the element's text that sit inside links (``ref`` elements)."""
+    return sum(len(normalize_text("".join(ref.itertext()))) for ref in element.iter("ref"))
+
+
 def _blocks(main) -> list[Block]:
     blocks = []
     for element in main.iter(*_KINDS):
@@ -33,18 +38,25 @@ def _blocks(main) -> list[Block]:
         else:
             text = _text_of(element)
         if text.strip():
-            blocks.append(Block(text, _KINDS[element.tag]))
+            blocks.append(Block(text, _KINDS[element.tag], link_chars=_link_chars(element)))
     return blocks
 
 
 class TrafilaturaExtractor(Plugin):
     """Main text and metadata with trafilatura (``trylast``: any other extractor wins).
 
-    Options: ``favor_precision``, ``favor_recall``, ``include_tables`` (trafilatura's own).
+    Options are trafilatura's own: ``favor_precision``, ``favor_recall``,
+    ``include_tables`` and ``include_links``. Links are asked for so that every block
+    knows how much of its text was link anchors (``Block.link_chars``), the signal the
+    teaser and navigation cleaners rely on; the link targets themselves are not kept.
+    The defaults were measured on the development set (see ``docs/cleaning.md``):
+    ``favor_precision`` removes more boilerplate but loses article text that the
+    cleaners downstream would have kept, so the balanced mode stays the default.
     """
 
     name = "trafilatura"
-    defaults = {"favor_precision": False, "favor_recall": False, "include_tables": True}
+    defaults = {"favor_precision": False, "favor_recall": False, "include_tables": True,
+                "include_links": True}
 
     @hookimpl(trylast=True)
     def extract(self, document):
@@ -52,6 +64,7 @@ class TrafilaturaExtractor(Plugin):
             document.html, url=document.url, output_format="xml", with_metadata=True,
             include_comments=False, include_images=False, include_formatting=False,
             include_tables=self.options["include_tables"],
+            include_links=self.options["include_links"],
             favor_precision=self.options["favor_precision"],
             favor_recall=self.options["favor_recall"], deduplicate=False)
         if not xml:

@@ -1,0 +1,61 @@
+"""Remove inline teasers: "À lire aussi : ...", "Lea también: ...", a paragraph that is one link."""
+from __future__ import annotations
+
+import re
+
+from clean_corpus import Plugin, hookimpl
+from clean_corpus_plugins.cleaners.lexmatch import (ends_with_full_stop, is_bare_address,
+                                                    lexicon, word_count, words)
+
+_SEPARATOR = re.compile(r"^\s*[:»|>\-–—•/]+\s*")
+
+
+class InlineTeasers(Plugin):
+    """Drop single blocks that point the reader to another article.
+
+    * A teaser label (lexicon kind ``related``: "Lire aussi", "LESEN SIE AUCH", "Czytaj
+      też"), a separator (``:``, ``»``, ``|``, ``-``) and a headline: a title of at most
+      ``max_title_words`` words without a final full stop, or a link. One-word labels
+      that are also names or verbs ("Lea", "Mira", "Watch", kind ``related_label``)
+      count only before a link. "Read more about this in the report" has no separator and
+      stays; "Related: the minister's remarks ... resignation." is a sentence and stays.
+    * A paragraph that is a link and nothing else (link density at least
+      ``link_density``, 3 to ``max_link_words`` words, not a bare URL or e-mail address):
+      the title of another page set between the article's paragraphs.
+    """
+
+    name = "inline_teasers"
+    defaults = {"max_title_words": 25, "link_density": 0.8, "max_link_words": 30}
+
+    @hookimpl
+    def clean(self, document):
+        for block in list(document.blocks):
+            if self._labelled(block):
+                document.drop_block(block, self.name, "inline teaser")
+            elif self._lone_link(block):
+                document.drop_block(block, self.name, "paragraph that is only a link")
+
+    def _labelled(self, block) -> bool:
+        ws = words(block.text)
+        strong, weak = lexicon("related").prefix(ws), lexicon("related_label").prefix(ws)
+        k = max(strong, weak)
+        if not k or k == len(ws):
+            return False
+        after = block.text[ws[k - 1].end:]
+        separator = _SEPARATOR.match(after)
+        if not separator:
+            return False
+        title = after[separator.end():].strip()
+        linked = block.link_density >= 0.5
+        if not strong:
+            return linked
+        return linked or (word_count(title) <= int(self.options["max_title_words"])
+                          and "\n" not in title and not ends_with_full_stop(title))
+
+    def _lone_link(self, block) -> bool:
+        if block.kind not in ("p", "line", "quote"):
+            return False
+        count = word_count(block.text)
+        return (block.link_density >= float(self.options["link_density"])
+                and 3 <= count <= int(self.options["max_link_words"])
+                and not is_bare_address(block.text))

@@ -1,0 +1,161 @@
+"""Matching lexicon phrases against blocks, word by word (helpers, not a plugin).
+
+The lexicon cleaners ask three questions of a block, all on folded words (case, accents
+and punctuation ignored, see :func:`clean_corpus_plugins.lexicon.fold`):
+
+* is the block *only* phrases of a kind (``Phrases.covers``): "Publicité", "Déjà un
+  compte ? Se connecter", "Commentaires (12)";
+* does it *start* with one (``Phrases.prefix``): the label of "Lire aussi : ...";
+* which phrases does it *contain* (``Phrases.found``): cues counted by prompt detectors.
+
+Words keep their offsets in the block's text, so a cleaner can look at what follows a
+label (a colon, a link) and cut exactly there. Two repairs make scraped text comparable
+with the lexicon: words glued by a lost tag boundary are split at a lower-to-upper case
+change ("NewsletterRecevez" -> "Newsletter", "Recevez"), and Cyrillic or Greek letters
+mixed into Latin words (a trick of spam and ad boxes: "Аdvеrtіѕе") read as the Latin
+letters they imitate.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from clean_corpus_plugins.lexicon import fold, phrases
+
+_WORD = re.compile(r"[^\W_]+")
+_CAMEL = re.compile(r"(?<=[a-zß-öø-ÿ])(?=[A-ZÀ-ÖØ-Þ])")
+
+#: Cyrillic and Greek letters that look like Latin ones, as Latin.
+_LOOKALIKES = str.maketrans(
+    "АВЕЅІЈКМНОРСТХУаеіјорсхуѕһԁԛԝӏΑΒΕΖΗΙΚΜΝΟΡΤΥΧαοικνρτυχ",
+    "ABESIJKMHOPCTXYaeijopcxyshdqwlABEZHIKMNOPTYXaoiknptux")
+_LATIN = re.compile(r"[A-Za-z]")
+_LOOKALIKE_CHARS = frozenset("АВЕЅІЈКМНОРСТХУаеіјорсхуѕһԁԛԝӏΑΒΕΖΗΙΚΜΝΟΡΤΥΧαοικνρτυχ")
+
+
+@dataclass(frozen=True)
+class Word:
+    """One folded word of a block and where it lies in the block's text."""
+
+    text: str
+    start: int
+    end: int
+
+
+def _unmask(word: str) -> str:
+    """Latin letters for look-alikes, but only in a word that already mixes in Latin."""
+    if _LATIN.search(word) and any(c in _LOOKALIKE_CHARS for c in word):
+        return word.translate(_LOOKALIKES)
+    return word
+
+
+def words(text: str) -> list[Word]:
+    """The folded words of ``text`` with their offsets."""
+    out: list[Word] = []
+    for match in _WORD.finditer(text):
+        raw, base = match.group(), match.start()
+        cuts = [0, *(m.start() for m in _CAMEL.finditer(raw)), len(raw)]
+        for a, b in zip(cuts, cuts[1:]):
+            for token in fold(_unmask(raw[a:b])).split():
+                out.append(Word(token, base + a, base + b))
+    return out
+
+
+def _is_number(token: str) -> bool:
+    return token.isdigit()
+
+
+class Phrases:
+    """The phrases of one lexicon kind, as sequences of folded words."""
+
+    def __init__(self, kind: str, extra: tuple[str, ...] = ()):
+        self.kind = kind
+        seqs = {tuple(fold(p).split()) for p in (*phrases(kind), *extra)}
+        self.seqs = sorted((s for s in seqs if s), key=len, reverse=True)
+        self.by_first: dict[str, list[tuple[str, ...]]] = {}
+        for seq in self.seqs:
+            self.by_first.setdefault(seq[0], []).append(seq)
+
+    def __bool__(self) -> bool:
+        return bool(self.seqs)
+
+    def _at(self, tokens: list[str], i: int) -> list[int]:
+        """Lengths of the phrases that match ``tokens`` at position ``i``, longest first."""
+        return [len(seq) for seq in self.by_first.get(tokens[i], ())
+                if tuple(tokens[i:i + len(seq)]) == seq]
+
+    def prefix(self, ws: list[Word]) -> int:
+        """Number of words of the longest phrase ``ws`` starts with (0 if none)."""
+        tokens = [w.text for w in ws]
+        return max(self._at(tokens, 0), default=0) if tokens else 0
+
+    def covers(self, ws: list[Word], numbers: bool = True) -> bool:
+        """True when ``ws`` is made of phrases only (and numbers, such as a count)."""
+        tokens = [w.text for w in ws]
+        if not tokens:
+            return False
+        reachable = [True] + [False] * len(tokens)
+        for i in range(len(tokens)):
+            if not reachable[i]:
+                continue
+            if numbers and _is_number(tokens[i]):
+                reachable[i + 1] = True
+            for length in self._at(tokens, i):
+                reachable[i + length] = True
+        has_phrase = any(not _is_number(t) for t in tokens)
+        return reachable[-1] and has_phrase
+
+    def found(self, ws: list[Word]) -> set[tuple[str, ...]]:
+        """The distinct phrases that occur in ``ws``."""
+        tokens = [w.text for w in ws]
+        hits = set()
+        for i in range(len(tokens)):
+            for seq in self.by_first.get(tokens[i], ()):
+                if tuple(tokens[i:i + len(seq)]) == seq:
+                    hits.add(seq)
+        return hits
+
+
+@lru_cache(maxsize=None)
+def lexicon(kind: str) -> Phrases:
+    """The :class:`Phrases` of ``kind``, loaded once per process."""
+    return Phrases(kind)
+
+
+# ------------------------------------------------------------------ block shape
+_SENTENCE_END = re.compile(r"[.…][\"'»”’)\]]*$")
+_SEPARATOR_ONLY = re.compile(r"^[\s\-–—•·*|/>»«<]*$")
+_URL = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$|^\s*\S+@\S+\.\w+\s*$")
+
+
+def word_count(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def ends_with_full_stop(text: str) -> bool:
+    """Prose ends with a full stop; headlines and labels end without one (or with ?/!)."""
+    return bool(_SENTENCE_END.search(text.rstrip()))
+
+
+def is_separator(text: str) -> bool:
+    """A line of dashes or bullets only (list separators in scraped text)."""
+    return bool(_SEPARATOR_ONLY.match(text))
+
+
+def is_bare_address(text: str) -> bool:
+    """The block is one URL or e-mail address: the text itself, not a link label."""
+    return bool(_URL.match(text))
+
+
+def is_prose(block, min_chars: int = 200) -> bool:
+    """Article prose: a long paragraph, or a sentence that ends with a full stop.
+
+    Link-dense blocks are never prose, whatever their length.
+    """
+    text = block.text
+    if block.link_density >= 0.5:
+        return False
+    if len(text) >= min_chars:
+        return True
+    return ends_with_full_stop(text) and word_count(text) >= 10

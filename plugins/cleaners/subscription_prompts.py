@@ -1,0 +1,67 @@
+"""Remove newsletter, subscription and paywall prompts ("Recevez toute l'actualité ...")."""
+from __future__ import annotations
+
+from clean_corpus import Plugin, hookimpl
+from clean_corpus_plugins.cleaners.lexmatch import (ends_with_full_stop, is_prose, lexicon,
+                                                    word_count, words)
+
+
+class SubscriptionPrompts(Plugin):
+    """Drop calls to subscribe and the sales box of a paywall.
+
+    A call to subscribe is short and made of cues: strong ones (lexicon kind
+    ``subscription``: "newsletter", "abonnez-vous", "sign up") count two, weak ones
+    (``subscription_hint``: "par e-mail", "your inbox", "kostenlos") one. A block of at
+    most ``max_words`` words scoring ``min_score`` goes, unless it reads like a sentence of
+    the article (ends with a full stop) and has a single strong cue: "The newsletter,
+    sent by email to 10,000 readers, ..." stays. Blocks right after a prompt that carry
+    two more cues ("You can unsubscribe at any time") are the rest of the same box.
+
+    A paywall (kind ``paywall``: "Pour lire la suite", "Subscribe to continue reading")
+    ends the readable article: from its block on, everything goes when no prose follows;
+    otherwise the paywall block goes alone.
+    """
+
+    name = "subscription_prompts"
+    defaults = {"max_words": 40, "min_score": 3}
+
+    @hookimpl
+    def clean(self, document):
+        self._paywall(document)
+        strong, weak = lexicon("subscription"), lexicon("subscription_hint")
+        in_box = False
+        for block in list(document.blocks):
+            ws = words(block.text)
+            count = word_count(block.text)
+            n_strong, n_weak = len(strong.found(ws)), len(weak.found(ws))
+            if count <= int(self.options["max_words"]) and (
+                    strong.covers(ws) or self._is_prompt(block.text, n_strong, n_weak)):
+                document.drop_block(block, self.name, "newsletter or subscription prompt")
+                in_box = True
+            elif in_box and count <= int(self.options["max_words"]) \
+                    and n_strong + n_weak >= 2:
+                document.drop_block(block, self.name, "newsletter or subscription prompt")
+            else:
+                in_box = False
+
+    def _is_prompt(self, text: str, n_strong: int, n_weak: int) -> bool:
+        if not n_strong or 2 * n_strong + n_weak < int(self.options["min_score"]):
+            return False
+        return n_strong >= 2 or not (ends_with_full_stop(text) and word_count(text) >= 12)
+
+    def _paywall(self, document) -> None:
+        paywall = lexicon("paywall")
+        for i, block in enumerate(document.blocks):
+            if word_count(block.text) > int(self.options["max_words"]):
+                continue
+            hits = paywall.found(words(block.text))
+            # "Il était déjà abonné." is a sentence; a paywall line is a call, or says
+            # it twice ("Cet article est réservé aux abonnés.").
+            if hits and (len(hits) >= 2 or not ends_with_full_stop(block.text)):
+                rest = document.blocks[i + 1:]
+                if any(is_prose(b) for b in rest):
+                    document.drop_block(block, self.name, "paywall prompt")
+                else:
+                    document.drop_blocks(document.blocks[i:], self.name,
+                                         "paywall and what follows it")
+                return

@@ -1,0 +1,92 @@
+"""Remove "read also" teaser lists: a heading ("À regarder", "Related") and its short items."""
+from __future__ import annotations
+
+import re
+
+from clean_corpus import Plugin, hookimpl
+from clean_corpus_plugins.cleaners.lexmatch import (ends_with_full_stop, is_prose,
+                                                    is_separator, lexicon, word_count, words)
+
+#: What may follow a teaser label on the same line ("Lire aussi : titre").
+_LABEL_SEPARATOR = re.compile(r"^\s*[:»|>\-–—•/]")
+
+
+def is_teaser_heading(block) -> bool:
+    """A block that announces a list of links to other articles.
+
+    Either only phrases of the lexicon kind ``related`` ("À lire aussi", "Mehr zum
+    Thema :") or such a phrase and a short name without separator ("Auch auf
+    gofeminin.de", "More from CNN"). "Read more about this in the report" is a sentence.
+    """
+    text = block.text
+    ws = words(text)
+    related = lexicon("related")
+    if related.covers(ws, numbers=False):
+        return True
+    k = related.prefix(ws)
+    if not k or len(ws) - k > 3 or len(text) > 60 or ends_with_full_stop(text):
+        return False
+    return not _LABEL_SEPARATOR.match(text[ws[k - 1].end:])
+
+
+class TeaserLists(Plugin):
+    """Drop a teaser heading and the run of short items under it.
+
+    The run goes on over short headline-shaped blocks (at most ``max_item_chars``
+    characters, no final full stop), separator lines ("-", "•", as in scraped lists),
+    link-dense blocks, and further teaser headings. It stops where the article resumes:
+    at prose (a long paragraph or a sentence), or before a short line that heads prose
+    (a section title of the article). A heading with no item under it goes only when no
+    article text follows it. A list of short items without such a heading (ingredients,
+    steps) is never touched here.
+    """
+
+    name = "teaser_lists"
+    defaults = {"max_item_chars": 160, "max_linked_chars": 600}
+
+    @hookimpl
+    def clean(self, document):
+        i = 0
+        while i < len(document.blocks):
+            block = document.blocks[i]
+            if is_teaser_heading(block):
+                run = self._items(document.blocks, i + 1)
+                rest = document.blocks[i + 1 + len(run):]
+                if run or not any(is_prose(b) for b in rest):
+                    document.drop_block(block, self.name, "teaser list heading")
+                    document.drop_blocks(run, self.name, "teaser list item")
+                    continue
+            i += 1
+
+    def _items(self, blocks, start: int) -> list:
+        run = []
+        for j in range(start, len(blocks)):
+            block = blocks[j]
+            if is_separator(block.text) or is_teaser_heading(block):
+                run.append(block)
+            elif is_prose(block):
+                break
+            elif block.link_density >= 0.5 \
+                    and len(block.text) <= int(self.options["max_linked_chars"]):
+                run.append(block)
+            elif self._is_item(block):
+                if block.kind != "item" and self._heads_prose(blocks, j + 1):
+                    break
+                run.append(block)
+            else:
+                break
+        while run and is_separator(run[-1].text) and run[-1] is not blocks[-1]:
+            run.pop()  # a trailing separator before prose belongs to neither
+        return run
+
+    def _is_item(self, block) -> bool:
+        text = block.text
+        return (len(text) <= int(self.options["max_item_chars"]) and "\n" not in text
+                and not ends_with_full_stop(text))
+
+    @staticmethod
+    def _heads_prose(blocks, start: int) -> bool:
+        for block in blocks[start:]:
+            if not is_separator(block.text):
+                return is_prose(block)
+        return False
