@@ -1,7 +1,9 @@
 """Readers for plain text, HTML and JSON Lines files."""
 from __future__ import annotations
 
+import codecs
 import json
+import re
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import urlsplit
@@ -27,24 +29,81 @@ def _looks_binary(head: bytes) -> bool:
     return controls / len(head) > 0.02
 
 
-def decode(data: bytes) -> tuple[str, str | None]:
-    """Text of ``data`` and, when it was not UTF-8, the encoding that was detected.
+#: Byte-order marks, longest first (the UTF-32-LE mark starts with the UTF-16-LE one).
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
-    Never guesses silently: the detected encoding is reported with the record, and bytes
-    that look binary or match no encoding are refused with the reason.
+_DECLARED = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([\w.:-]+)"""
+                       rb"""|<\?xml[^>]*?encoding\s*=\s*["']([\w.:-]+)""", re.IGNORECASE)
+
+#: Legacy encodings that web pages and text exports actually use. Left free to choose
+#: among every code page, the detector sometimes prefers a rare one (hp_roman8,
+#: mac_latin2) for a short Western text.
+WEB_ENCODINGS = ["cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp1255", "cp1256",
+                 "cp1257", "cp1258", "iso8859_2", "iso8859_5", "iso8859_7", "iso8859_8",
+                 "iso8859_15", "koi8_r", "koi8_u", "cp874", "cp932", "shift_jis", "euc_jp",
+                 "gb18030", "big5", "euc_kr", "cp949", "latin_1"]
+
+
+def _declared_encoding(data: bytes) -> str | None:
+    """The charset an HTML/XML document declares in its head, as a Python codec name."""
+    match = _DECLARED.search(data[:4096])
+    if not match:
+        return None
+    try:
+        name = codecs.lookup((match.group(1) or match.group(2)).decode("ascii")).name
+    except (LookupError, UnicodeDecodeError):
+        return None
+    # As browsers do: a page labelled latin-1 or ASCII is read as windows-1252.
+    return "cp1252" if name in ("iso8859-1", "ascii") else name
+
+
+def _guess_encoding(data: bytes) -> str | None:
+    matches = list(charset_normalizer.from_bytes(data[:1_000_000], cp_isolation=WEB_ENCODINGS))
+    if not matches or matches[0].chaos > 0.2:
+        return None
+    best = matches[0]
+    # A short text often fits several single-byte code pages equally well (French in
+    # latin-1 reads as cp1250 just as "cleanly"). When the detector cannot tell them
+    # apart, take windows-1252, the most common legacy encoding of the web.
+    for match in matches:
+        if (match.chaos, match.coherence) == (best.chaos, best.coherence) \
+                and "cp1252" in match.could_be_from_charset:
+            return "cp1252"
+    return best.encoding
+
+
+def decode(data: bytes) -> tuple[str, dict | None]:
+    """Text of ``data`` and, when it was not UTF-8, how its encoding was found.
+
+    Never guesses silently: the encoding is reported with the record (``detections``), and
+    bytes that look binary or match no encoding are refused with the reason. Order: a
+    byte-order mark, UTF-8, the charset the page declares, then statistical detection.
     """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data.decode(encoding, errors="replace"), {
+                "encoding": encoding, "detected": False, "by": "bom"}
     if _looks_binary(data[:65536]):
         raise UndecodableInput("binary content (control bytes), not a text document")
     try:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
         utf8_error = exc
-    best = charset_normalizer.from_bytes(data[:1_000_000]).best()
-    if best is None or best.chaos > 0.2:
+    declared = _declared_encoding(data)
+    if declared and declared != "utf-8":
+        try:
+            return data.decode(declared), {"encoding": declared, "detected": False,
+                                           "by": "declared"}
+        except UnicodeDecodeError:
+            pass  # the label is wrong too; fall back to detection
+    guessed = _guess_encoding(data)
+    if guessed is None:
         raise UndecodableInput(
             f"not valid UTF-8 ({utf8_error.reason} at byte {utf8_error.start}) "
             "and no other encoding fits")
-    return data.decode(best.encoding, errors="replace"), best.encoding
+    return data.decode(guessed, errors="replace"), {"encoding": guessed, "detected": True,
+                                                    "by": "charset_normalizer"}
 
 
 def site_of(path: Path, url: str | None) -> str:
@@ -56,7 +115,7 @@ def site_of(path: Path, url: str | None) -> str:
     return str(path.parent)
 
 
-def _document(path: Path, text: str, encoding: str | None, *, html: bool,
+def _document(path: Path, text: str, encoding: dict | None, *, html: bool,
               source: str | None = None, url: str | None = None) -> Document:
     doc = Document(source=source or str(path), url=url, site=site_of(path, url))
     if html:
@@ -64,7 +123,7 @@ def _document(path: Path, text: str, encoding: str | None, *, html: bool,
     else:
         doc.text = text
     if encoding:
-        doc.detections["encoding"] = {"encoding": encoding, "detected": True}
+        doc.detections["encoding"] = encoding
     return doc
 
 
@@ -138,6 +197,7 @@ class JsonlReader(Plugin):
         url = obj.get("url") if isinstance(obj.get("url"), str) else None
         for key, html in (("html", True), ("text", False)):
             if isinstance(obj.get(key), str):
+                named = obj.get("source") if isinstance(obj.get("source"), str) else None
                 return _document(path, obj[key], None, html=html,
-                                 source=obj.get("source") or source, url=url)
+                                 source=named or source, url=url)
         raise ValueError("line has neither a 'text' nor an 'html' string")
