@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from clean_corpus import __version__
@@ -12,6 +14,7 @@ from clean_corpus.pipeline import FAILED, REJECTED, WRITTEN, Chain, RunContext, 
 from clean_corpus.plugins import BLOCK_ENTRY_POINTS_ENV, PluginRegistry
 
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 
 EPILOG_RUN = f"""\
 exit status:
@@ -19,6 +22,7 @@ exit status:
   {EXIT_FAILURES}  some documents failed (see the failures file), or a plugin failed at the
      start or end of the run; everything else was still processed and written
   {EXIT_USAGE}  usage error: bad option, missing input, unreadable or invalid config
+  {EXIT_INTERRUPTED}  interrupted (Ctrl-C; 143 for SIGTERM): no output file is written or replaced
 
 Every input document ends in exactly one place: the output, the rejected file (with the
 reasons) or the failures file (with the plugin and the error). The summary on stderr and
@@ -209,11 +213,22 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
+    if threading.current_thread() is threading.main_thread():
+        # `kill` (SIGTERM) unwinds like Ctrl-C does, so partial output files are removed.
+        signal.signal(signal.SIGTERM, _terminated)
     try:
         return cmd_run(args) if args.command == "run" else cmd_plugins(args)
     except ConfigError as exc:
         print(f"clean-corpus: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("clean-corpus: interrupted; no output file was written or replaced",
+              file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _terminated(signum, frame):
+    raise SystemExit(128 + signum)
 
 
 if __name__ == "__main__":

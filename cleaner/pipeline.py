@@ -9,6 +9,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import signal
 import sys
 import tempfile
 import time
@@ -180,13 +181,28 @@ class RunContext:
 _WORKER_CHAIN: Chain | None = None
 
 
+class _WorkerAborted(Exception):
+    """Carries a KeyboardInterrupt/SystemExit raised in a worker back to the main process."""
+
+
 def _init_worker(config: Config) -> None:
     global _WORKER_CHAIN
+    # Ctrl-C reaches the whole process group: the main process alone handles it (and stops
+    # the pool), so workers ignore it. SIGTERM is how the pool stops them: default action.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _WORKER_CHAIN = Chain(config)
 
 
 def _prepare_in_worker(item):
-    return _WORKER_CHAIN.prepare(item)
+    try:
+        return _WORKER_CHAIN.prepare(item)
+    except Exception:
+        raise
+    except BaseException as exc:
+        # A pool worker dies on anything but an Exception and its result never comes:
+        # the main process would wait for ever. Hand it over to stop the run as -j 1 does.
+        raise _WorkerAborted(exc) from None
 
 
 class Spill:
@@ -218,7 +234,10 @@ def prepared_outcomes(chain: Chain, items: Iterable, workers: int) -> Iterator[O
         return
     ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
     with ctx.Pool(workers, initializer=_init_worker, initargs=(chain.config,)) as pool:
-        yield from pool.imap(_prepare_in_worker, items, chunksize=4)
+        try:
+            yield from pool.imap(_prepare_in_worker, items, chunksize=4)
+        except _WorkerAborted as aborted:
+            raise aborted.args[0] from None
 
 
 def run(chain: Chain, inputs: Iterable, sink, run_ctx: RunContext, progress=None) -> dict:
