@@ -18,12 +18,17 @@ PLUGIN_PACKAGE = REPO / "tests" / "plugin_package"
 AUTOLOAD_ENV = "CLEAN_CORPUS_DISABLE_PLUGIN_AUTOLOAD"
 
 
+def cli_env(extra: dict | None = None) -> dict:
+    """This environment without settings that change which plugins load, plus ``extra``."""
+    env = {k: v for k, v in os.environ.items() if k not in (AUTOLOAD_ENV, "PYTHONPATH")}
+    env.update(extra or {})
+    return env
+
+
 def cli(*args, env: dict | None = None, cwd=None, timeout: float = 120) -> subprocess.CompletedProcess:
-    """Run ``clean-corpus ARGS`` as the user would; ``env`` entries are added to a clean environment."""
-    full_env = {k: v for k, v in os.environ.items() if k not in (AUTOLOAD_ENV, "PYTHONPATH")}
-    full_env.update(env or {})
-    return subprocess.run([str(CLI), *map(str, args)], env=full_env, cwd=cwd, timeout=timeout,
-                          capture_output=True, text=True)
+    """Run ``clean-corpus ARGS`` as the user would; ``env`` entries are added to the environment."""
+    return subprocess.run([str(CLI), *map(str, args)], env=cli_env(env), cwd=cwd,
+                          timeout=timeout, capture_output=True, text=True)
 
 
 def read_jsonl(path) -> list[dict]:

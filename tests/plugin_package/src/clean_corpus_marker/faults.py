@@ -4,7 +4,7 @@ Shipped disabled: switch it on with ``--enable faults``. Each option names a str
 document whose text contains it triggers the fault:
 
 - ``fail_on``: ``clean`` raises ``RuntimeError`` (the document fails, the run goes on);
-- ``interrupt_on``: ``judge`` raises ``KeyboardInterrupt`` (the run stops, as on Ctrl-C);
+- ``interrupt_on``: ``clean`` raises ``KeyboardInterrupt`` (the run stops, as on Ctrl-C);
 - ``pause_on``: ``judge`` creates the file ``pause_file`` and waits, so that a test can
   signal the process while it is writing its output.
 """
@@ -33,11 +33,11 @@ class Faults(Plugin):
     def clean(self, document):
         if self._hit("fail_on", document):
             raise RuntimeError(f"faults: refusing a document containing {self.options['fail_on']!r}")
+        if self._hit("interrupt_on", document):
+            raise KeyboardInterrupt
 
     @hookimpl
     def judge(self, document):
-        if self._hit("interrupt_on", document):
-            raise KeyboardInterrupt
         if self._hit("pause_on", document):
             Path(self.options["pause_file"]).touch()
             deadline = time.monotonic() + 120  # never hang a test run for ever

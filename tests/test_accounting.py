@@ -1,0 +1,220 @@
+"""Isolation and accounting, through the CLI on real files.
+
+One run mixes good inputs with every kind of bad one. The run must finish, every input
+must end in exactly one place (output, rejected or failures) with a clear reason, the
+counts must add up, and the exit status must say that some documents failed. An
+interrupted run must never leave a truncated output file behind.
+"""
+from __future__ import annotations
+
+import json
+import random
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import CLI, cli, cli_env, read_jsonl
+
+ARTICLE_ONE = ("Le conseil régional a adopté jeudi un plan de rénovation des lycées.\n"
+               "Les travaux commenceront à la rentrée et dureront trois ans, selon la présidente.\n")
+ARTICLE_TWO = ("La compagnie de bus annonce une grève BOOM pour lundi prochain.\n"
+               "Les syndicats demandent des embauches et une meilleure prise en compte de la pénibilité.\n")
+LATIN1_TEXT = ("Le député a présenté un amendement très contesté à l'Assemblée nationale, "
+               "où la séance s'est prolongée tard dans la soirée.\n"
+               "Les élus de l'opposition ont dénoncé une procédure précipitée.\n")
+JSONL_GOOD = [
+    {"text": "Le musée municipal rouvre ses portes après deux ans de travaux. "
+             "La collection de peinture flamande a été entièrement restaurée."},
+    {"text": "Le club de football local a remporté la coupe régionale dimanche. "
+             "Plus de trois mille supporters avaient fait le déplacement.",
+     "url": "https://sport.example.org/coupe"},
+    {"html": "<html><body><article><h1>Marché de Noël</h1><p>Le marché de Noël s'installe "
+             "place de la mairie à partir du premier décembre, avec soixante exposants "
+             "venus de toute la région et une patinoire pour les enfants.</p></article>"
+             "</body></html>",
+     "url": "https://ville.example.org/noel"},
+]
+
+
+def make_inputs(root: Path) -> dict[str, tuple[str, str]]:
+    """Write every kind of input under ``root``; return source -> (status, what the report says)."""
+    root.mkdir(parents=True)
+    expected = {}
+
+    def put(name: str, data: bytes, status: str, says: str) -> None:
+        (root / name).write_bytes(data)
+        expected[str(root / name)] = (status, says)
+
+    put("article un.txt", ARTICLE_ONE.encode(), "written", "")
+    put("article numéro deux.txt", ARTICLE_TWO.encode(), "failed", "RuntimeError: faults")
+    put("latin1 Société.txt", LATIN1_TEXT.encode("latin-1"), "written", "")
+    put("vide.txt", b"", "rejected", "empty input")
+    put("énorme.txt", b"mot " * 5_000_000, "rejected", "input too large")
+    rnd = random.Random(7)
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(rnd.randrange(256) for _ in range(4000))
+    put("photo copie.png", png, "failed", "binary content")
+    put("données cassées.txt", bytes(rnd.randrange(0x80, 0x100) for _ in range(3000)),
+        "failed", "not valid UTF-8")
+    lines = [json.dumps(JSONL_GOOD[0]), '{"text": "une ligne coupée', json.dumps(JSONL_GOOD[1]),
+             "[1, 2, 3]", "", json.dumps(JSONL_GOOD[2])]
+    (root / "lot du jour.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for number, status, says in ((1, "written", ""), (2, "failed", "JSONDecodeError"),
+                                 (3, "written", ""), (4, "failed", "not a JSON object"),
+                                 (6, "written", "")):
+        expected[f"{root / 'lot du jour.jsonl'}#L{number}"] = (status, says)
+    return expected
+
+
+@pytest.mark.parametrize("workers,separate_failures", [(1, False), (2, True)])
+def test_bad_inputs_are_contained_and_accounted_for(tmp_path, plugin_env, workers,
+                                                    separate_failures):
+    inputs = tmp_path / "entrées été"
+    expected = make_inputs(inputs)
+    out = tmp_path / "sortie" / "records.jsonl"
+    stats_path = tmp_path / "stats.json"
+    args = ["run", inputs, "-o", out, "--stats", stats_path, "-j", workers,
+            "--enable", "faults", "--set", "faults.fail_on=BOOM"]
+    rejected = out.with_name("records.rejected.jsonl")
+    failures = rejected
+    if separate_failures:
+        rejected, failures = tmp_path / "rejetés.jsonl", tmp_path / "échecs.jsonl"
+        args += ["--rejected", rejected, "--failures", failures]
+    result = cli(*args, env=plugin_env)
+
+    assert result.returncode == 1, result.stderr  # some documents failed
+    records = read_jsonl(out)
+    reports = read_jsonl(rejected) + (read_jsonl(failures) if separate_failures else [])
+    if separate_failures:
+        assert {r["status"] for r in read_jsonl(rejected)} == {"rejected"}
+        assert {r["status"] for r in read_jsonl(failures)} == {"failed"}
+
+    # Every input in exactly one place, with the status and reason it deserves.
+    seen = [r["source"] for r in records] + [r["source"] for r in reports]
+    assert sorted(seen) == sorted(expected)
+    for report in reports:
+        status, says = expected[report["source"]]
+        assert report["status"] == status, report
+        detail = " ".join(report["reasons"]) if status == "rejected" else report["error"]
+        assert says in detail, report
+    for record in records:
+        assert expected[record["source"]][0] == "written"
+
+    failed = {r["source"]: r for r in reports if r["status"] == "failed"}
+    assert failed[str(inputs / "article numéro deux.txt")]["plugin"] == "faults"
+    assert failed[str(inputs / "photo copie.png")]["plugin"] == "text_reader"
+    assert failed[f"{inputs / 'lot du jour.jsonl'}#L2"]["plugin"] == "jsonl_reader"
+
+    # The counts add up, to the number of inputs.
+    stats = json.loads(stats_path.read_text(encoding="utf-8"))
+    statuses = [status for status, _ in expected.values()]
+    assert stats["documents"] == len(expected) == 12
+    assert stats["documents"] == stats["written"] + stats["rejected"] + stats["failed"]
+    assert (stats["written"], stats["rejected"], stats["failed"]) == (
+        statuses.count("written"), statuses.count("rejected"), statuses.count("failed"))
+    assert stats["failed_plugins"] == {"faults": 1, "jsonl_reader": 2, "text_reader": 2}
+    assert "12 documents: 5 written, 2 rejected, 5 failed" in result.stderr
+
+    # Nothing else is lost: the good documents keep their text.
+    by_source = {r["source"]: r for r in records}
+    assert "plan de rénovation des lycées" in by_source[str(inputs / "article un.txt")]["text"]
+    noel = by_source[f"{inputs / 'lot du jour.jsonl'}#L6"]
+    assert "soixante exposants" in noel["text"] and noel["url"] == "https://ville.example.org/noel"
+
+    # The latin-1 file is decoded, and the encoding it was read with is reported.
+    latin = by_source[str(inputs / "latin1 Société.txt")]
+    encoding = latin["detections"]["encoding"]
+    assert encoding["detected"] is True
+    assert LATIN1_TEXT.encode("latin-1").decode(encoding["encoding"]) == LATIN1_TEXT
+    assert "Le député a présenté un amendement très contesté" in latin["text"]
+
+
+def test_clean_run_exits_zero_and_rejections_alone_are_not_failures(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(ARTICLE_ONE, encoding="utf-8")
+    (tmp_path / "in" / "vide.txt").write_text("  \n\n", encoding="utf-8")
+    result = cli("run", tmp_path / "in", "-o", tmp_path / "out.jsonl", "--stats",
+                 tmp_path / "stats.json")
+    assert result.returncode == 0, result.stderr
+    stats = json.loads((tmp_path / "stats.json").read_text())
+    assert (stats["documents"], stats["written"], stats["rejected"], stats["failed"]) == (2, 1, 1, 0)
+
+
+def test_missing_input_is_a_usage_error(tmp_path):
+    result = cli("run", tmp_path / "nowhere", "-o", tmp_path / "out.jsonl")
+    assert result.returncode == 2
+    assert "no such file or directory" in result.stderr
+    assert not (tmp_path / "out.jsonl").exists()
+
+
+# ------------------------------------------------------------------ interrupted runs
+OLD_OUTPUT = '{"previous": "run"}\n'
+
+
+def interrupted_inputs(tmp_path) -> Path:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for number in range(1, 9):
+        (inputs / f"d{number}.txt").write_text(
+            f"Dépêche numéro {number} : le conseil municipal a voté le budget de la ville.\n"
+            "La séance a duré trois heures et le vote a été acquis à une large majorité.\n",
+            encoding="utf-8")
+    return inputs
+
+
+def assert_nothing_written(out_dir: Path, out: Path) -> None:
+    assert out.read_text(encoding="utf-8") == OLD_OUTPUT  # previous output untouched
+    leftovers = sorted(p.name for p in out_dir.iterdir() if p != out)
+    assert leftovers == [], leftovers  # no partial files, no rejected file, no stats
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_plugin_interrupt_leaves_previous_output_untouched(tmp_path, plugin_env, workers):
+    inputs = interrupted_inputs(tmp_path)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    out = out_dir / "records.jsonl"
+    out.write_text(OLD_OUTPUT, encoding="utf-8")
+    result = cli("run", inputs, "-o", out, "--stats", out_dir / "stats.json", "-j", workers,
+                 "--enable", "faults", "--set", "faults.interrupt_on='numéro 6'", env=plugin_env)
+    assert result.returncode == 130
+    assert "interrupted" in result.stderr and "Traceback" not in result.stderr
+    assert_nothing_written(out_dir, out)
+
+
+@pytest.mark.parametrize("sig,workers,code", [
+    (signal.SIGINT, 1, 130), (signal.SIGTERM, 1, 143), (signal.SIGTERM, 2, 143),
+    (signal.SIGKILL, 1, -signal.SIGKILL)])
+def test_run_killed_while_writing_leaves_no_truncated_output(tmp_path, plugin_env, sig,
+                                                             workers, code):
+    inputs = interrupted_inputs(tmp_path)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    out = out_dir / "records.jsonl"
+    out.write_text(OLD_OUTPUT, encoding="utf-8")
+    paused = tmp_path / "paused"
+    # The faults plugin stops in `judge` on the 6th document: records 1-5 have been
+    # written to the temporary output by then.
+    proc = subprocess.Popen(
+        [str(CLI), "run", str(inputs), "-o", str(out), "-j", str(workers), "--no-progress",
+         "--enable", "faults", "--set", "faults.pause_on='numéro 6'",
+         "--set", f"faults.pause_file='{paused}'"],
+        env=cli_env(plugin_env), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not paused.exists() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert paused.exists(), proc.communicate()[1] if proc.poll() is not None else "no pause"
+        proc.send_signal(sig)
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == code, stderr
+    assert out.read_text(encoding="utf-8") == OLD_OUTPUT
+    if sig != signal.SIGKILL:  # SIGKILL cannot be caught: a hidden .partial file may remain
+        assert_nothing_written(out_dir, out)
+        assert "Traceback" not in stderr
