@@ -49,8 +49,8 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "clean_corpus_plugins.cleaners.section_label:SectionLabel",
     "clean_corpus_plugins.cleaners.kicker:Kicker",
     "clean_corpus_plugins.cleaners.title_repeat:TitleRepeat",
-    "clean_corpus_plugins.cleaners.title:TitleStandfirst",
     "clean_corpus_plugins.cleaners.byline:Byline",
+    "clean_corpus_plugins.cleaners.title:TitleStandfirst",
 )
 
 

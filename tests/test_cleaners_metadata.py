@@ -235,6 +235,26 @@ def test_short_real_last_sentence_is_no_byline(chain, last):
     assert doc.clean_text.endswith(last)
 
 
+@pytest.mark.parametrize("line, byline, date", [
+    ("Par Jean Dupont, le 12 mars 2021", "Par Jean Dupont", "2021-03-12"),
+    ("By Jane Doe | Published: March 12, 2021", "By Jane Doe", "2021-03-12"),
+    ("Von Anna Schmidt", "Von Anna Schmidt", None),
+])
+def test_labelled_byline_under_the_title_goes_to_fields(chain, line, byline, date):
+    doc = clean(chain, "Coalition to send 1,500 troops to Iraq", line, BODY_EN, BODY_EN2)
+    assert doc.meta["byline"] == byline
+    assert doc.meta.get("date") == date
+    assert doc.meta["title"] == "Coalition to send 1,500 troops to Iraq"
+    assert doc.clean_text.startswith("The coalition members")
+
+
+def test_sentence_starting_with_a_byline_label_at_the_top_stays(chain):
+    first = "By Monday, the coalition had agreed to send troops."
+    doc = clean(chain, first, BODY_EN, BODY_EN2)
+    assert "byline" not in doc.meta
+    assert doc.clean_text.startswith(first)
+
+
 def test_short_last_sentence_glued_to_the_paragraph_stays(chain):
     doc = clean(chain, BODY_FR, BODY_FR2 + " Il est parti.")
     assert "byline" not in doc.meta

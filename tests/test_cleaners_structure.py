@@ -137,6 +137,7 @@ def test_file_name_line_inside_an_html_paragraph_is_cut():
     ("Seite nicht gefunden", "Zurück zur Startseite"),
     ("Página no encontrada",),
     ("Erreur 404 - Page non trouvée",),
+    ("404", "Page not found"),
 ])
 def test_error_page_fragment_after_the_article_is_cut(chain, tail):
     doc = clean(chain, BODY_FR, BODY_FR2, *tail)

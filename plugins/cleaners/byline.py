@@ -4,6 +4,9 @@ from __future__ import annotations
 import re
 
 from clean_corpus import Plugin, hookimpl
+from clean_corpus_plugins.cleaners.date_line import labelled_date
+from clean_corpus_plugins.cleaners.dates import parse_date
+from clean_corpus_plugins.cleaners.lineshape import is_prose
 from clean_corpus_plugins.lexicon import fold, folded_phrases, phrases
 
 #: Lower-case name particles: "Jean de La Fontaine", "Ursula von der Leyen".
@@ -76,13 +79,38 @@ def byline_of(text: str) -> str | None:
     if pair and (is_initials(pair["who"]) or is_name(pair["who"])) \
             and is_agency_list(pair["with"]):
         return text
+    return labelled_byline(text)
+
+
+def labelled_byline(text: str) -> str | None:
+    """``text`` when it is a label and names: "Par Jean Dupont", "By Jane Doe, Reuters"."""
+    text = text.strip()
+    labels, joiners = _labels(), _joiners()
     labelled = re.fullmatch(rf"(?:{labels})\s*:?\s+(?P<rest>.+)", text) if labels else None
-    if labelled:
-        rest = labelled["rest"].rstrip(" .")
-        who = re.split(rf"\s*(?:,|/|\s(?:{joiners})\s)\s*", rest) if joiners else [rest]
-        if all(is_name(w) or is_initials(w) or is_agency_list(w) for w in who if w) \
-                and is_name(who[0]):
-            return text
+    if not labelled or len(text) > 120 or "\n" in text:
+        return None
+    rest = labelled["rest"].rstrip(" .")
+    who = re.split(rf"\s*(?:,|/|\s(?:{joiners})\s)\s*", rest) if joiners else [rest]
+    if is_name(who[0]) and all(is_name(w) or is_initials(w) or is_agency_list(w)
+                               for w in who if w):
+        return text
+    return None
+
+
+def byline_and_date(text: str) -> tuple[str, str | None] | None:
+    """``(byline, iso date or None)`` for a labelled byline, maybe followed by its date."""
+    if labelled_byline(text):
+        return text.strip(), None
+    for m in re.finditer(r"[,|•·–—]|\s-\s|\s(?:le|on|am|el|du)\s", text):
+        head, rest = text[:m.start()].rstrip(" ,|•·–—-"), text[m.end():].strip()
+        if not labelled_byline(head):
+            continue
+        iso = parse_date(rest)
+        if not iso:
+            found = labelled_date(rest)
+            iso = found[0] if found and found[1] >= len(rest.rstrip()) else None
+        if iso:
+            return head.strip(), iso
     return None
 
 
@@ -99,15 +127,35 @@ class Byline(Plugin):
     (lexicon kinds ``agency``, ``agency_generic``, ``byline_joiner``), a label and a name
     (``byline_label``: "Par", "By", "Von"), or agencies in parentheses. A short last
     sentence ("He left.") has none of these shapes and stays.
+
+    At the top, before the prose, only a labelled byline counts ("Par Jean Dupont",
+    "By Jane Doe | March 12, 2021"); a date printed with it goes to ``date``.
+
+    Options: ``max_tail_chars`` (longest byline glued to the last paragraph),
+    ``max_blocks`` (how far from the top a labelled byline may be).
     """
 
     name = "byline"
-    defaults = {"max_tail_chars": 80}
+    defaults = {"max_tail_chars": 80, "max_blocks": 4}
 
     @hookimpl
     def clean(self, document):
-        if not document.blocks:
-            return
+        self._leading(document)
+        if document.blocks:
+            self._trailing(document)
+
+    def _leading(self, document) -> None:
+        for block in document.blocks[: int(self.options["max_blocks"])]:
+            if is_prose(block.text):
+                return
+            found = byline_and_date(block.text)
+            if found:
+                document.set_field("byline", found[0])
+                document.set_field("date", found[1])
+                document.drop_block(block, self.name, "byline")
+                return
+
+    def _trailing(self, document) -> None:
         last = document.blocks[-1]
         byline = byline_of(last.text)
         if byline:

@@ -8,6 +8,7 @@ from clean_corpus_plugins.cleaners.lineshape import is_prose, words
 from clean_corpus_plugins.lexicon import fold, folded_phrases
 
 #: Status words around an error heading ("Erreur 404 - Page non trouvée", "404 Not Found").
+_STATUS_ONLY = re.compile(r"(?:(?:erreur|error|fehler|oops|oups|hoppla)\s+)?\d{3}")
 _STATUS = re.compile(r"^(?:(?:erreur|error|fehler|err)\s+)?\d{3}\s+|\s+(?:(?:erreur|error|fehler)\s+)?\d{3}$")
 
 
@@ -52,6 +53,8 @@ class ErrorTail(Plugin):
             tail = blocks[index + 1:]
             short = sum(len(b.text) for b in tail) <= int(self.options["max_tail_chars"])
             if short or any(is_error_line(b.text) for b in tail):
-                document.drop_blocks(blocks[index:], self.name,
+                start = index - 1 if _STATUS_ONLY.fullmatch(fold(blocks[index - 1].text)) \
+                    else index  # "404" printed above the heading goes with it
+                document.drop_blocks(blocks[start:], self.name,
                                      "error-page fragment after the article")
                 return
