@@ -59,7 +59,7 @@ from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem, NotConfigured
 
 from clean_corpus.config import Config, ConfigError
-from clean_corpus.document import Document, ReadFailure
+from clean_corpus.document import Document
 from clean_corpus.pipeline import FAILED, REJECTED, WRITTEN, Chain, Outcome, RunContext
 from clean_corpus_plugins.readers import UndecodableInput, decode, looks_like_html, site_of
 
@@ -130,7 +130,8 @@ class CleanCorpusPipeline:
         self.stats = crawler.stats
         self.config = config
         self.ready_every = max(1, ready_every)
-        self.chain: Chain | None = None
+        # Built now, so that a wrong plugin name stops the crawl before it fetches anything.
+        self.chain = Chain(config)
         self.run_ctx: RunContext | None = None
         self.rejected = None
         self._pool = None
@@ -150,18 +151,16 @@ class CleanCorpusPipeline:
         if not settings.getbool("CLEAN_CORPUS_ENABLED", True):
             raise NotConfigured("CLEAN_CORPUS_ENABLED is off")
         try:
-            config = config_from_settings(settings)
-            ready_every = settings.getint("CLEAN_CORPUS_READY_EVERY", 1)
+            return cls(crawler, config_from_settings(settings),
+                       settings.getint("CLEAN_CORPUS_READY_EVERY", 1))
         except (ConfigError, ValueError) as exc:
             # A wrong setting must stop the crawl before it fetches anything.
             raise ConfigError(f"clean-corpus settings: {exc}") from exc
-        return cls(crawler, config, ready_every)
 
     # ------------------------------------------------------------------ run life
     def open_spider(self, spider=None):
         spider = spider or self.crawler.spider
         self._spider_name = getattr(spider, "name", None) or "crawl"
-        self.chain = Chain(self.config)
         path = rejected_path(self.crawler.settings, self._spider_name)
         self.run_ctx = RunContext(self.config, output=None, rejected=path, failures=path)
         if path is not None:
@@ -173,7 +172,7 @@ class CleanCorpusPipeline:
         self._corpus_hook("run_start", run=self.run_ctx)
 
     def close_spider(self, spider=None):
-        if self.chain is None:
+        if self.run_ctx is None:
             return
         self._stop_thread()
         if self._unready:
@@ -183,11 +182,13 @@ class CleanCorpusPipeline:
         self._corpus_hook("run_end", run=self.run_ctx, stats=stats)
         if self.rejected is not None:
             self.rejected.close()
+            self.rejected = None
+        self.run_ctx = None
         logger.info("clean-corpus: %(documents)d documents: %(written)d written, "
                     "%(rejected)d rejected, %(failed)d failed", stats)
 
     def run_stats(self) -> dict:
-        """The counts in the form ``clean-corpus run --stats`` writes them."""
+        """The counts ``run_end`` gets, as in ``clean-corpus run`` (and its ``--stats``)."""
         documents = sum(self._counts.values())
         elapsed = time.monotonic() - self._started
         return {
@@ -200,7 +201,6 @@ class CleanCorpusPipeline:
             "plugin_errors": list(self._plugin_errors),
             "seconds": round(elapsed, 3),
             "documents_per_second": round(documents / elapsed, 2) if elapsed else None,
-            "rejected_file": str(self.run_ctx.rejected) if self.run_ctx.rejected else None,
         }
 
     # -------------------------------------------------------------------- items
@@ -209,8 +209,9 @@ class CleanCorpusPipeline:
         if document is None:
             self.stats.inc_value(f"{STATS_PREFIX}/skipped")
             return item
-        outcome = await self._in_thread(self.outcome_for, document)
-        return self.deliver(outcome)
+        if isinstance(document, Outcome):  # unreadable: nothing for the chain to do
+            return self.deliver(document)
+        return self.deliver(await self._in_thread(self.outcome_for, document))
 
     def clean(self, item):
         """Synchronous ``process_item``: the record for ``item``, or ``DropItem``."""
@@ -218,10 +219,13 @@ class CleanCorpusPipeline:
         if document is None:
             self.stats.inc_value(f"{STATS_PREFIX}/skipped")
             return item
+        if isinstance(document, Outcome):
+            return self.deliver(document)
         return self.deliver(self.outcome_for(document))
 
-    def document_for(self, item) -> Document | ReadFailure | None:
-        """The chain's input for ``item``; ``None`` when the item carries no page."""
+    def document_for(self, item) -> Document | Outcome | None:
+        """The chain's input for ``item``; ``None`` when the item carries no page, a failed
+        :class:`Outcome` when its bytes are no text (as the CLI's readers report files)."""
         adapter = ItemAdapter(item)
         fields = {key: adapter.get(key) for key in ("html", "body", "text")
                   if adapter.get(key) is not None}
@@ -232,18 +236,18 @@ class CleanCorpusPipeline:
         self._serial += 1
         source = str(adapter.get("source") or url or f"{self._spider_name}#{self._serial}")
         key, raw = next(iter(fields.items()))
+        doc = Document(source=source, url=url, site=site_of(Path(source), url))
         encoding = None
         if isinstance(raw, (bytes, bytearray)):
             try:
                 raw, encoding = decode(bytes(raw))
             except UndecodableInput as exc:
-                return ReadFailure(source, f"{type(exc).__name__}: {exc}", plugin="crawl")
+                return Outcome(FAILED, source, doc, plugin="crawl",
+                               error=f"{type(exc).__name__}: {exc}")
         raw = str(raw)
         # Same document as the CLI's readers make: an ``html`` field is HTML; ``body`` and
         # ``text`` hold HTML when they look like it (``response.text`` is a page).
-        is_html = key == "html" or looks_like_html(raw)
-        doc = Document(source=source, url=url, site=site_of(Path(source), url))
-        if is_html:
+        if key == "html" or looks_like_html(raw):
             doc.html = raw
         else:
             doc.text = raw
@@ -261,8 +265,8 @@ class CleanCorpusPipeline:
                     self._corpus_hook("corpus_ready", run=self.run_ctx)
             return self.chain.finish(outcome)
         except Exception as exc:  # the chain isolates plugins; this guards the crawl anyway
-            doc = document if isinstance(document, Document) else None
-            return Outcome(FAILED, document.source, doc, plugin=self.chain.registry.blame(exc),
+            return Outcome(FAILED, document.source, document,
+                           plugin=self.chain.registry.blame(exc),
                            error=f"{type(exc).__name__}: {exc}")
 
     def deliver(self, outcome: Outcome):

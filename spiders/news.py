@@ -264,6 +264,10 @@ class NewsSpider(scrapy.Spider):
         else:
             domains = [parts.hostname.lower().removeprefix("www.")]
         self.allowed_domains = domains
+        if not self.in_domains(start_url):
+            # Scrapy would drop the start request (and its robots.txt) without a word.
+            raise ValueError(f"start_url {start_url} is outside allowed_domains {domains}; "
+                             "list its domain too (a feed on its own host, say)")
         self.max_pages = int(max_pages) if max_pages not in (None, "") else None
         if self.max_pages is not None and self.max_pages < 1:
             raise ValueError("max_pages must be at least 1")
