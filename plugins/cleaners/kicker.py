@@ -32,6 +32,8 @@ def split_kicker(text: str, min_words: int = 2, min_letters: int = 10) -> tuple[
     kicker_words = [t for t in tokens[:count] if any(c.isalpha() for c in t)]
     if len(kicker_words) < min_words or sum(c.isalpha() for c in kicker) < min_letters:
         return None  # "NATO said..." starts with an acronym, not with a kicker
+    if kicker.endswith(".") or "(" in kicker:
+        return None  # "TEGUCIGALPA, HONDURAS.-", "PARIS (AFP) -": a dateline opening the story
     if not is_headline(title):
         return None  # the rest must be a headline, not the first sentence of the article
     return kicker, title
