@@ -5,6 +5,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -97,12 +98,21 @@ class Document:
     removed: list[Removal] = field(default_factory=list)
     signatures: dict[str, Any] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def id(self) -> str:
-        """Stable id: the same source and input content give the same id."""
+        """Stable id: the same source and input content give the same id.
+
+        Computed once: a document rejected on screening lets its (maybe huge) input go,
+        and must keep the id its content gave it.
+        """
         content = self.html if self.html is not None else (self.text or "")
         digest = hashlib.sha256(f"{self.source}\x00{content}".encode("utf-8", "surrogatepass"))
         return digest.hexdigest()[:20]
+
+    def release_input(self) -> None:
+        """Let the raw input go (a rejected 20 MB page), keeping the id it gave the document."""
+        _ = self.id  # cached: computed now, from the input
+        self.text = self.html = None
 
     # --- helpers cleaners use so that every removal is recorded -----------------
     def drop_block(self, block: Block, plugin: str, reason: str) -> None:

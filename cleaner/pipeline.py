@@ -79,7 +79,7 @@ class Chain:
         try:
             reasons = [r for r in self.hook.screen(document=doc) if r]
             if reasons:
-                doc.text = doc.html = None  # do not carry a rejected 20 MB input around
+                doc.release_input()  # do not carry a rejected 20 MB input around
                 return Outcome(REJECTED, doc.source, doc, reasons=reasons)
             if doc.html is not None:
                 extraction = self.hook.extract(document=doc)
