@@ -58,6 +58,14 @@ class Config:
         if unknown:
             raise ConfigError(f"config file {path}: unknown table(s) {sorted(unknown)}; "
                               "expected [run], [plugins], [plugin.NAME]")
+        # A misspelt key would otherwise be ignored without a word (a `disabled = [...]`
+        # that disables nothing).
+        for table, known in (("run", {"workers", "max_bytes"}),
+                             ("plugins", {"disable", "enable", "order"})):
+            extra = set(data.get(table, {})) - known
+            if extra:
+                raise ConfigError(f"config file {path}: unknown key(s) {sorted(extra)} in "
+                                  f"[{table}]; expected {sorted(known)}")
         run = data.get("run", {})
         config.workers = int(run.get("workers", config.workers))
         config.max_bytes = int(run.get("max_bytes", config.max_bytes))
