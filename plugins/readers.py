@@ -73,7 +73,13 @@ def _guess_encoding(data: bytes) -> str | None:
     return best.encoding
 
 
-def decode(data: bytes) -> tuple[str, dict | None]:
+def decode(data: bytes) -> tuple[str, str | None]:
+    """Text of ``data`` and, when it was not UTF-8, the name of the encoding it was read with."""
+    text, info = decode_with_info(data)
+    return text, info["encoding"] if info else None
+
+
+def decode_with_info(data: bytes) -> tuple[str, dict | None]:
     """Text of ``data`` and, when it was not UTF-8, how its encoding was found.
 
     Never guesses silently: the encoding is reported with the record (``detections``), and
@@ -144,7 +150,7 @@ class TextReader(Plugin):
         register(self)
 
     def read(self, path: Path) -> Iterator[Document]:
-        text, encoding = decode(path.read_bytes())
+        text, encoding = decode_with_info(path.read_bytes())
         html = path.suffix.lower() not in self.suffixes and looks_like_html(text)
         yield _document(path, text, encoding, html=html)
 
@@ -160,7 +166,7 @@ class HtmlReader(Plugin):
         register(self)
 
     def read(self, path: Path) -> Iterator[Document]:
-        text, encoding = decode(path.read_bytes())
+        text, encoding = decode_with_info(path.read_bytes())
         yield _document(path, text, encoding, html=True)
 
 
