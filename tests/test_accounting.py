@@ -149,6 +149,16 @@ def test_missing_input_is_a_usage_error(tmp_path):
     assert not (tmp_path / "out.jsonl").exists()
 
 
+def test_misspelt_config_key_is_a_usage_error_not_ignored(tmp_path):
+    (tmp_path / "a.txt").write_text(ARTICLE_ONE, encoding="utf-8")
+    config = tmp_path / "clean-corpus.toml"
+    config.write_text('[plugins]\ndisabled = ["empty_text"]\n', encoding="utf-8")
+    result = cli("run", tmp_path / "a.txt", "-o", tmp_path / "out.jsonl", "--config", config)
+    assert result.returncode == 2
+    assert "unknown key(s) ['disabled'] in [plugins]" in result.stderr
+    assert not (tmp_path / "out.jsonl").exists()
+
+
 # ------------------------------------------------------------------ interrupted runs
 OLD_OUTPUT = '{"previous": "run"}\n'
 

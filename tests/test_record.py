@@ -103,6 +103,18 @@ def test_ids_are_unique_and_stable_across_runs(corpus, records, tmp_path):
     assert alone["id"] == next(r["id"] for r in records if r["source"] == str(seed))
 
 
+def test_id_does_not_depend_on_the_outcome(tmp_path):
+    # Rejected on size first, accepted once the limit is raised: still the same document.
+    page = tmp_path / "page.txt"
+    page.write_text(MESSY_TEXT * 20, encoding="utf-8")
+    result = cli("run", page, "-o", tmp_path / "small.jsonl", "--set", "size_limit.max_bytes=1000")
+    assert result.returncode == 0, result.stderr
+    (rejected,) = read_jsonl(tmp_path / "small.rejected.jsonl")
+    assert rejected["reasons"][0].startswith("input too large")
+    (record,) = clean(page, tmp_path / "large.jsonl")
+    assert rejected["id"] == record["id"]
+
+
 def test_output_is_byte_identical_for_one_or_two_workers(corpus, tmp_path):
     runs = {}
     for workers in (1, 2):
