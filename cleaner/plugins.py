@@ -42,6 +42,8 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "clean_corpus_plugins.cleaners.inline_teasers:InlineTeasers",
     "clean_corpus_plugins.cleaners.link_lists:LinkLists",
     "clean_corpus_plugins.cleaners.link_labels:LinkLabels",
+    "clean_corpus_plugins.cleaners.contact_blocks:ContactBlocks",
+    "clean_corpus_plugins.cleaners.legal_notices:LegalNotices",
     "clean_corpus_plugins.limits:SizeLimit",
     "clean_corpus_plugins.limits:EmptyText",
     # metadata at the edges, once the other cleaners have bared the first and last lines

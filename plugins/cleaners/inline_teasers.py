@@ -8,6 +8,7 @@ from clean_corpus_plugins.cleaners.lexmatch import (ends_with_full_stop, is_bare
                                                     lexicon, word_count, words)
 
 _SEPARATOR = re.compile(r"^\s*[:»|>\-–—•/]+\s*")
+_ADDRESS = re.compile(r"https?://|www\.|\b[\w-]+\.(?:com|org|net|de|fr|es|pl|at|ch|eu|info)\b")
 
 
 class InlineTeasers(Plugin):
@@ -20,12 +21,16 @@ class InlineTeasers(Plugin):
       count only before a link. "Read more about this in the report" has no separator and
       stays; "Related: the minister's remarks ... resignation." is a sentence and stays.
     * A paragraph that is a link and nothing else (link density at least
-      ``link_density``, 3 to ``max_link_words`` words, not a bare URL or e-mail address):
-      the title of another page set between the article's paragraphs.
+      ``link_density``, 3 to ``max_link_words`` words, not a bare URL or e-mail address,
+      not a byline): the title of another page set between the article's paragraphs.
+    * A short pointer (at most ``max_pointer_words`` words) that opens with a "more
+      information" phrase (kind ``more_info``: "Weitere Infos unter", "Plus d'infos sur")
+      and gives a web address or a link.
     """
 
     name = "inline_teasers"
-    defaults = {"max_title_words": 25, "link_density": 0.8, "max_link_words": 30}
+    defaults = {"max_title_words": 25, "link_density": 0.8, "max_link_words": 30,
+                "max_pointer_words": 15}
 
     @hookimpl
     def clean(self, document):
@@ -34,6 +39,8 @@ class InlineTeasers(Plugin):
                 document.drop_block(block, self.name, "inline teaser")
             elif self._lone_link(block):
                 document.drop_block(block, self.name, "paragraph that is only a link")
+            elif self._pointer(block):
+                document.drop_block(block, self.name, "pointer to another page")
 
     def _labelled(self, block) -> bool:
         ws = words(block.text)
@@ -52,8 +59,19 @@ class InlineTeasers(Plugin):
         return linked or (word_count(title) <= int(self.options["max_title_words"])
                           and "\n" not in title and not ends_with_full_stop(title))
 
+    def _pointer(self, block) -> bool:
+        """ "Weitere Infos unter www.x.de", "More information at <link>": short, addressed."""
+        if word_count(block.text) > int(self.options["max_pointer_words"]):
+            return False
+        if not lexicon("more_info").prefix(words(block.text)):
+            return False
+        return block.link_density >= 0.3 or bool(_ADDRESS.search(block.text))
+
     def _lone_link(self, block) -> bool:
         if block.kind not in ("p", "line", "quote"):
+            return False
+        # "Von: Götz Warnke", "By Jane Doe": a linked byline is left to the byline cleaner.
+        if lexicon("byline_label").prefix(words(block.text)):
             return False
         count = word_count(block.text)
         return (block.link_density >= float(self.options["link_density"])

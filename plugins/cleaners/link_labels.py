@@ -1,8 +1,14 @@
 """Remove bare link labels: "Lire la suite", "Weiterlesen", "Share on Facebook", "Next article"."""
 from __future__ import annotations
 
+import re
+
 from clean_corpus import Plugin, hookimpl
-from clean_corpus_plugins.cleaners.lexmatch import lexicon, words
+from clean_corpus_plugins.cleaners.lexmatch import lexicon, word_count, words
+
+#: "PDF | 38 KB", "(PDF, 1,2 Mo)": the file type and size a download link shows.
+_DOWNLOAD = re.compile(r"(?<![A-Za-z])(?:PDF|DOCX?|XLSX?|PPTX?|ODT|ODS|ZIP|EPUB|MP3|MP4)\b\W{0,4}"
+                       r"\d+(?:[.,]\d+)?\s?(?:[KkMG]i?B|[KMG]o|Bytes?)\b")
 
 
 class LinkLabels(Plugin):
@@ -11,6 +17,8 @@ class LinkLabels(Plugin):
     "Read more", share buttons, "previous / next article", "click to enlarge" (lexicon
     kind ``link_label``) carry no text of their own; a block made only of such labels
     (and maybe a count, as in "Share 12") goes, the same words inside a sentence stay.
+    A download link goes too: a short linked block showing a file type and size
+    ("Informationsschreiben PDF | 38 KB | Datei ist nicht barrierefrei").
     """
 
     name = "link_labels"
@@ -21,3 +29,6 @@ class LinkLabels(Plugin):
         for block in list(document.blocks):
             if labels.covers(words(block.text)):
                 document.drop_block(block, self.name, "link or button label")
+            elif block.link_density >= 0.3 and word_count(block.text) <= 20 \
+                    and _DOWNLOAD.search(block.text):
+                document.drop_block(block, self.name, "download link")

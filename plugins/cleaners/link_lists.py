@@ -4,8 +4,7 @@ from __future__ import annotations
 import re
 
 from clean_corpus import Plugin, hookimpl
-from clean_corpus_plugins.cleaners.lexmatch import (ends_with_full_stop, is_bare_address,
-                                                    is_separator, word_count)
+from clean_corpus_plugins.cleaners.lexmatch import is_bare_address, is_separator, word_count
 
 _MENU_SEPARATORS = re.compile(r"\s[|•·]\s")
 
@@ -15,9 +14,9 @@ class LinkLists(Plugin):
 
     * A run of at least ``min_run`` consecutive short blocks (at most ``max_chars``
       characters each) that are almost all link text (link density at least
-      ``link_density``) is a menu, a tag list or an untitled "related" box; a short
-      heading right above it (at most ``max_heading_words`` words, no final full stop)
-      goes with it. Bare URLs and e-mail addresses are the text itself and break a run.
+      ``link_density``) is a menu, a tag list or an untitled "related" box; a short label
+      right above it (at most ``max_heading_words`` words, ending with a colon) goes
+      with it. Bare URLs and e-mail addresses are the text itself and break a run.
     * A single block of at least three short parts separated by ``|``, ``•`` or ``·``,
       mostly links, is a menu bar ("Politik | Wirtschaft | Kultur").
 
@@ -57,9 +56,11 @@ class LinkLists(Plugin):
                 and not is_bare_address(block.text))
 
     def _is_heading(self, block) -> bool:
+        # Only a label that announces the list ("Links:", "Partner:"); a title without
+        # a colon may be the article's own and stays.
         return (block.link_density < float(self.options["link_density"])
                 and 1 <= word_count(block.text) <= int(self.options["max_heading_words"])
-                and not ends_with_full_stop(block.text))
+                and block.text.rstrip().endswith(":"))
 
     def _is_menu(self, block) -> bool:
         parts = [p for p in _MENU_SEPARATORS.split(block.text) if p.strip()]

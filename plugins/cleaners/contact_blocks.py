@@ -1,0 +1,65 @@
+"""Remove contact boxes: "Kontakt:" / "Press contact" and the names, e-mails and phones under it."""
+from __future__ import annotations
+
+import re
+
+from clean_corpus import Plugin, hookimpl
+from clean_corpus_plugins.cleaners.lexmatch import is_prose, lexicon, word_count, words
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+PHONE = re.compile(r"(?:\b(?:tel|tél|telefon|phone|fon|fax|mobil|mobile|handy)\b\.?\s*:?\s*"
+                   r"|\+\d)[\d\s/().-]{6,}", re.IGNORECASE)
+WEB = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+
+
+def contact_signals(text: str) -> int:
+    """How many kinds of contact data (e-mail, phone, web address) ``text`` holds."""
+    return sum(bool(p.search(text)) for p in (EMAIL, PHONE, WEB))
+
+
+class ContactBlocks(Plugin):
+    """Drop the contact box of a press release or institutional page.
+
+    * A heading of lexicon kind ``contact`` ("Kontakt:", "Contact presse", "Media
+      contact") and the short blocks under it (at most ``max_words`` words each, until
+      prose), when at least one of them holds an e-mail address, a phone number or a web
+      address: names and addresses of press officers are no article text.
+    * A single short block that holds both an e-mail address and a phone number (an
+      imprint line: "Office X * Street 6 * Town Tel.: ... * info@x.de").
+    A sentence that quotes an address stays: a contact line is short and no prose.
+    """
+
+    name = "contact_blocks"
+    defaults = {"max_words": 25}
+
+    @hookimpl
+    def clean(self, document):
+        headings = lexicon("contact")
+        i = 0
+        while i < len(document.blocks):
+            block = document.blocks[i]
+            if headings.covers(words(block.text), numbers=False):
+                run = self._run(document.blocks, i + 1)
+                if any(contact_signals(b.text) for b in run):
+                    document.drop_block(block, self.name, "contact box heading")
+                    document.drop_blocks(run, self.name, "contact box")
+                    continue
+            elif self._is_contact_line(block):
+                document.drop_block(block, self.name, "contact line")
+                continue
+            i += 1
+
+    def _short(self, block) -> bool:
+        return word_count(block.text) <= int(self.options["max_words"])
+
+    def _run(self, blocks, start: int) -> list:
+        run = []
+        for block in blocks[start:]:
+            if is_prose(block, min_chars=10_000) or not self._short(block):
+                break
+            run.append(block)
+        return run
+
+    def _is_contact_line(self, block) -> bool:
+        return (self._short(block) and bool(EMAIL.search(block.text))
+                and bool(PHONE.search(block.text)))
