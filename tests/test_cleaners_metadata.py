@@ -227,7 +227,7 @@ def test_byline_glued_to_the_end_of_the_last_paragraph_is_cut(chain):
 
 @pytest.mark.parametrize("last", [
     "Il est parti.", "Par ailleurs, rien n'a changé.", "He left.", "By then, it was over.",
-    "New York and Los Angeles",
+    "New York and Los Angeles", "By The Numbers",
 ])
 def test_short_real_last_sentence_is_no_byline(chain, last):
     doc = clean(chain, BODY_EN, BODY_EN2, last)

@@ -13,7 +13,6 @@ from clean_corpus_plugins.lexicon import fold, folded_phrases, phrases
 _PARTICLES = frozenset({"de", "du", "des", "d", "la", "le", "van", "von", "der", "den", "da",
                         "del", "della", "di", "dos", "bin", "ibn", "al", "y", "e", "zu", "ten"})
 _INITIALS = re.compile(r"(?:[^\W\d_](?:-[^\W\d_])?\.\s?){1,3}|[^\W\d_]{2,3}")
-_SPLIT_AGENCIES = re.compile(r"\s*(?:/|,|&|\+)\s*|\s+(?:et|and|und|y|e)\s+", re.IGNORECASE)
 
 
 def _agencies() -> frozenset[str]:
@@ -21,8 +20,9 @@ def _agencies() -> frozenset[str]:
 
 
 def is_agency_list(text: str) -> bool:
-    """"AFP", "AFP/Reuters", "Agences", "dpa, AFP": only news agencies."""
-    parts = [p for p in _SPLIT_AGENCIES.split(text.strip()) if p]
+    """"AFP", "AFP/Reuters", "Agences", "dpa, AFP", "AFP et Reuters": only news agencies."""
+    split = re.compile(rf"\s*(?:/|,|&|\+)\s*|\s+(?:{_joiners()})\s+", re.IGNORECASE)
+    parts = [p for p in split.split(text.strip()) if p]
     return bool(parts) and all(fold(p) in _agencies() for p in parts)
 
 
@@ -35,8 +35,8 @@ def is_initials(text: str) -> bool:
 def is_name(text: str) -> bool:
     """"Jean Dupont", "Ursula von der Leyen", "Jane K. Doe": two to five capitalised words."""
     tokens = text.split()
-    if not 2 <= len(tokens) <= 5:
-        return False
+    if not 2 <= len(tokens) <= 5 or fold(tokens[0]) in folded_phrases("name_stopword"):
+        return False  # "By The Numbers" is a heading, not a name
     for position, token in enumerate(tokens):
         letters = [c for c in token if c.isalpha()]
         if not letters or any(not (c.isalpha() or c in ".'’-") for c in token):
@@ -50,11 +50,13 @@ def is_name(text: str) -> bool:
 
 
 def _joiners() -> str:
-    return "|".join(re.escape(j) for j in sorted(phrases("byline_joiner"), key=len, reverse=True))
+    joiners = sorted(phrases("byline_joiner"), key=len, reverse=True)
+    return "|".join(re.escape(j) for j in joiners) or r"(?!x)x"
 
 
 def _labels() -> str:
-    return "|".join(re.escape(j) for j in sorted(phrases("byline_label"), key=len, reverse=True))
+    labels = sorted(phrases("byline_label"), key=len, reverse=True)
+    return "|".join(re.escape(j) for j in labels) or r"(?!x)x"
 
 
 def byline_of(text: str) -> str | None:
@@ -72,10 +74,9 @@ def byline_of(text: str) -> str | None:
         return inner
     if is_agency_list(text):
         return text
-    joiners, labels = _joiners(), _labels()
-    # Who wrote it, then "/" or "avec" and who helped: initials, names or agencies.
-    pair = re.fullmatch(rf"(?P<who>.+?)\s*(?:/|\s(?:{joiners})\s)\s*(?P<with>.+)", text,
-                        re.IGNORECASE) if joiners else None
+    # Who wrote it (initials or a name), then "/" or "avec", then the agencies.
+    pair = re.fullmatch(rf"(?P<who>.+?)\s*(?:/|\s(?:{_joiners()})\s)\s*(?P<with>.+)", text,
+                        re.IGNORECASE)
     if pair and (is_initials(pair["who"]) or is_name(pair["who"])) \
             and is_agency_list(pair["with"]):
         return text
@@ -86,11 +87,11 @@ def labelled_byline(text: str) -> str | None:
     """``text`` when it is a label and names: "Par Jean Dupont", "By Jane Doe, Reuters"."""
     text = text.strip()
     labels, joiners = _labels(), _joiners()
-    labelled = re.fullmatch(rf"(?:{labels})\s*:?\s+(?P<rest>.+)", text) if labels else None
+    labelled = re.fullmatch(rf"(?:{labels})\s*:?\s+(?P<rest>.+)", text)
     if not labelled or len(text) > 120 or "\n" in text:
         return None
     rest = labelled["rest"].rstrip(" .")
-    who = re.split(rf"\s*(?:,|/|\s(?:{joiners})\s)\s*", rest) if joiners else [rest]
+    who = re.split(rf"\s*(?:,|/|\s(?:{joiners})\s)\s*", rest)
     if is_name(who[0]) and all(is_name(w) or is_initials(w) or is_agency_list(w)
                                for w in who if w):
         return text
