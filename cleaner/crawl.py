@@ -205,23 +205,25 @@ class CleanCorpusPipeline:
 
     # -------------------------------------------------------------------- items
     async def process_item(self, item, spider=None):
-        document = self.document_for(item)
-        if document is None:
-            self.stats.inc_value(f"{STATS_PREFIX}/skipped")
-            return item
-        if isinstance(document, Outcome):  # unreadable: nothing for the chain to do
-            return self.deliver(document)
-        return self.deliver(await self._in_thread(self.outcome_for, document))
+        # Decoding and cleaning run off the reactor; counting and dropping happen here.
+        return self._finish(item, await self._in_thread(self.outcome_of, item))
 
     def clean(self, item):
         """Synchronous ``process_item``: the record for ``item``, or ``DropItem``."""
-        document = self.document_for(item)
-        if document is None:
+        return self._finish(item, self.outcome_of(item))
+
+    def _finish(self, item, outcome: Outcome | None):
+        if outcome is None:
             self.stats.inc_value(f"{STATS_PREFIX}/skipped")
             return item
-        if isinstance(document, Outcome):
-            return self.deliver(document)
-        return self.deliver(self.outcome_for(document))
+        return self.deliver(outcome)
+
+    def outcome_of(self, item) -> Outcome | None:
+        """What becomes of ``item``; ``None`` when it carries no page."""
+        document = self.document_for(item)
+        if document is None or isinstance(document, Outcome):
+            return document
+        return self.outcome_for(document)
 
     def document_for(self, item) -> Document | Outcome | None:
         """The chain's input for ``item``; ``None`` when the item carries no page, a failed

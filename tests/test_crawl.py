@@ -102,9 +102,10 @@ def site():
     served.close()
 
 
-def crawl(start_url: str, out: Path, *args: str) -> subprocess.CompletedProcess:
+def crawl(start_url: str, out: Path, *args: str, env: dict | None = None):
     """``scrapy crawl news -a start_url=URL -O OUT ARGS`` from the repository root."""
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "SCRAPY_SETTINGS_MODULE")}
+    env = {**{k: v for k, v in os.environ.items()
+              if k not in ("PYTHONPATH", "SCRAPY_SETTINGS_MODULE")}, **(env or {})}
     result = subprocess.run(
         [str(BIN / "scrapy"), "crawl", "news", "-a", f"start_url={start_url}",
          "-O", str(out), *FAST, *args],
@@ -299,6 +300,23 @@ def test_rejected_pages_are_dropped_and_written_like_the_cli_does(site, tmp_path
             {k: v for k, v in expected.items() if k not in ("source", "id")}
 
 
+def test_a_plugin_failing_on_one_page_does_not_stop_the_crawl(site, tmp_path, plugin_env):
+    # The example third-party package (tests/plugin_package, installed by pip for real)
+    # has a plugin that raises on pages containing a configured string.
+    config = tmp_path / "faults.toml"
+    config.write_text('[plugin.faults]\nfail_on = "tramway"\n', encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = crawl(site.origin + "/", out, "-s", f"CLEAN_CORPUS_CONFIG={config}",
+                   "-s", "CLEAN_CORPUS_ENABLE=faults", env=plugin_env)
+    failed = "/2024/03/14/tramway-ligne-b-retards.html"
+    assert {path_of(r["url"]) for r in read_jsonl(out)} == ARTICLES - {failed}
+    [entry] = read_jsonl(tmp_path / "out.rejected.jsonl")
+    assert (entry["status"], path_of(entry["url"]), entry["plugin"]) == ("failed", failed, "faults")
+    assert "RuntimeError" in entry["error"]
+    assert "'clean_corpus/failed/faults': 1" in result.stderr
+    assert f"ERROR: clean-corpus: {site.origin}{failed} failed in plugin faults" in result.stderr
+
+
 # ------------------------------------------------------- the pipeline inside Scrapy
 @pytest.fixture
 def make_pipeline(tmp_path):
@@ -337,9 +355,11 @@ def test_a_bad_config_stops_the_crawl_before_it_starts(tmp_path):
     broken = tmp_path / "broken.toml"
     broken.write_text("[plugins\n", encoding="utf-8")
     with pytest.raises(ConfigError):
-        CleanCorpusPipeline.from_crawler(get_crawler(NewsSpider, {"CLEAN_CORPUS_CONFIG": str(broken)}))
+        CleanCorpusPipeline.from_crawler(
+            get_crawler(NewsSpider, {"CLEAN_CORPUS_CONFIG": str(broken)}))
     with pytest.raises(ConfigError, match="no_such"):
-        CleanCorpusPipeline.from_crawler(get_crawler(NewsSpider, {"CLEAN_CORPUS_DISABLE": "no_such"}))
+        CleanCorpusPipeline.from_crawler(
+            get_crawler(NewsSpider, {"CLEAN_CORPUS_DISABLE": "no_such"}))
 
 
 @dataclass
@@ -367,7 +387,8 @@ def test_any_item_type_with_html_body_or_text(make_pipeline):
     plain = pipeline.clean({"url": "http://site.test/n.txt", "text": "Une ligne.\nUne autre."})
     assert plain["text"] == "Une ligne.\n\nUne autre."
     # Bytes in another encoding are decoded and the encoding reported, as for files.
-    latin = pipeline.clean(ScrapedPage("http://site.test/l.html", html.encode("latin-1", "replace")))
+    latin_bytes = html.encode("latin-1", "replace")
+    latin = pipeline.clean(ScrapedPage("http://site.test/l.html", latin_bytes))
     assert latin["detections"]["encoding"]["detected"] is True
     assert latin["text"] == from_dict["text"].encode("latin-1", "replace").decode("latin-1")
 
@@ -489,19 +510,31 @@ def test_article_signals_hold_without_url_or_metadata_help():
     assert classify(page)[0] == "article"
 
 
+def page(html: str, url: str = "http://s.test/x") -> HtmlResponse:
+    return HtmlResponse(url=url, body=html.encode(), encoding="utf-8")
+
+
 def test_json_ld_and_teaser_grids():
-    prose = "<p>" + "Une phrase d'article assez longue pour compter comme de la prose. " * 8 + "</p>"
+    sentence = "Une phrase d'article assez longue pour compter comme de la prose. "
+    prose = f"<p>{sentence * 8}</p>"
     ld = '<script type="application/ld+json">{"@graph": [{"@type": "NewsArticle"}]}</script>'
     article = f"<html><head>{ld}</head><body><div>{prose}</div></body></html>"
-    assert classify(HtmlResponse(url="http://s.test/x", body=article.encode(), encoding="utf-8"))[0] == "article"
+    assert classify(page(article))[0] == "article"
     # A grid of teaser cards, each with a headline link and a long standfirst, is a listing
-    # even though every standfirst looks like prose.
+    # even though every standfirst looks like prose, with no metadata and a neutral URL.
+    standfirst = "Un chapeau de présentation qui résume le sujet en deux phrases. " * 2
     cards = "".join(
         f'<article><h2><a href="/a{n}">Titre du sujet numéro {n} de la une</a></h2>'
-        f"<p>{'Un chapeau de présentation qui résume le sujet en deux phrases. ' * 2}</p></article>"
+        f"<p>{standfirst}</p></article>"
         for n in range(8))
-    grid = f'<html><head><meta property="og:type" content="website"></head><body>{cards}</body></html>'
-    assert classify(HtmlResponse(url="http://s.test/", body=grid.encode(), encoding="utf-8"))[0] == "listing"
+    grid = f"<html><body>{cards}</body></html>"
+    kind, signals = classify(page(grid, "http://s.test/economie"))
+    assert kind == "listing", signals
+    # The same standfirsts as the paragraphs of one text make an article.
+    paragraphs = f"<p>{standfirst}</p>" * 8
+    merged = f"<html><body><h1>Titre</h1><div>{paragraphs}</div></body></html>"
+    kind, signals = classify(page(merged, "http://s.test/economie"))
+    assert kind == "article", signals
 
 
 ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
@@ -533,7 +566,8 @@ def test_gzipped_sitemap_index_is_followed():
     requests = list(spider.parse(Response("http://site.test/sitemap.xml", body=index)))
     assert [r.url for r in requests] == ["http://site.test/s1.xml.gz"]  # offsite dropped
     urlset = (SITE / "sitemap.xml").read_bytes().replace(FIXTURE_ORIGIN, b"http://site.test")
-    requests = list(spider.parse(Response("http://site.test/s1.xml.gz", body=gzip.compress(urlset))))
+    gzipped = Response("http://site.test/s1.xml.gz", body=gzip.compress(urlset))
+    requests = list(spider.parse(gzipped))
     assert {path_of(r.url) for r in requests} == ARTICLES | LISTINGS
     # Likely articles are fetched first.
     assert all(r.priority == 1 for r in requests if path_of(r.url).startswith("/2024/"))
