@@ -92,6 +92,8 @@ def test_labelled_date_line_at_the_bottom_goes_to_the_date_field(chain):
     "the crisis, the economy minister told a press conference in London on Friday.",
     "Date 1 of the tour was cancelled because of the storm, and the band apologised to the "
     "thousands of fans who had travelled to the stadium for the opening night.",
+    "Stand 1. Januar 2021 lebten in Deutschland rund 83 Millionen Menschen, wie das "
+    "Statistische Bundesamt am Montag in Wiesbaden mitteilte.",
 ])
 def test_date_inside_prose_stays(chain, first):
     doc = clean(chain, first, BODY_EN2)

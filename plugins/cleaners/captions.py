@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from clean_corpus import Plugin, hookimpl
-from clean_corpus_plugins.cleaners.credits import credit_tail
+from clean_corpus_plugins.cleaners.credits import MAX_CREDIT_CHARS, strip_credit
 from clean_corpus_plugins.lexicon import fold
 
 #: Longer than this, a block is a paragraph, not a caption.
@@ -27,7 +27,7 @@ class RepeatedCaptions(Plugin):
         while index < len(document.blocks):
             block = document.blocks[index]
             if block.kind == "caption":
-                document.set_field("caption", _without_credit(block.text))
+                document.set_field("caption", strip_credit(block.text))
                 document.drop_block(block, self.name, "photo caption")
                 continue
             following = document.blocks[index + 1] if index + 1 < len(document.blocks) else None
@@ -40,16 +40,11 @@ class RepeatedCaptions(Plugin):
             index += 1
 
 
-def _without_credit(text: str) -> str:
-    start = credit_tail(text)
-    return text[:start].rstrip(" -") if start else text
-
-
 def _repeated_caption(first: str, second: str) -> str | None:
     """The caption when ``first`` and ``second`` are one caption, one copy with a credit."""
-    if len(first) > MAX_CAPTION_CHARS + 100 or len(second) > MAX_CAPTION_CHARS + 100:
-        return None
-    bare_first, bare_second = _without_credit(first), _without_credit(second)
+    if max(len(first), len(second)) > MAX_CAPTION_CHARS + MAX_CREDIT_CHARS:
+        return None  # paragraphs, not captions
+    bare_first, bare_second = strip_credit(first), strip_credit(second)
     if bare_first == first and bare_second == second:
         return None  # no credit on either copy: two equal blocks are not enough
     if not fold(bare_first) or fold(bare_first) != fold(bare_second):

@@ -30,6 +30,8 @@ def labelled_date(text: str) -> tuple[str, int] | None:
     # Swallow the punctuation that closed the metadata ("Date: 12/09/2016 -").
     while end < len(text) and text[end] in " ,.;:|-–—":
         end += 1
+    if end < len(text) and text[end].islower():
+        return None  # "Stand 1. Januar 2021 lebten ...": the date belongs to the sentence
     return iso, end
 
 
