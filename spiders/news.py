@@ -260,7 +260,9 @@ class NewsSpider(scrapy.Spider):
             raise ValueError(f"start_url must be an http(s) URL, got {start_url!r}")
         self.start_url = start_url
         if allowed_domains:
-            domains = [d.strip().lower() for d in str(allowed_domains).split(",") if d.strip()]
+            # Domains, as Scrapy means them: no scheme, no port (a port would never match).
+            domains = [re.sub(r"^\w+://|:\d+$|/.*$", "", d.strip().lower())
+                       for d in str(allowed_domains).split(",") if d.strip()]
         else:
             domains = [parts.hostname.lower().removeprefix("www.")]
         self.allowed_domains = domains

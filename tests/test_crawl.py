@@ -580,7 +580,7 @@ def test_spider_arguments_are_checked():
         NewsSpider(start_url="ftp://site.test/")
     spider = NewsSpider(start_url="https://www.site.test/", max_pages="3")
     assert spider.allowed_domains == ["site.test"] and spider.max_pages == 3
-    spider = NewsSpider(start_url="https://b.test/", allowed_domains="a.test, b.test")
+    spider = NewsSpider(start_url="https://b.test/", allowed_domains="a.test, b.test:8080")
     assert spider.allowed_domains == ["a.test", "b.test"]
     with pytest.raises(ValueError, match="outside allowed_domains"):
         NewsSpider(start_url="https://feeds.c.test/rss", allowed_domains="a.test")
