@@ -120,9 +120,13 @@ def observe(document):
 
 @hookspec
 def corpus_ready(run):
-    """Every document has been observed: build indexes and take corpus-wide decisions.
+    """The documents so far have been observed: build indexes and take corpus-wide decisions.
 
     ``run`` is the :class:`clean_corpus.pipeline.RunContext` (config, output paths).
+    ``clean-corpus run`` calls it once, after every document was observed. A crawl
+    streams, so the Scrapy pipeline calls it again as pages arrive (and once at the end):
+    implementations must be safe to call repeatedly, each call deciding on what has been
+    observed until then.
     """
 
 
