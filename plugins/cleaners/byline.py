@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from clean_corpus import Plugin, hookimpl
 from clean_corpus_plugins.cleaners.date_line import labelled_date
@@ -15,6 +16,7 @@ _PARTICLES = frozenset({"de", "du", "des", "d", "la", "le", "van", "von", "der",
 _INITIALS = re.compile(r"(?:[^\W\d_](?:-[^\W\d_])?\.\s?){1,3}|[^\W\d_]{2,3}")
 
 
+@lru_cache(maxsize=None)
 def _agencies() -> frozenset[str]:
     return folded_phrases("agency") | folded_phrases("agency_generic")
 
@@ -35,7 +37,7 @@ def is_initials(text: str) -> bool:
 def is_name(text: str) -> bool:
     """"Jean Dupont", "Ursula von der Leyen", "Jane K. Doe": two to five capitalised words."""
     tokens = text.split()
-    if not 2 <= len(tokens) <= 5 or fold(tokens[0]) in folded_phrases("name_stopword"):
+    if not 2 <= len(tokens) <= 5 or fold(tokens[0]) in _name_stopwords():
         return False  # "By The Numbers" is a heading, not a name
     for position, token in enumerate(tokens):
         letters = [c for c in token if c.isalpha()]
@@ -49,11 +51,18 @@ def is_name(text: str) -> bool:
     return not tokens[-1].endswith(".") or len(tokens[-1]) <= 3
 
 
+@lru_cache(maxsize=None)
+def _name_stopwords() -> frozenset[str]:
+    return folded_phrases("name_stopword")
+
+
+@lru_cache(maxsize=None)
 def _joiners() -> str:
     joiners = sorted(phrases("byline_joiner"), key=len, reverse=True)
     return "|".join(re.escape(j) for j in joiners) or r"(?!x)x"
 
 
+@lru_cache(maxsize=None)
 def _labels() -> str:
     labels = sorted(phrases("byline_label"), key=len, reverse=True)
     return "|".join(re.escape(j) for j in labels) or r"(?!x)x"

@@ -55,13 +55,18 @@ def is_credit(text: str) -> bool:
     return bool(agency_name.fullmatch(text) or name_agency.fullmatch(text))
 
 
+@lru_cache(maxsize=None)
+def _agency_names() -> frozenset[str]:
+    return folded_phrases("agency")
+
+
 def _names_like(value: str) -> bool:
     """Credited names, not a sentence: mostly capitalised words, no final full stop.
 
     Keeps "Photo: the harbour at dawn, taken from the ferry." in the text.
     """
-    agencies = folded_phrases("agency")  # "dpa", "imago" sign in lower case
-    tokens = [t for t in value.split() if any(c.isalpha() for c in t) and fold(t) not in agencies]
+    tokens = [t for t in value.split()  # "dpa", "imago" sign in lower case
+              if any(c.isalpha() for c in t) and fold(t) not in _agency_names()]
     if not tokens:
         return True
     lower = sum(1 for t in tokens if next(c for c in t if c.isalpha()).islower()
