@@ -19,7 +19,8 @@ _META = {"title": "title", "author": "byline", "date": "date", "description": "d
 def _text_of(element) -> str:
     for lb in element.iter("lb"):
         lb.tail = "\n" + (lb.tail or "")
-    return normalize_text("".join(element.itertext()))
+    # strip: the XML's own indentation around links is no line of the page
+    return normalize_text("".join(element.itertext())).strip()
 
 
 def _link_chars(element) -> int:
