@@ -10,10 +10,11 @@ from pathlib import Path
 
 from clean_corpus import __version__
 from clean_corpus.config import Config, ConfigError
-from clean_corpus.pipeline import FAILED, REJECTED, WRITTEN, Chain, RunContext, iter_documents, run
+from clean_corpus.pipeline import (FAILED, REJECTED, WRITTEN, Chain, RunAborted, RunContext,
+                                   iter_documents, run)
 from clean_corpus.plugins import BLOCK_ENTRY_POINTS_ENV, PluginRegistry
 
-EXIT_OK, EXIT_FAILURES, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_ABORTED = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 
 EPILOG_RUN = f"""\
@@ -22,6 +23,7 @@ exit status:
   {EXIT_FAILURES}  some documents failed (see the failures file), or a plugin failed at the
      start or end of the run; everything else was still processed and written
   {EXIT_USAGE}  usage error: bad option, missing input, unreadable or invalid config
+  {EXIT_ABORTED}  the run was aborted (a worker process died): no output file is written or replaced
   {EXIT_INTERRUPTED}  interrupted (Ctrl-C; 143 for SIGTERM): no output file is written or replaced
 
 Every input document ends in exactly one place: the output, the rejected file (with the
@@ -221,6 +223,10 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"clean-corpus: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except RunAborted as exc:
+        print(f"clean-corpus: error: {exc}; no output file was written or replaced",
+              file=sys.stderr)
+        return EXIT_ABORTED
     except KeyboardInterrupt:
         print("clean-corpus: interrupted; no output file was written or replaced",
               file=sys.stderr)

@@ -6,6 +6,7 @@ fails that document only; the run goes on.
 """
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import pickle
@@ -181,6 +182,10 @@ class RunContext:
 _WORKER_CHAIN: Chain | None = None
 
 
+class RunAborted(RuntimeError):
+    """The run cannot go on (a worker process died); no output is written."""
+
+
 class _WorkerAborted(Exception):
     """Carries a KeyboardInterrupt/SystemExit raised in a worker back to the main process."""
 
@@ -194,15 +199,21 @@ def _init_worker(config: Config) -> None:
     _WORKER_CHAIN = Chain(config)
 
 
-def _prepare_in_worker(item):
+def _prepare_in_worker(batch: list) -> list[Outcome]:
     try:
-        return _WORKER_CHAIN.prepare(item)
+        return [_WORKER_CHAIN.prepare(item) for item in batch]
     except Exception:
         raise
     except BaseException as exc:
         # A pool worker dies on anything but an Exception and its result never comes:
         # the main process would wait for ever. Hand it over to stop the run as -j 1 does.
         raise _WorkerAborted(exc) from None
+
+
+def _batches(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
 
 
 class Spill:
@@ -234,10 +245,23 @@ def prepared_outcomes(chain: Chain, items: Iterable, workers: int) -> Iterator[O
         return
     ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
     with ctx.Pool(workers, initializer=_init_worker, initargs=(chain.config,)) as pool:
-        try:
-            yield from pool.imap(_prepare_in_worker, items, chunksize=4)
-        except _WorkerAborted as aborted:
-            raise aborted.args[0] from None
+        started = {p.pid for p in multiprocessing.active_children()}
+        # Batches of documents, one per task: imap(chunksize=1) can wait with a timeout.
+        results = pool.imap(_prepare_in_worker, _batches(items, 4))
+        while True:
+            try:
+                yield from results.next(timeout=1.0)
+            except StopIteration:
+                return
+            except _WorkerAborted as aborted:
+                raise aborted.args[0] from None
+            except multiprocessing.TimeoutError:
+                # A worker killed outright (out of memory, a crash in C code) is replaced
+                # by the pool, but the documents it held never come back: stop, not hang.
+                if not started <= {p.pid for p in multiprocessing.active_children()}:
+                    raise RunAborted("a worker process died while cleaning (killed by the "
+                                     "system, out of memory?); run with -j 1 to find the "
+                                     "document") from None
 
 
 def run(chain: Chain, inputs: Iterable, sink, run_ctx: RunContext, progress=None) -> dict:

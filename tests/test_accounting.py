@@ -194,6 +194,19 @@ def test_plugin_interrupt_leaves_previous_output_untouched(tmp_path, plugin_env,
     assert_nothing_written(out_dir, out)
 
 
+def test_worker_killed_outright_stops_the_run_instead_of_hanging(tmp_path, plugin_env):
+    inputs = interrupted_inputs(tmp_path)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    out = out_dir / "records.jsonl"
+    out.write_text(OLD_OUTPUT, encoding="utf-8")
+    result = cli("run", inputs, "-o", out, "-j", 2, "--enable", "faults",
+                 "--set", "faults.crash_on='numéro 3'", env=plugin_env, timeout=60)
+    assert result.returncode == 3, result.stderr
+    assert "worker process died" in result.stderr and "Traceback" not in result.stderr
+    assert_nothing_written(out_dir, out)
+
+
 @pytest.mark.parametrize("sig,workers,code", [
     (signal.SIGINT, 1, 130), (signal.SIGTERM, 1, 143), (signal.SIGTERM, 2, 143),
     (signal.SIGKILL, 1, -signal.SIGKILL)])

@@ -157,7 +157,7 @@ def test_version_and_help_tell_the_user_what_to_expect():
     assert result.returncode == 0
     help_text = result.stdout
     assert "exit status" in help_text
-    for code in ("0", "1", "2", "130"):
+    for code in ("0", "1", "2", "3", "130"):
         assert any(line.strip().startswith(code + " ") for line in help_text.splitlines()), code
     assert "CLEAN_CORPUS_DISABLE_PLUGIN_AUTOLOAD" in help_text
     result = cli()

@@ -5,9 +5,13 @@ document whose text contains it triggers the fault:
 
 - ``fail_on``: ``clean`` raises ``RuntimeError`` (the document fails, the run goes on);
 - ``interrupt_on``: ``clean`` raises ``KeyboardInterrupt`` (the run stops, as on Ctrl-C);
+- ``crash_on``: ``clean`` kills its own process with SIGKILL, as the kernel's out-of-memory
+  killer would;
 - ``pause_on``: ``judge`` creates the file ``pause_file`` and waits, so that a test can
   signal the process while it is writing its output.
 """
+import os
+import signal
 import time
 from pathlib import Path
 
@@ -23,7 +27,8 @@ class Faults(Plugin):
 
     name = "faults"
     enabled_by_default = False
-    defaults = {"fail_on": "", "interrupt_on": "", "pause_on": "", "pause_file": ""}
+    defaults = {"fail_on": "", "interrupt_on": "", "crash_on": "", "pause_on": "",
+                "pause_file": ""}
 
     def _hit(self, option: str, document) -> bool:
         needle = self.options[option]
@@ -35,6 +40,8 @@ class Faults(Plugin):
             raise RuntimeError(f"faults: refusing a document containing {self.options['fail_on']!r}")
         if self._hit("interrupt_on", document):
             raise KeyboardInterrupt
+        if self._hit("crash_on", document):
+            os.kill(os.getpid(), signal.SIGKILL)
 
     @hookimpl
     def judge(self, document):
