@@ -63,6 +63,11 @@ def _joiners() -> str:
 
 
 @lru_cache(maxsize=None)
+def _label_words() -> frozenset[str]:
+    return folded_phrases("byline_label")
+
+
+@lru_cache(maxsize=None)
 def _labels() -> str:
     labels = sorted(phrases("byline_label"), key=len, reverse=True)
     return "|".join(re.escape(j) for j in labels) or r"(?!x)x"
@@ -73,10 +78,11 @@ def byline_of(text: str) -> str | None:
 
     Shapes: ``(AFP)``; ``M. T./Agences``, ``J.D. avec AFP``, ``Jean Dupont/AFP``
     (initials or a name, joined to agencies); ``Par Jean Dupont``, ``By Jane Doe and John
-    Roe``, ``Par Jean Dupont avec AFP`` (a label, then names); ``AFP`` or ``Agences`` alone.
+    Roe``, ``Par Jean Dupont avec AFP`` (a label, then names: the names are returned);
+    ``AFP`` or ``Agences`` alone.
     """
-    text = text.strip()
-    if not text or len(text) > 120 or "\n" in text:
+    text = " ".join(text.split())  # "Von:\nGötz Warnke" is one byline over two lines
+    if not text or len(text) > 120:
         return None
     inner = text[1:-1].strip() if text.startswith("(") and text.endswith(")") else None
     if inner and is_agency_list(inner):
@@ -93,34 +99,40 @@ def byline_of(text: str) -> str | None:
 
 
 def labelled_byline(text: str) -> str | None:
-    """``text`` when it is a label and names: "Par Jean Dupont", "By Jane Doe, Reuters"."""
-    text = text.strip()
+    """The names when ``text`` is a label and names: "Par Jean Dupont" gives "Jean Dupont".
+
+    The label is the page's wording, not part of who wrote the article, so the field
+    holds the names alone, as an extractor's author field does.
+    """
+    text = " ".join(text.split())
     labels, joiners = _labels(), _joiners()
     labelled = re.fullmatch(rf"(?:{labels})\s*:?\s+(?P<rest>.+)", text)
-    if not labelled or len(text) > 120 or "\n" in text:
+    if not labelled or len(text) > 120:
         return None
-    rest = labelled["rest"].rstrip(" .")
-    who = re.split(rf"\s*(?:,|/|\s(?:{joiners})\s)\s*", rest)
+    names = labelled["rest"].rstrip(" ,;:")
+    who = re.split(rf"\s*(?:,|/|\s(?:{joiners})\s)\s*", names.rstrip("."))
     if is_name(who[0]) and all(is_name(w) or is_initials(w) or is_agency_list(w)
                                for w in who if w):
-        return text
+        return names
     return None
 
 
 def byline_and_date(text: str) -> tuple[str, str | None] | None:
     """``(byline, iso date or None)`` for a labelled byline, maybe followed by its date."""
+    text = " ".join(text.split())
     if labelled_byline(text):
-        return text.strip(), None
+        return labelled_byline(text), None
     for m in re.finditer(r"[,|•·–—]|\s-\s|\s(?:le|on|am|el|du)\s", text):
         head, rest = text[:m.start()].rstrip(" ,|•·–—-"), text[m.end():].strip()
-        if not labelled_byline(head):
+        names = labelled_byline(head)
+        if not names:
             continue
         iso = parse_date(rest)
         if not iso:
             found = labelled_date(rest)
             iso = found[0] if found and found[1] >= len(rest.rstrip()) else None
         if iso:
-            return head.strip(), iso
+            return names, iso
     return None
 
 
@@ -155,14 +167,20 @@ class Byline(Plugin):
             self._trailing(document)
 
     def _leading(self, document) -> None:
-        for block in document.blocks[: int(self.options["max_blocks"])]:
+        head = document.blocks[: int(self.options["max_blocks"])]
+        for index, block in enumerate(head):
             if is_prose(block.text):
                 return
+            blocks = [block]
             found = byline_and_date(block.text)
+            if not found and fold(block.text) in _label_words() and index + 1 < len(head):
+                # "Von:" and the name may come as two lines.
+                blocks.append(head[index + 1])
+                found = byline_and_date(f"{block.text} {head[index + 1].text}")
             if found:
                 document.set_field("byline", found[0])
                 document.set_field("date", found[1])
-                document.drop_block(block, self.name, "byline")
+                document.drop_blocks(blocks, self.name, "byline")
                 return
 
     def _trailing(self, document) -> None:
