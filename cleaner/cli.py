@@ -51,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="where the records go ('-' for standard output)")
     run_p.add_argument("--rejected", metavar="FILE",
                        help="where dropped documents go, with their reasons "
-                            "(default: OUT.rejected.jsonl)")
+                            "(default: OUT.rejected.jsonl; rejected.jsonl with -o -)")
     run_p.add_argument("--failures", metavar="FILE",
                        help="where failed documents go, with plugin and error "
                             "(default: the rejected file)")
@@ -158,8 +158,12 @@ def cmd_run(args) -> int:
     if args.format not in writers:
         raise ConfigError(f"unknown --format {args.format!r}; known: {sorted(writers)}")
     output = Path(args.output)
-    rejected = Path(args.rejected) if args.rejected else output.with_name(
-        output.name.removesuffix(".jsonl") + ".rejected.jsonl")
+    if args.rejected:
+        rejected = Path(args.rejected)
+    elif args.output == "-":  # not "-.rejected.jsonl", a name the shell takes for an option
+        rejected = Path("rejected.jsonl")
+    else:
+        rejected = output.with_name(output.name.removesuffix(".jsonl") + ".rejected.jsonl")
     failures = Path(args.failures) if args.failures else rejected
     write_jsonl = writers["jsonl"]
     sinks = Sinks(writers[args.format], output, rejected, failures) if args.format == "jsonl" \

@@ -132,6 +132,17 @@ def test_output_is_byte_identical_for_one_or_two_workers(corpus, tmp_path):
     assert runs[1] == runs[2]
 
 
+def test_records_to_standard_output_match_the_file(tmp_path):
+    seeds = FIXTURES / "seeds"
+    result = cli("run", seeds, "-o", "-", "-q", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    clean(seeds, tmp_path / "file.jsonl")
+    assert result.stdout == (tmp_path / "file.jsonl").read_text(encoding="utf-8")
+    # Rejections still have a home: rejected.jsonl in the working directory.
+    assert (tmp_path / "rejected.jsonl").exists()
+    assert not list(tmp_path.glob("-*"))
+
+
 def test_text_is_nfc_with_paragraphs_separated_by_one_blank_line(records, corpus):
     for record in records:
         for name in TEXT_FIELDS:
