@@ -145,6 +145,17 @@ def test_error_page_fragment_after_the_article_is_cut(chain, tail):
     assert removed_by(doc, "error_tail") == list(tail)
 
 
+def test_error_fragment_after_an_article_scraped_one_sentence_per_line_is_cut(chain):
+    sentences = ("Some 1,500 soldiers will soon be sent to Iraq.",
+                 "The announcement was made on Monday in Kuwait by general James Terry.",
+                 "The troops will train and advise the Iraqi forces.",
+                 "Details of the deployment are still being discussed.",
+                 "No contributing country has been named so far, the spokesman said.",
+                 "Planning is well under way, he added.")
+    doc = clean(chain, *sentences, "Page not found", "Go back to the home page")
+    assert doc.clean_text == "\n\n".join(sentences)
+
+
 def test_error_phrase_quoted_in_a_sentence_stays(chain):
     quoted = ("Lundi matin, les internautes ont vu s'afficher « Page non trouvée » sur le site "
               "du ministère, resté inaccessible pendant plusieurs heures.")

@@ -5,7 +5,7 @@ import re
 from functools import lru_cache
 
 from clean_corpus import Plugin, hookimpl
-from clean_corpus_plugins.cleaners.lineshape import is_prose, words
+from clean_corpus_plugins.cleaners.lineshape import ends_sentence, is_prose, words
 from clean_corpus_plugins.lexicon import fold, folded_phrases
 
 #: Status words around an error heading ("Erreur 404 - Page non trouvée", "404 Not Found").
@@ -40,19 +40,26 @@ class ErrorTail(Plugin):
     trouvée" under such a subheading keeps its paragraphs. A page that is nothing but an
     error page is left to the detectors.
 
-    Options: ``max_tail_chars`` (how much text may follow the heading).
+    "Article prose" is a paragraph of prose, or sentences adding up to ``min_prose_chars``
+    (text scraped one sentence per line has no long paragraph).
+
+    Options: ``max_tail_chars`` (how much text may follow the heading),
+    ``min_prose_chars``.
     """
 
     name = "error_tail"
-    defaults = {"max_tail_chars": 1000}
+    defaults = {"max_tail_chars": 1000, "min_prose_chars": 300}
 
     @hookimpl
     def clean(self, document):
         blocks = document.blocks
-        seen_prose = False
+        prose_chars = 0
         for index, block in enumerate(blocks):
-            if not seen_prose:
-                seen_prose = is_prose(block.text)
+            if prose_chars < int(self.options["min_prose_chars"]):
+                if is_prose(block.text):
+                    prose_chars = max(prose_chars, int(self.options["min_prose_chars"]))
+                elif ends_sentence(block.text) and not is_error_line(block.text):
+                    prose_chars += len(block.text)
                 continue
             if not is_error_line(block.text):
                 continue
