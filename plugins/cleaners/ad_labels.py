@@ -1,4 +1,4 @@
-"""Remove advertising labels ("Publicité", "Anzeige") and affiliate / ad-sales notices."""
+"""Remove advertising labels ("Publicité", "Anzeige"), affiliate notices and ad-sales boxes."""
 from __future__ import annotations
 
 from clean_corpus import Plugin, hookimpl
@@ -12,27 +12,27 @@ class AdLabels(Plugin):
       "Advertisement", "Anzeige, enthält Affiliate Links", "REKLAMA") is the label of an
       ad that the scraper did not keep. "La publicité en ligne a rapporté ..." stays: the
       label must be the whole block.
-    * A short block that discloses affiliate links or sells ad space (kind
-      ``ad_disclosure``: "Bei den Verlinkungen handelt es sich um Affiliate Links",
-      "Advertise with us ...") is a notice of the site, not of the article; a longer one
-      goes only when it opens with such a phrase.
+    * A block of at most ``max_disclosure_words`` words in which the site discloses
+      affiliate links or paid content (kind ``ad_disclosure``: "Dieser Artikel enthält
+      Affiliate-Links", "we may earn a commission") is a notice of the site, not of the
+      article. "Affiliate links let bloggers earn ..." is about them and stays.
+    * A block of at most ``max_notice_words`` words that opens by selling ad space (kind
+      ``ad_sales``: "Advertise with us", "Werben Sie bei uns") is the site's ad box.
     """
 
     name = "ad_labels"
-    defaults = {"max_disclosure_words": 40, "max_notice_words": 80}
+    defaults = {"max_disclosure_words": 60, "max_notice_words": 80}
 
     @hookimpl
     def clean(self, document):
-        labels, disclosures = lexicon("advertising"), lexicon("ad_disclosure")
+        labels = lexicon("advertising")
+        disclosures, sales = lexicon("ad_disclosure"), lexicon("ad_sales")
         for block in list(document.blocks):
             ws = words(block.text)
+            count = word_count(block.text)
             if labels.covers(ws, numbers=False):
                 document.drop_block(block, self.name, "advertising label")
-            elif disclosures and self._is_notice(ws, block.text, disclosures):
-                document.drop_block(block, self.name, "affiliate or advertising notice")
-
-    def _is_notice(self, ws, text, disclosures) -> bool:
-        count = word_count(text)
-        if count <= int(self.options["max_disclosure_words"]) and disclosures.found(ws):
-            return True
-        return count <= int(self.options["max_notice_words"]) and disclosures.prefix(ws) > 0
+            elif count <= int(self.options["max_disclosure_words"]) and disclosures.found(ws):
+                document.drop_block(block, self.name, "affiliate or sponsored-content notice")
+            elif count <= int(self.options["max_notice_words"]) and sales.prefix(ws):
+                document.drop_block(block, self.name, "advertising sales box")
