@@ -53,6 +53,9 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "clean_corpus_plugins.cleaners.title_repeat:TitleRepeat",
     "clean_corpus_plugins.cleaners.byline:Byline",
     "clean_corpus_plugins.cleaners.title:TitleStandfirst",
+    # detectors, on the cleaned text (quality reads the language)
+    "clean_corpus_plugins.detectors.language:LanguageDetector",
+    "clean_corpus_plugins.detectors.language:Py3LangidDetector",
 )
 
 
