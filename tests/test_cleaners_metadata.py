@@ -117,6 +117,14 @@ def test_all_caps_kicker_glued_to_the_title_is_split_into_fields(chain):
     assert doc.clean_text.startswith("Les membres")
 
 
+def test_standfirst_after_a_kicker_and_title_line(chain):
+    doc = clean(chain, "GUERRE EN IRAK Plus de 400 militaires américains en renfort",
+                "Le Pentagone a confirmé jeudi l'arrivée des renforts.", BODY_FR, BODY_FR2)
+    assert doc.meta["title"] == "Plus de 400 militaires américains en renfort"
+    assert doc.meta["description"] == "Le Pentagone a confirmé jeudi l'arrivée des renforts."
+    assert doc.clean_text.startswith("Les membres")
+
+
 def test_english_kicker_and_title(chain):
     doc = clean(chain, "WAR IN UKRAINE Kyiv braces for a new wave of strikes", BODY_EN, BODY_EN2)
     assert doc.meta["kicker"] == "WAR IN UKRAINE"

@@ -9,15 +9,19 @@ from clean_corpus_plugins.cleaners.lineshape import (ends_sentence, is_headline,
 class TitleStandfirst(Plugin):
     """Move a headline line and a standfirst line at the top of the text into fields.
 
-    Only for documents with no title yet (an HTML extractor usually found one). The
-    headline is a short capitalised line with no final full stop; the standfirst, when
+    The headline is a short capitalised line with no final full stop; the standfirst, when
     there is one, is the next line: one sentence, clearly shorter than the body paragraphs
     that follow. At least one paragraph of prose must follow them, so that a list of short
     lines or a poem is left alone. A few short lines may come before the headline (a
     skip link another cleaner did not know); they are left where they are.
 
+    When the document has a title already (an HTML extractor's, a JSONL record's, or the
+    one the kicker cleaner split off the first line), only the standfirst is looked for,
+    and only in plain text: an extractor keeps the page's lead paragraph as article text.
+
     Options: ``max_lead_blocks`` (short lines allowed before the headline),
-    ``standfirst_ratio`` (standfirst length / median body paragraph length, at most).
+    ``standfirst_ratio`` (standfirst length / median body paragraph length, at most),
+    ``max_standfirst_chars``.
     """
 
     name = "title_standfirst"
@@ -26,6 +30,8 @@ class TitleStandfirst(Plugin):
     @hookimpl
     def clean(self, document):
         if document.meta.get("title"):
+            if document.html is None and document.blocks:
+                self._lift_standfirst(document)
             return
         blocks = document.blocks
         lead = int(self.options["max_lead_blocks"])
@@ -54,6 +60,13 @@ class TitleStandfirst(Plugin):
             document.set_field("description", standfirst.text)
             document.drop_block(standfirst, self.name, "standfirst line")
         return True
+
+    def _lift_standfirst(self, document) -> None:
+        first, rest = document.blocks[0], document.blocks[1:]
+        body = [b.text for b in rest if is_prose(b.text)]
+        if rest and is_prose(rest[0].text) and self._is_standfirst(first.text, body):
+            document.set_field("description", first.text)
+            document.drop_block(first, self.name, "standfirst line")
 
     def _is_standfirst(self, text: str, body: list[str]) -> bool:
         if not body or "\n" in text or not ends_sentence(text):
