@@ -54,7 +54,7 @@ def corpus(tmp_path_factory):
         shutil.copyfile(page, target)
     (root / "messy.txt").write_bytes(MESSY_TEXT.encode("utf-8"))
     (root / "html" / "port.html").write_text(PAGE, encoding="utf-8")
-    copies = root / "copies"
+    copies = root / "seeds-copies"  # read after the originals, so these are the duplicates
     copies.mkdir()
     for seed in sorted((root / "seeds").iterdir())[:3]:
         shutil.copyfile(seed, copies / seed.name)
