@@ -224,7 +224,10 @@ def test_run_killed_while_writing_leaves_no_truncated_output(tmp_path, plugin_en
         [str(CLI), "run", str(inputs), "-o", str(out), "-j", str(workers), "--no-progress",
          "--enable", "faults", "--set", "faults.pause_on='numéro 6'",
          "--set", f"faults.pause_file='{paused}'"],
-        env=cli_env(plugin_env), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        env=cli_env(plugin_env), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        # A shell starts background jobs with Ctrl-C ignored, and children inherit that:
+        # give the CLI the default disposition a user's terminal would.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         deadline = time.monotonic() + 60
         while not paused.exists() and proc.poll() is None and time.monotonic() < deadline:
