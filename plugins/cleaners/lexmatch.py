@@ -50,16 +50,23 @@ def _unmask(word: str) -> str:
     return word
 
 
-def words(text: str) -> list[Word]:
-    """The folded words of ``text`` with their offsets."""
+@lru_cache(maxsize=4096)
+def words(text: str) -> tuple[Word, ...]:
+    """The folded words of ``text`` with their offsets.
+
+    Cached: every cleaner of the chain asks for the words of the same blocks.
+    """
     out: list[Word] = []
     for match in _WORD.finditer(text):
         raw, base = match.group(), match.start()
         cuts = [0, *(m.start() for m in _CAMEL.finditer(raw)), len(raw)]
         for a, b in zip(cuts, cuts[1:]):
-            for token in fold(_unmask(raw[a:b])).split():
+            part = raw[a:b]
+            # ASCII letters and digits fold to their lower case; others need the full fold
+            tokens = (part.lower(),) if part.isascii() else fold(_unmask(part)).split()
+            for token in tokens:
                 out.append(Word(token, base + a, base + b))
-    return out
+    return tuple(out)
 
 
 def _is_number(token: str) -> bool:
@@ -85,12 +92,12 @@ class Phrases:
         return [len(seq) for seq in self.by_first.get(tokens[i], ())
                 if tuple(tokens[i:i + len(seq)]) == seq]
 
-    def prefix(self, ws: list[Word]) -> int:
+    def prefix(self, ws) -> int:
         """Number of words of the longest phrase ``ws`` starts with (0 if none)."""
         tokens = [w.text for w in ws]
         return max(self._at(tokens, 0), default=0) if tokens else 0
 
-    def covers(self, ws: list[Word], numbers: bool = True) -> bool:
+    def covers(self, ws, numbers: bool = True) -> bool:
         """True when ``ws`` is made of phrases only (and numbers, such as a count)."""
         tokens = [w.text for w in ws]
         if not tokens:
@@ -106,7 +113,7 @@ class Phrases:
         has_phrase = any(not _is_number(t) for t in tokens)
         return reachable[-1] and has_phrase
 
-    def found(self, ws: list[Word]) -> set[tuple[str, ...]]:
+    def found(self, ws) -> set[tuple[str, ...]]:
         """The distinct phrases that occur in ``ws``."""
         tokens = [w.text for w in ws]
         hits = set()
