@@ -49,15 +49,17 @@ def load_all() -> dict[str, dict[str, list[str]]]:
     return lexicons
 
 
-def phrases(kind: str) -> list[str]:
+@lru_cache(maxsize=None)
+def phrases(kind: str) -> tuple[str, ...]:
     """All phrases of one kind, over every language, in a stable order."""
     seen: dict[str, None] = {}
     for lang in sorted(load_all()):
         for phrase in load_all()[lang].get(kind, []):
             seen.setdefault(phrase, None)
-    return list(seen)
+    return tuple(seen)
 
 
+@lru_cache(maxsize=None)
 def folded_phrases(kind: str) -> frozenset[str]:
     """The phrases of one kind in their :func:`fold` form, for whole-line matching."""
     return frozenset(fold(p) for p in phrases(kind) if fold(p))
