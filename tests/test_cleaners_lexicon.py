@@ -279,6 +279,14 @@ def test_teaser_words_inside_a_paragraph_stay(chain, paragraph):
     assert not removed_by(doc, "teaser_lists") and not removed_by(doc, "inline_teasers")
 
 
+def test_heading_that_only_starts_like_a_teaser_label_stays(chain):
+    # "Auch auf" announces another site ("Auch auf example.de"), not the countryside
+    heading = "Auch auf dem Land"
+    items = ["Busse fahren seltener", "Schulen schließen früher"]
+    doc = clean(chain, BODY_EN, heading, *items, BODY_EN2)
+    assert texts(doc) == [BODY_EN, heading, *items, BODY_EN2]
+
+
 def test_linked_teaser_box_under_a_heading_is_removed(chain):
     doc = clean_blocks(chain, Block(BODY_DE := (
         "Die Stadt hat am Dienstag den Haushalt für das kommende Jahr beschlossen, nach "
@@ -302,6 +310,15 @@ def test_inline_teasers_are_removed(chain, line):
     doc = clean(chain, BODY_FR, line, BODY_FR2)
     assert removed_by(doc, "inline_teasers") == [line]
     assert texts(doc) == [BODY_FR, BODY_FR2]
+
+
+def test_teaser_glued_after_the_last_sentence_is_cut(chain):
+    glued = BODY_FR + " (Lire aussi : Les impôts locaux augmentent de 2 % dans la région)"
+    sentence = BODY_FR2 + " Lire aussi le rapport de la Cour des comptes, publié mardi."
+    doc = clean(chain, glued, sentence)
+    assert texts(doc) == [BODY_FR, sentence]
+    assert removed_by(doc, "inline_teasers") == [
+        "(Lire aussi : Les impôts locaux augmentent de 2 % dans la région)"]
 
 
 def test_labelled_sentence_is_no_teaser(chain):

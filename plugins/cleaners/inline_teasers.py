@@ -8,6 +8,8 @@ from clean_corpus_plugins.cleaners.lexmatch import (ends_with_full_stop, is_bare
                                                     lexicon, word_count, words)
 
 _SEPARATOR = re.compile(r"^\s*[:»|>\-–—•/]+\s*")
+#: Between the end of a sentence and a label glued after it ("... ministre. (Lire aussi").
+_SENTENCE_GAP = re.compile(r"[^\w]*[.!?…»”\"][^\w\s]*(?P<space>\s)[^\w]*")
 _ADDRESS = re.compile(r"https?://|www\.|\b[\w-]+\.(?:com|org|net|de|fr|es|pl|at|ch|eu|info)\b")
 
 
@@ -20,6 +22,8 @@ class InlineTeasers(Plugin):
       that are also names or verbs ("Lea", "Mira", "Watch", kind ``related_label``)
       count only before a link. "Read more about this in the report" has no separator and
       stays; "Related: the minister's remarks ... resignation." is a sentence and stays.
+    * The same teaser glued after the last sentence of a paragraph is cut from it
+      ("... a indiqué le ministre. Lire aussi : La réforme adoptée").
     * A paragraph that is a link and nothing else (link density at least
       ``link_density``, 3 to ``max_link_words`` words, not a bare URL or e-mail address,
       not a byline): the title of another page set between the article's paragraphs.
@@ -37,6 +41,9 @@ class InlineTeasers(Plugin):
         for block in list(document.blocks):
             if self._labelled(block):
                 document.drop_block(block, self.name, "inline teaser")
+            elif (start := self._glued(block)) is not None:
+                document.cut(block, start, len(block.text), self.name,
+                             "inline teaser at the end of a paragraph")
             elif self._lone_link(block):
                 document.drop_block(block, self.name, "paragraph that is only a link")
             elif self._pointer(block):
@@ -56,8 +63,35 @@ class InlineTeasers(Plugin):
         linked = block.link_density >= 0.5
         if not strong:
             return linked
-        return linked or (word_count(title) <= int(self.options["max_title_words"])
-                          and "\n" not in title and not ends_with_full_stop(title))
+        return linked or self._headline(title)
+
+    def _glued(self, block) -> int | None:
+        """Where a teaser glued after the last sentence of a paragraph starts, if any.
+
+        "... a indiqué le ministre. Lire aussi : La réforme adoptée": a ``related``
+        label right after a sentence end, a separator, and a headline up to the end.
+        """
+        text, ws = block.text, words(block.text)
+        related = lexicon("related")
+        # the label is within the last words: a headline is short
+        first = max(1, len(ws) - int(self.options["max_title_words"]) - 6)
+        for i in range(len(ws) - 1, first - 1, -1):
+            k = related.prefix(ws[i:])
+            if not k or i + k >= len(ws):
+                continue
+            gap = _SENTENCE_GAP.fullmatch(text, ws[i - 1].end, ws[i].start)
+            if not gap:
+                continue
+            after = text[ws[i + k - 1].end:]
+            separator = _SEPARATOR.match(after)
+            if separator and self._headline(after[separator.end():]):
+                return gap.start("space")  # with its opening bracket, if any
+        return None
+
+    def _headline(self, title: str) -> bool:
+        title = title.strip()
+        return (0 < word_count(title) <= int(self.options["max_title_words"])
+                and "\n" not in title and not ends_with_full_stop(title))
 
     def _pointer(self, block) -> bool:
         """ "Weitere Infos unter www.x.de", "More information at <link>": short, addressed."""

@@ -26,7 +26,12 @@ def is_teaser_heading(block) -> bool:
     k = related.prefix(ws)
     if not k or len(ws) - k > 3 or len(text) > 60 or ends_with_full_stop(text):
         return False
-    return not _LABEL_SEPARATOR.match(text[ws[k - 1].end:])
+    rest = text[ws[k - 1].end:]
+    if _LABEL_SEPARATOR.match(rest):
+        return False
+    # the name of a site or a place, not the rest of a phrase ("Auch auf dem Land")
+    name = rest.strip()
+    return name[:1].isupper() or name[:1].isdigit() or "." in name
 
 
 class TeaserLists(Plugin):
