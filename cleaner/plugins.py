@@ -56,6 +56,8 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     # detectors, on the cleaned text (quality reads the language)
     "clean_corpus_plugins.detectors.language:LanguageDetector",
     "clean_corpus_plugins.detectors.language:Py3LangidDetector",
+    "clean_corpus_plugins.detectors.duplicates:Duplicates",
+    "clean_corpus_plugins.detectors.text_reuse:TextReuse",
 )
 
 

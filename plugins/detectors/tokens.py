@@ -1,0 +1,56 @@
+"""Words and word shingles as the corpus-level detectors compare them (helpers, not a plugin).
+
+Two copies of a text should compare equal whatever their typography: case, accents,
+punctuation, the kind of apostrophe, and how thousands are written ("1.500", "1 500",
+"1500") are folded away. Scripts written without spaces (Chinese, Japanese, Thai) have no
+words to split on, so each of their characters counts as a word.
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from clean_corpus_plugins.detectors.base import hash64
+from clean_corpus_plugins.lexicon import fold
+
+# "1.500", "1 500", "1,500", "1 500" (narrow no-break space) are one number.
+_THOUSANDS = re.compile(r"(?<=\d)[ .,\u00a0\u202f'’](?=\d{3}(?!\d))")
+_UNSPACED = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
+def tokens(text: str) -> list[str]:
+    """The folded words of ``text``."""
+    out: list[str] = []
+    for word in fold(_THOUSANDS.sub("", text)).split():
+        if _UNSPACED.search(word):
+            out.extend(word)
+        else:
+            out.append(word)
+    return out
+
+
+def shingles(words: list[str], size: int) -> list[str]:
+    """Every run of ``size`` consecutive words (the whole text when it is shorter)."""
+    if len(words) < size:
+        return [" ".join(words)] if words else []
+    return [" ".join(words[i:i + size]) for i in range(len(words) - size + 1)]
+
+
+def shingle_hashes(words: list[str], size: int) -> np.ndarray:
+    """32-bit hashes of the shingles, in text order (stable across processes and runs)."""
+    return np.array([hash64(s) & 0xFFFFFFFF for s in shingles(words, size)], dtype=np.uint32)
+
+
+def winnow(hashes: np.ndarray, window: int) -> np.ndarray:
+    """The distinct minimum hash of every ``window`` consecutive shingles (winnowing).
+
+    Schleimer, Wilkerson and Aiken's fingerprint selection: any passage two texts share
+    that spans at least ``window`` shingles yields at least one common fingerprint, and
+    about ``2 / (window + 1)`` of the shingles are kept, so the share of fingerprints two
+    texts have in common estimates the share of text they have in common.
+    """
+    if len(hashes) <= window:
+        return np.unique(hashes)
+    views = np.lib.stride_tricks.sliding_window_view(hashes, window)
+    return np.unique(views.min(axis=1))
