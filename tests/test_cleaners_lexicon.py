@@ -258,6 +258,17 @@ def test_teaser_list_ends_where_prose_resumes(chain):
     assert texts(doc) == [BODY_EN, section, BODY_EN2]
 
 
+def test_menu_item_above_the_article_does_not_take_its_title(chain):
+    lines = ["Accueil", "À la une", "Politique", "International",
+             "Le budget de la ville adopté après quatre heures de débats",
+             "La majorité a fait voter un budget sans hausse d'impôts"]
+    doc = clean(chain, *lines, BODY_FR, BODY_FR2)
+    assert removed_by(doc, "teaser_lists") == ["À la une", "Politique", "International"]
+    # title and standfirst stay for the metadata cleaners (in the text or lifted out)
+    kept = texts(doc) + [doc.meta.get("title"), doc.meta.get("description")]
+    assert lines[4] in kept and lines[5] in kept
+
+
 def test_list_of_short_items_without_teaser_heading_stays(chain):
     recipe = ["Ingrédients", "200 g de farine", "3 œufs", "1 sachet de levure",
               "Préchauffer le four", "Mélanger la farine et les œufs"]

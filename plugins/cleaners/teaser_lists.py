@@ -41,8 +41,9 @@ class TeaserLists(Plugin):
     characters, no final full stop), separator lines ("-", "•", as in scraped lists),
     link-dense blocks, and further teaser headings. It stops where the article resumes:
     at prose (a long paragraph or a sentence), or before a short line that heads prose
-    (a section title of the article). A heading with no item under it goes only when no
-    article text follows it. A list of short items without such a heading (ingredients,
+    (a section title of the article). Above the article's first paragraph, the last two
+    plain lines of a run are left alone: they are its title and standfirst. A heading
+    with no item under it goes only when no article text follows it. A list of short items without such a heading (ingredients,
     steps) is never touched here.
     """
 
@@ -56,6 +57,8 @@ class TeaserLists(Plugin):
             block = document.blocks[i]
             if is_teaser_heading(block):
                 run = self._items(document.blocks, i + 1)
+                if not any(is_prose(b) for b in document.blocks[:i]):
+                    run = self._spare_title(document.blocks, run)
                 rest = document.blocks[i + 1 + len(run):]
                 if run or not any(is_prose(b) for b in rest):
                     document.drop_block(block, self.name, "teaser list heading")
@@ -83,6 +86,24 @@ class TeaserLists(Plugin):
         while run and is_separator(run[-1].text) and run[-1] is not blocks[-1]:
             run.pop()  # a trailing separator before prose belongs to neither
         return run
+
+    @staticmethod
+    def _spare_title(blocks, run: list) -> list:
+        """Above the article, the two plain lines over its first paragraph are not items.
+
+        A menu item such as "À la une" may head the page; the run under it must not take
+        the article's title and standfirst, which stand right above the first paragraph.
+        """
+        if not run:
+            return run
+        start = blocks.index(run[0])
+        first_prose = next((j for j in range(start, len(blocks)) if is_prose(blocks[j])), None)
+        if first_prose is None:
+            return run
+        spared = [b for b in blocks[start:first_prose] if not is_separator(b.text)][-2:]
+        spared = [b for b in spared if b.kind != "item" and b.link_density < 0.5
+                  and not is_teaser_heading(b)]
+        return [b for b in run if not any(b is s for s in spared)]
 
     def _is_item(self, block) -> bool:
         text = block.text
