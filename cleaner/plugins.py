@@ -58,6 +58,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "clean_corpus_plugins.detectors.language:Py3LangidDetector",
     "clean_corpus_plugins.detectors.duplicates:Duplicates",
     "clean_corpus_plugins.detectors.text_reuse:TextReuse",
+    "clean_corpus_plugins.detectors.site_boilerplate:SiteBoilerplate",
 )
 
 

@@ -1,0 +1,210 @@
+"""Lines a site repeats on many of its pages, learned from the corpus itself."""
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import tempfile
+from array import array
+from pathlib import Path
+
+import numpy as np
+
+from clean_corpus import hookimpl
+from clean_corpus_plugins.detectors.base import Detector, hash64
+from clean_corpus_plugins.lexicon import fold
+
+PROFILE_VERSION = 1
+
+
+def profile_file_name(site: str) -> str:
+    """A file name for a site's profile: the site itself when it is safe, else a slug + hash."""
+    slug = re.sub(r"[^A-Za-z0-9.-]+", "_", site).strip("._-")[:80] or "site"
+    if slug != site:
+        slug += f"-{hash64(site):016x}"[:9]
+    return slug + ".json"
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class SiteBoilerplate(Detector):
+    """Remove the lines and paragraphs a site repeats across many of its documents.
+
+    A header, a footer, a comment prompt or a newsletter box that the cleaners' lexicons do
+    not know still gives itself away by repetition: the same block on page after page of
+    one site (``document.site``: the host of the URL, or the folder of a local file). Over
+    the run, each distinct block of each document is counted once (identical documents
+    count once, so a page saved twice does not turn its own paragraphs into boilerplate).
+    A block is boilerplate of its site when it occurs in at least ``min_docs`` documents
+    and in at least ``min_share`` of the site's documents; in ``revise`` it is removed with
+    ``document.drop_block`` and the reason (policy ``drop``, the default), or only counted
+    in ``detections["site_boilerplate"]`` (policy ``annotate``).
+
+    Profiles: with ``profile_dir`` set, what was learned is saved there at the end of the
+    run, one JSON file per site (``lines`` with their text and counts), to be read, edited
+    (delete an entry to keep that line, add ``{"text": ...}`` to remove one) and applied to
+    a later run with ``load_profiles = true``: a loaded line is removed whatever its count
+    in the new run, and a run that loads and learns saves both.
+    """
+
+    name = "site_boilerplate"
+    defaults = {"policy": "drop", "min_docs": 5, "min_share": 0.1, "max_chars": 1000,
+                "learn": True, "profile_dir": "", "load_profiles": False}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._reset()
+
+    def _reset(self) -> None:
+        # Per document: 12 bytes per distinct block (key, document number) + 12 bytes.
+        self._keys = array("Q")
+        self._key_doc = array("I")
+        self._doc_hash = array("Q")
+        self._doc_site = array("I")
+        self._sites: dict[str, int] = {}
+        self._learned: dict[int, int] = {}
+        self._site_docs: dict[str, int] = {}
+        self._loaded: dict[int, tuple[str, str]] = {}  # key -> (site, text)
+        self._profile_counts: dict[int, int] = {}
+        self._seen: dict[int, tuple[str, str, int]] = {}  # key -> (site, text, documents)
+
+    def _key(self, site: str, text: str) -> int | None:
+        if not text or len(text) > int(self.options["max_chars"]):
+            return None
+        folded = fold(text)
+        return hash64(f"{site}\x00{folded}") if folded else None
+
+    # ----------------------------------------------------------------- run state
+    @hookimpl
+    def run_start(self, run):
+        self._reset()
+        if self.options["load_profiles"]:
+            self._load_profiles()
+
+    def _profile_dir(self) -> Path | None:
+        value = str(self.options.get("profile_dir") or "")
+        return Path(value) if value else None
+
+    def _load_profiles(self) -> None:
+        folder = self._profile_dir()
+        if folder is None or not folder.is_dir():
+            raise ValueError(f"load_profiles is set but profile_dir {folder} is not a folder")
+        for path in sorted(folder.glob("*.json")):
+            try:
+                profile = json.loads(path.read_text(encoding="utf-8"))
+                site = profile["site"]
+                for line in profile.get("lines", []):
+                    key = self._key(site, line["text"])
+                    if key is not None:
+                        self._loaded[key] = (site, line["text"])
+                        self._profile_counts[key] = int(line.get("documents") or 0)
+            except (ValueError, KeyError, TypeError) as exc:
+                raise ValueError(f"site profile {path} is not valid: {exc!r}") from exc
+
+    # -------------------------------------------------------------- per document
+    @hookimpl
+    def observe(self, document):
+        if not self.options["learn"]:
+            return
+        site = document.site or ""
+        index = len(self._doc_hash)
+        keys = {self._key(site, block.text) for block in document.blocks} - {None}
+        self._keys.extend(sorted(keys))
+        self._key_doc.extend(array("I", [index]) * len(keys))
+        self._doc_hash.append(hash64(site + "\x00" + fold(document.clean_text)))
+        self._doc_site.append(self._sites.setdefault(site, len(self._sites)))
+
+    # --------------------------------------------------------------- corpus-wide
+    @hookimpl
+    def corpus_ready(self, run):
+        self._learned, self._site_docs = {}, {}
+        n = len(self._doc_hash)
+        if not n:
+            return
+        doc_hash = np.frombuffer(self._doc_hash, dtype=np.uint64).copy()
+        distinct = np.zeros(n, dtype=bool)
+        distinct[np.unique(doc_hash, return_index=True)[1]] = True
+        per_site = np.bincount(np.frombuffer(self._doc_site, dtype=np.uint32)[distinct],
+                               minlength=len(self._sites))
+        self._site_docs = {site: int(per_site[i]) for site, i in self._sites.items()}
+        keys = np.frombuffer(self._keys, dtype=np.uint64).copy()
+        key_doc = np.frombuffer(self._key_doc, dtype=np.uint32).copy()
+        keys = keys[distinct[key_doc]]
+        if not len(keys):
+            return
+        unique, counts = np.unique(keys, return_counts=True)
+        often = counts >= int(self.options["min_docs"])
+        self._learned = dict(zip(unique[often].tolist(), counts[often].tolist()))
+
+    def _needed(self, site: str) -> int:
+        share = float(self.options["min_share"]) * self._site_docs.get(site, 0)
+        return max(int(self.options["min_docs"]), math.ceil(share))
+
+    # ----------------------------------------------------------------- per record
+    @hookimpl
+    def revise(self, document):
+        site = document.site or ""
+        needed, total = self._needed(site), self._site_docs.get(site, 0)
+        found = {"lines": 0, "chars": 0}
+        for block in list(document.blocks):
+            key = self._key(site, block.text)
+            if key is None:
+                continue
+            count = self._learned.get(key, 0)
+            if count >= needed:
+                reason = f"site boilerplate: in {count} of {total} documents of the site"
+                documents = count
+            elif key in self._loaded:
+                reason = "site boilerplate: listed in the site's profile"
+                documents = max(count, self._profile_counts.get(key, 0))
+            else:
+                continue
+            seen = self._seen.get(key)
+            text = block.text if seen is None else min(seen[1], block.text)
+            self._seen[key] = (site, text, documents)
+            found["lines"] += 1
+            found["chars"] += len(block.text)
+            if self.drops:
+                document.drop_block(block, self.name, reason)
+        document.detections[self.name] = found
+
+    def verdict(self, document):
+        return None  # this detector removes lines; it never drops a whole document
+
+    @hookimpl
+    def run_end(self, run, stats):
+        folder = self._profile_dir()
+        if folder is None:
+            return
+        by_site: dict[str, dict[str, int]] = {}
+        for key, (site, text) in self._loaded.items():
+            by_site.setdefault(site, {})[text] = self._profile_counts.get(key, 0)
+        for site, text, documents in self._seen.values():
+            lines = by_site.setdefault(site, {})
+            lines[text] = max(documents, lines.get(text, 0))
+        folder.mkdir(parents=True, exist_ok=True)
+        for site, lines in sorted(by_site.items()):
+            total = self._site_docs.get(site, 0)
+            profile = {
+                "version": PROFILE_VERSION,
+                "site": site,
+                "documents": total,
+                "min_docs": int(self.options["min_docs"]),
+                "min_share": float(self.options["min_share"]),
+                "lines": [{"text": text, "documents": count,
+                           "share": round(count / total, 4) if total else None}
+                          for text, count in sorted(lines.items(),
+                                                    key=lambda item: (-item[1], item[0]))],
+            }
+            _write_atomically(folder / profile_file_name(site),
+                              json.dumps(profile, ensure_ascii=False, indent=2) + "\n")
