@@ -171,7 +171,9 @@ def cmd_run(args) -> int:
     run_ctx = RunContext(config, output, rejected, failures)
     bar, tick = _progress_bar(not args.no_progress)
     try:
-        stats = run(chain, iter_documents(chain.registry, args.paths), sinks, run_ctx, tick)
+        inputs = iter_documents(chain.registry, args.paths,
+                                exclude=[output, rejected, failures])
+        stats = run(chain, inputs, sinks, run_ctx, tick)
     except BaseException:
         sinks.abort()
         raise
@@ -183,7 +185,10 @@ def cmd_run(args) -> int:
     stats["rejected_file"] = str(rejected)
     stats["failures_file"] = str(failures)
     if args.stats:
-        Path(args.stats).write_text(json.dumps(stats, indent=2) + "\n", encoding="utf-8")
+        stats_path = Path(args.stats)
+        partial = stats_path.with_name(f".{stats_path.name}.partial")
+        partial.write_text(json.dumps(stats, indent=2) + "\n", encoding="utf-8")
+        partial.replace(stats_path)
     if not args.quiet:
         _print_summary(stats)
     return EXIT_FAILURES if stats["failed"] or stats["plugin_errors"] else EXIT_OK

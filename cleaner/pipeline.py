@@ -122,24 +122,31 @@ class Chain:
 
 
 # ----------------------------------------------------------------------- inputs
-def iter_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """Files named, and files under directories named, in a stable (sorted) order."""
+def iter_paths(paths: Iterable[str | Path], exclude: Iterable[Path] = ()) -> Iterator[Path]:
+    """Files named, and files under directories named, in a stable (sorted) order.
+
+    Hidden files and folders are passed over, and so are the ``exclude`` paths (the run's
+    own output files, so that writing into an input folder never feeds a run its output).
+    """
+    skip = {p.resolve() for p in exclude}
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
-                    if not name.startswith("."):
-                        yield Path(root) / name
+                    candidate = Path(root) / name
+                    if not name.startswith(".") and candidate.resolve() not in skip:
+                        yield candidate
         else:
             yield path
 
 
-def iter_documents(registry: PluginRegistry, paths: Iterable[str | Path]):
+def iter_documents(registry: PluginRegistry, paths: Iterable[str | Path],
+                   exclude: Iterable[Path] = ()):
     """Documents (or ReadFailures) from every input file; a bad file never stops the rest."""
     readers = Readers(registry)
-    for path in iter_paths(paths):
+    for path in iter_paths(paths, exclude):
         reader = readers.for_path(path)
         try:
             yield from reader.read(path)
