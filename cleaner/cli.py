@@ -172,7 +172,8 @@ def cmd_run(args) -> int:
     bar, tick = _progress_bar(not args.no_progress)
     try:
         inputs = iter_documents(chain.registry, args.paths,
-                                exclude=[output, rejected, failures])
+                                exclude=[output, rejected, failures,
+                                         *([Path(args.stats)] if args.stats else [])])
         stats = run(chain, inputs, sinks, run_ctx, tick)
     except BaseException:
         sinks.abort()
