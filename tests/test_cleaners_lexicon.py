@@ -316,6 +316,8 @@ def test_linked_teaser_box_under_a_heading_is_removed(chain):
     "Lea también: Impiden ingreso a Nicaragua a reportero y camarógrafo estadounidense",
     "LESEN SIE AUCH: Das sind die neuen Regeln für Radfahrer",
     "Read more: Looted colonial art: Germany to set up new contact office",
+    "Leggi anche: Il governo approva la manovra",
+    "Lees ook: Gemeente stelt begroting vast",
 ])
 def test_inline_teasers_are_removed(chain, line):
     doc = clean(chain, BODY_FR, line, BODY_FR2)
