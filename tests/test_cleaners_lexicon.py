@@ -418,6 +418,21 @@ def test_download_link_is_removed(chain):
     assert removed_by(doc, "link_labels") == [download.text]
 
 
+@pytest.mark.parametrize("label", ["Temps de lecture : 3 min", "5 min read",
+                                   "Lesezeit: 4 Minuten"])
+def test_reading_time_labels_are_removed(chain, label):
+    doc = clean(chain, label, BODY_FR, BODY_FR2)
+    assert removed_by(doc, "link_labels") == [label]
+
+
+def test_follow_us_prompt_is_removed(chain):
+    prompt = "Suivez-nous sur Facebook, Twitter et Instagram"
+    quoted = "« Suivez-nous », a lancé le maire aux manifestants devant la mairie."
+    doc = clean(chain, BODY_FR, quoted, BODY_FR2, prompt)
+    assert removed_by(doc, "subscription_prompts") == [prompt]
+    assert quoted in texts(doc)
+
+
 def test_sentence_with_link_label_words_stays(chain):
     sentence = "Lire la suite du rapport a pris deux heures aux élus de l'opposition."
     doc = clean(chain, BODY_FR, sentence, BODY_FR2)

@@ -18,7 +18,9 @@ class LinkLabels(Plugin):
     kind ``link_label``) carry no text of their own; a block made only of such labels
     (and maybe a count, as in "Share 12") goes, the same words inside a sentence stay.
     A download link goes too: a short linked block showing a file type and size
-    ("Informationsschreiben PDF | 38 KB | Datei ist nicht barrierefrei").
+    ("Informationsschreiben PDF | 38 KB | Datei ist nicht barrierefrei"), and so does a
+    reading-time label (kind ``reading_time`` and a number in at most six words: "5 min
+    read").
     """
 
     name = "link_labels"
@@ -32,3 +34,11 @@ class LinkLabels(Plugin):
             elif block.link_density >= 0.3 and word_count(block.text) <= 20 \
                     and _DOWNLOAD.search(block.text):
                 document.drop_block(block, self.name, "download link")
+            elif self._reading_time(block.text):
+                document.drop_block(block, self.name, "reading-time label")
+
+    @staticmethod
+    def _reading_time(text: str) -> bool:
+        """ "Temps de lecture : 3 min", "5 min read", "Lesezeit: 4 Minuten"."""
+        return (word_count(text) <= 6 and any(c.isdigit() for c in text)
+                and bool(lexicon("reading_time").found(words(text))))
