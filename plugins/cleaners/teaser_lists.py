@@ -5,7 +5,7 @@ import re
 
 from clean_corpus import Plugin, hookimpl
 from clean_corpus_plugins.cleaners.lexmatch import (ends_with_full_stop, is_prose,
-                                                    is_separator, lexicon, word_count, words)
+                                                    is_separator, lexicon, words)
 
 #: What may follow a teaser label on the same line ("Lire aussi : titre").
 _LABEL_SEPARATOR = re.compile(r"^\s*[:»|>\-–—•/]")
@@ -43,8 +43,8 @@ class TeaserLists(Plugin):
     at prose (a long paragraph or a sentence), or before a short line that heads prose
     (a section title of the article). Above the article's first paragraph, the last two
     plain lines of a run are left alone: they are its title and standfirst. A heading
-    with no item under it goes only when no article text follows it. A list of short items without such a heading (ingredients,
-    steps) is never touched here.
+    with no item under it goes only when no article text follows it. A list of short
+    items without such a heading (ingredients, steps) is never touched here.
     """
 
     name = "teaser_lists"
