@@ -56,6 +56,10 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     # detectors, on the cleaned text (quality reads the language)
     "clean_corpus_plugins.detectors.language:LanguageDetector",
     "clean_corpus_plugins.detectors.language:Py3LangidDetector",
+    "clean_corpus_plugins.detectors.error_page:ErrorPage",
+    "clean_corpus_plugins.detectors.login_wall:LoginWall",
+    "clean_corpus_plugins.detectors.listing_page:ListingPage",
+    "clean_corpus_plugins.detectors.quality:Quality",
     "clean_corpus_plugins.detectors.duplicates:Duplicates",
     "clean_corpus_plugins.detectors.text_reuse:TextReuse",
     "clean_corpus_plugins.detectors.site_boilerplate:SiteBoilerplate",

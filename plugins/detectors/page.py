@@ -1,0 +1,161 @@
+"""What the raw HTML says about a page as a whole (helpers, not a plugin).
+
+The error-page, log-in-wall and listing detectors need a few facts the extracted blocks no
+longer carry: the ``<title>`` and ``<h1>`` (an error page may have no main text at all),
+what the page declares itself to be (``og:type``, JSON-LD ``@type``), whether it holds a
+password field, and its *teaser cards*: headline links (a link of 4 to 30 words that is a
+heading, holds one, or fills its list item) with the block around each. The page is parsed
+once per document and only this small summary is kept, in ``document.signatures``.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+import lxml.html
+from lxml import etree
+
+from clean_corpus.document import normalize_text
+
+SIGNATURE = "page"
+_WORD = re.compile(r"[^\W_]+")
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_CHROME_TAGS = ("nav", "header", "footer", "aside")
+_CHROME_ROLES = ("navigation", "banner", "contentinfo", "complementary")
+
+#: JSON-LD / Open Graph types that say "one article" and "a list of them".
+ARTICLE_TYPES = frozenset({"article", "newsarticle", "blogposting", "reportagenewsarticle",
+                           "analysisnewsarticle", "opinionnewsarticle", "reviewnewsarticle",
+                           "backgroundnewsarticle", "techarticle", "scholarlyarticle",
+                           "report", "recipe", "liveblogposting", "socialmediaposting"})
+LISTING_TYPES = frozenset({"collectionpage", "searchresultspage"})
+
+
+def word_count(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def _squash(text: str) -> str:
+    return " ".join(normalize_text(text).split())
+
+
+def _is_chrome(element) -> bool:
+    for node in (element, *element.iterancestors()):
+        if node.tag in _CHROME_TAGS or node.get("role") in _CHROME_ROLES:
+            return True
+    return False
+
+
+def _ld_types(root) -> set[str]:
+    types: set[str] = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            kind = node.get("@type")
+            for value in (kind if isinstance(kind, list) else [kind]):
+                if isinstance(value, str):
+                    types.add(value.lower())
+            for key in ("@graph", "mainEntity", "mainEntityOfPage"):
+                walk(node.get(key))
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    for script in root.xpath('//script[@type="application/ld+json"]'):
+        try:
+            walk(json.loads(script.text or ""))
+        except ValueError:
+            continue
+    return types
+
+
+def _card(link, headline_links: set, max_words: int = 80):
+    """The teaser card of a headline link: the largest block around it (up to four levels)
+    that holds no other headline link and at most ``max_words`` words."""
+    card = link
+    for parent in list(link.iterancestors())[:4]:
+        if word_count(parent.text_content()) > max_words or \
+                any(a in headline_links for a in parent.iter("a") if a is not link):
+            break
+        card = parent
+    return card
+
+
+def _headline_links(root) -> list:
+    links, hrefs = [], set()
+    for link in root.iter("a"):
+        href = (link.get("href") or "").strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:")) or href in hrefs:
+            continue
+        text = link.text_content()
+        if not 4 <= word_count(text) <= 30 or _is_chrome(link):
+            continue
+        near = list(link.iterancestors())[:3]
+        headline = any(n.tag in _HEADINGS for n in near) or \
+            any(c.tag in _HEADINGS for c in link.iterdescendants())
+        item = next((n for n in near if n.tag == "li"), None)
+        if item is not None and len(text.strip()) >= 0.6 * len(item.text_content().strip()):
+            headline = True
+        if headline:
+            hrefs.add(href)
+            links.append(link)
+    return links
+
+
+def page_signals(document) -> dict:
+    """The summary of ``document.html`` (computed once, then read from the signatures)."""
+    cached = document.signatures.get(SIGNATURE)
+    if cached is not None:
+        return cached
+    signals = {"html": False, "title": "", "h1": [], "og_type": "", "ld_types": [],
+               "password": False, "headline_links": 0, "cards": []}
+    if document.html:
+        try:
+            root = lxml.html.fromstring(document.html.encode("utf-8", "surrogatepass"))
+        except (etree.ParserError, ValueError):
+            root = None
+        if root is not None:
+            signals.update(_summarise(root))
+    document.signatures[SIGNATURE] = signals
+    return signals
+
+
+def _summarise(root) -> dict:
+    ld_types = _ld_types(root)
+    for element in root.xpath("//script|//style|//noscript|//template"):
+        element.drop_tree()
+    og_type = root.xpath('string(//meta[@property="og:type"]/@content)').strip().lower()
+    links = _headline_links(root)
+    linked = set(links)
+    cards = {_squash(_card(link, linked).text_content()) for link in links}
+    return {"html": True,
+            "title": _squash(root.xpath("string(//title)")),
+            "h1": [_squash(h.text_content()) for h in root.iter("h1")][:3],
+            "og_type": og_type,
+            "ld_types": sorted(ld_types),
+            "password": bool(root.xpath('//input[@type="password"]')),
+            "headline_links": len(links),
+            "cards": sorted(cards)}
+
+
+def card_share(document, signals: dict) -> float:
+    """Share of the record's words that lie in the page's teaser cards (0 to 1)."""
+    cards = signals.get("cards") or []
+    total = card = 0
+    for block in document.blocks:
+        words = word_count(block.text)
+        total += words
+        squashed = _squash(block.text)
+        if squashed and any(squashed in text for text in cards):
+            card += words
+    return card / total if total else 0.0
+
+
+def declares_article(signals: dict) -> bool:
+    types = {signals.get("og_type") or ""} | set(signals.get("ld_types") or ())
+    return bool(types & ARTICLE_TYPES)
+
+
+def declares_listing(signals: dict) -> bool:
+    types = {signals.get("og_type") or ""} | set(signals.get("ld_types") or ())
+    return bool(types & LISTING_TYPES)
