@@ -124,14 +124,23 @@ class Document:
         for block in list(blocks):
             self.drop_block(block, plugin, reason)
 
-    def cut(self, block: Block, start: int, end: int, plugin: str, reason: str) -> str:
+    def cut(self, block: Block, start: int, end: int, plugin: str, reason: str,
+            link_chars: int | None = None) -> str:
         """Remove ``block.text[start:end]``, record it, and return the removed text.
 
-        A block left empty is dropped from the document.
+        ``link_chars`` says how many of the removed characters were link text, when the
+        caller knows (a teaser link cut off a paragraph); otherwise the block's link count
+        shrinks in proportion. A block left empty is dropped from the document.
         """
         removed = block.text[start:end]
         block.text = (block.text[:start] + " " + block.text[end:]).strip()
         block.text = _SPACES.sub(" ", block.text)
+        if link_chars is not None:
+            block.link_chars = max(0, block.link_chars - link_chars)
+        elif block.link_chars:  # where the links stood is not kept: assume their share went
+            kept = len(block.text) / max(1, len(block.text) + len(removed))
+            block.link_chars = round(block.link_chars * kept)
+        block.link_chars = min(block.link_chars, len(block.text))
         self.removed.append(Removal(plugin, reason, removed.strip()))
         if not block.text:
             self.blocks.remove(block)

@@ -42,10 +42,10 @@ class InlineTeasers(Plugin):
             if self._labelled(block):
                 document.drop_block(block, self.name, "inline teaser")
             elif (start := self._glued(block)) is not None:
-                removed = document.cut(block, start, len(block.text), self.name,
-                                       "inline teaser at the end of a paragraph")
-                # the teaser's link went with it; the paragraph left is prose
-                block.link_chars = max(0, block.link_chars - len(removed))
+                # the teaser's link goes with it; the paragraph left is prose
+                document.cut(block, start, len(block.text), self.name,
+                             "inline teaser at the end of a paragraph",
+                             link_chars=len(block.text) - start)
             elif self._lone_link(block):
                 document.drop_block(block, self.name, "paragraph that is only a link")
             elif self._pointer(block):
