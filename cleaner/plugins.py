@@ -138,8 +138,8 @@ class PluginRegistry:
 
     def _register(self) -> None:
         names = [info.name for info in self.infos]
-        unknown = [n for n in self.config.order + self.config.disable + self.config.enable
-                   if n not in names]
+        unknown = [n for n in [*self.config.order, *self.config.disable, *self.config.enable,
+                               *self.config.options] if n not in names]
         if unknown:
             raise ConfigError(f"unknown plugin name(s) {unknown}; known: {names}")
         ordered = sorted(self.infos, key=self._chain_position)
