@@ -1,0 +1,164 @@
+"""Corpus-level detectors through the command line on real files: text reuse between the
+wire-copy seeds, exact and near duplicates with the kept copy chosen by content, and the
+same decisions whatever the number of workers and the order the inputs are listed in."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO / "fixtures" / "seeds"
+PAGES = REPO / "fixtures" / "pages"
+CLI = Path(sys.executable).with_name("clean-corpus")
+
+
+def run_cli(*args) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env["CLEAN_CORPUS_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    done = subprocess.run([str(CLI), *map(str, args)], capture_output=True, text=True,
+                          timeout=300, env=env)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def outcome(out: Path) -> dict[str, dict]:
+    """Every document by source: its record and, when it was rejected, the reasons."""
+    result = {r["source"]: {"record": r, "reasons": None} for r in read_jsonl(out)}
+    for entry in read_jsonl(out.with_name(out.stem + ".rejected.jsonl")):
+        result[entry["source"]] = {"record": entry.get("record"), "reasons": entry["reasons"]}
+    return result
+
+
+def by_name(result: dict) -> dict[str, dict]:
+    return {Path(source).name: value for source, value in result.items()}
+
+
+# --------------------------------------------------------------------- text reuse
+@pytest.fixture(scope="module")
+def seeds_run(tmp_path_factory) -> dict[str, dict]:
+    out = tmp_path_factory.mktemp("seeds") / "seeds.jsonl"
+    run_cli("run", SEEDS, "-o", out, "-q")
+    return by_name(outcome(out))
+
+
+def test_wire_rewrites_are_reported_as_text_reuse(seeds_run):
+    ids = {name[:3]: value["record"]["id"] for name, value in seeds_run.items()}
+    reuse = {name[:3]: value["record"]["detections"]["text_reuse"]
+             for name, value in seeds_run.items()}
+    # 000 and 002 rewrite the agency dispatch that 001 carries almost whole.
+    for seed in ("000", "002"):
+        shared = {e["id"]: e for e in reuse[seed]["shares_with"]}
+        assert ids["001"] in shared
+        assert 0.1 <= shared[ids["001"]]["containment"] <= 0.5
+    assert {e["id"] for e in reuse["001"]["shares_with"]} == {ids["000"], ids["002"]}
+    # 003 and 004 cover the same war, written independently: no reuse.
+    assert reuse["003"]["shares_with"] == [] and reuse["004"]["shares_with"] == []
+
+
+def test_seeds_are_not_near_duplicates_of_each_other(seeds_run):
+    assert len(seeds_run) == 5
+    for value in seeds_run.values():
+        assert value["reasons"] is None
+        assert value["record"]["detections"]["duplicates"]["cluster"] is None
+
+
+def test_reuse_drop_policy_drops_the_record_contained_in_a_longer_one(tmp_path):
+    out = tmp_path / "out.jsonl"
+    run_cli("run", SEEDS, "-o", out, "-q", "--set", "text_reuse.policy=drop",
+            "--set", "text_reuse.drop_threshold=0.2")
+    result = by_name(outcome(out))
+    dropped = {name[:3]: value["reasons"] for name, value in result.items() if value["reasons"]}
+    # 000 has about 28 % of its text in 001, the longer record; 002 has under 20 %.
+    assert dropped == {"000": ["text reuse: at least 20% of the text is in a longer record"]}
+
+
+# --------------------------------------------------------------------- duplicates
+def make_near_copy(seed: Path) -> str:
+    """The seed with a few words changed and one sentence more: a near duplicate."""
+    text = seed.read_text(encoding="utf-8")
+    text = text.replace("vendredi 7 novembre", "jeudi 6 novembre")
+    text = text.replace("120 formateurs", "130 formateurs")
+    return text.replace("Environ 1 400 soldats", "Selon le Pentagone, environ 1 400 soldats")
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> tuple[Path, Path]:
+    """Two input folders: the originals, and copies that make duplicates across them."""
+    root = tmp_path_factory.mktemp("corpus")
+    first, second = root / "first", root / "second"
+    shutil.copytree(SEEDS, first / "seeds")
+    shutil.copytree(PAGES, first / "pages")
+    second.mkdir()
+    seeds = sorted(SEEDS.iterdir())
+    shutil.copyfile(seeds[1], second / "copy-of-001.txt")
+    shutil.copyfile(seeds[3], second / "copy-of-003.txt")
+    (second / "near-004.txt").write_text(make_near_copy(seeds[4]), encoding="utf-8")
+    return first, second
+
+
+def test_exact_and_near_copies_are_clustered_and_all_but_one_dropped(corpus, tmp_path):
+    first, second = corpus
+    out = tmp_path / "out.jsonl"
+    run_cli("run", first, second, "-o", out, "-q")
+    result = outcome(out)
+    seeds = {p.name[:3]: str(first / "seeds" / p.name) for p in SEEDS.iterdir()}
+
+    def dup(source):
+        return result[source]["record"]["detections"]["duplicates"]
+
+    for original, copy in (("001", "copy-of-001.txt"), ("003", "copy-of-003.txt")):
+        a, b = dup(seeds[original]), dup(str(second / copy))
+        assert a["cluster"] == b["cluster"] and a["kind"] == b["kind"] == "exact"
+        assert a["size"] == 2 and a["similarity"] == 1.0
+        # Same text: the kept copy is the one with the smaller id, whatever came first.
+        kept = min(result[s]["record"]["id"] for s in (seeds[original], str(second / copy)))
+        assert a["kept"] == b["kept"] == kept
+        assert [dup(s)["is_kept"] for s in (seeds[original], str(second / copy))] == \
+            [result[s]["record"]["id"] == kept for s in (seeds[original], str(second / copy))]
+        loser = next(s for s in (seeds[original], str(second / copy)) if not dup(s)["is_kept"])
+        assert result[loser]["reasons"] == ["exact duplicate of a kept record"]
+
+    original, near = dup(seeds["004"]), dup(str(second / "near-004.txt"))
+    assert original["cluster"] == near["cluster"] and original["kind"] == "near"
+    assert 0.8 <= original["similarity"] < 1.0
+    # The near copy has one sentence more: the longer text is the one kept.
+    assert near["is_kept"] and near["kept"] == result[str(second / "near-004.txt")]["record"]["id"]
+    assert result[seeds["004"]]["reasons"] == ["near duplicate of a kept record"]
+    assert result[str(second / "near-004.txt")]["reasons"] is None
+
+
+def test_annotate_policy_keeps_every_copy(corpus, tmp_path):
+    out = tmp_path / "out.jsonl"
+    run_cli("run", *corpus, "-o", out, "-q", "--set", "duplicates.policy=annotate")
+    result = outcome(out)
+    copies = [s for s, v in result.items() if v["record"] and
+              v["record"]["detections"].get("duplicates", {}).get("cluster")]
+    assert len(copies) == 6
+    assert all(result[s]["reasons"] is None for s in copies)
+
+
+def test_same_decisions_for_any_workers_and_input_order(corpus, tmp_path):
+    first, second = corpus
+    runs = []
+    for name, args in (("a", (first, second, "-j", "1")), ("b", (second, first, "-j", "2"))):
+        out = tmp_path / f"{name}.jsonl"
+        run_cli("run", *args, "-o", out, "-q")
+        runs.append(outcome(out))
+    a, b = runs
+    assert a.keys() == b.keys() and len(a) == 5 + len(list(PAGES.iterdir())) + 3
+    for source in a:
+        # Records (detections included) and rejection reasons are identical.
+        assert a[source] == b[source], source
+    assert any(v["reasons"] == ["exact duplicate of a kept record"] for v in a.values())

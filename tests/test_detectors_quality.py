@@ -1,0 +1,99 @@
+"""Quality signals through the command line: annotated on every record, and with the drop
+policy the thresholds (configurable) drop a menu of symbols and numbers but not prose."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO / "fixtures" / "seeds"
+CLI = Path(sys.executable).with_name("clean-corpus")
+
+# A scraped price table and menu: short lines, figures and symbols, no sentence.
+JUNK = "\n".join(
+    [f"#{n} | SKU-{4410 + n} | {n * 3}.99 € | ★★★★☆ | {n * 7} % >> /shop/item/{n}"
+     for n in range(1, 25)]) + "\n"
+ENGLISH = ("The harbour master said on Monday that the new breakwater would be finished before "
+           "the winter storms. The works have been delayed twice, first by a shortage of granite "
+           "and then by a dispute with the contractor over the cost of the foundations. Fishermen, "
+           "who have had to moor their boats in the river mouth for two seasons, said they would "
+           "believe it when they saw it. The council has set aside a further sum for repairs to "
+           "the old quay, which was damaged in the February gales and has been closed since.\n")
+
+
+def run_cli(*args) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env["CLEAN_CORPUS_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    done = subprocess.run([str(CLI), *map(str, args)], capture_output=True, text=True,
+                          timeout=300, env=env)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("quality")
+    shutil.copytree(SEEDS, folder / "seeds")
+    (folder / "junk.txt").write_text(JUNK, encoding="utf-8")
+    (folder / "english.txt").write_text(ENGLISH, encoding="utf-8")
+    return folder
+
+
+def names(records) -> dict[str, dict]:
+    return {Path(r["source"]).name: r for r in records}
+
+
+def test_signals_are_annotated(inputs, tmp_path):
+    out = tmp_path / "out.jsonl"
+    run_cli("run", inputs, "-o", out, "-q")
+    records = names(read_jsonl(out))
+    assert len(records) == 7  # annotate only: nothing dropped by default
+    english = records["english.txt"]["detections"]["quality"]
+    assert english["words"] == len(ENGLISH.split())
+    assert english["punctuated_lines"] == 1.0 and english["flags"] == []
+    assert 0.3 <= english["stopword_ratio"] <= 0.6
+    assert english["symbol_ratio"] == 0.0 and english["digit_ratio"] == 0.0
+    for seed in SEEDS.iterdir():
+        quality = records[seed.name]["detections"]["quality"]
+        assert quality["flags"] == [] and quality["stopword_ratio"] > 0.3
+    junk = records["junk.txt"]["detections"]["quality"]
+    assert junk["punctuated_lines"] == 0.0
+    assert junk["symbol_ratio"] > 0.1 and junk["digit_ratio"] > 0.25
+    flagged = {flag.split()[0] for flag in junk["flags"]}
+    assert {"symbol_ratio", "digit_ratio", "punctuated_lines"} <= flagged
+
+
+def test_drop_policy_and_configurable_thresholds(inputs, tmp_path):
+    out, rejected = tmp_path / "out.jsonl", tmp_path / "rejected.jsonl"
+    run_cli("run", inputs, "-o", out, "--rejected", rejected, "-q",
+            "--set", "quality.policy=drop")
+    assert sorted(names(read_jsonl(out))) == sorted(
+        [p.name for p in SEEDS.iterdir()] + ["english.txt"])
+    reasons = {Path(e["source"]).name: e["reasons"] for e in read_jsonl(rejected)}
+    assert list(reasons) == ["junk.txt"]
+    assert reasons["junk.txt"][0].startswith("low quality: ")
+    assert "max_symbol_ratio 0.1" in reasons["junk.txt"][0]
+
+    # Stricter: at least 300 words; the symbol threshold switched off.
+    out2, rejected2 = tmp_path / "out2.jsonl", tmp_path / "rejected2.jsonl"
+    run_cli("run", inputs, "-o", out2, "--rejected", rejected2, "-q",
+            "--set", "quality.policy=drop", "--set", "quality.min_words=300",
+            "--set", "quality.max_symbol_ratio=false")
+    kept = {name: r["detections"]["quality"]["words"] for name, r in
+            names(read_jsonl(out2)).items()}
+    assert kept and all(words >= 300 for words in kept.values())
+    dropped = {Path(e["source"]).name: e["reasons"][0] for e in read_jsonl(rejected2)}
+    assert "english.txt" in dropped and "min_words 300" in dropped["english.txt"]
+    assert "symbol_ratio" not in dropped["junk.txt"]
