@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import hashlib
 
+import numpy as np
+
 from clean_corpus import Plugin, hookimpl
 from clean_corpus.config import ConfigError
 
@@ -17,6 +19,23 @@ def hash64(text: str) -> int:
     """
     return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"),
                                           digest_size=8).digest(), "little")
+
+
+def repeated_runs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start and length of every run of two or more equal values in a *sorted* array.
+
+    Works with one byte per value of scratch memory (plus the runs), so that corpus-wide
+    indexes of millions of entries can be grouped without copies of them.
+    """
+    if len(values) < 2:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    follows = np.flatnonzero(values[1:] == values[:-1])  # i where values[i + 1] == values[i]
+    if not len(follows):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    breaks = np.flatnonzero(np.diff(follows) != 1)
+    first = np.r_[follows[0], follows[breaks + 1]]
+    last = np.r_[follows[breaks], follows[-1]]
+    return first, last - first + 2
 
 
 class Detector(Plugin):

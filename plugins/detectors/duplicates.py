@@ -8,7 +8,7 @@ import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from clean_corpus import hookimpl
-from clean_corpus_plugins.detectors.base import Detector, hash64
+from clean_corpus_plugins.detectors.base import Detector, hash64, repeated_runs
 from clean_corpus_plugins.detectors.tokens import shingle_hashes, tokens
 
 _INDEX = "duplicates.index"
@@ -27,17 +27,21 @@ def _bands(threshold: float, num_perm: int) -> tuple[int, int]:
 
 
 class _Components:
-    """Union-find over document numbers."""
+    """Union-find over document numbers (a numpy array: 8 bytes per document)."""
 
     def __init__(self, n: int):
-        self.parent = list(range(n))
+        self.parent = np.arange(n, dtype=np.int64)
 
     def find(self, i: int) -> int:
         parent = self.parent
         while parent[i] != i:
             parent[i] = parent[parent[i]]
-            i = parent[i]
+            i = int(parent[i])
         return i
+
+    def roots(self, items: np.ndarray) -> np.ndarray:
+        return np.fromiter((self.find(int(i)) for i in items), dtype=np.int64,
+                           count=len(items))
 
     def union(self, a: int, b: int) -> None:
         ra, rb = self.find(a), self.find(b)
@@ -124,12 +128,12 @@ class Duplicates(Detector):
             return
         num_perm = int(self.options["num_perm"])
         threshold = float(self.options["threshold"])
-        sigs = np.frombuffer(bytes(self._signatures), dtype=np.uint32).reshape(n, num_perm)
-        # Copies: a view would pin the arrays, and a crawl goes on appending to them.
-        hashes = np.frombuffer(self._hashes, dtype=np.uint64).copy()
-        words = np.frombuffer(self._words, dtype=np.uint32).copy()
-        ids = np.frombuffer(bytes(self._ids), dtype=np.uint8).reshape(n, 10)
-        id_key = ids[:, :8].copy().view(">u8").ravel()
+        # Views, not copies: the state is the index (they are let go before observe runs).
+        sigs = np.frombuffer(self._signatures, dtype=np.uint32).reshape(n, num_perm)
+        hashes = np.frombuffer(self._hashes, dtype=np.uint64)
+        words = np.frombuffer(self._words, dtype=np.uint32)
+        id_key = np.frombuffer(self._ids, dtype=np.uint8).reshape(n, 10)[:, :8] \
+            .copy().view(">u8").ravel()
         # Rank: most words first, then smallest hash, then smallest id (content only).
         rank = np.empty(n, dtype=np.int64)
         rank[np.lexsort((id_key, hashes, -words.astype(np.int64)))] = np.arange(n)
@@ -140,19 +144,15 @@ class Duplicates(Detector):
             for other in members[1:]:
                 groups.union(int(members[0]), int(other))
         # Near copies: one representative per exact text is enough.
-        reps = np.array(sorted({groups.find(int(i)) for i in candidates}), dtype=np.int64)
+        reps = np.unique(groups.roots(candidates))
         bands, rows = _bands(threshold, num_perm)
         for band in range(bands):
             keys = _band_keys(sigs[reps, band * rows:(band + 1) * rows])
             for members in _equal_runs(keys, reps):
                 self._join_similar(groups, sigs, members, threshold)
 
-        clusters: dict[int, list[int]] = {}
-        for i in candidates:
-            clusters.setdefault(groups.find(int(i)), []).append(int(i))
-        for members in clusters.values():
-            if len(members) < 2:
-                continue
+        for members in _equal_runs(groups.roots(candidates), candidates):
+            members = [int(i) for i in members]
             kept = min(members, key=lambda i: rank[i])
             exact = all(hashes[i] == hashes[kept] for i in members)
             for i in members:
@@ -164,6 +164,7 @@ class Duplicates(Detector):
                     kind = "near"
                     similarity = float(np.count_nonzero(sigs[i] == sigs[kept])) / num_perm
                 self._decisions[i] = (kept, len(members), kind, similarity)
+        del sigs, hashes, words  # release the views on the state arrays
 
     @staticmethod
     def _join_similar(groups, sigs, members, threshold) -> None:
@@ -210,13 +211,8 @@ def _band_keys(rows: np.ndarray) -> np.ndarray:
 
 
 def _equal_runs(keys: np.ndarray, items: np.ndarray):
-    """Groups (arrays of ``items``, in their order) that share a key, for keys seen twice."""
-    if len(keys) < 2:
-        return
+    """Groups (arrays of ``items``, in increasing order) that share a key seen twice or more."""
     order = np.argsort(keys, kind="stable")
-    sorted_keys = keys[order]
-    starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
-    ends = np.r_[starts[1:], len(keys)]
-    for start, end in zip(starts, ends):
-        if end - start > 1:
-            yield np.sort(items[order[start:end]])
+    starts, sizes = repeated_runs(keys[order])
+    for start, size in zip(starts, sizes):
+        yield np.sort(items[order[start:start + size]])

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from clean_corpus import hookimpl
-from clean_corpus_plugins.detectors.base import Detector, hash64
+from clean_corpus_plugins.detectors.base import Detector, hash64, repeated_runs
 from clean_corpus_plugins.lexicon import fold
 
 PROFILE_VERSION = 1
@@ -66,9 +66,9 @@ class SiteBoilerplate(Detector):
         self._reset()
 
     def _reset(self) -> None:
-        # Per document: 12 bytes per distinct block (key, document number) + 12 bytes.
+        # Per document: 8 bytes per distinct block + 16 bytes.
         self._keys = array("Q")
-        self._key_doc = array("I")
+        self._key_counts = array("I")
         self._doc_hash = array("Q")
         self._doc_site = array("I")
         self._sites: dict[str, int] = {}
@@ -117,10 +117,9 @@ class SiteBoilerplate(Detector):
         if not self.options["learn"]:
             return
         site = document.site or ""
-        index = len(self._doc_hash)
         keys = {self._key(site, block.text) for block in document.blocks} - {None}
         self._keys.extend(sorted(keys))
-        self._key_doc.extend(array("I", [index]) * len(keys))
+        self._key_counts.append(len(keys))
         self._doc_hash.append(hash64(site + "\x00" + fold(document.clean_text)))
         self._doc_site.append(self._sites.setdefault(site, len(self._sites)))
 
@@ -131,20 +130,20 @@ class SiteBoilerplate(Detector):
         n = len(self._doc_hash)
         if not n:
             return
-        doc_hash = np.frombuffer(self._doc_hash, dtype=np.uint64).copy()
+        doc_hash = np.frombuffer(self._doc_hash, dtype=np.uint64)
         distinct = np.zeros(n, dtype=bool)
         distinct[np.unique(doc_hash, return_index=True)[1]] = True
         per_site = np.bincount(np.frombuffer(self._doc_site, dtype=np.uint32)[distinct],
                                minlength=len(self._sites))
         self._site_docs = {site: int(per_site[i]) for site, i in self._sites.items()}
-        keys = np.frombuffer(self._keys, dtype=np.uint64).copy()
-        key_doc = np.frombuffer(self._key_doc, dtype=np.uint32).copy()
-        keys = keys[distinct[key_doc]]
-        if not len(keys):
-            return
-        unique, counts = np.unique(keys, return_counts=True)
-        often = counts >= int(self.options["min_docs"])
-        self._learned = dict(zip(unique[often].tolist(), counts[often].tolist()))
+        # Keys of the distinct documents only (a copy, sorted in place), then runs of equal
+        # keys: how many documents hold each block.
+        keys = np.frombuffer(self._keys, dtype=np.uint64)[
+            np.repeat(distinct, np.frombuffer(self._key_counts, dtype=np.uint32))]
+        keys.sort()
+        starts, sizes = repeated_runs(keys)
+        often = sizes >= int(self.options["min_docs"])
+        self._learned = dict(zip(keys[starts[often]].tolist(), sizes[often].tolist()))
 
     def _needed(self, site: str) -> int:
         share = float(self.options["min_share"]) * self._site_docs.get(site, 0)

@@ -1,12 +1,13 @@
 """Passages a record shares with other records of the run (wire copy, rewrites, quotes)."""
 from __future__ import annotations
 
+import sys
 from array import array
 
 import numpy as np
 
 from clean_corpus import hookimpl
-from clean_corpus_plugins.detectors.base import Detector, hash64
+from clean_corpus_plugins.detectors.base import Detector, hash64, repeated_runs
 from clean_corpus_plugins.detectors.tokens import shingle_hashes, tokens, winnow
 
 _INDEX = "text_reuse.index"
@@ -46,9 +47,9 @@ class TextReuse(Detector):
         self._reset()
 
     def _reset(self) -> None:
-        # 8 bytes per fingerprint (hash, document number) plus 26 bytes per document.
+        # 4 bytes per fingerprint plus 26 bytes per document; a fingerprint's document is
+        # told by the per-document counts, in observe order.
         self._fp_hash = array("I")
-        self._fp_doc = array("I")
         self._counts = array("I")
         self._words = array("I")
         self._text_hash = array("Q")
@@ -81,7 +82,6 @@ class TextReuse(Detector):
         prints = array("I")
         prints.frombytes(signature["prints"])
         self._fp_hash.extend(prints)
-        self._fp_doc.extend(array("I", [index]) * len(prints))
         self._counts.append(len(prints))
         self._words.append(signature["words"])
         self._text_hash.append(signature["hash"])
@@ -113,27 +113,41 @@ class TextReuse(Detector):
 
     def _shared_counts(self) -> tuple[np.ndarray, np.ndarray]:
         """Pairs of documents (a << 32 | b, a < b) and how many fingerprints they share."""
-        hashes = np.frombuffer(self._fp_hash, dtype=np.uint32).copy()
-        docs = np.frombuffer(self._fp_doc, dtype=np.uint32).copy()
-        if len(hashes) < 2:
+        if len(self._fp_hash) < 2:
             return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
-        order = np.lexsort((docs, hashes))
-        hashes, docs = hashes[order], docs[order].astype(np.uint64)
-        starts = np.flatnonzero(np.r_[True, hashes[1:] != hashes[:-1]])
-        sizes = np.diff(np.r_[starts, len(hashes)])
+        # One sorted array of (fingerprint << 32 | document): 8 bytes per fingerprint is the
+        # whole index; its two halves are read through views, never copied.
+        keys = np.frombuffer(self._fp_hash, dtype=np.uint32).astype(np.uint64)
+        keys <<= np.uint64(32)
+        counts = np.frombuffer(self._counts, dtype=np.uint32)
+        offsets = np.zeros(len(counts) + 1, dtype=np.int64)
+        np.cumsum(counts, out=offsets[1:])
+        step = 1 << 10  # documents numbered a slice at a time: no second full-size array
+        for first in range(0, len(counts), step):
+            last = min(len(counts), first + step)
+            keys[offsets[first]:offsets[last]] |= np.repeat(
+                np.arange(first, last, dtype=np.uint64), counts[first:last])
+        keys.sort()
+        halves = keys.view(np.uint32)
+        high, low = (halves[1::2], halves[0::2]) if sys.byteorder == "little" else \
+            (halves[0::2], halves[1::2])
+        starts, sizes = repeated_runs(high)
         chunks = []
         for size in range(2, int(self.options["max_doc_freq"]) + 1):
             first = starts[sizes == size]
             if not len(first):
                 continue
-            members = docs[first[:, None] + np.arange(size)]  # one row per fingerprint
+            # One row per shared fingerprint, its documents in increasing order.
+            members = low[first[:, None] + np.arange(size)].astype(np.uint64)
             for x in range(size):
                 for y in range(x + 1, size):
                     chunks.append((members[:, x] << np.uint64(32)) | members[:, y])
         if not chunks:
             return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
-        pairs, shared = np.unique(np.concatenate(chunks), return_counts=True)
-        return pairs, shared
+        pairs = np.concatenate(chunks)
+        pairs.sort()
+        first = np.flatnonzero(np.r_[True, pairs[1:] != pairs[:-1]])
+        return pairs[first], np.diff(np.r_[first, len(pairs)])
 
     # ------------------------------------------------------------- per record
     def _id(self, index: int) -> str:
