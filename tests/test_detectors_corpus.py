@@ -162,3 +162,26 @@ def test_same_decisions_for_any_workers_and_input_order(corpus, tmp_path):
         # Records (detections included) and rejection reasons are identical.
         assert a[source] == b[source], source
     assert any(v["reasons"] == ["exact duplicate of a kept record"] for v in a.values())
+
+
+def test_streaming_keeps_the_copy_already_passed_on():
+    """A crawl revises each page as it arrives (corpus_ready after every page): the copy
+    already passed on stays the kept one, and a later, longer copy is the duplicate."""
+    from clean_corpus.config import Config
+    from clean_corpus.document import Document
+    from clean_corpus.pipeline import REJECTED, WRITTEN, Chain, RunContext
+
+    chain = Chain(Config(load_entry_points=False))
+    run = RunContext(chain.config)
+    chain.hook.run_start(run=run)
+    seed = sorted(SEEDS.iterdir())[4]
+    outcomes = []
+    for name, text in (("first.txt", seed.read_text(encoding="utf-8")),
+                       ("longer.txt", make_near_copy(seed))):
+        outcome = chain.observe(chain.prepare(Document(source=name, text=text, site="s")))
+        chain.hook.corpus_ready(run=run)
+        outcomes.append(chain.finish(outcome))
+    first, longer = outcomes
+    assert first.status == WRITTEN
+    assert longer.status == REJECTED and longer.reasons == ["near duplicate of a kept record"]
+    assert longer.document.detections["duplicates"]["kept"] == first.document.id

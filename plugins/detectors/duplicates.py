@@ -82,7 +82,8 @@ class Duplicates(Detector):
         self._words = array("I")
         self._ids = bytearray()
         self._decisions: dict[int, tuple[int, int, str, float]] = {}
-        self._decided = 0
+        # 1 where a document was already revised as the copy to keep (see corpus_ready).
+        self._released = bytearray()
 
     @hookimpl
     def run_start(self, run):
@@ -117,12 +118,12 @@ class Duplicates(Detector):
             self._hashes.append(signature["hash"])
             self._words.append(signature["words"])
         self._ids += bytes.fromhex(document.id)
+        self._released.append(0)
 
     # ------------------------------------------------------------- corpus-wide
     @hookimpl
     def corpus_ready(self, run):
         n = len(self._hashes)
-        self._decided = n
         self._decisions = {}
         if n < 2:
             return
@@ -153,7 +154,10 @@ class Duplicates(Detector):
 
         for members in _equal_runs(groups.roots(candidates), candidates):
             members = [int(i) for i in members]
-            kept = min(members, key=lambda i: rank[i])
+            # A crawl revises pages as they come, so a copy may already have been passed
+            # on as the one kept; it stays the kept one. A run over files decides once,
+            # before any revision, by content alone.
+            kept = min(members, key=lambda i: (not self._released[i], rank[i]))
             exact = all(hashes[i] == hashes[kept] for i in members)
             for i in members:
                 if i == kept:
@@ -194,6 +198,9 @@ class Duplicates(Detector):
             found.update({"cluster": kept_id, "size": size, "kept": kept_id,
                           "is_kept": kept == index, "kind": kind,
                           "similarity": round(similarity, 4)})
+        if index is not None and index < len(self._released) and \
+                (decision is None or decision[0] == index):
+            self._released[index] = 1
         document.detections[self.name] = found
 
     def verdict(self, document):
