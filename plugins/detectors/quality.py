@@ -54,7 +54,7 @@ class Quality(Detector):
     defaults = {"policy": "annotate", "min_words": 50, "min_mean_word_length": 3.0,
                 "max_mean_word_length": 10.0, "max_symbol_ratio": 0.1,
                 "max_digit_ratio": 0.25, "min_stopword_ratio": 0.1,
-                "min_punctuated_lines": 0.3}
+                "min_punctuated_lines": 0.1}
 
     @hookimpl
     def detect(self, document):
