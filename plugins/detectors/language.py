@@ -92,7 +92,8 @@ class LanguageDetector(Detector):
 
     def verdict(self, document):
         lang = document.detections.get("language", {}).get("lang", UNDETERMINED)
-        keep = list(self.options["keep"])
+        keep = self.options["keep"]
+        keep = [keep] if isinstance(keep, str) else list(keep)  # --set language.keep=fr
         if lang == UNDETERMINED:
             return "language undetermined (text too short or too mixed to tell)"
         if keep and lang not in keep and lang.split("-")[0] not in keep:

@@ -12,6 +12,7 @@ from clean_corpus_plugins.lexicon import fold, load_all
 _WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 _TERMINAL = re.compile(r"[.!?…。！？:;][\"'»”’)\]]*$")
 _SYMBOLS = frozenset("#@*|_~^<>[]{}\\/=+")
+_UNSPACED = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 
 #: Threshold options and the signal each one bounds: (signal, "min" or "max").
 THRESHOLDS = {
@@ -36,7 +37,9 @@ def stopwords(lang: str) -> frozenset[str]:
 class Quality(Detector):
     """Signals that tell prose from menus, tables, code and spam.
 
-    ``detections["quality"]`` holds ``words``; ``mean_word_length`` (characters); the
+    ``detections["quality"]`` holds ``words`` (in scripts written without spaces, each
+    character counts as a word); ``mean_word_length`` (characters; ``None`` for text
+    mostly in such scripts); the
     ``symbol_ratio`` (symbols such as ``# @ * | / =`` and Unicode symbols, per
     non-space character) and ``digit_ratio``; the ``stopword_ratio`` (share of words that
     are stop words of the detected language, from the lexicon kind ``stopwords``; ``None``
@@ -60,6 +63,11 @@ class Quality(Detector):
     def detect(self, document):
         text = document.clean_text
         words = _WORD.findall(text)
+        # Scripts written without spaces (Chinese, Japanese, Thai) have no words to measure:
+        # each character counts as one, and the mean word length is left out.
+        unspaced = len(_UNSPACED.findall(text))
+        spaced = [w for w in words if not _UNSPACED.search(w)]
+        count = len(spaced) + unspaced
         chars = [c for c in text if not c.isspace()]
         lines = [line for block in document.blocks for line in block.text.split("\n")
                  if line.strip()]
@@ -69,8 +77,9 @@ class Quality(Detector):
         # Elided articles count as words here ("l'armée" is "l" + "armee").
         folded = fold(text).split() if stops else []
         found = {
-            "words": len(words),
-            "mean_word_length": round(sum(map(len, words)) / len(words), 3) if words else 0.0,
+            "words": count,
+            "mean_word_length": round(sum(map(len, spaced)) / len(spaced), 3)
+            if spaced and len(spaced) >= unspaced else None,
             "symbol_ratio": _ratio(sum(1 for c in chars if _is_symbol(c)), len(chars)),
             "digit_ratio": _ratio(sum(1 for c in chars if c.isdigit()), len(chars)),
             "stopword_ratio": _ratio(sum(1 for w in folded if w in stops), len(folded))

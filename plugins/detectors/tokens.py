@@ -16,7 +16,7 @@ from clean_corpus_plugins.lexicon import fold
 
 # "1.500", "1 500", "1,500", "1 500" (narrow no-break space) are one number.
 _THOUSANDS = re.compile(r"(?<=\d)[ .,\u00a0\u202f'’](?=\d{3}(?!\d))")
-_UNSPACED = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+_UNSPACED = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 
 
 def tokens(text: str) -> list[str]:
