@@ -39,9 +39,9 @@ class Quality(Detector):
 
     ``detections["quality"]`` holds ``words`` (in scripts written without spaces, each
     character counts as a word); ``mean_word_length`` (characters; ``None`` for text
-    mostly in such scripts); the
-    ``symbol_ratio`` (symbols such as ``# @ * | / =`` and Unicode symbols, per
-    non-space character) and ``digit_ratio``; the ``stopword_ratio`` (share of words that
+    mostly in such scripts); the ``symbol_ratio`` (symbols such as ``# @ * | / =`` and
+    Unicode symbols, per non-space character) and ``digit_ratio``; the
+    ``stopword_ratio`` (share of words that
     are stop words of the detected language, from the lexicon kind ``stopwords``; ``None``
     when the language has no list); ``punctuated_lines`` (share of lines or paragraphs that
     end like a sentence); and ``flags``, the thresholds the text fails. Thresholds are
