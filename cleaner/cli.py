@@ -10,7 +10,7 @@ from pathlib import Path
 
 from clean_corpus import __version__
 from clean_corpus.config import Config, ConfigError
-from clean_corpus.pipeline import (FAILED, REJECTED, WRITTEN, Chain, RunAborted, RunContext,
+from clean_corpus.pipeline import (REJECTED, WRITTEN, Chain, RunAborted, RunContext,
                                    iter_documents, run)
 from clean_corpus.plugins import BLOCK_ENTRY_POINTS_ENV, PluginRegistry
 

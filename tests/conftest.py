@@ -16,6 +16,8 @@ FIXTURES = REPO / "fixtures"
 CLI = Path(sys.executable).with_name("clean-corpus")
 PLUGIN_PACKAGE = REPO / "tests" / "plugin_package"
 AUTOLOAD_ENV = "CLEAN_CORPUS_DISABLE_PLUGIN_AUTOLOAD"
+#: ``env=`` for :func:`cli` runs that must see the built-in plugins only.
+BUILTINS_ONLY = {AUTOLOAD_ENV: "1"}
 
 
 def cli_env(extra: dict | None = None) -> dict:
@@ -31,9 +33,22 @@ def cli(*args, env: dict | None = None, cwd=None, timeout: float = 120) -> subpr
                           timeout=timeout, capture_output=True, text=True)
 
 
+def builtin_cli(*args, **kwargs) -> subprocess.CompletedProcess:
+    """``clean-corpus ARGS`` with the built-in plugins only (no package plugin can change the
+    result), asserting that it succeeded."""
+    done = cli(*args, env={**BUILTINS_ONLY, **kwargs.pop("env", {})}, **kwargs)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
 def read_jsonl(path) -> list[dict]:
     with open(path, encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
+
+
+def read_jsonl_if_any(path) -> list[dict]:
+    """The entries of a file that a run writes only when it has something to say."""
+    return read_jsonl(path) if os.path.exists(path) else []
 
 
 @pytest.fixture(scope="session")

@@ -27,6 +27,7 @@ from clean_corpus import Plugin, hookimpl
 from clean_corpus.config import Config, ConfigError
 from clean_corpus.crawl import PIPELINE_PATH, CleanCorpusAddon, CleanCorpusPipeline
 from clean_corpus.plugins import PluginInfo, PluginRegistry
+from conftest import cli, read_jsonl
 from clean_corpus_spiders.news import NewsSpider, Page, classify, feed_links, xml_kind
 
 REPO = Path(__file__).resolve().parents[1]
@@ -115,15 +116,8 @@ def crawl(start_url: str, out: Path, *args: str, env: dict | None = None):
     return result
 
 
-def clean_corpus(*args) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    return subprocess.run([str(BIN / "clean-corpus"), *map(str, args)], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=120)
 
 
-def read_jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
-            if line.strip()]
 
 
 def path_of(url: str) -> str:
@@ -241,7 +235,7 @@ def test_crawled_records_equal_cli_records_of_the_pages_fetched(site, tmp_path):
         assert page["html"] == (SITE / path_of(page["url"]).lstrip("/")).read_text("utf-8")
 
     cli_out = tmp_path / "cli.jsonl"
-    result = clean_corpus("run", raw, "-o", cli_out, "--no-progress",
+    result = cli("run", raw, "-o", cli_out, "--no-progress",
                           *[arg for name in corpus_level for arg in ("--disable", name)])
     assert result.returncode == 0, result.stderr
 
@@ -265,7 +259,7 @@ def test_one_page_crawled_equals_cli_with_every_plugin(site, tmp_path):
     body = (SITE / "2024/03/15/hopital-urgences-renforts-ete.html").read_text("utf-8")
     saved.write_text(json.dumps({"url": url, "html": body}) + "\n", encoding="utf-8")
     cli_out = tmp_path / "cli.jsonl"
-    assert clean_corpus("run", saved, "-o", cli_out, "--no-progress").returncode == 0
+    assert cli("run", saved, "-o", cli_out, "--no-progress").returncode == 0
     [expected] = read_jsonl(cli_out)
     assert record["source"] == url and expected["source"] == f"{saved}#L1"
     assert {k: v for k, v in record.items() if k not in ("source", "id")} == \
@@ -290,7 +284,7 @@ def test_rejected_pages_are_dropped_and_written_like_the_cli_does(site, tmp_path
     raw = tmp_path / "raw.jsonl"
     crawl(site.origin + "/", raw, "-s", "CLEAN_CORPUS_ENABLED=False")
     cli_rejected = tmp_path / "cli-rejected.jsonl"
-    clean_corpus("run", raw, "-o", tmp_path / "cli.jsonl", "--rejected", cli_rejected,
+    cli("run", raw, "-o", tmp_path / "cli.jsonl", "--rejected", cli_rejected,
                  "--config", config, "--no-progress")
     cli_entries = {e["url"]: e for e in read_jsonl(cli_rejected)}
     for entry in entries:

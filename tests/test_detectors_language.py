@@ -4,16 +4,13 @@ drop policy keeps only the languages asked for."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-SEEDS = REPO / "fixtures" / "seeds"
-CLI = Path(sys.executable).with_name("clean-corpus")
+from conftest import BUILTINS_ONLY, FIXTURES, cli
+
+SEEDS = FIXTURES / "seeds"
 
 GERMAN = ("Der Stadtrat hat am Dienstag beschlossen, die Brücke über den Fluss im kommenden "
           "Frühjahr zu sanieren. Die Arbeiten sollen etwa acht Monate dauern, und während "
@@ -23,11 +20,6 @@ ENGLISH = ("The city council voted on Tuesday to repair the bridge over the rive
            "through the old town while they go on.\n")
 
 
-def run_cli(*args) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    env["CLEAN_CORPUS_DISABLE_PLUGIN_AUTOLOAD"] = "1"
-    return subprocess.run([str(CLI), *map(str, args)], capture_output=True, text=True,
-                          timeout=300, env=env)
 
 
 def records(path: Path) -> dict[str, dict]:
@@ -46,7 +38,7 @@ def mixed(tmp_path_factory) -> Path:
 
 def test_seeds_are_french_with_probability_and_backend(tmp_path):
     out = tmp_path / "seeds.jsonl"
-    done = run_cli("run", SEEDS, "-o", out, "-q")
+    done = cli("run", SEEDS, "-o", out, "-q", env=BUILTINS_ONLY)
     assert done.returncode == 0, done.stderr
     recs = records(out)
     assert len(recs) == 5
@@ -59,7 +51,7 @@ def test_seeds_are_french_with_probability_and_backend(tmp_path):
 
 def test_other_languages_and_too_short_text(mixed, tmp_path):
     out = tmp_path / "out.jsonl"
-    done = run_cli("run", mixed, "-o", out, "-q")
+    done = cli("run", mixed, "-o", out, "-q", env=BUILTINS_ONLY)
     assert done.returncode == 0, done.stderr
     recs = records(out)
     assert recs["de.txt"]["language"] == "de"
@@ -74,7 +66,7 @@ def test_py3langid_backend_switched_on_by_config(mixed, tmp_path):
     config.write_text('[plugins]\ndisable = ["language"]\nenable = ["language_py3langid"]\n',
                       encoding="utf-8")
     out = tmp_path / "out.jsonl"
-    done = run_cli("run", mixed, SEEDS, "-o", out, "-q", "--config", config)
+    done = cli("run", mixed, SEEDS, "-o", out, "-q", "--config", config, env=BUILTINS_ONLY)
     assert done.returncode == 0, done.stderr
     recs = records(out)
     assert {r["detections"]["language"]["backend"] for r in recs.values()} == {"py3langid"}
@@ -85,8 +77,8 @@ def test_py3langid_backend_switched_on_by_config(mixed, tmp_path):
 
 def test_drop_policy_keeps_the_languages_asked_for(mixed, tmp_path):
     out, rejected = tmp_path / "out.jsonl", tmp_path / "rejected.jsonl"
-    done = run_cli("run", mixed, "-o", out, "--rejected", rejected, "-q",
-                   "--set", "language.policy=drop", "--set", 'language.keep=["de"]')
+    done = cli("run", mixed, "-o", out, "--rejected", rejected, "-q",
+                   "--set", "language.policy=drop", "--set", 'language.keep=["de"]', env=BUILTINS_ONLY)
     assert done.returncode == 0, done.stderr
     assert list(records(out)) == ["de.txt"]
     reasons = {Path(r["source"]).name: r["reasons"] for r in map(
@@ -96,7 +88,7 @@ def test_drop_policy_keeps_the_languages_asked_for(mixed, tmp_path):
 
 
 def test_unknown_policy_is_a_usage_error(mixed, tmp_path):
-    done = run_cli("run", mixed, "-o", tmp_path / "out.jsonl", "-q",
-                   "--set", "language.policy=delete")
+    done = cli("run", mixed, "-o", tmp_path / "out.jsonl", "-q",
+                   "--set", "language.policy=delete", env=BUILTINS_ONLY)
     assert done.returncode == 2
     assert "policy must be one of ['annotate', 'drop']" in done.stderr

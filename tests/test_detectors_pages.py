@@ -3,19 +3,15 @@
 and a sign-in box) are kept. Through the command line on the pages in fixtures/pages."""
 from __future__ import annotations
 
-import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-PAGES = REPO / "fixtures" / "pages"
-SEED_002 = REPO / "fixtures" / "seeds" / "002_83486dd3ab81b09f.txt"
-CLI = Path(sys.executable).with_name("clean-corpus")
+from conftest import FIXTURES, builtin_cli, read_jsonl
+
+PAGES = FIXTURES / "pages"
+SEED_002 = FIXTURES / "seeds" / "002_83486dd3ab81b09f.txt"
 
 ERROR = "error page (page not found)"
 WALL = "log-in wall (the article is behind a log-in or subscription)"
@@ -33,17 +29,8 @@ EXPECTED = {
 KEPT = ("article_error_tail_fr.html", "article_related_links_en.html", SEED_002.name)
 
 
-def run_cli(*args) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    env["CLEAN_CORPUS_DISABLE_PLUGIN_AUTOLOAD"] = "1"
-    done = subprocess.run([str(CLI), *map(str, args)], capture_output=True, text=True,
-                          timeout=300, env=env)
-    assert done.returncode == 0, done.stderr
-    return done
 
 
-def read_jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +47,7 @@ def test_fixture_set_is_what_this_test_covers():
 
 def test_non_articles_dropped_with_reason_articles_kept(inputs, tmp_path):
     out, rejected = tmp_path / "out.jsonl", tmp_path / "rejected.jsonl"
-    run_cli("run", inputs, "-o", out, "--rejected", rejected, "-q")
+    builtin_cli("run", inputs, "-o", out, "--rejected", rejected, "-q")
     reasons = {Path(e["source"]).name: e["reasons"] for e in read_jsonl(rejected)}
     for name, reason in EXPECTED.items():
         assert reason in reasons.get(name, []), (name, reasons.get(name))
@@ -76,7 +63,7 @@ def test_non_articles_dropped_with_reason_articles_kept(inputs, tmp_path):
 
 def test_annotate_policy_keeps_them_with_the_finding(inputs, tmp_path):
     out = tmp_path / "out.jsonl"
-    run_cli("run", inputs, "-o", out, "-q", "--set", "error_page.policy=annotate",
+    builtin_cli("run", inputs, "-o", out, "-q", "--set", "error_page.policy=annotate",
             "--set", "login_wall.policy=annotate", "--set", "listing_page.policy=annotate")
     written = {Path(r["source"]).name: r["detections"] for r in read_jsonl(out)}
     assert written["soft404_fr.html"]["error_page"]["error_page"] is True

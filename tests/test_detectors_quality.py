@@ -2,18 +2,14 @@
 policy the thresholds (configurable) drop a menu of symbols and numbers but not prose."""
 from __future__ import annotations
 
-import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-SEEDS = REPO / "fixtures" / "seeds"
-CLI = Path(sys.executable).with_name("clean-corpus")
+from conftest import FIXTURES, builtin_cli, read_jsonl_if_any
+
+SEEDS = FIXTURES / "seeds"
 
 # A scraped price table and menu: short lines, figures and symbols, no sentence.
 JUNK = "\n".join(
@@ -27,19 +23,8 @@ ENGLISH = ("The harbour master said on Monday that the new breakwater would be f
            "the old quay, which was damaged in the February gales and has been closed since.\n")
 
 
-def run_cli(*args) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    env["CLEAN_CORPUS_DISABLE_PLUGIN_AUTOLOAD"] = "1"
-    done = subprocess.run([str(CLI), *map(str, args)], capture_output=True, text=True,
-                          timeout=300, env=env)
-    assert done.returncode == 0, done.stderr
-    return done
 
 
-def read_jsonl(path: Path) -> list[dict]:
-    if not path.exists():
-        return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
 @pytest.fixture(scope="module")
@@ -57,8 +42,8 @@ def names(records) -> dict[str, dict]:
 
 def test_signals_are_annotated(inputs, tmp_path):
     out = tmp_path / "out.jsonl"
-    run_cli("run", inputs, "-o", out, "-q")
-    records = names(read_jsonl(out))
+    builtin_cli("run", inputs, "-o", out, "-q")
+    records = names(read_jsonl_if_any(out))
     assert len(records) == 7  # annotate only: nothing dropped by default
     english = records["english.txt"]["detections"]["quality"]
     assert english["words"] == len(ENGLISH.split())
@@ -77,23 +62,23 @@ def test_signals_are_annotated(inputs, tmp_path):
 
 def test_drop_policy_and_configurable_thresholds(inputs, tmp_path):
     out, rejected = tmp_path / "out.jsonl", tmp_path / "rejected.jsonl"
-    run_cli("run", inputs, "-o", out, "--rejected", rejected, "-q",
+    builtin_cli("run", inputs, "-o", out, "--rejected", rejected, "-q",
             "--set", "quality.policy=drop")
-    assert sorted(names(read_jsonl(out))) == sorted(
+    assert sorted(names(read_jsonl_if_any(out))) == sorted(
         [p.name for p in SEEDS.iterdir()] + ["english.txt"])
-    reasons = {Path(e["source"]).name: e["reasons"] for e in read_jsonl(rejected)}
+    reasons = {Path(e["source"]).name: e["reasons"] for e in read_jsonl_if_any(rejected)}
     assert list(reasons) == ["junk.txt"]
     assert reasons["junk.txt"][0].startswith("low quality: ")
     assert "max_symbol_ratio 0.1" in reasons["junk.txt"][0]
 
     # Stricter: at least 300 words; the symbol threshold switched off.
     out2, rejected2 = tmp_path / "out2.jsonl", tmp_path / "rejected2.jsonl"
-    run_cli("run", inputs, "-o", out2, "--rejected", rejected2, "-q",
+    builtin_cli("run", inputs, "-o", out2, "--rejected", rejected2, "-q",
             "--set", "quality.policy=drop", "--set", "quality.min_words=300",
             "--set", "quality.max_symbol_ratio=false")
     kept = {name: r["detections"]["quality"]["words"] for name, r in
-            names(read_jsonl(out2)).items()}
+            names(read_jsonl_if_any(out2)).items()}
     assert kept and all(words >= 300 for words in kept.values())
-    dropped = {Path(e["source"]).name: e["reasons"][0] for e in read_jsonl(rejected2)}
+    dropped = {Path(e["source"]).name: e["reasons"][0] for e in read_jsonl_if_any(rejected2)}
     assert "english.txt" in dropped and "min_words 300" in dropped["english.txt"]
     assert "symbol_ratio" not in dropped["junk.txt"]
