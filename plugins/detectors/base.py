@@ -1,7 +1,9 @@
-"""What every built-in detector shares: the ``policy`` option and a stable hash."""
+"""What every built-in detector shares: the ``policy`` option, a stable hash, and the
+growing sorted index the corpus-level detectors keep."""
 from __future__ import annotations
 
 import hashlib
+import weakref
 
 import numpy as np
 
@@ -38,6 +40,77 @@ def repeated_runs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return first, last - first + 2
 
 
+class SortedRuns:
+    """A growing multiset of 64-bit values, kept as a few sorted arrays (8 bytes a value).
+
+    Corpus-level detectors add the values of each new batch of documents and look up what
+    earlier documents hold, so that a crawl which asks after every page pays for that page
+    only. A new batch becomes a sorted array of its own; the last two arrays are merged
+    while the older one is not larger than the newer (a binary counter), so there are at
+    most about log2(N) arrays, each value is merged about log2(N) times in all, and a look-up
+    is a binary search in each array.
+    """
+
+    def __init__(self) -> None:
+        self.parts: list[np.ndarray] = []
+
+    def __len__(self) -> int:
+        return sum(len(part) for part in self.parts)
+
+    def add(self, values: np.ndarray) -> None:
+        part = np.sort(np.asarray(values, dtype=np.uint64))
+        if not len(part):
+            return
+        self.parts.append(part)
+        while len(self.parts) > 1 and len(self.parts[-2]) <= len(self.parts[-1]):
+            newer = self.parts.pop()
+            older = self.parts.pop()
+            merged = np.concatenate((older, newer))
+            del older, newer
+            merged.sort(kind="stable")  # two sorted runs: a linear merge
+            self.parts.append(merged)
+
+    def _bounds(self, low: np.ndarray, high: np.ndarray):
+        for part in self.parts:
+            yield part, np.searchsorted(part, low, "left"), np.searchsorted(part, high, "right")
+
+    def count_between(self, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+        """How many values lie in ``[low[i], high[i]]``, for each i."""
+        counts = np.zeros(len(low), dtype=np.int64)
+        for _, first, last in self._bounds(low, high):
+            counts += last - first
+        return counts
+
+    def count(self, values: np.ndarray) -> np.ndarray:
+        """How many times each of ``values`` was added."""
+        values = np.asarray(values, dtype=np.uint64)
+        return self.count_between(values, values)
+
+    def take_between(self, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+        """Every value in any of the ranges ``[low[i], high[i]]`` (ranges must not overlap)."""
+        taken = []
+        for part, first, last in self._bounds(low, high):
+            sizes = last - first
+            total = int(sizes.sum())
+            if total:
+                starts = np.repeat(first - (np.cumsum(sizes) - sizes), sizes)
+                taken.append(part[starts + np.arange(total)])
+        return np.concatenate(taken) if taken else np.zeros(0, dtype=np.uint64)
+
+
+# Detectors configured with one Config (one plugin chain), so that a corpus-level detector
+# can ask the per-document ones whether they will drop a document (see would_drop).
+_PEERS: dict[int, list] = {}
+
+
+def _join_chain(config, detector) -> None:
+    key = id(config)
+    if key not in _PEERS:
+        _PEERS[key] = []
+        weakref.finalize(config, _PEERS.pop, key, None)
+    _PEERS[key].append(weakref.ref(detector))
+
+
 class Detector(Plugin):
     """A plugin that annotates ``document.detections[name]`` and may drop by policy.
 
@@ -47,10 +120,14 @@ class Detector(Plugin):
     """
 
     policies: tuple[str, ...] = POLICIES
+    #: True for detectors that decide over the corpus (their verdict needs ``revise``).
+    corpus_level: bool = False
 
     @hookimpl
     def configure(self, config):
         super().configure(config)
+        _join_chain(config, self)
+        self._config_key = id(config)
         policy = self.options.get("policy", "annotate")
         if policy not in self.policies:
             raise ConfigError(f"[plugin.{self.name}] policy must be one of "
@@ -62,6 +139,19 @@ class Detector(Plugin):
 
     def verdict(self, document) -> str | None:  # pragma: no cover - overridden
         return None
+
+    def would_drop(self, document) -> bool:
+        """Will a per-document detector of this chain drop ``document``?
+
+        Their ``detect`` ran before ``observe``, so their verdict is already known: a
+        corpus-level detector uses it to prefer, as the copy to keep, one that survives.
+        """
+        for ref in _PEERS.get(getattr(self, "_config_key", None), ()):
+            peer = ref()
+            if peer is not None and peer is not self and not peer.corpus_level and \
+                    peer.drops and peer.verdict(document):
+                return True
+        return False
 
     @hookimpl
     def judge(self, document):

@@ -5,48 +5,26 @@ from array import array
 from functools import lru_cache
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from clean_corpus import hookimpl
-from clean_corpus_plugins.detectors.base import Detector, hash64, repeated_runs
+from clean_corpus_plugins.detectors.base import Detector, hash64
 from clean_corpus_plugins.detectors.tokens import shingle_hashes, tokens
 
 _INDEX = "duplicates.index"
+_SEED = 1
+_SCHEME = "affine32"
 
 
 @lru_cache(maxsize=None)
 def _permutations(num_perm: int):
-    return MinHash(num_perm=num_perm, seed=1).permutations
+    return MinHash(num_perm=num_perm, seed=_SEED).permutations
 
 
-@lru_cache(maxsize=None)
-def _bands(threshold: float, num_perm: int) -> tuple[int, int]:
-    """(bands, rows) that datasketch's LSH picks for this threshold and signature size."""
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-    return lsh.b, lsh.r
-
-
-class _Components:
-    """Union-find over document numbers (a numpy array: 8 bytes per document)."""
-
-    def __init__(self, n: int):
-        self.parent = np.arange(n, dtype=np.int64)
-
-    def find(self, i: int) -> int:
-        parent = self.parent
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = int(parent[i])
-        return i
-
-    def roots(self, items: np.ndarray) -> np.ndarray:
-        return np.fromiter((self.find(int(i)) for i in items), dtype=np.int64,
-                           count=len(items))
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
+def _band_key(band: bytes) -> bytes:
+    # datasketch keys each band by its raw bytes (8 per row); 8 bytes of BLAKE2b say the
+    # same for a fraction of the memory. A collision only costs one similarity check.
+    return hash64(band.hex()).to_bytes(8, "little")
 
 
 class Duplicates(Detector):
@@ -54,21 +32,27 @@ class Duplicates(Detector):
 
     Per document (``detect``, in workers): the hash of the normalised text (case, accents,
     punctuation and number typography folded, see :mod:`.tokens`) and a MinHash of its
-    5-word shingles. Over the run (``observe`` -> ``corpus_ready``): copies with the same
-    hash form a cluster; MinHash signatures are banded as datasketch's LSH would band them
-    for ``threshold`` and candidate pairs whose estimated Jaccard similarity reaches
-    ``threshold`` join the same cluster.
+    5-word shingles. Each ``corpus_ready`` takes the documents observed since the last call,
+    in observe order: a document whose LSH candidates (datasketch's ``MinHashLSH``, queried
+    with its MinHash) include one with the same text hash is an exact copy of it; otherwise
+    it is inserted into the index (one entry per distinct text), and every candidate whose
+    estimated Jaccard similarity reaches ``threshold`` joins its cluster. So each document
+    is compared with every earlier one once, and a crawl that asks after every page pays
+    for that page only.
 
-    The copy kept in a cluster is the one with the most words, then the smallest text hash,
-    then the smallest id: a key derived from content, so the choice never depends on the
-    order inputs were listed or on the number of workers. ``detections["duplicates"]``
-    tells every record its text ``hash`` and, in a cluster, the cluster id (the kept
-    record's id), its ``size``, ``kept``, ``is_kept``, ``kind`` (exact/near) and the
-    ``similarity`` to the kept copy. Default policy ``drop``: copies that are not kept are
-    dropped; ``annotate`` keeps them all.
+    The copy kept in a cluster is, first, one that no per-document detector of the chain
+    drops (an error page that happens to be a copy must not take its cluster down with it),
+    then the one with the most words, then the smallest text hash, then the smallest id: a
+    key derived from content, so the choice never depends on the order inputs were listed
+    or on the number of workers. In a crawl a copy already passed on stays the kept one.
+    ``detections["duplicates"]`` tells every record its text ``hash`` and, in a cluster,
+    the cluster id (the kept record's id), its ``size``, ``kept``, ``is_kept``, ``kind``
+    (exact/near) and the ``similarity`` to the kept copy. Default policy ``drop``: copies
+    that are not kept are dropped; ``annotate`` keeps them all.
     """
 
     name = "duplicates"
+    corpus_level = True
     defaults = {"policy": "drop", "threshold": 0.8, "num_perm": 128, "shingle_words": 5}
 
     def __init__(self) -> None:
@@ -76,14 +60,17 @@ class Duplicates(Detector):
         self._reset()
 
     def _reset(self) -> None:
-        # Per observed document, in compact arrays: ~ num_perm * 4 + 22 bytes each.
+        # Per observed document, in compact arrays: num_perm * 4 + 32 bytes each.
         self._signatures = bytearray()
         self._hashes = array("Q")
         self._words = array("I")
         self._ids = bytearray()
-        self._decisions: dict[int, tuple[int, int, str, float]] = {}
-        # 1 where a document was already revised as the copy to keep (see corpus_ready).
-        self._released = bytearray()
+        # 1: a per-document detector drops it; 2: already revised as the copy to keep.
+        self._flags = bytearray()
+        self._parent = array("q")  # union-find over processed documents
+        # Per cluster root of two or more documents: [kept, size, distinct texts].
+        self._clusters: dict[int, list[int]] = {}
+        self._lsh: MinHashLSH | None = None
 
     @hookimpl
     def run_start(self, run):
@@ -97,7 +84,7 @@ class Duplicates(Detector):
             document.signatures[self.name] = None
             return
         num_perm = int(self.options["num_perm"])
-        minhash = MinHash(num_perm=num_perm, seed=1, hashfunc=int, scheme="affine32",
+        minhash = MinHash(num_perm=num_perm, seed=_SEED, hashfunc=int, scheme=_SCHEME,
                           permutations=_permutations(num_perm))
         minhash.update_batch(shingle_hashes(words, int(self.options["shingle_words"])).tolist())
         document.signatures[self.name] = {
@@ -118,71 +105,76 @@ class Duplicates(Detector):
             self._hashes.append(signature["hash"])
             self._words.append(signature["words"])
         self._ids += bytes.fromhex(document.id)
-        self._released.append(0)
+        self._flags.append(1 if self.would_drop(document) else 0)
 
     # ------------------------------------------------------------- corpus-wide
     @hookimpl
     def corpus_ready(self, run):
-        n = len(self._hashes)
-        self._decisions = {}
-        if n < 2:
-            return
         num_perm = int(self.options["num_perm"])
+        if self._lsh is None:
+            self._lsh = MinHashLSH(threshold=float(self.options["threshold"]),
+                                   num_perm=num_perm, hashfunc=_band_key)
+        for index in range(len(self._parent), len(self._hashes)):
+            self._parent.append(index)
+            if self._words[index]:
+                self._add(index, num_perm)
+
+    def _signature(self, index: int) -> np.ndarray:
+        size = 4 * int(self.options["num_perm"])
+        return np.frombuffer(self._signatures, dtype=np.uint32,
+                             count=size // 4, offset=index * size)
+
+    def _similarity(self, a: int, b: int) -> float:
+        return float(np.count_nonzero(self._signature(a) == self._signature(b))) / \
+            int(self.options["num_perm"])
+
+    def _add(self, index: int, num_perm: int) -> None:
+        """Cluster one new document with the earlier ones its LSH candidates point to."""
+        minhash = LeanMinHash(seed=_SEED, scheme=_SCHEME,
+                              hashvalues=self._signature(index).astype(np.uint64))
+        candidates = sorted(self._lsh.query(minhash))
+        same_text = [c for c in candidates if self._hashes[c] == self._hashes[index]]
+        if same_text:
+            # Identical MinHash, identical candidates: the text's first copy stands for it.
+            self._union(index, same_text[0], shared_texts=1)
+            return
+        self._lsh.insert(index, minhash, check_duplication=False)
         threshold = float(self.options["threshold"])
-        # Views, not copies: the state is the index (they are let go before observe runs).
-        sigs = np.frombuffer(self._signatures, dtype=np.uint32).reshape(n, num_perm)
-        hashes = np.frombuffer(self._hashes, dtype=np.uint64)
-        words = np.frombuffer(self._words, dtype=np.uint32)
-        id_key = np.frombuffer(self._ids, dtype=np.uint8).reshape(n, 10)[:, :8] \
-            .copy().view(">u8").ravel()
-        # Rank: most words first, then smallest hash, then smallest id (content only).
-        rank = np.empty(n, dtype=np.int64)
-        rank[np.lexsort((id_key, hashes, -words.astype(np.int64)))] = np.arange(n)
-
-        groups = _Components(n)
-        candidates = np.flatnonzero(words > 0)
-        for members in _equal_runs(hashes[candidates], candidates):
-            for other in members[1:]:
-                groups.union(int(members[0]), int(other))
-        # Near copies: one representative per exact text is enough.
-        reps = np.unique(groups.roots(candidates))
-        bands, rows = _bands(threshold, num_perm)
-        for band in range(bands):
-            keys = _band_keys(sigs[reps, band * rows:(band + 1) * rows])
-            for members in _equal_runs(keys, reps):
-                self._join_similar(groups, sigs, members, threshold)
-
-        for members in _equal_runs(groups.roots(candidates), candidates):
-            members = [int(i) for i in members]
-            # A crawl revises pages as they come, so a copy may already have been passed
-            # on as the one kept; it stays the kept one. A run over files decides once,
-            # before any revision, by content alone.
-            kept = min(members, key=lambda i: (not self._released[i], rank[i]))
-            exact = all(hashes[i] == hashes[kept] for i in members)
-            for i in members:
-                if i == kept:
-                    kind, similarity = ("exact" if exact else "near"), 1.0
-                elif hashes[i] == hashes[kept]:
-                    kind, similarity = "exact", 1.0
-                else:
-                    kind = "near"
-                    similarity = float(np.count_nonzero(sigs[i] == sigs[kept])) / num_perm
-                self._decisions[i] = (kept, len(members), kind, similarity)
-        del sigs, hashes, words  # release the views on the state arrays
-
-    @staticmethod
-    def _join_similar(groups, sigs, members, threshold) -> None:
-        """Join the members of an LSH bucket whose estimated similarity reaches threshold."""
-        num_perm = sigs.shape[1]
-        # A bucket of many members (a template page) is compared with its first member
-        # only, to stay linear; a small bucket is compared pair by pair.
-        pairs = ([(members[0], m) for m in members[1:]] if len(members) > 16 else
-                 [(a, b) for k, a in enumerate(members) for b in members[k + 1:]])
-        for a, b in pairs:
-            if groups.find(int(a)) == groups.find(int(b)):
+        joined = False
+        for other in candidates:
+            # A candidate already in this document's cluster adds nothing: a template page
+            # with a thousand copies costs one comparison, not a thousand.
+            if joined and self._find(other) == self._find(index):
                 continue
-            if np.count_nonzero(sigs[a] == sigs[b]) / num_perm >= threshold:
-                groups.union(int(a), int(b))
+            if self._similarity(index, other) >= threshold:
+                self._union(index, other, shared_texts=0)
+                joined = True
+
+    # union-find; components do not depend on the order the edges come in.
+    def _find(self, i: int) -> int:
+        parent = self._parent
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def _rank(self, i: int) -> tuple:
+        # Released first (a crawl never takes back a copy passed on), then not dropped by
+        # another detector, then most words, smallest text hash, smallest id: content only.
+        return (not self._flags[i] & 2, self._flags[i] & 1, -self._words[i], self._hashes[i],
+                self._ids[i * 10:(i + 1) * 10])
+
+    def _union(self, new: int, other: int, shared_texts: int) -> None:
+        a, b = self._find(new), self._find(other)
+        if a == b:
+            return
+        first = self._clusters.pop(a, None) or [a, 1, 1]
+        second = self._clusters.pop(b, None) or [b, 1, 1]
+        kept = min(first[0], second[0], key=self._rank)
+        distinct = first[2] + second[2] - shared_texts  # an exact copy adds no text
+        root, child = min(a, b), max(a, b)
+        self._parent[child] = root
+        self._clusters[root] = [kept, first[1] + second[1], distinct]
 
     # ------------------------------------------------------------- per record
     @hookimpl
@@ -191,16 +183,24 @@ class Duplicates(Detector):
         found = {"hash": None if signature is None else f"{signature['hash']:016x}",
                  "cluster": None}
         index = document.signatures.get(_INDEX)
-        decision = self._decisions.get(index) if index is not None else None
-        if decision is not None:
-            kept, size, kind, similarity = decision
+        cluster = None
+        if index is not None and index < len(self._parent):
+            cluster = self._clusters.get(self._find(index))
+        if cluster is not None:
+            kept, size, distinct = cluster
             kept_id = self._ids[kept * 10:(kept + 1) * 10].hex()
+            if index == kept:
+                kind, similarity = ("exact" if distinct == 1 else "near"), 1.0
+            elif self._hashes[index] == self._hashes[kept]:
+                kind, similarity = "exact", 1.0
+            else:
+                kind, similarity = "near", self._similarity(index, kept)
             found.update({"cluster": kept_id, "size": size, "kept": kept_id,
                           "is_kept": kept == index, "kind": kind,
                           "similarity": round(similarity, 4)})
-        if index is not None and index < len(self._released) and \
-                (decision is None or decision[0] == index):
-            self._released[index] = 1
+        if index is not None and index < len(self._flags) and not self._flags[index] & 1 \
+                and (cluster is None or cluster[0] == index):
+            self._flags[index] |= 2
         document.detections[self.name] = found
 
     def verdict(self, document):
@@ -208,18 +208,3 @@ class Duplicates(Detector):
         if found.get("cluster") and not found.get("is_kept"):
             return f"{found['kind']} duplicate of a kept record"
         return None
-
-
-def _band_keys(rows: np.ndarray) -> np.ndarray:
-    """One 64-bit key per row of a band (a collision only costs one similarity check)."""
-    weights = np.array([hash64(str(k)) | 1 for k in range(rows.shape[1])], dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        return (rows.astype(np.uint64) * weights).sum(axis=1, dtype=np.uint64)
-
-
-def _equal_runs(keys: np.ndarray, items: np.ndarray):
-    """Groups (arrays of ``items``, in increasing order) that share a key seen twice or more."""
-    order = np.argsort(keys, kind="stable")
-    starts, sizes = repeated_runs(keys[order])
-    for start, size in zip(starts, sizes):
-        yield np.sort(items[order[start:start + size]])
