@@ -21,9 +21,10 @@ class ContactBlocks(Plugin):
     """Drop the contact box of a press release or institutional page.
 
     * A heading of lexicon kind ``contact`` ("Kontakt:", "Contact presse", "Media
-      contact") and the short blocks under it (at most ``max_words`` words each, until
-      prose), when at least one of them holds an e-mail address, a phone number or a web
-      address: names and addresses of press officers are no article text.
+      contact"), or a short label ending with a colon that opens with one, and the
+      short blocks under it (at most ``max_words`` words each, until prose), when at
+      least one of them holds an e-mail address, a phone number or a web address: names
+      and addresses of press officers are no article text.
     * A single short block that holds both an e-mail address and a phone number (an
       imprint line: "Office X * Street 6 * Town Tel.: ... * info@x.de").
     A sentence that quotes an address stays: a contact line is short and no prose.
@@ -38,7 +39,7 @@ class ContactBlocks(Plugin):
         i = 0
         while i < len(document.blocks):
             block = document.blocks[i]
-            if headings.covers(words(block.text), numbers=False):
+            if self._is_heading(block, headings):
                 run = self._run(document.blocks, i + 1)
                 if any(contact_signals(b.text) for b in run):
                     document.drop_block(block, self.name, "contact box heading")
@@ -48,6 +49,19 @@ class ContactBlocks(Plugin):
                 document.drop_block(block, self.name, "contact line")
                 continue
             i += 1
+
+    @staticmethod
+    def _is_heading(block, headings) -> bool:
+        """ "Kontakt", or a short label that opens with one: "Ansprechpartnerin für die Presse:".
+
+        The label form (at most six words, ending with a colon) lets a heading worded in
+        any way the lexicon does not list count, as long as it starts like one.
+        """
+        ws = words(block.text)
+        if headings.covers(ws, numbers=False):
+            return True
+        return (bool(headings.prefix(ws)) and len(ws) <= 6
+                and block.text.rstrip().endswith(":"))
 
     def _short(self, block) -> bool:
         return word_count(block.text) <= int(self.options["max_words"])

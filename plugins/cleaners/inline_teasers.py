@@ -10,7 +10,9 @@ from clean_corpus_plugins.cleaners.lexmatch import (ends_with_full_stop, is_bare
 _SEPARATOR = re.compile(r"^\s*[:»|>\-–—•/]+\s*")
 #: Between the end of a sentence and a label glued after it ("... ministre. (Lire aussi").
 _SENTENCE_GAP = re.compile(r"[^\w]*[.!?…»”\"][^\w\s]*(?P<space>\s)[^\w]*")
-_ADDRESS = re.compile(r"https?://|www\.|\b[\w-]+\.(?:com|org|net|de|fr|es|pl|at|ch|eu|info)\b")
+#: A web address as text: a scheme, "www.", or a host name ending in a top-level domain
+#: (letters only, lower case, then a path or the end of the word: "itfjuniors.de").
+_ADDRESS = re.compile(r"https?://|www\.|\b[\w-]{2,}\.[a-z]{2,6}(?=/|\s|$|[.,;)])")
 
 
 class InlineTeasers(Plugin):
@@ -27,6 +29,7 @@ class InlineTeasers(Plugin):
     * A paragraph that is a link and nothing else (link density at least
       ``link_density``, 3 to ``max_link_words`` words, not a bare URL or e-mail address,
       not a byline): the title of another page set between the article's paragraphs.
+      ``link_run`` or more of them in a row are a list, left to ``link_lists``.
     * A short pointer (at most ``max_pointer_words`` words) that opens with a "more
       information" phrase (kind ``more_info``: "Weitere Infos unter", "Plus d'infos sur")
       and gives a web address or a link.
@@ -34,7 +37,7 @@ class InlineTeasers(Plugin):
 
     name = "inline_teasers"
     defaults = {"max_title_words": 25, "link_density": 0.8, "max_link_words": 30,
-                "max_pointer_words": 15}
+                "max_pointer_words": 15, "link_run": 3}
 
     @hookimpl
     def clean(self, document):
@@ -46,7 +49,7 @@ class InlineTeasers(Plugin):
                 document.cut(block, start, len(block.text), self.name,
                              "inline teaser at the end of a paragraph",
                              link_chars=len(block.text) - start)
-            elif self._lone_link(block):
+            elif self._lone_link(block) and not self._in_link_run(document.blocks, block):
                 document.drop_block(block, self.name, "paragraph that is only a link")
             elif self._pointer(block):
                 document.drop_block(block, self.name, "pointer to another page")
@@ -102,6 +105,24 @@ class InlineTeasers(Plugin):
         if not lexicon("more_info").prefix(words(block.text)):
             return False
         return block.link_density >= 0.3 or bool(_ADDRESS.search(block.text))
+
+    def _in_link_run(self, blocks, block) -> bool:
+        """True when the block is one of ``link_run`` or more link paragraphs in a row.
+
+        That is a list of links, the ``link_lists`` cleaner's, which takes the label above
+        it ("Keep exploring:") as well; taken one by one here, the label would stay behind.
+        Only short paragraphs count, as ``link_lists`` takes only those.
+        """
+        def linked(b) -> bool:
+            return self._lone_link(b) and len(b.text) <= 200
+
+        i = blocks.index(block)
+        start = end = i
+        while start > 0 and linked(blocks[start - 1]):
+            start -= 1
+        while end + 1 < len(blocks) and linked(blocks[end + 1]):
+            end += 1
+        return linked(block) and end - start + 1 >= int(self.options["link_run"])
 
     def _lone_link(self, block) -> bool:
         if block.kind not in ("p", "line", "quote"):
