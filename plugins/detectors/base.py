@@ -57,8 +57,9 @@ class SortedRuns:
     def __len__(self) -> int:
         return sum(len(part) for part in self.parts)
 
-    def add(self, values: np.ndarray) -> None:
-        part = np.sort(np.asarray(values, dtype=np.uint64))
+    def add(self, values: np.ndarray, presorted: bool = False) -> None:
+        """Add ``values``; with ``presorted`` a sorted uint64 array is taken as it is."""
+        part = values if presorted else np.sort(np.asarray(values, dtype=np.uint64))
         if not len(part):
             return
         self.parts.append(part)

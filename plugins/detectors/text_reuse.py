@@ -7,7 +7,7 @@ from array import array
 import numpy as np
 
 from clean_corpus import hookimpl
-from clean_corpus_plugins.detectors.base import Detector, hash64, repeated_runs
+from clean_corpus_plugins.detectors.base import Detector, SortedRuns, hash64, repeated_runs
 from clean_corpus_plugins.detectors.tokens import shingle_hashes, tokens, winnow
 
 _INDEX = "text_reuse.index"
@@ -22,15 +22,18 @@ class TextReuse(Detector):
     *winnowed* (the smallest hash of every ``window`` consecutive shingles is kept as a
     fingerprint; any shared passage of ``shingle_words + window - 1`` words or more leaves
     a common fingerprint), at most ``max_fingerprints`` per document (the smallest, so the
-    same ones in every copy). Over the run, an inverted index of fingerprints gives, for
-    each pair of records, the fingerprints they share; ``containment`` of A in B is the
-    share of A's fingerprints found in B, an estimate of the share of A's text that B also
-    has.
+    same ones in every copy). An inverted index of fingerprints gives, for each pair of
+    records, the fingerprints they share; ``containment`` of A in B is the share of A's
+    fingerprints found in B, an estimate of the share of A's text that B also has. Each
+    ``corpus_ready`` pairs the documents observed since the last call with each other and
+    with the earlier ones (binary searches in the sorted index), then adds them to it, so a
+    crawl that asks after every page pays for that page only; earlier records, already
+    revised, are not revisited.
 
     A pair is reported on both records when the containment either way reaches
     ``threshold`` (default 0.1, see docs/detectors.md for why) and they share at least
     ``min_shared`` fingerprints. Fingerprints found in more than ``max_doc_freq``
-    documents are a site template or a stock phrase, not reuse, and are ignored.
+    documents (so far) are a site template or a stock phrase, not reuse, and are ignored.
     ``detections["text_reuse"]`` lists up to ``max_reported`` records, most contained
     first. Policy ``annotate`` (default); ``drop`` drops a record when at least
     ``drop_threshold`` of it is found in one record that ranks before it (more words, then
@@ -38,6 +41,7 @@ class TextReuse(Detector):
     """
 
     name = "text_reuse"
+    corpus_level = True
     defaults = {"policy": "annotate", "threshold": 0.1, "min_shared": 3, "shingle_words": 5,
                 "window": 6, "max_fingerprints": 512, "max_doc_freq": 10, "max_reported": 10,
                 "drop_threshold": 0.5}
@@ -47,15 +51,16 @@ class TextReuse(Detector):
         self._reset()
 
     def _reset(self) -> None:
-        # 4 bytes per fingerprint plus 26 bytes per document; a fingerprint's document is
-        # told by the per-document counts, in observe order.
-        self._fp_hash = array("I")
+        # Per document 26 bytes; per fingerprint 4 bytes until corpus_ready takes it, then
+        # 8 bytes in the index (fingerprint << 32 | document, sorted).
+        self._pending = array("I")
+        self._index = SortedRuns()
         self._counts = array("I")
         self._words = array("I")
         self._text_hash = array("Q")
         self._ids = bytearray()
+        self._done = 0  # documents already in the index
         self._found: dict[int, list[tuple[int, float, float, int]]] = {}
-        self._rank = np.zeros(0, dtype=np.int64)
 
     @hookimpl
     def run_start(self, run):
@@ -81,7 +86,7 @@ class TextReuse(Detector):
         document.signatures[_INDEX] = index
         prints = array("I")
         prints.frombytes(signature["prints"])
-        self._fp_hash.extend(prints)
+        self._pending.extend(prints)
         self._counts.append(len(prints))
         self._words.append(signature["words"])
         self._text_hash.append(signature["hash"])
@@ -90,64 +95,70 @@ class TextReuse(Detector):
     # ------------------------------------------------------------- corpus-wide
     @hookimpl
     def corpus_ready(self, run):
-        self._found = {}
-        n = len(self._counts)
-        counts = np.frombuffer(self._counts, dtype=np.uint32).astype(np.float64)
-        words = np.frombuffer(self._words, dtype=np.uint32).astype(np.int64)
-        text_hash = np.frombuffer(self._text_hash, dtype=np.uint64).copy()
-        id_key = np.frombuffer(bytes(self._ids), dtype=np.uint8).reshape(n, 10)[:, :8] \
-            .copy().view(">u8").ravel() if n else np.zeros(0, dtype=np.uint64)
-        self._rank = np.empty(n, dtype=np.int64)
-        self._rank[np.lexsort((id_key, text_hash, -words))] = np.arange(n)
-        pairs, shared = self._shared_counts()
+        """Pair the documents observed since the last call with each other and with the
+        earlier ones, through their fingerprints; then add them to the index."""
+        first, n = self._done, len(self._counts)
+        if first == n:
+            return
+        self._found = {}  # earlier documents were revised with what was found for them
+        new = self._take_pending(first, n)
+        limit = int(self.options["max_doc_freq"])
+        rows = new
+        if len(self._index) and len(new):
+            # How many earlier documents hold each fingerprint of the batch: a fingerprint
+            # in more than max_doc_freq documents so far is a template, not reuse.
+            prints, new_freq = np.unique(_high(new), return_counts=True)
+            low = prints.astype(np.uint64) << np.uint64(32)
+            high = low | np.uint64(0xFFFFFFFF)
+            old_freq = self._index.count_between(low, high)
+            freq = old_freq + new_freq
+            take = (old_freq > 0) & (freq <= limit)
+            earlier = self._index.take_between(low[take], high[take])
+            too_frequent = prints[freq > limit]
+            if len(too_frequent):
+                rows = new[~np.isin(_high(new), too_frequent)]
+            if len(earlier):
+                rows = np.concatenate((earlier, rows))
+                rows.sort()
+        pairs, shared = _shared_counts(rows, limit)
+        del rows
+        self._index.add(new, presorted=True)
+        self._done = n
         if not len(pairs):
             return
+        counts = np.frombuffer(self._counts, dtype=np.uint32).astype(np.float64)
         a, b = (pairs >> np.uint64(32)).astype(np.int64), (pairs & np.uint64(0xFFFFFFFF)) \
             .astype(np.int64)
         in_b, in_a = shared / counts[a], shared / counts[b]  # share of a found in b, and back
-        keep = (shared >= int(self.options["min_shared"])) & \
+        keep = (b >= first) & (shared >= int(self.options["min_shared"])) & \
             (np.maximum(in_b, in_a) >= float(self.options["threshold"]))
         for i, j, c_ij, c_ji, k in zip(a[keep], b[keep], in_b[keep], in_a[keep], shared[keep]):
-            self._found.setdefault(int(i), []).append((int(j), float(c_ij), float(c_ji), int(k)))
+            # j is new; i is new too, or an earlier document already revised.
             self._found.setdefault(int(j), []).append((int(i), float(c_ji), float(c_ij), int(k)))
+            if i >= first:
+                self._found.setdefault(int(i), []).append((int(j), float(c_ij), float(c_ji),
+                                                           int(k)))
 
-    def _shared_counts(self) -> tuple[np.ndarray, np.ndarray]:
-        """Pairs of documents (a << 32 | b, a < b) and how many fingerprints they share."""
-        if len(self._fp_hash) < 2:
-            return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
-        # One sorted array of (fingerprint << 32 | document): 8 bytes per fingerprint is the
-        # whole index; its two halves are read through views, never copied.
-        keys = np.frombuffer(self._fp_hash, dtype=np.uint32).astype(np.uint64)
+    def _take_pending(self, first: int, n: int) -> np.ndarray:
+        """The batch's (fingerprint << 32 | document) keys, sorted; the buffer is let go."""
+        keys = np.frombuffer(self._pending, dtype=np.uint32).astype(np.uint64)
+        self._pending = array("I")
         keys <<= np.uint64(32)
-        counts = np.frombuffer(self._counts, dtype=np.uint32)
+        counts = np.frombuffer(self._counts, dtype=np.uint32)[first:n]
         offsets = np.zeros(len(counts) + 1, dtype=np.int64)
         np.cumsum(counts, out=offsets[1:])
         step = 1 << 10  # documents numbered a slice at a time: no second full-size array
-        for first in range(0, len(counts), step):
-            last = min(len(counts), first + step)
-            keys[offsets[first]:offsets[last]] |= np.repeat(
-                np.arange(first, last, dtype=np.uint64), counts[first:last])
+        for start in range(0, len(counts), step):
+            stop = min(len(counts), start + step)
+            keys[offsets[start]:offsets[stop]] |= np.repeat(
+                np.arange(first + start, first + stop, dtype=np.uint64), counts[start:stop])
         keys.sort()
-        halves = keys.view(np.uint32)
-        high, low = (halves[1::2], halves[0::2]) if sys.byteorder == "little" else \
-            (halves[0::2], halves[1::2])
-        starts, sizes = repeated_runs(high)
-        chunks = []
-        for size in range(2, int(self.options["max_doc_freq"]) + 1):
-            first = starts[sizes == size]
-            if not len(first):
-                continue
-            # One row per shared fingerprint, its documents in increasing order.
-            members = low[first[:, None] + np.arange(size)].astype(np.uint64)
-            for x in range(size):
-                for y in range(x + 1, size):
-                    chunks.append((members[:, x] << np.uint64(32)) | members[:, y])
-        if not chunks:
-            return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
-        pairs = np.concatenate(chunks)
-        pairs.sort()
-        first = np.flatnonzero(np.r_[True, pairs[1:] != pairs[:-1]])
-        return pairs[first], np.diff(np.r_[first, len(pairs)])
+        return keys
+
+    def _rank(self, index: int) -> tuple:
+        # More words first, then smaller text hash, then smaller id: content only.
+        return (-self._words[index], self._text_hash[index],
+                self._ids[index * 10:(index + 1) * 10])
 
     # ------------------------------------------------------------- per record
     def _id(self, index: int) -> str:
@@ -167,8 +178,7 @@ class TextReuse(Detector):
                                  for j, c_ij, c_ji, k in
                                  entries[: int(self.options["max_reported"])]]}
         limit = float(self.options["drop_threshold"])
-        ahead = [e for e in entries if e[1] >= limit and len(self._rank) > max(e[0], index)
-                 and self._rank[e[0]] < self._rank[index]]
+        ahead = [e for e in entries if e[1] >= limit and self._rank(e[0]) < self._rank(index)]
         found["contained_in_longer"] = self._id(ahead[0][0]) if ahead else None
         document.detections[self.name] = found
 
@@ -178,3 +188,37 @@ class TextReuse(Detector):
             return (f"text reuse: at least {float(self.options['drop_threshold']):.0%} of the "
                     "text is in a longer record")
         return None
+
+
+def _high(keys: np.ndarray) -> np.ndarray:
+    """The fingerprint halves of (fingerprint << 32 | document) keys: a view, not a copy."""
+    halves = keys.view(np.uint32)
+    return halves[1::2] if sys.byteorder == "little" else halves[0::2]
+
+
+def _shared_counts(keys: np.ndarray, max_doc_freq: int) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of documents (a << 32 | b, a < b) and how many fingerprints they share, from
+    sorted (fingerprint << 32 | document) keys; fingerprints of more than ``max_doc_freq``
+    documents are left out."""
+    if len(keys) < 2:
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+    halves = keys.view(np.uint32)
+    high, low = (halves[1::2], halves[0::2]) if sys.byteorder == "little" else \
+        (halves[0::2], halves[1::2])
+    starts, sizes = repeated_runs(high)
+    chunks = []
+    for size in range(2, max_doc_freq + 1):
+        first = starts[sizes == size]
+        if not len(first):
+            continue
+        # One row per shared fingerprint, its documents in increasing order.
+        members = low[first[:, None] + np.arange(size)].astype(np.uint64)
+        for x in range(size):
+            for y in range(x + 1, size):
+                chunks.append((members[:, x] << np.uint64(32)) | members[:, y])
+    if not chunks:
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+    pairs = np.concatenate(chunks)
+    pairs.sort()
+    first = np.flatnonzero(np.r_[True, pairs[1:] != pairs[:-1]])
+    return pairs[first], np.diff(np.r_[first, len(pairs)])
