@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from clean_corpus import hookimpl
-from clean_corpus_plugins.detectors.base import Detector, hash64, repeated_runs
+from clean_corpus_plugins.detectors.base import Detector, SortedRuns, hash64
 from clean_corpus_plugins.lexicon import fold
 
 PROFILE_VERSION = 1
@@ -48,7 +48,10 @@ class SiteBoilerplate(Detector):
     A block is boilerplate of its site when it occurs in at least ``min_docs`` documents
     and in at least ``min_share`` of the site's documents; in ``revise`` it is removed with
     ``document.drop_block`` and the reason (policy ``drop``, the default), or only counted
-    in ``detections["site_boilerplate"]`` (policy ``annotate``).
+    in ``detections["site_boilerplate"]`` (policy ``annotate``). Each ``corpus_ready``
+    counts only the documents observed since the last call (into sorted indexes of block
+    and document hashes), so in a crawl a site's profile grows as its pages arrive and a
+    block becomes boilerplate once it reaches both thresholds.
 
     Profiles: with ``profile_dir`` set, what was learned is saved there at the end of the
     run, one JSON file per site (``lines`` with their text and counts), to be read, edited
@@ -58,6 +61,7 @@ class SiteBoilerplate(Detector):
     """
 
     name = "site_boilerplate"
+    corpus_level = True
     defaults = {"policy": "drop", "min_docs": 5, "min_share": 0.1, "max_chars": 1000,
                 "learn": True, "profile_dir": "", "load_profiles": False}
 
@@ -66,11 +70,15 @@ class SiteBoilerplate(Detector):
         self._reset()
 
     def _reset(self) -> None:
-        # Per document: 8 bytes per distinct block + 16 bytes.
+        # Documents observed since the last corpus_ready: 8 bytes per distinct block + 20.
         self._keys = array("Q")
         self._key_counts = array("I")
         self._doc_hash = array("Q")
         self._doc_site = array("I")
+        # What corpus_ready took in: 8 bytes per block of a distinct document, 8 per
+        # distinct document.
+        self._block_index = SortedRuns()
+        self._doc_index = SortedRuns()
         self._sites: dict[str, int] = {}
         self._learned: dict[int, int] = {}
         self._site_docs: dict[str, int] = {}
@@ -126,24 +134,39 @@ class SiteBoilerplate(Detector):
     # --------------------------------------------------------------- corpus-wide
     @hookimpl
     def corpus_ready(self, run):
-        self._learned, self._site_docs = {}, {}
+        """Count the blocks of the documents observed since the last call into the site
+        profiles; a block is learned as soon as its count reaches ``min_docs``."""
         n = len(self._doc_hash)
         if not n:
             return
         doc_hash = np.frombuffer(self._doc_hash, dtype=np.uint64)
         distinct = np.zeros(n, dtype=bool)
         distinct[np.unique(doc_hash, return_index=True)[1]] = True
+        if len(self._doc_index):
+            distinct &= self._doc_index.count(doc_hash) == 0
+        self._doc_index.add(doc_hash[distinct])
+        sites = {i: site for site, i in self._sites.items()}
         per_site = np.bincount(np.frombuffer(self._doc_site, dtype=np.uint32)[distinct],
                                minlength=len(self._sites))
-        self._site_docs = {site: int(per_site[i]) for site, i in self._sites.items()}
-        # Keys of the distinct documents only (a copy, sorted in place), then runs of equal
-        # keys: how many documents hold each block.
+        for i in np.flatnonzero(per_site).tolist():
+            self._site_docs[sites[i]] = self._site_docs.get(sites[i], 0) + int(per_site[i])
+        # Keys of the new distinct documents only (a copy, sorted in place); a key's count
+        # is its documents in this batch plus those in the index.
         keys = np.frombuffer(self._keys, dtype=np.uint64)[
             np.repeat(distinct, np.frombuffer(self._key_counts, dtype=np.uint32))]
+        del doc_hash
+        self._keys, self._key_counts = array("Q"), array("I")
+        self._doc_hash, self._doc_site = array("Q"), array("I")
         keys.sort()
-        starts, sizes = repeated_runs(keys)
-        often = sizes >= int(self.options["min_docs"])
-        self._learned = dict(zip(keys[starts[often]].tolist(), sizes[often].tolist()))
+        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else \
+            np.zeros(0, dtype=np.int64)
+        counts = np.diff(np.r_[starts, len(keys)])
+        distinct_keys = keys[starts]
+        if len(self._block_index):
+            counts += self._block_index.count(distinct_keys)
+        self._block_index.add(keys, presorted=True)
+        often = counts >= int(self.options["min_docs"])
+        self._learned.update(zip(distinct_keys[often].tolist(), counts[often].tolist()))
 
     def _needed(self, site: str) -> int:
         share = float(self.options["min_share"]) * self._site_docs.get(site, 0)
