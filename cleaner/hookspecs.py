@@ -113,6 +113,9 @@ def detect(document):
 def observe(document):
     """See one processed document, in input order, in the main process.
 
+    From here on the raw input (``document.html``/``document.text``) has been released:
+    what later hooks need of it must be taken in :func:`detect`.
+
     For corpus-level detectors (duplicates, text reuse, site boilerplate) that need the
     whole run before they decide. Keep only bounded state (hashes, sketches, counts).
     """

@@ -95,6 +95,9 @@ class Chain:
             self.hook.detect(document=doc)
         except Exception as exc:
             return self._failed(doc, exc)
+        # The raw page has served (extract and detect are the hooks that read it): let it
+        # go, so that neither the workers' results nor the spill carry it.
+        doc.release_input()
         return Outcome(WRITTEN, doc.source, doc)
 
     def observe(self, outcome: Outcome) -> Outcome:
