@@ -24,6 +24,9 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "clean_corpus_plugins.readers:HtmlReader",
     "clean_corpus_plugins.readers:JsonlReader",
     "clean_corpus_plugins.writers:JsonlWriter",
+    # admission: inputs too large or empty (screen), documents left with no text (judge)
+    "clean_corpus_plugins.limits:SizeLimit",
+    "clean_corpus_plugins.limits:EmptyText",
     "clean_corpus_plugins.extract:TrafilaturaExtractor",
     # structure first: these shapes hide the article's first and last lines
     "clean_corpus_plugins.cleaners.image_names:ImageNames",
@@ -44,8 +47,6 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "clean_corpus_plugins.cleaners.link_labels:LinkLabels",
     "clean_corpus_plugins.cleaners.contact_blocks:ContactBlocks",
     "clean_corpus_plugins.cleaners.legal_notices:LegalNotices",
-    "clean_corpus_plugins.limits:SizeLimit",
-    "clean_corpus_plugins.limits:EmptyText",
     # metadata at the edges, once the other cleaners have bared the first and last lines
     "clean_corpus_plugins.cleaners.date_line:DateLine",
     "clean_corpus_plugins.cleaners.section_label:SectionLabel",
