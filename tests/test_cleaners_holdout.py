@@ -87,6 +87,10 @@ PROSE = {
         "La première étape, jusqu'à Ornans, suit la vallée de la Loue",
         "Réservez les campings du lac de Saint-Point en juillet.",
         "Emportez de quoi réparer une crevaison.",
+        # an unlinked list under a heading worded like a teaser label is the article's
+        "À voir",
+        "La saline royale d'Arc-et-Senans",
+        "Les cascades du Hérisson",
         "Le retour en train depuis Saint-Claude prend moins de quatre heures.",
         "On y retournera.",
     ],

@@ -44,7 +44,8 @@ class TeaserLists(Plugin):
     (a section title of the article). Above the article's first paragraph, the last two
     plain lines of a run are left alone: they are its title and standfirst. A heading
     with no item under it goes only when no article text follows it. A list of short
-    items without such a heading (ingredients, steps) is never touched here.
+    items without such a heading (ingredients, steps) is never touched here, nor are list
+    items of a page under such a heading when they are not links.
     """
 
     name = "teaser_lists"
@@ -78,6 +79,11 @@ class TeaserLists(Plugin):
                     and len(block.text) <= int(self.options["max_linked_chars"]):
                 run.append(block)
             elif self._is_item(block):
+                if block.kind == "item":
+                    # Only an extracted page has list items, and the extractor counts their
+                    # links: a teaser item is a link, an item without one is the article's
+                    # own list ("À voir" over the sights of a trip). It ends the run.
+                    break
                 if block.kind != "item" and self._heads_prose(blocks, j + 1):
                     break
                 run.append(block)
