@@ -185,3 +185,127 @@ def test_streaming_keeps_the_copy_already_passed_on():
     assert first.status == WRITTEN
     assert longer.status == REJECTED and longer.reasons == ["near duplicate of a kept record"]
     assert longer.document.detections["duplicates"]["kept"] == first.document.id
+
+
+# ------------------------------------------------------------ streaming and other detectors
+def generated_corpus(count: int = 240, seed: int = 11):
+    """``count`` articles of random words, then exact copies of 30 of them and near copies
+    (the last word changed, two added: longer than the original) of 30 others, each copy placed
+    at a random point after its original. Returns [(name, text, original name or None)]."""
+    import random
+
+    rng = random.Random(seed)
+    vocabulary = sorted({"".join(rng.choice("abcdefghijklmnoprstuvy") for _ in range(
+        rng.randint(3, 9))) for _ in range(3000)})
+
+    def article() -> list[list[str]]:
+        return [[rng.choice(vocabulary) for _ in range(rng.randint(25, 35))] for _ in range(4)]
+
+    originals = [(f"doc{i:03d}.txt", article()) for i in range(count)]
+    order = [(name, "\n".join(" ".join(line) for line in lines), None)
+             for name, lines in originals]
+    chosen = rng.sample(range(count), 60)
+    for k, number in enumerate(chosen):
+        name, lines = originals[number]
+        if k < 30:
+            copy, text = f"exact-{name}", "\n".join(" ".join(line) for line in lines)
+        else:
+            # The last word changed and two added: similarity about 0.97, where the LSH
+            # bands find a pair for certain (at 0.85 they miss about one in four).
+            lines = [list(line) for line in lines]
+            lines[-1][-1] = "changed"
+            lines[-1] += ["two", "more"]
+            copy, text = f"near-{name}", "\n".join(" ".join(line) for line in lines)
+        position = next(i for i, item in enumerate(order) if item[0] == name)
+        order.insert(rng.randint(position + 1, len(order)), (copy, text, name))
+    return order
+
+
+def stream(chain, run, documents):
+    """Drive the chain as the Scrapy pipeline does: corpus_ready after every document."""
+    outcomes = {}
+    for document in documents:
+        outcome = chain.observe(chain.prepare(document))
+        chain.hook.corpus_ready(run=run)
+        outcomes[document.source] = chain.finish(outcome)
+    return outcomes
+
+
+def streaming_chain():
+    from clean_corpus.config import Config
+    from clean_corpus.pipeline import Chain, RunContext
+
+    chain = Chain(Config(load_entry_points=False))
+    run = RunContext(chain.config)
+    chain.hook.run_start(run=run)
+    return chain, run
+
+
+def test_streaming_drops_each_later_copy_and_names_the_kept_record():
+    from clean_corpus.document import Document
+    from clean_corpus.pipeline import REJECTED, WRITTEN
+
+    corpus = generated_corpus()
+    assert len(corpus) == 300
+    chain, run = streaming_chain()
+    outcomes = stream(chain, run, [Document(source=name, text=text, site="example.org")
+                                   for name, text, _ in corpus])
+    for name, _, original in corpus:
+        found = outcomes[name].document.detections["duplicates"]
+        if original is None:
+            assert outcomes[name].status == WRITTEN, (name, outcomes[name].reasons)
+            continue
+        kept = outcomes[original].document.id
+        kind = "exact" if name.startswith("exact-") else "near"
+        # The near copy is longer, yet the original was passed on first: it stays kept.
+        assert outcomes[name].status == REJECTED
+        assert outcomes[name].reasons == [f"{kind} duplicate of a kept record"], name
+        assert found["kept"] == found["cluster"] == kept and not found["is_kept"]
+        assert found["kind"] == kind and found["size"] == 2
+        assert (found["similarity"] == 1.0) == (kind == "exact")
+        assert kind == "exact" or 0.8 <= found["similarity"] < 1.0
+    # Originals without copies are in no cluster (no false positive among 240 articles).
+    copied = {original for _, _, original in corpus if original}
+    alone = [name for name, _, original in corpus if original is None and name not in copied]
+    assert len(alone) == 180
+    assert all(outcomes[n].document.detections["duplicates"]["cluster"] is None for n in alone)
+
+
+ARTICLE = ("Le conseil municipal de Morbier a voté jeudi soir le budget de la nouvelle "
+           "médiathèque, qui ouvrira ses portes au printemps prochain dans l'ancienne fromagerie "
+           "du village. Les travaux, estimés à un million d'euros, seront financés pour moitié "
+           "par la région. La maire a salué un projet attendu depuis dix ans par les habitants "
+           "et les écoles du plateau.")
+#: A longer copy (so content alone would keep it) that is an error page: a scraper saved the
+#: teaser of the article above the site's "page not found" message.
+ERROR_COPY = (ARTICLE + " Le chantier commencera en septembre.\nPage non trouvée\n"
+              "La page que vous cherchez n'existe pas ou a été déplacée.\n")
+
+
+def test_the_kept_copy_is_one_no_other_detector_drops(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "article.txt").write_text(ARTICLE + "\n", encoding="utf-8")
+    (folder / "error.txt").write_text(ERROR_COPY, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    run_cli("run", folder, "-o", out, "-q")
+    result = by_name(outcome(out))
+    article, error = result["article.txt"], result["error.txt"]
+    assert error["record"]["detections"]["duplicates"]["kind"] == "near"
+    # The cluster is not lost with the error page: the article is the copy kept.
+    assert article["reasons"] is None
+    assert article["record"]["detections"]["duplicates"]["is_kept"]
+    assert error["reasons"] == ["error page (page not found)", "near duplicate of a kept record"]
+
+
+def test_streaming_a_copy_after_a_dropped_first_copy_is_kept():
+    from clean_corpus.document import Document
+    from clean_corpus.pipeline import REJECTED, WRITTEN
+
+    chain, run = streaming_chain()
+    outcomes = stream(chain, run, [Document(source="error.txt", text=ERROR_COPY, site="s"),
+                                   Document(source="article.txt", text=ARTICLE, site="s")])
+    assert outcomes["error.txt"].status == REJECTED
+    assert outcomes["error.txt"].reasons == ["error page (page not found)"]
+    assert outcomes["article.txt"].status == WRITTEN
+    assert outcomes["article.txt"].document.detections["duplicates"]["is_kept"]
