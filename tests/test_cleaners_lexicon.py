@@ -538,3 +538,45 @@ def test_a_cleaner_can_be_disabled(tmp_path):
     subprocess.run([str(CLI), "run", str(src), "-o", str(out), "-q", "--no-progress",
                     "--disable", "ad_labels"], check=True)
     assert "Publicité" in json.loads(out.read_text(encoding="utf-8"))["text"]
+
+
+# ------------------------------------------- generality: prose that uses the words
+@pytest.mark.parametrize("sentence", [
+    "Users can sign up for free by email.",
+    "Readers who sign up get the newsletter every week.",
+    "Les lecteurs qui s'abonnent reçoivent la newsletter chaque semaine.",
+])
+def test_short_sentences_reporting_on_subscriptions_stay(chain, sentence):
+    # Short sentences of an article about a service: they report a sign-up, they do
+    # not call the reader to one (no sentence opens with the call).
+    doc = clean(chain, BODY_EN, sentence, BODY_EN2)
+    assert sentence in texts(doc)
+
+
+@pytest.mark.parametrize("prompt", [
+    "Sign up for our free daily newsletter.",
+    "Subscribe to our newsletters.",
+    "Abonnez-vous à notre newsletter.",
+])
+def test_calls_to_subscribe_ending_with_a_full_stop_still_go(chain, prompt):
+    doc = clean(chain, BODY_EN, prompt, BODY_EN2)
+    assert prompt in removed_by(doc, "subscription_prompts")
+
+
+@pytest.mark.parametrize("sentence", [
+    "The band said all rights reserved by the label had been sold to a fund.",
+    "The book may not be reproduced in schools, the court ruled on Friday.",
+])
+def test_sentences_quoting_legal_wording_stay(chain, sentence):
+    doc = clean(chain, BODY_EN, sentence, BODY_EN2)
+    assert sentence in texts(doc)
+
+
+@pytest.mark.parametrize("notice", [
+    "All rights reserved.",
+    "From the book The Long Road by Jane Roe. Copyright © 2019 by Jane Roe. "
+    "Reprinted by permission of the publisher. All rights reserved.",
+])
+def test_legal_notices_with_a_mark_or_short_still_go(chain, notice):
+    doc = clean(chain, BODY_EN, notice, BODY_EN2)
+    assert notice in removed_by(doc, "legal_notices")

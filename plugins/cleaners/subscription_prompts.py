@@ -1,9 +1,15 @@
 """Remove newsletter, subscription and paywall prompts ("Recevez toute l'actualité ...")."""
 from __future__ import annotations
 
+import re
+
 from clean_corpus import Plugin, hookimpl
 from clean_corpus_plugins.cleaners.lexmatch import (ends_with_full_stop, is_prose, lexicon,
                                                     word_count, words)
+
+
+#: Where a sentence ends and the next begins (after its closing quotes).
+_SENTENCES = re.compile(r"(?<=[.!?…])[\"'»”’)]*\s+")
 
 
 class SubscriptionPrompts(Plugin):
@@ -12,9 +18,10 @@ class SubscriptionPrompts(Plugin):
     A call to subscribe is short and made of cues: strong ones (lexicon kind
     ``subscription``: "newsletter", "abonnez-vous", "sign up") count two, weak ones
     (``subscription_hint``: "par e-mail", "your inbox", "kostenlos") one. A block of at
-    most ``max_words`` words scoring ``min_score`` goes, unless it reads like a sentence of
-    the article (ends with a full stop) and has a single strong cue: "The newsletter,
-    sent by email to 10,000 readers, ..." stays. Blocks right after a prompt that carry
+    most ``max_words`` words scoring ``min_score`` goes; when it ends with a full stop, one
+    of its sentences must open with a strong cue, as a call does ("Sign up here."):
+    "The newsletter, sent by email to 10,000 readers, ..." and "Readers who sign up get
+    the newsletter every week." are the article reporting and stay. Blocks right after a prompt that carry
     two more cues ("You can unsubscribe at any time") are the rest of the same box.
 
     A paywall (kind ``paywall``: "Pour lire la suite", "Subscribe to continue reading")
@@ -47,7 +54,13 @@ class SubscriptionPrompts(Plugin):
     def _is_prompt(self, text: str, n_strong: int, n_weak: int) -> bool:
         if not n_strong or 2 * n_strong + n_weak < int(self.options["min_score"]):
             return False
-        return n_strong >= 2 or not (ends_with_full_stop(text) and word_count(text) >= 12)
+        if not ends_with_full_stop(text):
+            return True  # a call or a label: "Newsletter abonnieren", "Sign up now!"
+        # A sentence: a prompt opens one of its sentences with the call itself ("Sign up
+        # here.", "Abonnieren Sie jetzt ..."); the article reports it ("Readers who sign
+        # up get the newsletter every week.").
+        strong = lexicon("subscription")
+        return any(strong.prefix(words(sentence)) for sentence in _SENTENCES.split(text))
 
     def _paywall(self, document) -> None:
         paywall = lexicon("paywall")
