@@ -34,10 +34,11 @@ before it emits records, so here each item is prepared, observed, and then — a
 (duplicates, text reuse, site boilerplate) therefore decide with *the documents seen so far
 in the crawl*: the first copy of a page is emitted before its duplicate is seen, and site
 boilerplate is only learned once enough pages of a site have been observed. A record
-already emitted is never taken back. ``corpus_ready`` is thus called many times in one run
-and must rebuild its decisions from the state observed so far each time; with detectors
-whose ``corpus_ready`` is costly, ``CLEAN_CORPUS_READY_EVERY = N`` calls it after every N-th
-document only (and always before the first revision and once more at the end of the crawl,
+already emitted is never taken back. ``corpus_ready`` is thus called many times in one run,
+each call deciding on what was observed until then (the built-in detectors only take the
+documents new since the previous call, so a crawl pays once per page); with a third-party
+detector whose ``corpus_ready`` is costly, ``CLEAN_CORPUS_READY_EVERY = N`` calls it after
+every N-th document only (and always before the first revision and once more at the end of the crawl,
 so ``run_end`` saves profiles learned from every page). Pages in between are revised with
 the decisions of the previous call. For decisions over the whole crawl, exactly as the CLI
 makes them, crawl with ``CLEAN_CORPUS_ENABLED=False`` and run ``clean-corpus run`` on the
