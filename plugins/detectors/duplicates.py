@@ -53,7 +53,11 @@ class Duplicates(Detector):
 
     name = "duplicates"
     corpus_level = True
-    defaults = {"policy": "drop", "threshold": 0.8, "num_perm": 128, "shingle_words": 5}
+    # LSH only proposes candidates, each verified against ``threshold``: weighting false
+    # negatives over false positives (datasketch's ``weights``) picks 14 bands of 9 rows
+    # instead of 9 of 13, so a pair at 0.8 is found 87 % of the time instead of 40 %.
+    defaults = {"policy": "drop", "threshold": 0.8, "num_perm": 128, "shingle_words": 5,
+                "lsh_weights": [0.1, 0.9]}
 
     def __init__(self) -> None:
         super().__init__()
@@ -113,7 +117,8 @@ class Duplicates(Detector):
         num_perm = int(self.options["num_perm"])
         if self._lsh is None:
             self._lsh = MinHashLSH(threshold=float(self.options["threshold"]),
-                                   num_perm=num_perm, hashfunc=_band_key)
+                                   num_perm=num_perm, hashfunc=_band_key,
+                                   weights=tuple(map(float, self.options["lsh_weights"])))
         for index in range(len(self._parent), len(self._hashes)):
             self._parent.append(index)
             if self._words[index]:
