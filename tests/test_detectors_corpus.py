@@ -3,40 +3,25 @@ wire-copy seeds, exact and near duplicates with the kept copy chosen by content,
 same decisions whatever the number of workers and the order the inputs are listed in."""
 from __future__ import annotations
 
-import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-SEEDS = REPO / "fixtures" / "seeds"
-PAGES = REPO / "fixtures" / "pages"
-CLI = Path(sys.executable).with_name("clean-corpus")
+from conftest import FIXTURES, builtin_cli, read_jsonl_if_any
+
+SEEDS = FIXTURES / "seeds"
+PAGES = FIXTURES / "pages"
 
 
-def run_cli(*args) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    env["CLEAN_CORPUS_DISABLE_PLUGIN_AUTOLOAD"] = "1"
-    done = subprocess.run([str(CLI), *map(str, args)], capture_output=True, text=True,
-                          timeout=300, env=env)
-    assert done.returncode == 0, done.stderr
-    return done
 
 
-def read_jsonl(path: Path) -> list[dict]:
-    if not path.exists():
-        return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
 def outcome(out: Path) -> dict[str, dict]:
     """Every document by source: its record and, when it was rejected, the reasons."""
-    result = {r["source"]: {"record": r, "reasons": None} for r in read_jsonl(out)}
-    for entry in read_jsonl(out.with_name(out.stem + ".rejected.jsonl")):
+    result = {r["source"]: {"record": r, "reasons": None} for r in read_jsonl_if_any(out)}
+    for entry in read_jsonl_if_any(out.with_name(out.stem + ".rejected.jsonl")):
         result[entry["source"]] = {"record": entry.get("record"), "reasons": entry["reasons"]}
     return result
 
@@ -49,7 +34,7 @@ def by_name(result: dict) -> dict[str, dict]:
 @pytest.fixture(scope="module")
 def seeds_run(tmp_path_factory) -> dict[str, dict]:
     out = tmp_path_factory.mktemp("seeds") / "seeds.jsonl"
-    run_cli("run", SEEDS, "-o", out, "-q")
+    builtin_cli("run", SEEDS, "-o", out, "-q")
     return by_name(outcome(out))
 
 
@@ -76,7 +61,7 @@ def test_seeds_are_not_near_duplicates_of_each_other(seeds_run):
 
 def test_reuse_drop_policy_drops_the_record_contained_in_a_longer_one(tmp_path):
     out = tmp_path / "out.jsonl"
-    run_cli("run", SEEDS, "-o", out, "-q", "--set", "text_reuse.policy=drop",
+    builtin_cli("run", SEEDS, "-o", out, "-q", "--set", "text_reuse.policy=drop",
             "--set", "text_reuse.drop_threshold=0.2")
     result = by_name(outcome(out))
     dropped = {name[:3]: value["reasons"] for name, value in result.items() if value["reasons"]}
@@ -111,7 +96,7 @@ def corpus(tmp_path_factory) -> tuple[Path, Path]:
 def test_exact_and_near_copies_are_clustered_and_all_but_one_dropped(corpus, tmp_path):
     first, second = corpus
     out = tmp_path / "out.jsonl"
-    run_cli("run", first, second, "-o", out, "-q")
+    builtin_cli("run", first, second, "-o", out, "-q")
     result = outcome(out)
     seeds = {p.name[:3]: str(first / "seeds" / p.name) for p in SEEDS.iterdir()}
 
@@ -141,7 +126,7 @@ def test_exact_and_near_copies_are_clustered_and_all_but_one_dropped(corpus, tmp
 
 def test_annotate_policy_keeps_every_copy(corpus, tmp_path):
     out = tmp_path / "out.jsonl"
-    run_cli("run", *corpus, "-o", out, "-q", "--set", "duplicates.policy=annotate")
+    builtin_cli("run", *corpus, "-o", out, "-q", "--set", "duplicates.policy=annotate")
     result = outcome(out)
     copies = [s for s, v in result.items() if v["record"] and
               v["record"]["detections"].get("duplicates", {}).get("cluster")]
@@ -154,7 +139,7 @@ def test_same_decisions_for_any_workers_and_input_order(corpus, tmp_path):
     runs = []
     for name, args in (("a", (first, second, "-j", "1")), ("b", (second, first, "-j", "2"))):
         out = tmp_path / f"{name}.jsonl"
-        run_cli("run", *args, "-o", out, "-q")
+        builtin_cli("run", *args, "-o", out, "-q")
         runs.append(outcome(out))
     a, b = runs
     assert a.keys() == b.keys() and len(a) == 5 + len(list(PAGES.iterdir())) + 3
@@ -288,7 +273,7 @@ def test_the_kept_copy_is_one_no_other_detector_drops(tmp_path):
     (folder / "article.txt").write_text(ARTICLE + "\n", encoding="utf-8")
     (folder / "error.txt").write_text(ERROR_COPY, encoding="utf-8")
     out = tmp_path / "out.jsonl"
-    run_cli("run", folder, "-o", out, "-q")
+    builtin_cli("run", folder, "-o", out, "-q")
     result = by_name(outcome(out))
     article, error = result["article.txt"], result["error.txt"]
     assert error["record"]["detections"]["duplicates"]["kind"] == "near"

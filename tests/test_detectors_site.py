@@ -5,15 +5,12 @@ and a later run that loads the (edited) profile removes what it lists."""
 from __future__ import annotations
 
 import json
-import os
 import random
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-CLI = Path(sys.executable).with_name("clean-corpus")
+from conftest import builtin_cli, read_jsonl
 
 HEADER = ["Le Petit Écho de la Vallée, quotidien régional indépendant depuis 1921",
           "Édition du soir : toute l'actualité du Haut-Jura et de ses villages"]
@@ -50,17 +47,8 @@ def article(number: int) -> tuple[str, list[str]]:
     return title, [" ".join(sentence(rng) for _ in range(3)) for _ in range(4)]
 
 
-def run_cli(*args) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    env["CLEAN_CORPUS_DISABLE_PLUGIN_AUTOLOAD"] = "1"
-    done = subprocess.run([str(CLI), *map(str, args)], capture_output=True, text=True,
-                          timeout=300, env=env)
-    assert done.returncode == 0, done.stderr
-    return done
 
 
-def read_jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +80,7 @@ def learned(site, tmp_path_factory):
     out_dir = tmp_path_factory.mktemp("out")
     profiles = out_dir / "profiles"
     out = out_dir / "records.jsonl"
-    run_cli("run", main, small, "-o", out, "-q",
+    builtin_cli("run", main, small, "-o", out, "-q",
             "--set", f'site_boilerplate.profile_dir="{profiles}"')
     return {Path(r["source"]).name: r for r in read_jsonl(out)}, profiles
 
@@ -151,7 +139,7 @@ def test_second_run_applies_the_edited_profile(site, learned, tmp_path):
 
     # Learning off: whatever goes now goes because the profile says so.
     out = tmp_path / "again.jsonl"
-    run_cli("run", main, "-o", out, "-q", "--set", f'site_boilerplate.profile_dir="{edited}"',
+    builtin_cli("run", main, "-o", out, "-q", "--set", f'site_boilerplate.profile_dir="{edited}"',
             "--set", "site_boilerplate.load_profiles=true", "--set", "site_boilerplate.learn=false")
     records = read_jsonl(out)
     assert len(records) == 50
@@ -170,7 +158,7 @@ def test_second_run_applies_the_edited_profile(site, learned, tmp_path):
 def test_annotate_policy_counts_without_removing(site, tmp_path):
     main, _, _ = site
     out = tmp_path / "annotated.jsonl"
-    run_cli("run", main, "-o", out, "-q", "--set", "site_boilerplate.policy=annotate")
+    builtin_cli("run", main, "-o", out, "-q", "--set", "site_boilerplate.policy=annotate")
     for record in read_jsonl(out):
         assert all(line in record["text"] for line in SHARED)
         assert record["detections"]["site_boilerplate"]["lines"] == len(SHARED)
