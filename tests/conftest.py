@@ -10,6 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from clean_corpus import Document
+from clean_corpus.config import Config
+from clean_corpus.pipeline import Chain
+
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "fixtures"
 #: The console script installed next to the interpreter running the tests.
@@ -69,3 +73,21 @@ def plugin_env(tmp_path_factory) -> dict:
                           str(source)], capture_output=True, text=True, timeout=300)
     assert pip.returncode == 0, f"pip could not install the plugin package:\n{pip.stderr}"
     return {"PYTHONPATH": str(target)}
+
+
+@pytest.fixture(scope="session")
+def chain() -> Chain:
+    """The chain of built-in plugins only: an installed package must not change results."""
+    return Chain(Config(load_entry_points=False))
+
+
+def clean(chain: Chain, *lines: str) -> Document:
+    """Run plain-text lines (one block each) through the per-document chain."""
+    outcome = chain.prepare(Document(source="article.txt", text="\n".join(lines)))
+    assert outcome.status == "written", outcome.error
+    return outcome.document
+
+
+def removed_by(doc: Document, plugin: str) -> list[str]:
+    """What ``plugin`` removed from ``doc``, in order."""
+    return [r.text for r in doc.removed if r.plugin == plugin]

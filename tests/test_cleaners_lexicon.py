@@ -16,8 +16,7 @@ from pathlib import Path
 import pytest
 
 from clean_corpus import Block, Document
-from clean_corpus.config import Config
-from clean_corpus.pipeline import Chain
+from conftest import clean, removed_by
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "fixtures" / "seeds"
@@ -36,17 +35,8 @@ BODY_EN2 = ("The mayor defended what he called a responsible budget, with more m
             "schools and public transport while keeping local tax rates at last year's level.")
 
 
-@pytest.fixture(scope="module")
-def chain():
-    # Built-in plugins only: an installed third-party package must not change these results.
-    return Chain(Config(load_entry_points=False))
 
 
-def clean(chain, *lines: str) -> Document:
-    """Run plain-text lines (one block each) through the whole chain."""
-    outcome = chain.prepare(Document(source="article.txt", text="\n".join(lines)))
-    assert outcome.status == "written", outcome.error
-    return outcome.document
 
 
 def clean_blocks(chain, *blocks: Block) -> Document:
@@ -62,8 +52,6 @@ def linked(text: str, kind: str = "p", share: float = 1.0) -> Block:
     return Block(text, kind, link_chars=int(len(text) * share))
 
 
-def removed_by(doc: Document, plugin: str) -> list[str]:
-    return [r.text for r in doc.removed if r.plugin == plugin]
 
 
 def texts(doc: Document) -> list[str]:

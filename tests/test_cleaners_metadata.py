@@ -6,16 +6,13 @@ the prose it must leave alone, in French and English at least.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
 from clean_corpus import Document
-from clean_corpus.config import Config
-from clean_corpus.pipeline import Chain
+from conftest import builtin_cli, clean, removed_by
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "fixtures" / "seeds"
@@ -36,20 +33,10 @@ BODY_EN2 = ("Details of the deployment are still being discussed, and no contrib
             "saying only that planning was well under way.")
 
 
-@pytest.fixture(scope="module")
-def chain():
-    # Built-in plugins only: an installed third-party package must not change these results.
-    return Chain(Config(load_entry_points=False))
 
 
-def clean(chain, *lines: str) -> Document:
-    outcome = chain.prepare(Document(source="article.txt", text="\n".join(lines)))
-    assert outcome.status == "written", outcome.error
-    return outcome.document
 
 
-def removed_by(doc: Document, plugin: str) -> list[str]:
-    return [r.text for r in doc.removed if r.plugin == plugin]
 
 
 # ----------------------------------------------------------------------------- dates
@@ -319,10 +306,7 @@ def test_category_word_in_a_sentence_stays(chain):
 # ------------------------------------------------------------------ through the CLI
 def _run_cli(tmp_path, *args) -> str:
     out = tmp_path / "out.jsonl"
-    env = {**os.environ, "CLEAN_CORPUS_DISABLE_PLUGIN_AUTOLOAD": "1"}
-    proc = subprocess.run([str(CLI), "run", *map(str, args), "-o", str(out)],
-                          capture_output=True, text=True, env=env, timeout=120)
-    assert proc.returncode == 0, proc.stderr
+    builtin_cli("run", *args, "-o", out)
     return out.read_text(encoding="utf-8")
 
 

@@ -10,6 +10,7 @@ import pytest
 from clean_corpus import Document
 from clean_corpus.config import Config
 from clean_corpus.pipeline import Chain
+from conftest import clean, removed_by
 
 BODY_FR = ("Quelque 1 500 soldats vont être envoyés prochainement en Irak pour lutter contre le "
            "groupe Etat islamique. L'annonce a été faite ce lundi 8 décembre à Koweït par le "
@@ -28,20 +29,10 @@ CAPTION = ("La coalition anti-jihadiste va envoyer quelque 1 500 soldats pour ai
            "islamique.")
 
 
-@pytest.fixture(scope="module")
-def chain():
-    # Built-in plugins only: an installed third-party package must not change these results.
-    return Chain(Config(load_entry_points=False))
 
 
-def clean(chain, *lines: str) -> Document:
-    outcome = chain.prepare(Document(source="article.txt", text="\n".join(lines)))
-    assert outcome.status == "written", outcome.error
-    return outcome.document
 
 
-def removed_by(doc: Document, plugin: str) -> list[str]:
-    return [r.text for r in doc.removed if r.plugin == plugin]
 
 
 # ------------------------------------------------------------------------- captions
