@@ -59,15 +59,15 @@ _MON = r"(?P<mon>[^\W\d_]{3,}\.?)"
 _YEAR = r"(?P<y>(?:1[89]|2[01])\d\d)"
 _FORMS = [
     # 2016-09-12, 2016-09, 2016/09/12
-    rf"(?P<iy>(?:1[89]|2[01])\d\d)(?P<sep>[-/.])(?P<im>\d{{1,2}})(?:(?P=sep)(?P<id>\d{{1,2}}))?",
+    r"(?P<iy>(?:1[89]|2[01])\d\d)(?P<sep>[-/.])(?P<im>\d{1,2})(?:(?P=sep)(?P<id>\d{1,2}))?",
     # 12.09.2016, 12/09/2016, 06.11.23
-    rf"(?P<nd>\d{{1,2}})(?P<nsep>[./-])(?P<nm>\d{{1,2}})(?P=nsep)(?P<ny>\d{{4}}|\d{{2}})",
+    r"(?P<nd>\d{1,2})(?P<nsep>[./-])(?P<nm>\d{1,2})(?P=nsep)(?P<ny>\d{4}|\d{2})",
     # 12 septembre 2016, 12. September 2016, 12 de septiembre de 2016, 1er mai 2016
     rf"(?P<d>\d{{1,2}}){_ORD}\s+(?:de\s+)?{_MON}\s+(?:de\s+|del\s+)?{_YEAR}",
     # September 12, 2016 / Sept. 12 2016
-    rf"(?P<md_mon>[^\W\d_]{{3,}}\.?)\s+(?P<md_d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<md_y>(?:1[89]|2[01])\d\d)",
+    r"(?P<md_mon>[^\W\d_]{3,}\.?)\s+(?P<md_d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<md_y>(?:1[89]|2[01])\d\d)",
     # septembre 2016, September 2016, septiembre de 2016
-    rf"(?P<my_mon>[^\W\d_]{{3,}}\.?)\s+(?:de\s+)?(?P<my_y>(?:1[89]|2[01])\d\d)",
+    r"(?P<my_mon>[^\W\d_]{3,}\.?)\s+(?:de\s+)?(?P<my_y>(?:1[89]|2[01])\d\d)",
 ]
 _TIME = (r"(?:\s*(?:,|-|–|—|\||/|à|a las|um|at)?\s*\d{1,2}\s*[:hH]\s*\d{2}"
          r"(?:\s*(?:Uhr|h|hrs?|am|pm|a\.m\.|p\.m\.|MEZ|MESZ|CET|CEST|UTC|GMT|ET))?)?")

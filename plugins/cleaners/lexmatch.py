@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 from clean_corpus_plugins.lexicon import fold, phrases
 
@@ -60,7 +61,7 @@ def words(text: str) -> tuple[Word, ...]:
     for match in _WORD.finditer(text):
         raw, base = match.group(), match.start()
         cuts = [0, *(m.start() for m in _CAMEL.finditer(raw)), len(raw)]
-        for a, b in zip(cuts, cuts[1:]):
+        for a, b in pairwise(cuts):
             part = raw[a:b]
             # ASCII letters and digits fold to their lower case; others need the full fold
             tokens = (part.lower(),) if part.isascii() else fold(_unmask(part)).split()

@@ -166,7 +166,7 @@ class SiteBoilerplate(Detector):
             counts += self._block_index.count(distinct_keys)
         self._block_index.add(keys, presorted=True)
         often = counts >= int(self.options["min_docs"])
-        self._learned.update(zip(distinct_keys[often].tolist(), counts[often].tolist()))
+        self._learned.update(zip(distinct_keys[often].tolist(), counts[often].tolist(), strict=True))
 
     def _needed(self, site: str) -> int:
         share = float(self.options["min_share"]) * self._site_docs.get(site, 0)

@@ -132,7 +132,8 @@ class TextReuse(Detector):
         in_b, in_a = shared / counts[a], shared / counts[b]  # share of a found in b, and back
         keep = (b >= first) & (shared >= int(self.options["min_shared"])) & \
             (np.maximum(in_b, in_a) >= float(self.options["threshold"]))
-        for i, j, c_ij, c_ji, k in zip(a[keep], b[keep], in_b[keep], in_a[keep], shared[keep]):
+        for i, j, c_ij, c_ji, k in zip(a[keep], b[keep], in_b[keep], in_a[keep], shared[keep],
+                                       strict=True):
             # j is new; i is new too, or an earlier document already revised.
             self._found.setdefault(int(j), []).append((int(i), float(c_ji), float(c_ij), int(k)))
             if i >= first:
