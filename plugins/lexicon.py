@@ -60,6 +60,17 @@ def phrases(kind: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=None)
+def alternation(kind: str) -> str:
+    """The phrases of one kind as a regular-expression alternation, longest first.
+
+    Longest first, so that "Photo credit" wins over "Photo" at the same place; a kind with
+    no phrases gives a pattern that never matches.
+    """
+    ordered = sorted(phrases(kind), key=len, reverse=True)
+    return "|".join(re.escape(p) for p in ordered) or r"(?!x)x"
+
+
+@lru_cache(maxsize=None)
 def folded_phrases(kind: str) -> frozenset[str]:
     """The phrases of one kind in their :func:`fold` form, for whole-line matching."""
     return frozenset(fold(p) for p in phrases(kind) if fold(p))

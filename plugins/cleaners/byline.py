@@ -8,7 +8,7 @@ from clean_corpus import Plugin, hookimpl
 from clean_corpus_plugins.cleaners.date_line import labelled_date
 from clean_corpus_plugins.cleaners.dates import parse_date
 from clean_corpus_plugins.cleaners.lineshape import is_prose
-from clean_corpus_plugins.lexicon import fold, folded_phrases, phrases
+from clean_corpus_plugins.lexicon import alternation, fold, folded_phrases
 
 #: Lower-case name particles: "Jean de La Fontaine", "Ursula von der Leyen".
 _PARTICLES = frozenset({"de", "du", "des", "d", "la", "le", "van", "von", "der", "den", "da",
@@ -23,7 +23,8 @@ def _agencies() -> frozenset[str]:
 
 def is_agency_list(text: str) -> bool:
     """"AFP", "AFP/Reuters", "Agences", "dpa, AFP", "AFP et Reuters": only news agencies."""
-    split = re.compile(rf"\s*(?:/|,|&|\+)\s*|\s+(?:{_joiners()})\s+", re.IGNORECASE)
+    split = re.compile(rf"\s*(?:/|,|&|\+)\s*|\s+(?:{alternation('byline_joiner')})\s+",
+                       re.IGNORECASE)
     parts = [p for p in split.split(text.strip()) if p]
     return bool(parts) and all(fold(p) in _agencies() for p in parts)
 
@@ -37,7 +38,7 @@ def is_initials(text: str) -> bool:
 def is_name(text: str) -> bool:
     """"Jean Dupont", "Ursula von der Leyen", "Jane K. Doe": two to five capitalised words."""
     tokens = text.split()
-    if not 2 <= len(tokens) <= 5 or fold(tokens[0]) in _name_stopwords():
+    if not 2 <= len(tokens) <= 5 or fold(tokens[0]) in folded_phrases("name_stopword"):
         return False  # "By The Numbers" is a heading, not a name
     for position, token in enumerate(tokens):
         letters = [c for c in token if c.isalpha()]
@@ -49,28 +50,6 @@ def is_name(text: str) -> bool:
         if not capitalised and token.lower() not in _PARTICLES:
             return False
     return not tokens[-1].endswith(".") or len(tokens[-1]) <= 3
-
-
-@lru_cache(maxsize=None)
-def _name_stopwords() -> frozenset[str]:
-    return folded_phrases("name_stopword")
-
-
-@lru_cache(maxsize=None)
-def _joiners() -> str:
-    joiners = sorted(phrases("byline_joiner"), key=len, reverse=True)
-    return "|".join(re.escape(j) for j in joiners) or r"(?!x)x"
-
-
-@lru_cache(maxsize=None)
-def _label_words() -> frozenset[str]:
-    return folded_phrases("byline_label")
-
-
-@lru_cache(maxsize=None)
-def _labels() -> str:
-    labels = sorted(phrases("byline_label"), key=len, reverse=True)
-    return "|".join(re.escape(j) for j in labels) or r"(?!x)x"
 
 
 def byline_of(text: str) -> str | None:
@@ -90,8 +69,8 @@ def byline_of(text: str) -> str | None:
     if is_agency_list(text):
         return text
     # Who wrote it (initials or a name), then "/" or "avec", then the agencies.
-    pair = re.fullmatch(rf"(?P<who>.+?)\s*(?:/|\s(?:{_joiners()})\s)\s*(?P<with>.+)", text,
-                        re.IGNORECASE)
+    pair = re.fullmatch(rf"(?P<who>.+?)\s*(?:/|\s(?:{alternation('byline_joiner')})\s)\s*"
+                        r"(?P<with>.+)", text, re.IGNORECASE)
     if pair and (is_initials(pair["who"]) or is_name(pair["who"])) \
             and is_agency_list(pair["with"]):
         return text
@@ -105,7 +84,7 @@ def labelled_byline(text: str) -> str | None:
     holds the names alone, as an extractor's author field does.
     """
     text = " ".join(text.split())
-    labels, joiners = _labels(), _joiners()
+    labels, joiners = alternation("byline_label"), alternation("byline_joiner")
     labelled = re.fullmatch(rf"(?:{labels})\s*:?\s+(?P<rest>.+)", text)
     if not labelled or len(text) > 120:
         return None
@@ -173,7 +152,8 @@ class Byline(Plugin):
                 return
             blocks = [block]
             found = byline_and_date(block.text)
-            if not found and fold(block.text) in _label_words() and index + 1 < len(head):
+            if not found and index + 1 < len(head) \
+                    and fold(block.text) in folded_phrases("byline_label"):
                 # "Von:" and the name may come as two lines.
                 blocks.append(head[index + 1])
                 found = byline_and_date(f"{block.text} {head[index + 1].text}")

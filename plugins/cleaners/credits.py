@@ -7,22 +7,17 @@ from functools import lru_cache
 from clean_corpus import Plugin, hookimpl
 from clean_corpus_plugins.cleaners.byline import byline_of
 from clean_corpus_plugins.cleaners.lineshape import is_prose, words
-from clean_corpus_plugins.lexicon import fold, folded_phrases, phrases
+from clean_corpus_plugins.lexicon import alternation, fold, folded_phrases
 
 #: A credit is short: a label or a ©, then a few names.
 MAX_CREDIT_WORDS = 14
 MAX_CREDIT_CHARS = 140
 
 
-def _alternation(kind: str) -> str:
-    names = sorted(phrases(kind), key=len, reverse=True)
-    return "|".join(re.escape(n) for n in names) or r"(?!x)x"
-
-
 @lru_cache(maxsize=None)
 def _patterns() -> tuple[re.Pattern, ...]:
-    labels = _alternation("photo_credit")
-    agencies = _alternation("agency")
+    labels = alternation("photo_credit")
+    agencies = alternation("agency")
     name = r"[^\W\d_][\w'’.\-]*"
     # Without dots: "J.D./AFP" is a byline's initials, left to the byline cleaner.
     full_name = r"[^\W\d_]{2,}[\w'’\-]*"
@@ -55,18 +50,13 @@ def is_credit(text: str) -> bool:
     return bool(agency_name.fullmatch(text) or name_agency.fullmatch(text))
 
 
-@lru_cache(maxsize=None)
-def _agency_names() -> frozenset[str]:
-    return folded_phrases("agency")
-
-
 def _names_like(value: str) -> bool:
     """Credited names, not a sentence: mostly capitalised words, no final full stop.
 
     Keeps "Photo: the harbour at dawn, taken from the ferry." in the text.
     """
     tokens = [t for t in value.split()  # "dpa", "imago" sign in lower case
-              if any(c.isalpha() for c in t) and fold(t) not in _agency_names()]
+              if any(c.isalpha() for c in t) and fold(t) not in folded_phrases("agency")]
     if not tokens:
         return True
     lower = sum(1 for t in tokens if next(c for c in t if c.isalpha()).islower()

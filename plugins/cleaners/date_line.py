@@ -7,14 +7,12 @@ from functools import lru_cache
 from clean_corpus import Plugin, hookimpl
 from clean_corpus_plugins.cleaners.dates import date_prefix, parse_date
 from clean_corpus_plugins.cleaners.lineshape import is_prose
-from clean_corpus_plugins.lexicon import phrases
+from clean_corpus_plugins.lexicon import alternation
 
 
 @lru_cache(maxsize=None)
 def _label() -> re.Pattern:
-    labels = sorted(phrases("date_label"), key=len, reverse=True)
-    alternation = "|".join(re.escape(label) for label in labels) or r"(?!x)x"
-    return re.compile(rf"(?:{alternation})(?![^\W\d_])\s*[:\-–]?\s*", re.IGNORECASE)
+    return re.compile(rf"(?:{alternation('date_label')})(?![^\W\d_])\s*[:\-–]?\s*", re.IGNORECASE)
 
 
 def labelled_date(text: str) -> tuple[str, int] | None:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from clean_corpus import Plugin, hookimpl
 from clean_corpus_plugins.cleaners.lineshape import ends_sentence, is_prose, words
@@ -13,17 +12,12 @@ _STATUS_ONLY = re.compile(r"(?:(?:erreur|error|fehler|oops|oups|hoppla)\s+)?\d{3
 _STATUS = re.compile(r"^(?:(?:erreur|error|fehler|err)\s+)?\d{3}\s+|\s+(?:(?:erreur|error|fehler)\s+)?\d{3}$")
 
 
-@lru_cache(maxsize=None)
-def _error_phrases() -> frozenset[str]:
-    return folded_phrases("error_page")
-
-
 def is_error_line(text: str) -> bool:
     """True when the whole block is an error-page phrase, give or take a status code."""
     if len(words(text)) > 30:
         return False
     folded = fold(text)
-    phrases = _error_phrases()
+    phrases = folded_phrases("error_page")
     if folded in phrases:
         return True
     stripped = _STATUS.sub("", folded).strip()

@@ -6,16 +6,14 @@ from functools import lru_cache
 
 from clean_corpus import Plugin, hookimpl
 from clean_corpus_plugins.cleaners.lineshape import ends_sentence, words
-from clean_corpus_plugins.lexicon import phrases
+from clean_corpus_plugins.lexicon import alternation
 
 _LIST_SEPARATORS = re.compile(r"\s*(?:,|;|•|·|\|)\s*|\s+/\s+")
 
 
 @lru_cache(maxsize=None)
 def _label() -> re.Pattern:
-    labels = sorted(phrases("section_label"), key=len, reverse=True)
-    alternation = "|".join(re.escape(label) for label in labels) or r"(?!x)x"
-    return re.compile(rf"(?:{alternation})\s*:\s*(?P<value>.+)", re.IGNORECASE)
+    return re.compile(rf"(?:{alternation('section_label')})\s*:\s*(?P<value>.+)", re.IGNORECASE)
 
 
 def labelled_sections(text: str, max_words: int = 5) -> list[str] | None:
