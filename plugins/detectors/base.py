@@ -116,13 +116,18 @@ class Detector(Plugin):
     """A plugin that annotates ``document.detections[name]`` and may drop by policy.
 
     ``policy = "annotate"`` only writes the detection; ``policy = "drop"`` also makes
-    :meth:`judge` return the reason :meth:`verdict` gives. Subclasses implement ``verdict``
-    (``None`` when the document is fine).
+    :meth:`judge` return the reason :meth:`verdict` gives (``None`` when the document is
+    fine). A detector whose detection holds a yes/no key names it in ``flag`` and its
+    reason in ``reason``, and the default ``verdict`` reads it; others override ``verdict``.
     """
 
     policies: tuple[str, ...] = POLICIES
     #: True for detectors that decide over the corpus (their verdict needs ``revise``).
     corpus_level: bool = False
+    #: The key of ``detections[name]`` that says "drop this document", if there is one.
+    flag: str | None = None
+    #: The reason given when ``flag`` is set.
+    reason: str = ""
 
     @hookimpl
     def configure(self, config):
@@ -138,7 +143,9 @@ class Detector(Plugin):
     def drops(self) -> bool:
         return self.options.get("policy") == "drop"
 
-    def verdict(self, document) -> str | None:  # pragma: no cover - overridden
+    def verdict(self, document) -> str | None:
+        if self.flag and (document.detections.get(self.name) or {}).get(self.flag):
+            return self.reason
         return None
 
     def would_drop(self, document) -> bool:

@@ -4,9 +4,8 @@ from __future__ import annotations
 import re
 
 from clean_corpus import hookimpl
-from clean_corpus_plugins.cleaners.lexmatch import lexicon, words
 from clean_corpus_plugins.detectors.base import Detector
-from clean_corpus_plugins.detectors.page import page_signals, word_count
+from clean_corpus_plugins.detectors.page import heads, is_cue, page_signals, words_outside
 
 # A title or heading that starts with the status code: "404", "Error 404 | Site", "410 Gone".
 _STATUS = re.compile(r"^\W*(?:(?:error|erreur|fehler|errore)\W*)?(?:404|410)\b", re.I)
@@ -29,28 +28,23 @@ class ErrorPage(Detector):
 
     name = "error_page"
     defaults = {"policy": "drop", "max_words": 150, "max_words_body": 80}
+    flag, reason = "error_page", "error page (page not found)"
 
-    def _is_cue(self, text: str) -> bool:
-        return bool(text) and word_count(text) <= _MESSAGE_WORDS and \
-            bool(lexicon("error_page").found(words(text)))
+    @staticmethod
+    def _is_cue(text: str) -> bool:
+        return is_cue(text, _MESSAGE_WORDS, "error_page")
 
     @hookimpl
     def detect(self, document):
         signals = page_signals(document)
-        heads = [h for h in (document.meta.get("title"), signals["title"], *signals["h1"]) if h]
-        head_cue = next((h for h in heads if _STATUS.match(h) or self._is_cue(h)), None)
+        head_cue = next((h for h in heads(document, signals)
+                         if _STATUS.match(h) or self._is_cue(h)), None)
         body_cues = [b.text for b in document.blocks if self._is_cue(b.text)]
         removed_cue = next((r.text for r in document.removed if self._is_cue(r.text)), None)
-        rest = sum(word_count(b.text) for b in document.blocks if b.text not in body_cues)
+        rest = words_outside(document, body_cues)
         is_error = bool(head_cue and rest < int(self.options["max_words"])) or bool(
             (body_cues or removed_cue) and rest < int(self.options["max_words_body"]))
         cue = head_cue or (body_cues[0] if body_cues else removed_cue)
         document.detections[self.name] = {"error_page": is_error,
                                           "cue": cue[:120] if cue else None,
                                           "other_words": rest}
-
-    def verdict(self, document):
-        found = document.detections.get(self.name) or {}
-        if found.get("error_page"):
-            return "error page (page not found)"
-        return None

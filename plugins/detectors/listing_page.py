@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from clean_corpus import hookimpl
+from clean_corpus_plugins.cleaners.lexmatch import word_count
 from clean_corpus_plugins.detectors.base import Detector
 from clean_corpus_plugins.detectors.page import (card_share, declares_article,
-                                                 declares_listing, page_signals, word_count)
+                                                 declares_listing, page_signals)
 
 
 class ListingPage(Detector):
@@ -23,6 +24,7 @@ class ListingPage(Detector):
     name = "listing_page"
     defaults = {"policy": "drop", "min_links": 5, "min_card_share": 0.6,
                 "min_card_share_article": 0.9, "min_words": 20}
+    flag, reason = "listing", "listing page (teasers for other articles, not one article)"
 
     @hookimpl
     def detect(self, document):
@@ -42,9 +44,3 @@ class ListingPage(Detector):
             "listing": is_listing, "headline_links": signals["headline_links"],
             "card_share": round(share, 4), "declares_article": article,
             "declares_listing": declares_listing(signals)}
-
-    def verdict(self, document):
-        found = document.detections.get(self.name) or {}
-        if found.get("listing"):
-            return "listing page (teasers for other articles, not one article)"
-        return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 from clean_corpus import hookimpl
 from clean_corpus_plugins.cleaners.lexmatch import lexicon, words
 from clean_corpus_plugins.detectors.base import Detector
-from clean_corpus_plugins.detectors.page import page_signals, word_count
+from clean_corpus_plugins.detectors.page import heads, is_cue, page_signals, words_outside
 
 #: A block longer than this is article prose that mentions a subscription, not the wall.
 _MESSAGE_WORDS = 60
@@ -25,30 +25,23 @@ class LoginWall(Detector):
 
     name = "login_wall"
     defaults = {"policy": "drop", "max_words": 150}
+    flag, reason = "login_wall", "log-in wall (the article is behind a log-in or subscription)"
 
-    def _is_cue(self, text: str) -> bool:
-        if not text or word_count(text) > _MESSAGE_WORDS:
-            return False
-        ws = words(text)
-        return bool(lexicon("login_wall").found(ws) or lexicon("paywall").found(ws))
+    @staticmethod
+    def _is_cue(text: str) -> bool:
+        return is_cue(text, _MESSAGE_WORDS, "login_wall", "paywall")
 
     @hookimpl
     def detect(self, document):
         signals = page_signals(document)
-        heads = [h for h in (document.meta.get("title"), signals["title"], *signals["h1"]) if h]
+        titles = heads(document, signals)
         body_cues = [b.text for b in document.blocks if self._is_cue(b.text)]
-        cue = next((t for t in (*heads, *body_cues, *(r.text for r in document.removed))
+        cue = next((t for t in (*titles, *body_cues, *(r.text for r in document.removed))
                     if self._is_cue(t)), None)
         if cue is None and signals["password"]:
-            cue = next((h for h in heads if lexicon("login").found(words(h))), None)
-        rest = sum(word_count(b.text) for b in document.blocks if b.text not in body_cues)
+            cue = next((h for h in titles if lexicon("login").found(words(h))), None)
+        rest = words_outside(document, body_cues)
         is_wall = cue is not None and rest < int(self.options["max_words"])
         document.detections[self.name] = {"login_wall": is_wall,
                                           "cue": cue[:120] if cue else None,
                                           "other_words": rest}
-
-    def verdict(self, document):
-        found = document.detections.get(self.name) or {}
-        if found.get("login_wall"):
-            return "log-in wall (the article is behind a log-in or subscription)"
-        return None

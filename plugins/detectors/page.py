@@ -10,15 +10,14 @@ once per document and only this small summary is kept, in ``document.signatures`
 from __future__ import annotations
 
 import json
-import re
 
 import lxml.html
 from lxml import etree
 
 from clean_corpus.document import normalize_text
+from clean_corpus_plugins.cleaners.lexmatch import lexicon, word_count, words
 
 SIGNATURE = "page"
-_WORD = re.compile(r"[^\W_]+")
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _CHROME_TAGS = ("nav", "header", "footer", "aside")
 _CHROME_ROLES = ("navigation", "banner", "contentinfo", "complementary")
@@ -29,10 +28,6 @@ ARTICLE_TYPES = frozenset({"article", "newsarticle", "blogposting", "reportagene
                            "backgroundnewsarticle", "techarticle", "scholarlyarticle",
                            "report", "recipe", "liveblogposting", "socialmediaposting"})
 LISTING_TYPES = frozenset({"collectionpage", "searchresultspage"})
-
-
-def word_count(text: str) -> int:
-    return len(_WORD.findall(text))
 
 
 def _squash(text: str) -> str:
@@ -136,6 +131,27 @@ def _summarise(root) -> dict:
             "password": bool(root.xpath('//input[@type="password"]')),
             "headline_links": len(links),
             "cards": sorted(cards)}
+
+
+def heads(document, signals: dict) -> list[str]:
+    """The record's title, the page's ``<title>`` and its first ``<h1>`` texts (non-empty)."""
+    return [h for h in (document.meta.get("title"), signals["title"], *signals["h1"]) if h]
+
+
+def is_cue(text: str, max_words: int, *kinds: str) -> bool:
+    """A short text (at most ``max_words`` words) holding a phrase of one of ``kinds``.
+
+    Longer, it is a sentence of an article that mentions the phrase, not the page's message.
+    """
+    if not text or word_count(text) > max_words:
+        return False
+    ws = words(text)
+    return any(lexicon(kind).found(ws) for kind in kinds)
+
+
+def words_outside(document, texts) -> int:
+    """Words of the record's blocks, leaving out the blocks whose text is in ``texts``."""
+    return sum(word_count(b.text) for b in document.blocks if b.text not in texts)
 
 
 def card_share(document, signals: dict) -> float:
