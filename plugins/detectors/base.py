@@ -11,6 +11,8 @@ from clean_corpus import Plugin, hookimpl
 from clean_corpus.config import ConfigError
 
 POLICIES = ("annotate", "drop")
+#: A record id (``Document.id``, 20 hex digits) packed as bytes.
+ID_BYTES = 10
 
 
 def hash64(text: str) -> int:
@@ -166,3 +168,32 @@ class Detector(Plugin):
         if not self.drops:
             return None
         return self.verdict(document)
+
+
+class CorpusDetector(Detector):
+    """A detector that decides over the whole run (``corpus_ready``, then ``revise``).
+
+    What it learns from the run lives in attributes that ``_reset`` sets, on creation and
+    at the start of every run, so that one plugin instance can serve run after run. Record
+    ids, when a subclass keeps them, are packed ``ID_BYTES`` each in ``self._ids``.
+    """
+
+    corpus_level = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._reset()
+
+    def _reset(self) -> None:
+        """Set the state of a new run (overridden)."""
+
+    @hookimpl
+    def run_start(self, run):
+        self._reset()
+
+    def _packed_id(self, index: int) -> bytearray:
+        """The id of the ``index``-th observed record, as packed bytes (sorts as its hex)."""
+        return self._ids[index * ID_BYTES:(index + 1) * ID_BYTES]
+
+    def _record_id(self, index: int) -> str:
+        return self._packed_id(index).hex()

@@ -8,7 +8,7 @@ import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from clean_corpus import hookimpl
-from clean_corpus_plugins.detectors.base import Detector, hash64
+from clean_corpus_plugins.detectors.base import CorpusDetector, hash64
 from clean_corpus_plugins.detectors.tokens import shingle_hashes, tokens
 
 _INDEX = "duplicates.index"
@@ -27,7 +27,7 @@ def _band_key(band: bytes) -> bytes:
     return hash64(band.hex()).to_bytes(8, "little")
 
 
-class Duplicates(Detector):
+class Duplicates(CorpusDetector):
     """Exact copies (same normalised text) and near copies (MinHash + LSH) of a record.
 
     Per document (``detect``, in workers): the hash of the normalised text (case, accents,
@@ -52,16 +52,11 @@ class Duplicates(Detector):
     """
 
     name = "duplicates"
-    corpus_level = True
     # LSH only proposes candidates, each verified against ``threshold``: weighting false
     # negatives over false positives (datasketch's ``weights``) picks 14 bands of 9 rows
     # instead of 9 of 13, so a pair at 0.8 is found 87 % of the time instead of 40 %.
     defaults = {"policy": "drop", "threshold": 0.8, "num_perm": 128, "shingle_words": 5,
                 "lsh_weights": [0.1, 0.9]}
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._reset()
 
     def _reset(self) -> None:
         # Per observed document, in compact arrays: num_perm * 4 + 32 bytes each.
@@ -75,10 +70,6 @@ class Duplicates(Detector):
         # Per cluster root of two or more documents: [kept, size, distinct texts].
         self._clusters: dict[int, list[int]] = {}
         self._lsh: MinHashLSH | None = None
-
-    @hookimpl
-    def run_start(self, run):
-        self._reset()
 
     # ------------------------------------------------------------ per document
     @hookimpl
@@ -167,7 +158,7 @@ class Duplicates(Detector):
         # Released first (a crawl never takes back a copy passed on), then not dropped by
         # another detector, then most words, smallest text hash, smallest id: content only.
         return (not self._flags[i] & 2, self._flags[i] & 1, -self._words[i], self._hashes[i],
-                self._ids[i * 10:(i + 1) * 10])
+                self._packed_id(i))
 
     def _union(self, new: int, other: int, shared_texts: int) -> None:
         a, b = self._find(new), self._find(other)
@@ -193,7 +184,7 @@ class Duplicates(Detector):
             cluster = self._clusters.get(self._find(index))
         if cluster is not None:
             kept, size, distinct = cluster
-            kept_id = self._ids[kept * 10:(kept + 1) * 10].hex()
+            kept_id = self._record_id(kept)
             if index == kept:
                 kind, similarity = ("exact" if distinct == 1 else "near"), 1.0
             elif self._hashes[index] == self._hashes[kept]:

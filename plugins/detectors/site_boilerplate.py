@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from clean_corpus import hookimpl
-from clean_corpus_plugins.detectors.base import Detector, SortedRuns, hash64
+from clean_corpus_plugins.detectors.base import CorpusDetector, SortedRuns, hash64
 from clean_corpus_plugins.lexicon import fold
 
 PROFILE_VERSION = 1
@@ -37,7 +37,7 @@ def _write_atomically(path: Path, text: str) -> None:
         raise
 
 
-class SiteBoilerplate(Detector):
+class SiteBoilerplate(CorpusDetector):
     """Remove the lines and paragraphs a site repeats across many of its documents.
 
     A header, a footer, a comment prompt or a newsletter box that the cleaners' lexicons do
@@ -61,13 +61,8 @@ class SiteBoilerplate(Detector):
     """
 
     name = "site_boilerplate"
-    corpus_level = True
     defaults = {"policy": "drop", "min_docs": 5, "min_share": 0.1, "max_chars": 1000,
                 "learn": True, "profile_dir": "", "load_profiles": False}
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._reset()
 
     def _reset(self) -> None:
         # Documents observed since the last corpus_ready: 8 bytes per distinct block + 20.
@@ -95,7 +90,7 @@ class SiteBoilerplate(Detector):
     # ----------------------------------------------------------------- run state
     @hookimpl
     def run_start(self, run):
-        self._reset()
+        super().run_start(run)
         if self.options["load_profiles"]:
             self._load_profiles()
 

@@ -7,13 +7,14 @@ from array import array
 import numpy as np
 
 from clean_corpus import hookimpl
-from clean_corpus_plugins.detectors.base import Detector, SortedRuns, hash64, repeated_runs
+from clean_corpus_plugins.detectors.base import (CorpusDetector, SortedRuns, hash64,
+                                                 repeated_runs)
 from clean_corpus_plugins.detectors.tokens import shingle_hashes, tokens, winnow
 
 _INDEX = "text_reuse.index"
 
 
-class TextReuse(Detector):
+class TextReuse(CorpusDetector):
     """Which other records a record shares passages with, and how much (containment).
 
     News outlets rewrite the same agency dispatch: two such articles share a quarter of
@@ -41,14 +42,9 @@ class TextReuse(Detector):
     """
 
     name = "text_reuse"
-    corpus_level = True
     defaults = {"policy": "annotate", "threshold": 0.1, "min_shared": 3, "shingle_words": 5,
                 "window": 6, "max_fingerprints": 512, "max_doc_freq": 10, "max_reported": 10,
                 "drop_threshold": 0.5}
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._reset()
 
     def _reset(self) -> None:
         # Per document 26 bytes; per fingerprint 4 bytes until corpus_ready takes it, then
@@ -61,10 +57,6 @@ class TextReuse(Detector):
         self._ids = bytearray()
         self._done = 0  # documents already in the index
         self._found: dict[int, list[tuple[int, float, float, int]]] = {}
-
-    @hookimpl
-    def run_start(self, run):
-        self._reset()
 
     # ------------------------------------------------------------ per document
     @hookimpl
@@ -158,29 +150,26 @@ class TextReuse(Detector):
 
     def _rank(self, index: int) -> tuple:
         # More words first, then smaller text hash, then smaller id: content only.
-        return (-self._words[index], self._text_hash[index],
-                self._ids[index * 10:(index + 1) * 10])
+        return (-self._words[index], self._text_hash[index], self._packed_id(index))
 
     # ------------------------------------------------------------- per record
-    def _id(self, index: int) -> str:
-        return self._ids[index * 10:(index + 1) * 10].hex()
 
     @hookimpl
     def revise(self, document):
         index = document.signatures.get(_INDEX)
         entries = self._found.get(index, []) if index is not None else []
-        entries = sorted(entries, key=lambda e: (-e[1], self._id(e[0])))
+        entries = sorted(entries, key=lambda e: (-e[1], self._record_id(e[0])))
         signature = document.signatures.get(self.name) or {}
         found = {"fingerprints": len(signature.get("prints", b"")) // 4,
                  "max_containment": round(entries[0][1], 4) if entries else 0.0,
                  "records": len(entries),
-                 "shares_with": [{"id": self._id(j), "containment": round(c_ij, 4),
+                 "shares_with": [{"id": self._record_id(j), "containment": round(c_ij, 4),
                                   "other_containment": round(c_ji, 4), "shared": k}
                                  for j, c_ij, c_ji, k in
                                  entries[: int(self.options["max_reported"])]]}
         limit = float(self.options["drop_threshold"])
         ahead = [e for e in entries if e[1] >= limit and self._rank(e[0]) < self._rank(index)]
-        found["contained_in_longer"] = self._id(ahead[0][0]) if ahead else None
+        found["contained_in_longer"] = self._record_id(ahead[0][0]) if ahead else None
         document.detections[self.name] = found
 
     def verdict(self, document):
