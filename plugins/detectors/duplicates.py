@@ -9,7 +9,7 @@ from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from clean_corpus import hookimpl
 from clean_corpus_plugins.detectors.base import CorpusDetector, hash64
-from clean_corpus_plugins.detectors.tokens import shingle_hashes, tokens
+from clean_corpus_plugins.detectors.tokens import text_hash, text_shingle_hashes, tokens
 
 _INDEX = "duplicates.index"
 _SEED = 1
@@ -74,16 +74,18 @@ class Duplicates(CorpusDetector):
     # ------------------------------------------------------------ per document
     @hookimpl
     def detect(self, document):
-        words = tokens(document.clean_text)
+        text = document.clean_text
+        words = tokens(text)
         if not words:
             document.signatures[self.name] = None
             return
         num_perm = int(self.options["num_perm"])
         minhash = MinHash(num_perm=num_perm, seed=_SEED, hashfunc=int, scheme=_SCHEME,
                           permutations=_permutations(num_perm))
-        minhash.update_batch(shingle_hashes(words, int(self.options["shingle_words"])).tolist())
+        minhash.update_batch(
+            text_shingle_hashes(text, int(self.options["shingle_words"])).tolist())
         document.signatures[self.name] = {
-            "hash": hash64(" ".join(words)), "words": len(words),
+            "hash": text_hash(text), "words": len(words),
             "minhash": minhash.hashvalues.astype(np.uint32).tobytes()}
 
     @hookimpl

@@ -7,9 +7,8 @@ from array import array
 import numpy as np
 
 from clean_corpus import hookimpl
-from clean_corpus_plugins.detectors.base import (CorpusDetector, SortedRuns, hash64,
-                                                 repeated_runs)
-from clean_corpus_plugins.detectors.tokens import shingle_hashes, tokens, winnow
+from clean_corpus_plugins.detectors.base import CorpusDetector, SortedRuns, repeated_runs
+from clean_corpus_plugins.detectors.tokens import text_hash, text_shingle_hashes, tokens, winnow
 
 _INDEX = "text_reuse.index"
 
@@ -61,14 +60,14 @@ class TextReuse(CorpusDetector):
     # ------------------------------------------------------------ per document
     @hookimpl
     def detect(self, document):
-        words = tokens(document.clean_text)
-        prints = winnow(shingle_hashes(words, int(self.options["shingle_words"])),
+        text = document.clean_text
+        prints = winnow(text_shingle_hashes(text, int(self.options["shingle_words"])),
                         int(self.options["window"]))
         # np.unique sorted them: the first ones are the smallest, the same in every copy.
         prints = prints[: int(self.options["max_fingerprints"])]
         document.signatures[self.name] = {"prints": prints.astype(np.uint32).tobytes(),
-                                          "words": len(words),
-                                          "hash": hash64(" ".join(words))}
+                                          "words": len(tokens(text)),
+                                          "hash": text_hash(text)}
 
     @hookimpl
     def observe(self, document):

@@ -4,10 +4,15 @@ Two copies of a text should compare equal whatever their typography: case, accen
 punctuation, the kind of apostrophe, and how thousands are written ("1.500", "1 500",
 "1500") are folded away. Scripts written without spaces (Chinese, Japanese, Thai) have no
 words to split on, so each of their characters counts as a word.
+
+``duplicates`` and ``text_reuse`` read the same text of the same document one after the
+other, so the words, the shingle hashes and the text hash are cached for the last few texts
+(the arrays handed out are read-only: they are shared).
 """
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import numpy as np
 
@@ -19,7 +24,8 @@ _THOUSANDS = re.compile(r"(?<=\d)[ .,\u00a0\u202f'’](?=\d{3}(?!\d))")
 _UNSPACED = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 
 
-def tokens(text: str) -> list[str]:
+@lru_cache(maxsize=4)
+def tokens(text: str) -> tuple[str, ...]:
     """The folded words of ``text``."""
     out: list[str] = []
     for word in fold(_THOUSANDS.sub("", text)).split():
@@ -27,17 +33,31 @@ def tokens(text: str) -> list[str]:
             out.extend(word)
         else:
             out.append(word)
-    return out
+    return tuple(out)
 
 
-def shingles(words: list[str], size: int) -> list[str]:
+@lru_cache(maxsize=4)
+def text_hash(text: str) -> int:
+    """The hash of the folded words of ``text``: equal for copies that differ in typography."""
+    return hash64(" ".join(tokens(text)))
+
+
+@lru_cache(maxsize=4)
+def text_shingle_hashes(text: str, size: int) -> np.ndarray:
+    """:func:`shingle_hashes` of the words of ``text`` (read-only)."""
+    hashes = shingle_hashes(tokens(text), size)
+    hashes.flags.writeable = False
+    return hashes
+
+
+def shingles(words: tuple[str, ...], size: int) -> list[str]:
     """Every run of ``size`` consecutive words (the whole text when it is shorter)."""
     if len(words) < size:
         return [" ".join(words)] if words else []
     return [" ".join(words[i:i + size]) for i in range(len(words) - size + 1)]
 
 
-def shingle_hashes(words: list[str], size: int) -> np.ndarray:
+def shingle_hashes(words: tuple[str, ...], size: int) -> np.ndarray:
     """32-bit hashes of the shingles, in text order (stable across processes and runs)."""
     return np.array([hash64(s) & 0xFFFFFFFF for s in shingles(words, size)], dtype=np.uint32)
 
