@@ -4,10 +4,10 @@ from __future__ import annotations
 import re
 
 from clean_corpus import Plugin, hookimpl
-from clean_corpus_plugins.cleaners.lexmatch import (ends_with_full_stop, is_bare_address,
-                                                    lexicon, word_count, words)
+from clean_corpus_plugins.cleaners.lexmatch import (LABEL_SEPARATOR, ends_with_full_stop,
+                                                    is_bare_address, lexicon, word_count,
+                                                    words)
 
-_SEPARATOR = re.compile(r"^\s*[:»|>\-–—•/]+\s*")
 #: Between the end of a sentence and a label glued after it ("... ministre. (Lire aussi").
 _SENTENCE_GAP = re.compile(r"[^\w]*[.!?…»”\"][^\w\s]*(?P<space>\s)[^\w]*")
 #: A web address as text: a scheme, "www.", or a host name ending in a top-level domain
@@ -61,7 +61,7 @@ class InlineTeasers(Plugin):
         if not k or k == len(ws):
             return False
         after = block.text[ws[k - 1].end:]
-        separator = _SEPARATOR.match(after)
+        separator = LABEL_SEPARATOR.match(after)
         if not separator:
             return False
         title = after[separator.end():].strip()
@@ -88,7 +88,7 @@ class InlineTeasers(Plugin):
             if not gap:
                 continue
             after = text[ws[i + k - 1].end:]
-            separator = _SEPARATOR.match(after)
+            separator = LABEL_SEPARATOR.match(after)
             if separator and self._headline(after[separator.end():]):
                 return gap.start("space")  # with its opening bracket, if any
         return None

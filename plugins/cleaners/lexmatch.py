@@ -27,12 +27,11 @@ from clean_corpus_plugins.lexicon import fold, phrases
 _WORD = re.compile(r"[^\W_]+")
 _CAMEL = re.compile(r"(?<=[a-zß-öø-ÿ])(?=[A-ZÀ-ÖØ-Þ])")
 
-#: Cyrillic and Greek letters that look like Latin ones, as Latin.
-_LOOKALIKES = str.maketrans(
-    "АВЕЅІЈКМНОРСТХУаеіјорсхуѕһԁԛԝӏΑΒΕΖΗΙΚΜΝΟΡΤΥΧαοικνρτυχ",
-    "ABESIJKMHOPCTXYaeijopcxyshdqwlABEZHIKMNOPTYXaoiknptux")
+#: Cyrillic and Greek letters that look like Latin ones, and the Latin letters they imitate.
+_MASKS = "АВЕЅІЈКМНОРСТХУаеіјорсхуѕһԁԛԝӏΑΒΕΖΗΙΚΜΝΟΡΤΥΧαοικνρτυχ"
+_LOOKALIKES = str.maketrans(_MASKS, "ABESIJKMHOPCTXYaeijopcxyshdqwlABEZHIKMNOPTYXaoiknptux")
 _LATIN = re.compile(r"[A-Za-z]")
-_LOOKALIKE_CHARS = frozenset("АВЕЅІЈКМНОРСТХУаеіјорсхуѕһԁԛԝӏΑΒΕΖΗΙΚΜΝΟΡΤΥΧαοικνρτυχ")
+_LOOKALIKE_CHARS = frozenset(_MASKS)
 
 
 @dataclass(frozen=True)
@@ -132,6 +131,8 @@ def lexicon(kind: str) -> Phrases:
 
 
 # ------------------------------------------------------------------ block shape
+#: What separates a teaser label from its title on one line ("Lire aussi : titre").
+LABEL_SEPARATOR = re.compile(r"^\s*[:»|>\-–—•/]+\s*")
 _SENTENCE_END = re.compile(r"[.…][\"'»”’)\]]*$")
 _SEPARATOR_ONLY = re.compile(r"^[\s\-–—•·*|/>»«<]*$")
 _URL = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$|^\s*\S+@\S+\.\w+\s*$")

@@ -1,14 +1,9 @@
 """Remove "read also" teaser lists: a heading ("À regarder", "Related") and its short items."""
 from __future__ import annotations
 
-import re
-
 from clean_corpus import Plugin, hookimpl
-from clean_corpus_plugins.cleaners.lexmatch import (ends_with_full_stop, is_prose,
-                                                    is_separator, lexicon, words)
-
-#: What may follow a teaser label on the same line ("Lire aussi : titre").
-_LABEL_SEPARATOR = re.compile(r"^\s*[:»|>\-–—•/]")
+from clean_corpus_plugins.cleaners.lexmatch import (LABEL_SEPARATOR, ends_with_full_stop,
+                                                    is_prose, is_separator, lexicon, words)
 
 
 def is_teaser_heading(block) -> bool:
@@ -27,7 +22,7 @@ def is_teaser_heading(block) -> bool:
     if not k or len(ws) - k > 3 or len(text) > 60 or ends_with_full_stop(text):
         return False
     rest = text[ws[k - 1].end:]
-    if _LABEL_SEPARATOR.match(rest):
+    if LABEL_SEPARATOR.match(rest):
         return False
     # the name of a site or a place, not the rest of a phrase ("Auch auf dem Land")
     name = rest.strip()
@@ -84,7 +79,7 @@ class TeaserLists(Plugin):
                     # links: a teaser item is a link, an item without one is the article's
                     # own list ("À voir" over the sights of a trip). It ends the run.
                     break
-                if block.kind != "item" and self._heads_prose(blocks, j + 1):
+                if self._heads_prose(blocks, j + 1):
                     break
                 run.append(block)
             else:
