@@ -6,13 +6,13 @@ import unicodedata
 from functools import lru_cache
 
 from clean_corpus import hookimpl
+from clean_corpus_plugins.cleaners.lineshape import words as split_words
 from clean_corpus_plugins.detectors.base import Detector
+from clean_corpus_plugins.detectors.tokens import UNSPACED
 from clean_corpus_plugins.lexicon import fold, load_all
 
-_WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 _TERMINAL = re.compile(r"[.!?…。！？:;][\"'»”’)\]]*$")
 _SYMBOLS = frozenset("#@*|_~^<>[]{}\\/=+")
-_UNSPACED = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 
 #: Threshold options and the signal each one bounds: (signal, "min" or "max").
 THRESHOLDS = {
@@ -62,11 +62,11 @@ class Quality(Detector):
     @hookimpl
     def detect(self, document):
         text = document.clean_text
-        words = _WORD.findall(text)
+        words = split_words(text)
         # Scripts written without spaces (Chinese, Japanese, Thai) have no words to measure:
         # each character counts as one, and the mean word length is left out.
-        unspaced = len(_UNSPACED.findall(text))
-        spaced = [w for w in words if not _UNSPACED.search(w)]
+        unspaced = len(UNSPACED.findall(text))
+        spaced = [w for w in words if not UNSPACED.search(w)]
         count = len(spaced) + unspaced
         chars = [c for c in text if not c.isspace()]
         lines = [line for block in document.blocks for line in block.text.split("\n")

@@ -21,7 +21,8 @@ from clean_corpus_plugins.lexicon import fold
 
 # "1.500", "1 500", "1,500", "1 500" (narrow no-break space) are one number.
 _THOUSANDS = re.compile(r"(?<=\d)[ .,\u00a0\u202f'’](?=\d{3}(?!\d))")
-_UNSPACED = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+#: Letters of scripts written without spaces between words (Thai, Japanese kana, CJK).
+UNSPACED = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 
 
 @lru_cache(maxsize=4)
@@ -29,7 +30,7 @@ def tokens(text: str) -> tuple[str, ...]:
     """The folded words of ``text``."""
     out: list[str] = []
     for word in fold(_THOUSANDS.sub("", text)).split():
-        if _UNSPACED.search(word):
+        if UNSPACED.search(word):
             out.extend(word)
         else:
             out.append(word)
