@@ -15,7 +15,6 @@ Arguments (``-a NAME=VALUE``):
 """
 from __future__ import annotations
 
-import json
 import logging
 import re
 from dataclasses import dataclass
@@ -28,6 +27,8 @@ from scrapy.linkextractors import LinkExtractor
 from scrapy.selector import Selector
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
+
+from clean_corpus_plugins.detectors.page import ld_type_names
 
 logger = logging.getLogger(__name__)
 
@@ -117,26 +118,9 @@ def _text_measures(root) -> tuple[int, int, dict]:
 
 
 def _ld_types(response: TextResponse) -> set[str]:
-    types: set[str] = set()
-
-    def walk(node):
-        if isinstance(node, dict):
-            value = node.get("@type")
-            for name in value if isinstance(value, list) else [value]:
-                if isinstance(name, str):
-                    types.add(name.lower().rsplit("/", 1)[-1])
-            for key in ("@graph", "mainEntity", "mainEntityOfPage"):
-                walk(node.get(key))
-        elif isinstance(node, list):
-            for child in node:
-                walk(child)
-
-    for script in response.xpath('//script[@type="application/ld+json"]/text()').getall():
-        try:
-            walk(json.loads(script))
-        except ValueError:
-            continue  # broken JSON-LD is common; the other signals still count
-    return types
+    scripts = response.xpath('//script[@type="application/ld+json"]/text()').getall()
+    # "https://schema.org/NewsArticle" names the same type as "NewsArticle"
+    return {name.lower().rsplit("/", 1)[-1] for name in ld_type_names(scripts)}
 
 
 def page_signals(response: TextResponse) -> dict:

@@ -41,27 +41,35 @@ def _is_chrome(element) -> bool:
     return False
 
 
-def _ld_types(root) -> set[str]:
-    types: set[str] = set()
+def ld_type_names(scripts):
+    """Every ``@type`` named in the JSON-LD ``scripts`` (their texts), as written.
 
+    Looks inside ``@graph``, ``mainEntity`` and ``mainEntityOfPage``; a script that is not
+    valid JSON is skipped (broken JSON-LD is common; the page's other signals still count).
+    """
     def walk(node):
         if isinstance(node, dict):
             kind = node.get("@type")
             for value in (kind if isinstance(kind, list) else [kind]):
                 if isinstance(value, str):
-                    types.add(value.lower())
+                    yield value
             for key in ("@graph", "mainEntity", "mainEntityOfPage"):
-                walk(node.get(key))
+                yield from walk(node.get(key))
         elif isinstance(node, list):
             for item in node:
-                walk(item)
+                yield from walk(item)
 
-    for script in root.xpath('//script[@type="application/ld+json"]'):
+    for script in scripts:
         try:
-            walk(json.loads(script.text or ""))
+            data = json.loads(script or "")
         except ValueError:
             continue
-    return types
+        yield from walk(data)
+
+
+def _ld_types(root) -> set[str]:
+    scripts = (s.text for s in root.xpath('//script[@type="application/ld+json"]'))
+    return {name.lower() for name in ld_type_names(scripts)}
 
 
 def _card(link, headline_links: set, max_words: int = 80):
