@@ -1,11 +1,15 @@
 """The built-in HTML extractor: trafilatura, keeping the page's block structure."""
 from __future__ import annotations
 
+import re
+
+import lxml.html
 from lxml import etree
 import trafilatura
 
 from clean_corpus import Plugin, hookimpl
 from clean_corpus.document import Block, Extraction, normalize_text
+from clean_corpus_plugins.cleaners.lineshape import ends_sentence
 
 #: trafilatura XML elements and the block kind each becomes.
 _KINDS = {"p": "p", "head": "head", "item": "item", "quote": "quote", "row": "table",
@@ -14,6 +18,131 @@ _KINDS = {"p": "p", "head": "head", "item": "item", "quote": "quote", "row": "ta
 #: Document attributes of trafilatura's XML output that become record fields.
 _META = {"title": "title", "author": "byline", "date": "date", "description": "description",
          "sitename": "sitename", "categories": "section"}
+
+
+#: Class/id words that name an article's lead paragraph (standfirst, chapô, teaser text).
+#: trafilatura drops most of these on purpose, since the same words name teaser boxes.
+_LEAD_WORDS = frozenset({"lead", "intro", "chapo", "chapeau", "standfirst", "teaser", "summary",
+                         "excerpt", "abstract", "description", "deck", "dek", "sapo",
+                         "lede", "leadin", "subline", "subtitle", "entradilla", "entradeta"})
+
+#: Class/id words of page regions whose teasers are other articles', not this one's lead,
+#: looked for on the element and its closest ancestors (a page layout named
+#: "header-and-sidebar" high above the article says nothing).
+_NOT_LEAD_WORDS = frozenset({"related", "sidebar", "widget", "comment", "comments", "promo", "nav",
+                             "menu", "footer", "aside", "card", "slider", "carousel", "more",
+                             "recommended", "popular", "author", "bio"})
+#: Words that make the element itself the site's tagline, not an article's lead
+#: (WordPress's ``site-description``); a ``site-main`` around the article is harmless.
+_SITE_WORDS = frozenset({"site", "blog", "tagline", "slogan", "brand", "logo", "header"})
+#: Parts of compound names ("cookiebar__intro-copy") that rule a region out as well.
+_NOT_LEAD_PARTS = ("cookie", "consent", "gdpr", "privacy", "newsletter", "subscri", "paywall",
+                   "related", "sidebar", "comment")
+_NEAR_ANCESTORS = 3
+
+#: Elements whose text is never the article's lead.
+_NOT_LEAD_TAGS = frozenset({"a", "nav", "aside", "footer", "form", "li", "figure", "figcaption",
+                            "button", "select", "label", "table"})
+
+_NAME_SPLIT = re.compile(r"[^A-Za-z]+|(?<=[a-z])(?=[A-Z])")
+_WS = re.compile(r"\s+")
+_WORDS = re.compile(r"[^\W_]+")
+
+
+def _name_words(element) -> set[str]:
+    """Lower-cased words of the element's class and id ("tb-article-intro", "documentDescription")."""
+    names = f"{element.get('class') or ''} {element.get('id') or ''}"
+    return {w.lower() for w in _NAME_SPLIT.split(names) if w}
+
+
+def _names_other_region(element) -> bool:
+    if _name_words(element) & _NOT_LEAD_WORDS:
+        return True
+    names = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
+    return any(part in names for part in _NOT_LEAD_PARTS)
+
+
+def _flat(text: str) -> str:
+    return _WS.sub(" ", text).strip()
+
+
+def _page_tree(html: str):
+    try:
+        tree = lxml.html.fromstring(html)
+    except ValueError:  # a string that declares its own encoding
+        tree = lxml.html.fromstring(html.encode("utf-8"),
+                                    parser=lxml.html.HTMLParser(encoding="utf-8"))
+    etree.strip_elements(tree, "script", "style", "noscript", "template", etree.Comment,
+                         with_tail=False)
+    return tree
+
+
+def _is_lead_candidate(element, min_words: int, max_words: int) -> str | None:
+    """The element's text when it is shaped like a lead paragraph, else None."""
+    if not _name_words(element) & _LEAD_WORDS or _name_words(element) & _SITE_WORDS:
+        return None
+    for depth, node in enumerate([element, *element.iterancestors()]):
+        if node.tag in _NOT_LEAD_TAGS:
+            return None
+        if depth <= _NEAR_ANCESTORS and _names_other_region(node):
+            return None
+    text = _flat(element.text_content())
+    count = len(_WORDS.findall(text))
+    if not min_words <= count <= max_words or not ends_sentence(text) or text.startswith("©"):
+        return None  # a lead is sentences; a credit line or a label is not
+    links = sum(len(_flat(a.text_content())) for a in element.iter("a"))
+    if links > 0.3 * len(text):
+        return None
+    return text
+
+
+def lead_paragraph(html: str, blocks: list[Block], min_words: int = 8,
+                   max_words: int = 200) -> tuple[int, Block] | None:
+    """The article's lead paragraph when extraction lost it, and where it goes.
+
+    Extractors drop elements named "teaser", "intro" or "summary" because those words
+    also name boxes of links to other articles; but the article's own standfirst is
+    named the same way. It is taken back when it follows the page's headline (the first
+    ``h1``; any ``h2``/``h3`` on a page without one), is
+    the first such element after it, reads as text (few links, 8 to 200 words), and comes
+    before the first extracted paragraph it is not part of. Returns the block index to
+    insert at (page order) and the block, or None.
+    """
+    if not blocks:
+        return None
+    tree = _page_tree(html)
+    # pages without an h1 (some CMSs style an h2/h3 as the headline) take any heading
+    headings = ("h1",) if tree.find(".//h1") is not None else ("h2", "h3")
+    seen_headline = False
+    lead = None
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if element.tag in headings:
+            seen_headline = seen_headline or bool(_flat(element.text_content()))
+            continue
+        if seen_headline:
+            lead = _is_lead_candidate(element, min_words, max_words)
+            if lead:
+                break
+    if not lead:
+        return None
+    extracted = _flat(" ".join(b.text for b in blocks))
+    if lead[:80] in extracted or any(_flat(b.text)[:80] in lead for b in blocks
+                                     if len(b.text) >= 40):
+        return None  # extraction kept it, whole or in part
+    page = _flat(tree.text_content())
+    at = page.find(lead)
+    # the lead goes before the body: only the headings extraction kept may come first
+    index = 0
+    while index < len(blocks) and blocks[index].kind == "head":
+        index += 1
+    if index == len(blocks):
+        return None
+    body = page.find(_flat(blocks[index].text)[:60])
+    if at < 0 or body < 0 or at > body:
+        return None  # not before the article's first extracted paragraph
+    return index, Block(lead, "p")
 
 
 def _text_of(element) -> str:
@@ -57,7 +186,7 @@ class TrafilaturaExtractor(Plugin):
 
     name = "trafilatura"
     defaults = {"favor_precision": False, "favor_recall": False, "include_tables": True,
-                "include_links": True}
+                "include_links": True, "recover_lead": True}
 
     @hookimpl(trylast=True)
     def extract(self, document):
@@ -81,4 +210,9 @@ class TrafilaturaExtractor(Plugin):
             metadata["section"] = [s.strip() for s in metadata["section"].split(";") if s.strip()]
         if root.get("url") and not document.url:
             document.url = root.get("url")
-        return Extraction(blocks=_blocks(main) if main is not None else [], metadata=metadata)
+        blocks = _blocks(main) if main is not None else []
+        if self.options["recover_lead"]:
+            found = lead_paragraph(document.html, blocks)
+            if found:
+                blocks.insert(*found)
+        return Extraction(blocks=blocks, metadata=metadata)
