@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 import threading
@@ -56,40 +57,46 @@ def build_parser() -> argparse.ArgumentParser:
                        help="where failed documents go, with plugin and error "
                             "(default: the rejected file)")
     run_p.add_argument("--stats", metavar="FILE", help="write the run's counts as JSON")
-    run_p.add_argument("--config", metavar="FILE", help="TOML configuration file")
+    _add_plugin_options(run_p)
     run_p.add_argument("-j", "--workers", type=int, metavar="N",
                        help="worker processes for the per-document stage (default 1); "
                             "output is identical for any N")
     run_p.add_argument("--format", default="jsonl", help="output format (default jsonl)")
-    run_p.add_argument("--disable", action="append", default=[], metavar="PLUGIN",
-                       help="disable a plugin (repeatable)")
-    run_p.add_argument("--enable", action="append", default=[], metavar="PLUGIN",
-                       help="enable a plugin the config disabled (repeatable)")
-    run_p.add_argument("--order", metavar="A,B,...",
-                       help="run these plugins first in the chain, in this order")
-    run_p.add_argument("--set", action="append", default=[], metavar="PLUGIN.KEY=VALUE",
-                       dest="settings", help="set a plugin option (repeatable)")
     run_p.add_argument("--no-progress", action="store_true", help="no progress bar")
     run_p.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
 
     plugins_p = sub.add_parser("plugins", help="list plugins with their hooks",
-                               description="List every plugin: name, version, source "
-                                           "(builtin or package) and the hooks it implements.")
+                               description="List every plugin in chain order: name, version, "
+                                           "source (builtin or package) and the hooks it "
+                                           "implements; disabled plugins last, with why.")
     plugins_p.add_argument("--json", action="store_true", help="print JSON")
-    plugins_p.add_argument("--config", metavar="FILE", help="TOML configuration file")
+    _add_plugin_options(plugins_p)
     return parser
 
 
+def _add_plugin_options(parser: argparse.ArgumentParser) -> None:
+    """Options that choose, order and set up plugins (shared by `run` and `plugins`)."""
+    parser.add_argument("--config", metavar="FILE", help="TOML configuration file")
+    parser.add_argument("--disable", action="append", default=[], metavar="PLUGIN",
+                        help="disable a plugin (repeatable)")
+    parser.add_argument("--enable", action="append", default=[], metavar="PLUGIN",
+                        help="enable a plugin that is disabled by the config or by default "
+                             "(repeatable)")
+    parser.add_argument("--order", metavar="A,B,...",
+                        help="run these plugins first in the chain, in this order")
+    parser.add_argument("--set", action="append", default=[], metavar="PLUGIN.KEY=VALUE",
+                        dest="settings", help="set a plugin option (repeatable)")
+
+
 def _config_from(args) -> Config:
-    config = Config.load(getattr(args, "config", None))
-    for name in getattr(args, "disable", []):
-        config.disable.append(name)
-    config.enable += getattr(args, "enable", [])
-    if getattr(args, "order", None):
+    config = Config.load(args.config)
+    config.disable += args.disable
+    config.enable += args.enable
+    if args.order:
         config.order = [n.strip() for n in args.order.split(",") if n.strip()]
-    for assignment in getattr(args, "settings", []):
+    for assignment in args.settings:
         config.set_option(assignment)
-    if getattr(args, "workers", None):
+    if getattr(args, "workers", None):  # `run` only
         if args.workers < 1:
             raise ConfigError("--workers must be at least 1")
         config.workers = args.workers
@@ -241,6 +248,11 @@ def main(argv: list[str] | None = None) -> int:
         print("clean-corpus: interrupted; no output file was written or replaced",
               file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # `clean-corpus plugins | head`: the reader left. Exit quietly, with the status a
+        # shell gives a command stopped by SIGPIPE, as other Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + signal.SIGPIPE
 
 
 def _terminated(signum, frame):
