@@ -51,5 +51,6 @@ LOG_LEVEL = "INFO"
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 
-# Pause with Ctrl-C (once) and resume with the same command when a job directory is given:
-#   scrapy crawl news -a start_url=URL -O out.jsonl -s JOBDIR=crawls/news-1
+# Pause with Ctrl-C (once) and resume with the same command when a job directory is given;
+# write with -o (append), not -O (overwrite), or the resumed run replaces the first part:
+#   scrapy crawl news -a start_url=URL -o out.jsonl -s JOBDIR=crawls/news-1
