@@ -9,7 +9,7 @@ import trafilatura
 
 from clean_corpus import Plugin, hookimpl
 from clean_corpus.document import Block, Extraction, normalize_text
-from clean_corpus_plugins.cleaners.lineshape import ends_sentence
+from clean_corpus_plugins.cleaners.lineshape import ends_sentence, is_prose
 
 #: trafilatura XML elements and the block kind each becomes.
 _KINDS = {"p": "p", "head": "head", "item": "item", "quote": "quote", "row": "table",
@@ -145,6 +145,11 @@ def lead_paragraph(html: str, blocks: list[Block], min_words: int = 8,
     return index, Block(lead, "p")
 
 
+def _prose_chars(blocks: list[Block]) -> int:
+    """Characters in the blocks that read as article prose (sentences, 150+ characters)."""
+    return sum(len(b.text) for b in blocks if is_prose(b.text))
+
+
 def _text_of(element) -> str:
     for lb in element.iter("lb"):
         lb.tail = "\n" + (lb.tail or "")
@@ -182,24 +187,23 @@ class TrafilaturaExtractor(Plugin):
     The defaults were measured on the development set (see ``docs/cleaning.md``):
     ``favor_precision`` removes more boilerplate but loses article text that the
     cleaners downstream would have kept, so the balanced mode stays the default.
+
+    Two repairs of our own, both measured there too: ``recover_lead`` takes back the
+    article's lead paragraph that trafilatura drops for its class name
+    (:func:`lead_paragraph`), and when the balanced result has fewer than
+    ``recall_below`` characters of prose (0 switches it off), a second pass in recall
+    mode replaces it if that finds at least twice as much prose.
     """
 
     name = "trafilatura"
     defaults = {"favor_precision": False, "favor_recall": False, "include_tables": True,
-                "include_links": True, "recover_lead": True}
+                "include_links": True, "recover_lead": True, "recall_below": 300}
 
     @hookimpl(trylast=True)
     def extract(self, document):
-        xml = trafilatura.extract(
-            document.html, url=document.url, output_format="xml", with_metadata=True,
-            include_comments=False, include_images=False, include_formatting=False,
-            include_tables=self.options["include_tables"],
-            include_links=self.options["include_links"],
-            favor_precision=self.options["favor_precision"],
-            favor_recall=self.options["favor_recall"], deduplicate=False)
-        if not xml:
+        root = self._run(document, self.options["favor_recall"])
+        if root is None:
             return Extraction(blocks=[])
-        root = etree.fromstring(xml.encode("utf-8"))
         main = root.find("main")
         metadata = {}
         for attribute, field_name in _META.items():
@@ -211,8 +215,35 @@ class TrafilaturaExtractor(Plugin):
         if root.get("url") and not document.url:
             document.url = root.get("url")
         blocks = _blocks(main) if main is not None else []
+        if not self.options["favor_recall"] and _prose_chars(blocks) < self.options["recall_below"]:
+            blocks = self._recall_fallback(document, blocks)
         if self.options["recover_lead"]:
             found = lead_paragraph(document.html, blocks)
             if found:
                 blocks.insert(*found)
         return Extraction(blocks=blocks, metadata=metadata)
+
+    def _run(self, document, favor_recall: bool):
+        xml = trafilatura.extract(
+            document.html, url=document.url, output_format="xml", with_metadata=True,
+            include_comments=False, include_images=False, include_formatting=False,
+            include_tables=self.options["include_tables"],
+            include_links=self.options["include_links"],
+            favor_precision=self.options["favor_precision"] and not favor_recall,
+            favor_recall=favor_recall, deduplicate=False)
+        return etree.fromstring(xml.encode("utf-8")) if xml else None
+
+    def _recall_fallback(self, document, blocks: list[Block]) -> list[Block]:
+        """trafilatura's recall mode, when the balanced result has almost no prose.
+
+        A page whose article sits in an unusual container sometimes comes out as a few
+        labels; recall mode finds it. Recall mode on every page brings back boilerplate
+        (see ``docs/cleaning.md``), so its result is only taken when the balanced one is
+        short of prose and recall mode has at least twice as much.
+        """
+        root = self._run(document, favor_recall=True)
+        main = root.find("main") if root is not None else None
+        if main is None:
+            return blocks
+        recalled = _blocks(main)
+        return recalled if _prose_chars(recalled) >= 2 * max(1, _prose_chars(blocks)) else blocks
