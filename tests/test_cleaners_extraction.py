@@ -1,0 +1,75 @@
+"""Extraction repairs: the article's lead paragraph, which trafilatura drops for its class name."""
+from __future__ import annotations
+
+from conftest import builtin_cli, read_jsonl
+
+LEAD = ("After twenty years of silence, two restored cranes will lift cargo again in the old "
+        "port, and the city hopes they will bring back visitors too.")
+BODY = [
+    "The first of the two cranes was lifted onto its rails on Tuesday morning, watched by a "
+    "crowd of former dock workers who had operated it in the nineteen-eighties. Engineers spent "
+    "most of the day checking the brakes and the cables before the arm was allowed to turn.",
+    "Restoring the machines took three years and cost the city a little over four million euros, "
+    "most of it paid for by a regional fund for industrial heritage. The harbour authority says "
+    "the cranes will handle small container ships twice a week from the spring onwards.",
+    "Local shop owners welcomed the news. Several of them told reporters that the waterfront had "
+    "been empty for too long and that any activity, even a slow one, would make the quarter feel "
+    "alive again after the closure of the shipyard.",
+]
+COOKIES = ("This website uses cookies and similar technologies to improve your experience and to "
+           "measure how visitors use the pages.")
+OTHER_STORY = ("Another story entirely: the ferry timetable changes next week, and travellers "
+               "should check the new departure times before they leave home.")
+
+
+def page(between_title_and_body: str) -> str:
+    paragraphs = "".join(f"<p>{p}</p>" for p in BODY)
+    return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+            f"<title>Harbour cranes return</title></head><body>"
+            f"<header class='site-header'><p class='site-name'>Coastal Herald</p></header>"
+            f"<main><article><h1>Harbour cranes return to the old port</h1>"
+            f"{between_title_and_body}<div class='article-body'>{paragraphs}</div></article>"
+            f"</main></body></html>")
+
+
+def run(tmp_path, html: str, *options: str) -> str:
+    source = tmp_path / "page.html"
+    source.write_text(html, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    builtin_cli("run", source, "-o", out, "-q", *options)
+    [record] = read_jsonl(out)
+    return record["text"]
+
+
+def test_lead_in_a_teaser_text_box_is_kept_before_the_body(tmp_path):
+    html = page(f"<div class='teaser-text'><p>{LEAD}</p></div>")
+    text = run(tmp_path, html)
+    assert text.split("\n\n")[0] == LEAD
+    assert all(p in text for p in BODY)
+
+
+def test_recover_lead_off_gives_trafilaturas_own_result(tmp_path):
+    # trafilatura alone drops the lead: this is the loss the repair is for
+    text = run(tmp_path, page(f"<div class='teaser-text'><p>{LEAD}</p></div>"),
+               "--set", "trafilatura.recover_lead=false")
+    assert LEAD not in text
+    assert text.startswith(BODY[0])
+
+
+def test_other_articles_teasers_and_cookie_text_are_not_taken_for_a_lead(tmp_path):
+    html = page(f"<div class='cookiebar__intro-copy'><p>{COOKIES}</p></div>"
+                f"<div class='related-stories'><div class='teaser-text'><p>{OTHER_STORY}</p>"
+                f"</div></div>")
+    text = run(tmp_path, html)
+    assert COOKIES not in text and OTHER_STORY not in text
+    assert text.startswith(BODY[0])
+
+
+def test_site_tagline_under_the_site_name_is_not_a_lead(tmp_path):
+    html = page("").replace(
+        "<header class='site-header'><p class='site-name'>Coastal Herald</p></header>",
+        "<header><h1>Coastal Herald</h1><p class='site-description'>News, weather and "
+        "stories from the coast, written by people who live here.</p></header>")
+    text = run(tmp_path, html)
+    assert "written by people who live here" not in text
+    assert text.startswith(BODY[0])
