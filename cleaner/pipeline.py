@@ -151,6 +151,13 @@ def iter_documents(registry: PluginRegistry, paths: Iterable[str | Path],
     readers = Readers(registry)
     for path in iter_paths(paths, exclude):
         reader = readers.for_path(path)
+        if reader is None:
+            # No reader claims the suffix and none is the fallback (the text reader was
+            # disabled): the file is reported as failed, not lost and not a crash.
+            kind = f"ending in {path.suffix!r}" if path.suffix else "without a suffix"
+            yield ReadFailure(str(path), f"no reader for files {kind} (and no fallback "
+                              "reader enabled)", plugin="core")
+            continue
         try:
             yield from reader.read(path)
         except Exception as exc:

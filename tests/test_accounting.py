@@ -244,3 +244,20 @@ def test_run_killed_while_writing_leaves_no_truncated_output(tmp_path, plugin_en
     if sig != signal.SIGKILL:  # SIGKILL cannot be caught: a hidden .partial file may remain
         assert_nothing_written(out_dir, out)
         assert "Traceback" not in stderr
+
+
+
+@pytest.mark.parametrize("clash", [["--rejected", "{out}"], ["--failures", "{out}"],
+                                   ["--stats", "{dir}/sub/../out.rejected.jsonl"]])
+def test_two_run_files_on_one_path_is_a_usage_error(tmp_path, clash):
+    # Each file is renamed into place when the run ends: sharing a path, the last one
+    # would replace the other and its records would be lost while the run says "written".
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "a.txt").write_text(ARTICLE_ONE, encoding="utf-8")
+    (tmp_path / "vide.txt").write_text("", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    option, value = clash[0], clash[1].format(out=out, dir=tmp_path)
+    result = cli("run", tmp_path / "a.txt", tmp_path / "vide.txt", "-o", out, option, value)
+    assert result.returncode == 2, result.stderr
+    assert "name the same file" in result.stderr
+    assert not out.exists()
