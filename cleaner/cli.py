@@ -96,7 +96,7 @@ def _config_from(args) -> Config:
         config.order = [n.strip() for n in args.order.split(",") if n.strip()]
     for assignment in args.settings:
         config.set_option(assignment)
-    if getattr(args, "workers", None):  # `run` only
+    if getattr(args, "workers", None) is not None:  # `run` only; -j 0 is an error, not unset
         if args.workers < 1:
             raise ConfigError("--workers must be at least 1")
         config.workers = args.workers

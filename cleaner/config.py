@@ -67,8 +67,13 @@ class Config:
                 raise ConfigError(f"config file {path}: unknown key(s) {sorted(extra)} in "
                                   f"[{table}]; expected {sorted(known)}")
         run = data.get("run", {})
-        config.workers = int(run.get("workers", config.workers))
-        config.max_bytes = int(run.get("max_bytes", config.max_bytes))
+        for key in ("workers", "max_bytes"):
+            value = run.get(key, getattr(config, key))
+            # bool is an int to Python; `workers = true` is a mistake, not 1 worker.
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ConfigError(f"config file {path}: [run] {key} must be a whole number "
+                                  f"of at least 1, got {value!r}")
+            setattr(config, key, value)
         plugins = data.get("plugins", {})
         for key in ("disable", "enable", "order"):
             value = plugins.get(key, [])

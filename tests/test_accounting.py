@@ -261,3 +261,32 @@ def test_two_run_files_on_one_path_is_a_usage_error(tmp_path, clash):
     assert result.returncode == 2, result.stderr
     assert "name the same file" in result.stderr
     assert not out.exists()
+
+
+def test_zero_workers_is_a_usage_error(tmp_path):
+    (tmp_path / "a.txt").write_text(ARTICLE_ONE, encoding="utf-8")
+    result = cli("run", tmp_path / "a.txt", "-o", tmp_path / "out.jsonl", "-j", 0)
+    assert result.returncode == 2, result.stderr
+    assert "--workers must be at least 1" in result.stderr
+    assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_other_output_format_leaves_only_its_files(tmp_path):
+    # With a --format writer other than jsonl, records go through it and reports through
+    # the JSON Lines writer; no stray hidden .partial file may be left behind.
+    from clean_corpus.cli import Sinks
+    from clean_corpus.document import Document
+    from clean_corpus.pipeline import REJECTED, WRITTEN, Outcome
+    from clean_corpus_plugins.writers import AtomicJsonlFile
+
+    class TextLines(AtomicJsonlFile):
+        def write(self, record):
+            self._fh.write(record["text"] + "\n")
+
+    out, rejected = tmp_path / "out.txt", tmp_path / "out.rejected.jsonl"
+    sinks = Sinks(TextLines, AtomicJsonlFile, out, rejected, rejected)
+    sinks(Outcome(WRITTEN, "a.txt", Document(source="a.txt", text="x")))
+    sinks(Outcome(REJECTED, "b.txt", Document(source="b.txt"), reasons=["empty input"]))
+    sinks.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.rejected.jsonl", "out.txt"]
+    assert [r["status"] for r in read_jsonl(rejected)] == ["rejected"]
