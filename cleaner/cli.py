@@ -124,7 +124,10 @@ class Sinks:
     def __init__(self, writer_factory, output: Path, rejected: Path, failures: Path):
         self.output = writer_factory(output)
         self.rejected = writer_factory(rejected)
-        self.failures = self.rejected if failures == rejected else writer_factory(failures)
+        # One writer when both name one file, however spelt (./r.jsonl, d/../r.jsonl):
+        # two would each replace the file on close, and one's entries would be lost.
+        self.failures = (self.rejected if failures.resolve() == rejected.resolve()
+                         else writer_factory(failures))
 
     def __call__(self, outcome) -> None:
         if outcome.status == WRITTEN:
@@ -172,6 +175,8 @@ def cmd_run(args) -> int:
     else:
         rejected = output.with_name(output.name.removesuffix(".jsonl") + ".rejected.jsonl")
     failures = Path(args.failures) if args.failures else rejected
+    _refuse_shared_files({"-o": output, "--rejected": rejected, "--failures": failures,
+                          "--stats": Path(args.stats) if args.stats else None})
     write_jsonl = writers["jsonl"]
     sinks = Sinks(writers[args.format], output, rejected, failures) if args.format == "jsonl" \
         else _mixed_sinks(writers[args.format], write_jsonl, output, rejected, failures)
@@ -200,6 +205,24 @@ def cmd_run(args) -> int:
     if not args.quiet:
         _print_summary(stats)
     return EXIT_FAILURES if stats["failed"] or stats["plugin_errors"] else EXIT_OK
+
+
+def _refuse_shared_files(files: dict) -> None:
+    """Stop before running when two of the run's files are one path.
+
+    Each file is written beside itself and renamed into place at the end, so the last one
+    closed would replace the other: records (or reports) lost without a word. The rejected
+    and failures files alone may be one file (that is the default).
+    """
+    seen: dict = {}
+    for option, path in files.items():
+        if path is None or str(path) == "-":
+            continue
+        key = path.resolve()
+        if key in seen and {seen[key], option} != {"--rejected", "--failures"}:
+            raise ConfigError(f"{seen[key]} and {option} name the same file ({path}); "
+                              "give each its own path")
+        seen.setdefault(key, option)
 
 
 def _mixed_sinks(record_factory, report_factory, output, rejected, failures) -> Sinks:

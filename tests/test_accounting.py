@@ -263,6 +263,32 @@ def test_two_run_files_on_one_path_is_a_usage_error(tmp_path, clash):
     assert not out.exists()
 
 
+def test_rejected_and_failures_spelt_differently_share_one_file(tmp_path, plugin_env):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "a.txt").write_text(ARTICLE_TWO, encoding="utf-8")  # fails on BOOM
+    (tmp_path / "vide.txt").write_text("", encoding="utf-8")         # rejected
+    reports = tmp_path / "reports.jsonl"
+    result = cli("run", tmp_path / "a.txt", tmp_path / "vide.txt", "-o", tmp_path / "out.jsonl",
+                 "--rejected", reports, "--failures", tmp_path / "sub" / ".." / "reports.jsonl",
+                 "--enable", "faults", "--set", "faults.fail_on=BOOM", env=plugin_env)
+    assert result.returncode == 1, result.stderr
+    assert sorted(r["status"] for r in read_jsonl(reports)) == ["failed", "rejected"]
+
+
+@pytest.mark.parametrize("run_table,says", [
+    ('workers = "two"', "[run] workers must be a whole number of at least 1, got 'two'"),
+    ("workers = 0", "[run] workers must be a whole number of at least 1, got 0"),
+    ("max_bytes = -5", "[run] max_bytes must be a whole number of at least 1, got -5")])
+def test_bad_run_setting_in_config_is_a_usage_error(tmp_path, run_table, says):
+    (tmp_path / "a.txt").write_text(ARTICLE_ONE, encoding="utf-8")
+    config = tmp_path / "clean-corpus.toml"
+    config.write_text(f"[run]\n{run_table}\n", encoding="utf-8")
+    result = cli("run", tmp_path / "a.txt", "-o", tmp_path / "out.jsonl", "--config", config)
+    assert result.returncode == 2, result.stderr
+    assert says in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "out.jsonl").exists()
+
+
 def test_zero_workers_is_a_usage_error(tmp_path):
     (tmp_path / "a.txt").write_text(ARTICLE_ONE, encoding="utf-8")
     result = cli("run", tmp_path / "a.txt", "-o", tmp_path / "out.jsonl", "-j", 0)
