@@ -119,15 +119,20 @@ def cmd_plugins(args) -> int:
 
 
 class Sinks:
-    """Routes each outcome to the output, rejected or failures writer."""
+    """Routes each outcome to the output, rejected or failures writer.
 
-    def __init__(self, writer_factory, output: Path, rejected: Path, failures: Path):
-        self.output = writer_factory(output)
-        self.rejected = writer_factory(rejected)
+    Records go through the ``--format`` writer; rejection and failure reports are always
+    JSON Lines.
+    """
+
+    def __init__(self, record_factory, report_factory, output: Path, rejected: Path,
+                 failures: Path):
+        self.output = record_factory(output)
+        self.rejected = report_factory(rejected)
         # One writer when both name one file, however spelt (./r.jsonl, d/../r.jsonl):
         # two would each replace the file on close, and one's entries would be lost.
         self.failures = (self.rejected if failures.resolve() == rejected.resolve()
-                         else writer_factory(failures))
+                         else report_factory(failures))
 
     def __call__(self, outcome) -> None:
         if outcome.status == WRITTEN:
@@ -177,9 +182,7 @@ def cmd_run(args) -> int:
     failures = Path(args.failures) if args.failures else rejected
     _refuse_shared_files({"-o": output, "--rejected": rejected, "--failures": failures,
                           "--stats": Path(args.stats) if args.stats else None})
-    write_jsonl = writers["jsonl"]
-    sinks = Sinks(writers[args.format], output, rejected, failures) if args.format == "jsonl" \
-        else _mixed_sinks(writers[args.format], write_jsonl, output, rejected, failures)
+    sinks = Sinks(writers[args.format], writers["jsonl"], output, rejected, failures)
     run_ctx = RunContext(config, output, rejected, failures)
     bar, tick = _progress_bar(not args.no_progress)
     try:
@@ -223,12 +226,6 @@ def _refuse_shared_files(files: dict) -> None:
             raise ConfigError(f"{seen[key]} and {option} name the same file ({path}); "
                               "give each its own path")
         seen.setdefault(key, option)
-
-
-def _mixed_sinks(record_factory, report_factory, output, rejected, failures) -> Sinks:
-    sinks = Sinks(report_factory, rejected, rejected, failures)
-    sinks.output = record_factory(output)
-    return sinks
 
 
 def _print_summary(stats: dict) -> None:

@@ -246,6 +246,26 @@ def test_run_killed_while_writing_leaves_no_truncated_output(tmp_path, plugin_en
         assert "Traceback" not in stderr
 
 
+def test_file_no_reader_claims_is_reported_as_failed_not_a_crash(tmp_path):
+    # With the fallback reader disabled, a .md file has no reader: it must land in the
+    # failures file and the run must go on with the other files.
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "notes.md").write_text(ARTICLE_ONE, encoding="utf-8")
+    (tmp_path / "in" / "page.html").write_text(
+        "<html><body><article><p>" + ARTICLE_TWO + "</p></article></body></html>",
+        encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = cli("run", tmp_path / "in", "-o", out, "--disable", "text_reader",
+                 "--stats", tmp_path / "stats.json")
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert [r["source"] for r in read_jsonl(out)] == [str(tmp_path / "in" / "page.html")]
+    [failure] = read_jsonl(tmp_path / "out.rejected.jsonl")
+    assert failure["source"] == str(tmp_path / "in" / "notes.md")
+    assert failure["status"] == "failed" and "no reader for files ending in '.md'" in failure["error"]
+    stats = json.loads((tmp_path / "stats.json").read_text())
+    assert (stats["documents"], stats["written"], stats["failed"]) == (2, 1, 1)
+
 
 @pytest.mark.parametrize("clash", [["--rejected", "{out}"], ["--failures", "{out}"],
                                    ["--stats", "{dir}/sub/../out.rejected.jsonl"]])
