@@ -239,7 +239,14 @@ class CleanCorpusPipeline:
         self._serial += 1
         source = str(adapter.get("source") or url or f"{self._spider_name}#{self._serial}")
         key, raw = next(iter(fields.items()))
-        doc = Document(source=source, url=url, site=site_of(Path(source), url))
+        try:
+            site = site_of(Path(source), url)
+        except ValueError as exc:
+            # An item built by spider code can carry a malformed URL ("http://[x"): it is
+            # reported as failed, as the JSONL reader reports such a line, not lost.
+            return Outcome(FAILED, source, Document(source=source, url=url), plugin="crawl",
+                           error=f"{type(exc).__name__}: {exc}")
+        doc = Document(source=source, url=url, site=site)
         encoding = None
         if isinstance(raw, (bytes, bytearray)):
             try:

@@ -425,6 +425,22 @@ def test_a_failing_plugin_drops_that_page_only_and_is_counted(make_pipeline, tmp
     assert "binary" in entries["http://site.test/bin"]["error"]
 
 
+
+def test_item_with_a_malformed_url_is_counted_and_reported_not_lost(make_pipeline, tmp_path):
+    # Spider code can build an item with any url; the page is failed with the reason and
+    # the crawl goes on, as the JSONL reader does for such a line.
+    pipeline = make_pipeline()
+    with pytest.raises(DropItem, match="Invalid IPv6 URL"):
+        pipeline.clean({"url": "http://[site.test/a", "text": "Une ligne de texte."})
+    assert pipeline.clean({"url": "http://site.test/ok", "text": "Tout va bien."})["text"]
+    pipeline.close_spider()
+    stats = pipeline.crawler.stats
+    assert stats.get_value("clean_corpus/documents") == 2
+    assert stats.get_value("clean_corpus/failed/crawl") == 1
+    [entry] = read_jsonl(tmp_path / "rej.jsonl")
+    assert entry["url"] == "http://[site.test/a" and entry["status"] == "failed"
+
+
 class Recorder(Plugin):
     """Watches the corpus-level hooks the way a duplicate detector would use them."""
 
