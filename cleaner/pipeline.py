@@ -70,6 +70,7 @@ class Chain:
         self.hook = self.registry.hook
 
     def _failed(self, doc: Document, exc: BaseException) -> Outcome:
+        doc.release_input()  # the report names the document; it need not carry the page
         return Outcome(FAILED, doc.source, doc, plugin=self.registry.blame(exc),
                        error=_error_text(exc))
 
