@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from clean_corpus import hookimpl
+from clean_corpus.config import ConfigError
 
 
 class Plugin:
@@ -11,7 +12,8 @@ class Plugin:
 
     Subclasses set ``name`` and implement any hooks of :mod:`clean_corpus.hookspecs` as
     methods decorated with ``@hookimpl``. Options come from the ``[plugin.NAME]`` table of
-    the config file; ``defaults`` lists the options a plugin understands and their values.
+    the config file (or ``--set NAME.KEY=VALUE``); ``defaults`` lists every option a plugin
+    understands, with its default value, and any other key is a usage error.
     """
 
     name: str = ""
@@ -24,4 +26,11 @@ class Plugin:
 
     @hookimpl
     def configure(self, config):
-        self.options = {**self.defaults, **config.plugin_options(self.name)}
+        given = config.plugin_options(self.name)
+        # A misspelt option silently ignored is a wrong corpus nobody notices: refuse it.
+        unknown = sorted(set(given) - set(self.defaults))
+        if unknown:
+            known = ", ".join(sorted(self.defaults)) or "none"
+            raise ConfigError(f"plugin {self.name!r} has no option {', '.join(unknown)}; "
+                              f"its options: {known}")
+        self.options = {**self.defaults, **given}

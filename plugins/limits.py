@@ -12,11 +12,13 @@ class SizeLimit(Plugin):
     """
 
     name = "size_limit"
+    defaults = {"max_bytes": None}  # None: the run's ``[run] max_bytes``
 
     @hookimpl
     def configure(self, config):
         super().configure(config)
-        self.options.setdefault("max_bytes", config.max_bytes)
+        if self.options["max_bytes"] is None:
+            self.options["max_bytes"] = config.max_bytes
 
     @hookimpl
     def screen(self, document):

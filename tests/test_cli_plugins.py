@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import builtin_cli, cli
+from conftest import FIXTURES, builtin_cli, cli, read_jsonl
 
 
 def listing(*args) -> list[dict]:
@@ -31,3 +31,23 @@ def test_unknown_plugin_name_is_a_usage_error():
     done = cli("plugins", "--disable", "no_such_plugin")
     assert done.returncode == 2
     assert "unknown plugin name" in done.stderr and "no_such_plugin" in done.stderr
+
+
+def test_misspelt_plugin_option_is_a_usage_error(tmp_path):
+    config = tmp_path / "c.toml"
+    config.write_text("[plugin.duplicates]\nthreshhold = 0.9\n", encoding="utf-8")
+    done = cli("run", FIXTURES / "seeds", "-o", tmp_path / "out.jsonl", "--config", config)
+    assert done.returncode == 2
+    assert "'duplicates' has no option threshhold" in done.stderr
+    assert "threshold" in done.stderr  # the options it does have are listed
+    assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_run_wide_size_limit_can_be_overridden_for_the_plugin(tmp_path):
+    big = tmp_path / "in" / "big.txt"
+    big.parent.mkdir()
+    big.write_text("Une phrase d'article assez longue pour compter. " * 40, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    builtin_cli("run", big.parent, "-o", out, "--set", "size_limit.max_bytes=500")
+    [entry] = read_jsonl(tmp_path / "out.rejected.jsonl")
+    assert entry["reasons"][0].startswith("input too large") and "max_bytes 500" in entry["reasons"][0]
