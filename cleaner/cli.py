@@ -168,8 +168,7 @@ def cmd_run(args) -> int:
     if missing:
         raise ConfigError(f"no such file or directory: {', '.join(missing)}")
     chain = Chain(config)
-    writers: dict = {}
-    chain.hook.register_writers(register=lambda name, factory: writers.setdefault(name, factory))
+    writers = chain.writers()
     if args.format not in writers:
         raise ConfigError(f"unknown --format {args.format!r}; known: {sorted(writers)}")
     output = Path(args.output)
@@ -180,15 +179,16 @@ def cmd_run(args) -> int:
     else:
         rejected = output.with_name(output.name.removesuffix(".jsonl") + ".rejected.jsonl")
     failures = Path(args.failures) if args.failures else rejected
-    _refuse_shared_files({"-o": output, "--rejected": rejected, "--failures": failures,
-                          "--stats": Path(args.stats) if args.stats else None})
+    stats_path = Path(args.stats) if args.stats else None
+    run_files = {"-o": output, "--rejected": rejected, "--failures": failures,
+                 "--stats": stats_path}
+    _refuse_shared_files(run_files)
     sinks = Sinks(writers[args.format], writers["jsonl"], output, rejected, failures)
     run_ctx = RunContext(config, output, rejected, failures)
     bar, tick = _progress_bar(not args.no_progress)
     try:
         inputs = iter_documents(chain.registry, args.paths,
-                                exclude=[output, rejected, failures,
-                                         *([Path(args.stats)] if args.stats else [])])
+                                exclude=[p for p in run_files.values() if p is not None])
         stats = run(chain, inputs, sinks, run_ctx, tick)
     except BaseException:
         sinks.abort()
@@ -200,8 +200,7 @@ def cmd_run(args) -> int:
     stats["output"] = str(output)
     stats["rejected_file"] = str(rejected)
     stats["failures_file"] = str(failures)
-    if args.stats:
-        stats_path = Path(args.stats)
+    if stats_path is not None:
         partial = stats_path.with_name(f".{stats_path.name}.partial")
         partial.write_text(json.dumps(stats, indent=2) + "\n", encoding="utf-8")
         partial.replace(stats_path)

@@ -50,8 +50,6 @@ page is being cleaned; one thread keeps items in arrival order and plugins singl
 from __future__ import annotations
 
 import logging
-import time
-from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -61,8 +59,10 @@ from scrapy.exceptions import DropItem, NotConfigured
 
 from clean_corpus.config import Config, ConfigError
 from clean_corpus.document import Document
-from clean_corpus.pipeline import FAILED, REJECTED, WRITTEN, Chain, Outcome, RunContext
-from clean_corpus_plugins.readers import UndecodableInput, decode, looks_like_html, site_of
+from clean_corpus.pipeline import (FAILED, REJECTED, WRITTEN, Chain, Outcome, RunContext,
+                                   RunTally, error_text)
+from clean_corpus_plugins.readers import (UndecodableInput, decode_with_info, looks_like_html,
+                                          make_document)
 
 logger = logging.getLogger(__name__)
 
@@ -140,11 +140,7 @@ class CleanCorpusPipeline:
         self._ready_called = False
         self._serial = 0
         self._spider_name = "crawl"
-        self._started = 0.0
-        self._counts: Counter = Counter()
-        self._reasons: Counter = Counter()
-        self._failed_plugins: Counter = Counter()
-        self._plugin_errors: list[dict] = []
+        self.tally = RunTally()
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -165,11 +161,8 @@ class CleanCorpusPipeline:
         path = rejected_path(self.crawler.settings, self._spider_name)
         self.run_ctx = RunContext(self.config, output=None, rejected=path, failures=path)
         if path is not None:
-            writers: dict = {}
-            self.chain.hook.register_writers(
-                register=lambda name, factory: writers.setdefault(name, factory))
-            self.rejected = writers["jsonl"](path)
-        self._started = time.monotonic()
+            self.rejected = self.chain.writers()["jsonl"](path)
+        self.tally = RunTally()
         self._corpus_hook("run_start", run=self.run_ctx)
 
     def close_spider(self, spider=None):
@@ -190,19 +183,7 @@ class CleanCorpusPipeline:
 
     def run_stats(self) -> dict:
         """The counts ``run_end`` gets, as in ``clean-corpus run`` (and its ``--stats``)."""
-        documents = sum(self._counts.values())
-        elapsed = time.monotonic() - self._started
-        return {
-            "documents": documents,
-            "written": self._counts[WRITTEN],
-            "rejected": self._counts[REJECTED],
-            "failed": self._counts[FAILED],
-            "rejected_reasons": dict(sorted(self._reasons.items())),
-            "failed_plugins": dict(sorted(self._failed_plugins.items())),
-            "plugin_errors": list(self._plugin_errors),
-            "seconds": round(elapsed, 3),
-            "documents_per_second": round(documents / elapsed, 2) if elapsed else None,
-        }
+        return self.tally.stats()
 
     # -------------------------------------------------------------------- items
     async def process_item(self, item, spider=None):
@@ -239,31 +220,27 @@ class CleanCorpusPipeline:
         self._serial += 1
         source = str(adapter.get("source") or url or f"{self._spider_name}#{self._serial}")
         key, raw = next(iter(fields.items()))
-        try:
-            site = site_of(Path(source), url)
-        except ValueError as exc:
-            # An item built by spider code can carry a malformed URL ("http://[x"): it is
-            # reported as failed, as the JSONL reader reports such a line, not lost.
-            return Outcome(FAILED, source, Document(source=source, url=url), plugin="crawl",
-                           error=f"{type(exc).__name__}: {exc}")
-        doc = Document(source=source, url=url, site=site)
         encoding = None
         if isinstance(raw, (bytes, bytearray)):
             try:
-                raw, encoding = decode(bytes(raw))
+                raw, encoding = decode_with_info(bytes(raw))
             except UndecodableInput as exc:
-                return Outcome(FAILED, source, doc, plugin="crawl",
-                               error=f"{type(exc).__name__}: {exc}")
+                return self._unreadable(source, url, exc)
         raw = str(raw)
         # Same document as the CLI's readers make: an ``html`` field is HTML; ``body`` and
         # ``text`` hold HTML when they look like it (``response.text`` is a page).
-        if key == "html" or looks_like_html(raw):
-            doc.html = raw
-        else:
-            doc.text = raw
-        if encoding:
-            doc.detections["encoding"] = {"encoding": encoding, "detected": True}
-        return doc
+        try:
+            return make_document(Path(source), raw, encoding, source=source, url=url,
+                                 html=key == "html" or looks_like_html(raw))
+        except ValueError as exc:
+            # An item built by spider code can carry a malformed URL ("http://[x"): it is
+            # reported as failed, as the JSONL reader reports such a line, not lost.
+            return self._unreadable(source, url, exc)
+
+    @staticmethod
+    def _unreadable(source: str, url: str | None, exc: Exception) -> Outcome:
+        return Outcome(FAILED, source, Document(source=source, url=url), plugin="crawl",
+                       error=error_text(exc))
 
     def outcome_for(self, document) -> Outcome:
         """The whole chain for one document: prepare, observe, corpus_ready, finish."""
@@ -275,13 +252,11 @@ class CleanCorpusPipeline:
                     self._corpus_hook("corpus_ready", run=self.run_ctx)
             return self.chain.finish(outcome)
         except Exception as exc:  # the chain isolates plugins; this guards the crawl anyway
-            return Outcome(FAILED, document.source, document,
-                           plugin=self.chain.registry.blame(exc),
-                           error=f"{type(exc).__name__}: {exc}")
+            return self.chain.failed(document, exc)
 
     def deliver(self, outcome: Outcome):
         """Count the outcome; return the record, or write the rejection and drop the item."""
-        self._counts[outcome.status] += 1
+        self.tally.count(outcome)
         self.stats.inc_value(f"{STATS_PREFIX}/documents")
         self.stats.inc_value(f"{STATS_PREFIX}/{outcome.status}")
         if outcome.status == WRITTEN:
@@ -289,11 +264,9 @@ class CleanCorpusPipeline:
         if self.rejected is not None:
             self.rejected.write(outcome.report())
         if outcome.status == REJECTED:
-            self._reasons.update(outcome.reasons)
             # Rejections are expected outcomes (listed in the rejected file), not warnings.
             raise DropItem(f"clean-corpus rejected {outcome.source}: "
                            f"{'; '.join(outcome.reasons)}", log_level="INFO")
-        self._failed_plugins[outcome.plugin] += 1
         self.stats.inc_value(f"{STATS_PREFIX}/failed/{outcome.plugin}")
         logger.error("clean-corpus: %s failed in plugin %s: %s",
                      outcome.source, outcome.plugin, outcome.error)
@@ -306,14 +279,11 @@ class CleanCorpusPipeline:
         if name == "corpus_ready":
             self._unready = 0
             self._ready_called = True
-        try:
-            getattr(self.chain.hook, name)(**kwargs)
-        except Exception as exc:
-            plugin = self.chain.registry.blame(exc)
-            error = f"{type(exc).__name__}: {exc}"
-            self._plugin_errors.append({"hook": name, "plugin": plugin, "error": error})
+        error = self.chain.run_hook(name, self.tally, **kwargs)
+        if error:
             self.stats.inc_value(f"{STATS_PREFIX}/plugin_errors")
-            logger.error("clean-corpus: %s failed in plugin %s: %s", name, plugin, error)
+            logger.error("clean-corpus: %s failed in plugin %s: %s", name, error["plugin"],
+                         error["error"])
 
     def _stop_thread(self) -> None:
         if self._pool is not None:

@@ -52,8 +52,47 @@ class Outcome:
         return entry
 
 
-def _error_text(exc: BaseException) -> str:
+def error_text(exc: BaseException) -> str:
+    """How an error is reported: its type and message."""
     return f"{type(exc).__name__}: {exc}"
+
+
+class RunTally:
+    """The counts of one run and the errors of its run-level hooks: its summary and stats.
+
+    ``clean-corpus run`` and the Scrapy pipeline keep one each, so both report the same
+    figures under the same names.
+    """
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.counts: Counter = Counter()
+        self.reasons: Counter = Counter()
+        self.failed_plugins: Counter = Counter()
+        self.plugin_errors: list[dict] = []
+
+    def count(self, outcome: Outcome) -> None:
+        self.counts[outcome.status] += 1
+        if outcome.status == REJECTED:
+            self.reasons.update(outcome.reasons)
+        elif outcome.status == FAILED:
+            self.failed_plugins[outcome.plugin] += 1
+
+    def stats(self) -> dict:
+        """The counts, which add up: documents = written + rejected + failed."""
+        elapsed = time.monotonic() - self.started
+        documents = sum(self.counts.values())
+        return {
+            "documents": documents,
+            "written": self.counts[WRITTEN],
+            "rejected": self.counts[REJECTED],
+            "failed": self.counts[FAILED],
+            "rejected_reasons": dict(sorted(self.reasons.items())),
+            "failed_plugins": dict(sorted(self.failed_plugins.items())),
+            "plugin_errors": list(self.plugin_errors),
+            "seconds": round(elapsed, 3),
+            "documents_per_second": round(documents / elapsed, 2) if elapsed else None,
+        }
 
 
 class Chain:
@@ -69,10 +108,31 @@ class Chain:
         self.registry = registry or PluginRegistry(config)
         self.hook = self.registry.hook
 
-    def _failed(self, doc: Document, exc: BaseException) -> Outcome:
+    def failed(self, doc: Document, exc: BaseException) -> Outcome:
+        """``doc`` failed with ``exc``, in the plugin whose code raised it."""
         doc.release_input()  # the report names the document; it need not carry the page
         return Outcome(FAILED, doc.source, doc, plugin=self.registry.blame(exc),
-                       error=_error_text(exc))
+                       error=error_text(exc))
+
+    def run_hook(self, name: str, tally: RunTally, **kwargs) -> dict | None:
+        """Call the run-level hook ``name``; a plugin raising is never fatal.
+
+        The error is recorded in ``tally.plugin_errors`` and returned, for the caller to
+        report where its users look (stderr, the crawl log); ``None`` when all went well.
+        """
+        try:
+            getattr(self.hook, name)(**kwargs)
+        except Exception as exc:
+            tally.plugin_errors.append({"hook": name, "plugin": self.registry.blame(exc),
+                                        "error": error_text(exc)})
+            return tally.plugin_errors[-1]
+        return None
+
+    def writers(self) -> dict:
+        """Writer factories by format name, as plugins register them (the first name wins)."""
+        writers: dict = {}
+        self.hook.register_writers(register=lambda name, factory: writers.setdefault(name, factory))
+        return writers
 
     def prepare(self, item: Document | ReadFailure) -> Outcome:
         if isinstance(item, ReadFailure):
@@ -95,7 +155,7 @@ class Chain:
             self.hook.clean(document=doc)
             self.hook.detect(document=doc)
         except Exception as exc:
-            return self._failed(doc, exc)
+            return self.failed(doc, exc)
         # The raw page has served (extract and detect are the hooks that read it): let it
         # go, so that neither the workers' results nor the spill carry it.
         doc.release_input()
@@ -107,7 +167,7 @@ class Chain:
         try:
             self.hook.observe(document=outcome.document)
         except Exception as exc:
-            return self._failed(outcome.document, exc)
+            return self.failed(outcome.document, exc)
         return outcome
 
     def finish(self, outcome: Outcome) -> Outcome:
@@ -119,7 +179,7 @@ class Chain:
             self.hook.revise(document=doc)
             reasons = [r for r in self.hook.judge(document=doc) if r]
         except Exception as exc:
-            return self._failed(doc, exc)
+            return self.failed(doc, exc)
         if reasons:
             return Outcome(REJECTED, doc.source, doc, reasons=reasons)
         return outcome
@@ -162,7 +222,7 @@ def iter_documents(registry: PluginRegistry, paths: Iterable[str | Path],
         try:
             yield from reader.read(path)
         except Exception as exc:
-            yield ReadFailure(str(path), _error_text(exc), plugin=reader.name)
+            yield ReadFailure(str(path), error_text(exc), plugin=reader.name)
 
 
 class Readers:
@@ -287,20 +347,13 @@ def run(chain: Chain, inputs: Iterable, sink, run_ctx: RunContext, progress=None
 
     Returns the stats: counts that add up (documents = written + rejected + failed).
     """
-    started = time.monotonic()
-    counts: Counter = Counter()
-    reasons: Counter = Counter()
-    failed_plugins: Counter = Counter()
-    plugin_errors: list[dict] = []
+    tally = RunTally()
 
     def corpus_hook(name, **kwargs):
-        try:
-            getattr(chain.hook, name)(**kwargs)
-        except Exception as exc:
-            plugin_errors.append({"hook": name, "plugin": chain.registry.blame(exc),
-                                  "error": _error_text(exc)})
-            print(f"clean-corpus: {name} failed in plugin "
-                  f"{plugin_errors[-1]['plugin']}: {plugin_errors[-1]['error']}", file=sys.stderr)
+        error = chain.run_hook(name, tally, **kwargs)
+        if error:
+            print(f"clean-corpus: {name} failed in plugin {error['plugin']}: {error['error']}",
+                  file=sys.stderr)
 
     corpus_hook("run_start", run=run_ctx)
     spill = Spill(run_ctx.output.parent if run_ctx.output else None)
@@ -312,27 +365,11 @@ def run(chain: Chain, inputs: Iterable, sink, run_ctx: RunContext, progress=None
         corpus_hook("corpus_ready", run=run_ctx)
         for outcome in spill:
             outcome = chain.finish(outcome)
-            counts[outcome.status] += 1
-            if outcome.status == REJECTED:
-                reasons.update(outcome.reasons)
-            elif outcome.status == FAILED:
-                failed_plugins[outcome.plugin] += 1
+            tally.count(outcome)
             sink(outcome)
     finally:
         spill.close()
-    elapsed = time.monotonic() - started
-    documents = sum(counts.values())
-    stats = {
-        "documents": documents,
-        "written": counts[WRITTEN],
-        "rejected": counts[REJECTED],
-        "failed": counts[FAILED],
-        "rejected_reasons": dict(sorted(reasons.items())),
-        "failed_plugins": dict(sorted(failed_plugins.items())),
-        "plugin_errors": plugin_errors,
-        "seconds": round(elapsed, 3),
-        "documents_per_second": round(documents / elapsed, 2) if elapsed else None,
-    }
+    stats = tally.stats()
     corpus_hook("run_end", run=run_ctx, stats=stats)
-    stats["plugin_errors"] = plugin_errors
+    stats["plugin_errors"] = list(tally.plugin_errors)  # with run_end's own, if it failed
     return stats

@@ -121,8 +121,10 @@ def site_of(path: Path, url: str | None) -> str:
     return str(path.parent)
 
 
-def _document(path: Path, text: str, encoding: dict | None, *, html: bool,
-              source: str | None = None, url: str | None = None) -> Document:
+def make_document(path: Path, text: str, encoding: dict | None, *, html: bool,
+                  source: str | None = None, url: str | None = None) -> Document:
+    """The document a reader (or the crawl) hands to the chain: HTML or text, its site,
+    and how its encoding was found when it was not UTF-8."""
     doc = Document(source=source or str(path), url=url, site=site_of(path, url))
     if html:
         doc.html = text
@@ -152,7 +154,7 @@ class TextReader(Plugin):
     def read(self, path: Path) -> Iterator[Document]:
         text, encoding = decode_with_info(path.read_bytes())
         html = path.suffix.lower() not in self.suffixes and looks_like_html(text)
-        yield _document(path, text, encoding, html=html)
+        yield make_document(path, text, encoding, html=html)
 
 
 class HtmlReader(Plugin):
@@ -167,7 +169,7 @@ class HtmlReader(Plugin):
 
     def read(self, path: Path) -> Iterator[Document]:
         text, encoding = decode_with_info(path.read_bytes())
-        yield _document(path, text, encoding, html=True)
+        yield make_document(path, text, encoding, html=True)
 
 
 class JsonlReader(Plugin):
@@ -204,6 +206,6 @@ class JsonlReader(Plugin):
         for key, html in (("html", True), ("text", False)):
             if isinstance(obj.get(key), str):
                 named = obj.get("source") if isinstance(obj.get("source"), str) else None
-                return _document(path, obj[key], None, html=html,
+                return make_document(path, obj[key], None, html=html,
                                  source=named or source, url=url)
         raise ValueError("line has neither a 'text' nor an 'html' string")
