@@ -79,7 +79,8 @@ def _page_tree(html: str):
 
 def _is_lead_candidate(element, min_words: int, max_words: int) -> str | None:
     """The element's text when it is shaped like a lead paragraph, else None."""
-    if not _name_words(element) & _LEAD_WORDS or _name_words(element) & _SITE_WORDS:
+    names = _name_words(element)
+    if not names & _LEAD_WORDS or names & _SITE_WORDS:
         return None
     for depth, node in enumerate([element, *element.iterancestors()]):
         if node.tag in _NOT_LEAD_TAGS:
