@@ -162,7 +162,7 @@ class CleanCorpusPipeline:
         self.run_ctx = RunContext(self.config, output=None, rejected=path, failures=path)
         if path is not None:
             self.rejected = self.chain.writers()["jsonl"](path)
-        self.tally = RunTally()
+        self.tally = RunTally()  # the run's clock starts with the spider
         self._corpus_hook("run_start", run=self.run_ctx)
 
     def close_spider(self, spider=None):
@@ -172,7 +172,7 @@ class CleanCorpusPipeline:
         if self._unready:
             # Learned state (site profiles) is saved in run_end: let it include every page.
             self._corpus_hook("corpus_ready", run=self.run_ctx)
-        stats = self.run_stats()
+        stats = self.tally.stats()  # as `clean-corpus run` reports them (and --stats)
         self._corpus_hook("run_end", run=self.run_ctx, stats=stats)
         if self.rejected is not None:
             self.rejected.close()
@@ -180,10 +180,6 @@ class CleanCorpusPipeline:
         self.run_ctx = None
         logger.info("clean-corpus: %(documents)d documents: %(written)d written, "
                     "%(rejected)d rejected, %(failed)d failed", stats)
-
-    def run_stats(self) -> dict:
-        """The counts ``run_end`` gets, as in ``clean-corpus run`` (and its ``--stats``)."""
-        return self.tally.stats()
 
     # -------------------------------------------------------------------- items
     async def process_item(self, item, spider=None):
