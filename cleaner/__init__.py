@@ -3,6 +3,8 @@
 Third-party plugins import what they need from here::
 
     from clean_corpus import hookimpl, Plugin, Document
+
+and other pipelines clean one document at a time with ``clean_corpus.clean(html=...)``.
 """
 from importlib.metadata import PackageNotFoundError, version
 
@@ -22,4 +24,13 @@ hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
 from clean_corpus.document import Block, Document, Removal  # noqa: E402
 from clean_corpus.plugin import Plugin  # noqa: E402
 
-__all__ = ["Block", "Document", "Plugin", "Removal", "hookimpl", "__version__"]
+__all__ = ["Block", "Document", "Plugin", "Removal", "clean", "hookimpl", "__version__"]
+
+
+def __getattr__(name: str):
+    # clean() loads the whole chain: imported on first use, so that plugins importing
+    # this package do not pay for it.
+    if name in ("clean", "Cleaner"):
+        from clean_corpus import library
+        return getattr(library, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

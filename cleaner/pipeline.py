@@ -37,6 +37,14 @@ class Outcome:
     plugin: str | None = None
     error: str | None = None
 
+    @property
+    def record(self) -> dict | None:
+        """The record as written (for a rejection, as it would have been), if there is one."""
+        doc = self.document
+        if doc is None or (self.status != WRITTEN and not doc.blocks):
+            return None
+        return doc.to_record()
+
     def report(self) -> dict:
         """The line written to the rejected/failures file."""
         doc = self.document
@@ -44,8 +52,8 @@ class Outcome:
                  "id": doc.id if doc else None, "url": doc.url if doc else None}
         if self.status == REJECTED:
             entry["reasons"] = self.reasons
-            if doc is not None and doc.blocks:
-                entry["record"] = doc.to_record()
+            if self.record is not None:
+                entry["record"] = self.record
         else:
             entry["plugin"] = self.plugin
             entry["error"] = self.error

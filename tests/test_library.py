@@ -1,0 +1,76 @@
+"""clean_corpus.clean(): the chain as a function for other pipelines gives the records the
+command line writes."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+import clean_corpus
+from conftest import FIXTURES, builtin_cli, read_jsonl, read_jsonl_if_any
+from clean_corpus.config import Config
+
+BUILTINS = Config(load_entry_points=False)
+
+
+def test_clean_gives_the_record_the_command_writes(tmp_path):
+    pages = sorted((FIXTURES / "site" / "2024").rglob("*.html"))[:3]
+    for page in pages:
+        builtin_cli("run", page, "-o", tmp_path / "out.jsonl", "--no-progress")
+        [expected] = read_jsonl(tmp_path / "out.jsonl")
+        outcome = clean_corpus.clean(html=page.read_text(encoding="utf-8"), source=str(page),
+                                     config=BUILTINS)
+        assert outcome.status == "written"
+        assert outcome.record == expected
+
+
+def test_clean_of_text_takes_url_and_names_the_document_by_it():
+    seed = sorted((FIXTURES / "seeds").iterdir())[0].read_text(encoding="utf-8")
+    outcome = clean_corpus.clean(text=seed, url="https://www.example.org/a", config=BUILTINS)
+    assert outcome.status == "written"
+    assert outcome.record["url"] == outcome.record["source"] == "https://www.example.org/a"
+    assert outcome.record["text"]
+
+
+def test_clean_returns_the_rejection_with_its_reasons(tmp_path):
+    page = FIXTURES / "pages" / "not_found_en.html"
+    builtin_cli("run", page, "-o", tmp_path / "out.jsonl", "--no-progress")
+    [expected] = read_jsonl_if_any(tmp_path / "out.rejected.jsonl")
+    outcome = clean_corpus.clean(html=page.read_text(encoding="utf-8"), source=str(page),
+                                 config=BUILTINS)
+    assert outcome.status == "rejected"
+    assert outcome.report() == expected
+    assert outcome.reasons == expected["reasons"]
+
+
+def test_each_call_is_a_corpus_of_one():
+    """A second identical document is not a duplicate of the first call's."""
+    seed = sorted((FIXTURES / "seeds").iterdir())[1].read_text(encoding="utf-8")
+    first = clean_corpus.clean(text=seed, source="a.txt", config=BUILTINS)
+    second = clean_corpus.clean(text=seed, source="b.txt", config=BUILTINS)
+    assert (first.status, second.status) == ("written", "written")
+    assert second.record["detections"]["duplicates"]["cluster"] is None
+
+
+def test_concurrent_calls_give_the_same_records():
+    seeds = [p.read_text(encoding="utf-8") for p in sorted((FIXTURES / "seeds").iterdir())]
+    alone = [clean_corpus.clean(text=s, source=f"{n}.txt", config=BUILTINS).record
+             for n, s in enumerate(seeds)]
+    together = [None] * len(seeds)
+
+    def work(n):
+        together[n] = clean_corpus.clean(text=seeds[n], source=f"{n}.txt",
+                                         config=BUILTINS).record
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(len(seeds))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert together == alone
+
+
+def test_clean_takes_html_or_text_not_both():
+    with pytest.raises(TypeError):
+        clean_corpus.clean(html="<p>a</p>", text="a")
+    with pytest.raises(TypeError):
+        clean_corpus.clean()
