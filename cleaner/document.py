@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -37,6 +38,22 @@ class Block:
     #: plain text). Cleaners use it to tell navigation and teaser links from prose; it is
     #: never written to the record.
     link_chars: int = 0
+    #: Where the block's characters stood in the document's input text (see
+    #: :meth:`Document.mark_input`), as runs ``(position in text, input offset, length)``;
+    #: ``None`` for a block added after cleaning began. Never written to the record.
+    origin: list[tuple[int, int, int]] | None = field(default=None, repr=False, compare=False)
+
+    def origins(self) -> list[int]:
+        """Input offset of each character of ``text`` (-1 where it has none)."""
+        offsets = [-1] * len(self.text)
+        for at, start, length in self.origin or ():
+            offsets[at:at + length] = range(start, start + length)
+        return offsets[:len(self.text)]
+
+    def input_span(self, start: int = 0, end: int | None = None) -> tuple[int, int] | None:
+        """``(start, end)`` in the input text of ``text[start:end]``, None when unknown."""
+        known = [o for o in self.origins()[start:end] if o >= 0]
+        return (known[0], known[-1] + 1) if known else None
 
     @property
     def link_density(self) -> float:
@@ -44,16 +61,52 @@ class Block:
         return min(1.0, self.link_chars / len(self.text)) if self.text else 0.0
 
 
+def _runs(offsets: list[int]) -> list[tuple[int, int, int]]:
+    """``(position, offset, length)`` runs of consecutive known offsets."""
+    runs: list[list[int]] = []
+    for at, offset in enumerate(offsets):
+        if offset < 0:
+            continue
+        if runs and runs[-1][0] + runs[-1][2] == at and runs[-1][1] + runs[-1][2] == offset:
+            runs[-1][2] += 1
+        else:
+            runs.append([at, offset, 1])
+    return [tuple(run) for run in runs]
+
+
+def _follow(source: str, offsets: list[int], result: str) -> list[int]:
+    """Offsets of ``result``, a copy of ``source`` with characters deleted (and runs of
+    spaces folded into one), matched character by character."""
+    out, j = [], 0
+    for char in result:
+        while j < len(source) and source[j] != char and not (
+                char == " " and _SPACES.fullmatch(source[j])):
+            j += 1
+        if j < len(source):
+            out.append(offsets[j])
+            j += 1
+        else:
+            out.append(-1)
+    return out
+
+
 @dataclass
 class Removal:
-    """One span a plugin removed, and why."""
+    """One span a plugin removed, and why.
+
+    ``start``/``end``: where the span stood in the document's input text (the text
+    cleaning started from, see :meth:`Document.mark_input`); None when unknown.
+    """
 
     plugin: str
     reason: str
     text: str
+    start: int | None = None
+    end: int | None = None
 
     def as_dict(self) -> dict:
-        return {"plugin": self.plugin, "reason": self.reason, "text": self.text}
+        return {"plugin": self.plugin, "reason": self.reason, "text": self.text,
+                "start": self.start, "end": self.end}
 
 
 @dataclass
@@ -114,11 +167,26 @@ class Document:
         _ = self.id  # cached: computed now, from the input
         self.text = self.html = None
 
+    def mark_input(self) -> None:
+        """Take the blocks as the input text that cleaning starts from.
+
+        The input text is the blocks joined by a blank line, as the record's ``text`` is
+        (for an HTML page, the extracted text; for plain text, its normalised lines).
+        Removals are placed in it (``Removal.start``/``end``), and in the record's text.
+        """
+        offset = 0
+        for block in self.blocks:
+            if not block.text:
+                continue
+            block.origin = [(0, offset, len(block.text))]
+            offset += len(block.text) + 2
+
     # --- helpers cleaners use so that every removal is recorded -----------------
     def drop_block(self, block: Block, plugin: str, reason: str) -> None:
         """Remove ``block`` from the document and record it."""
         self.blocks.remove(block)
-        self.removed.append(Removal(plugin, reason, block.text))
+        span = block.input_span() or (None, None)
+        self.removed.append(Removal(plugin, reason, block.text, *span))
 
     def drop_blocks(self, blocks, plugin: str, reason: str) -> None:
         for block in list(blocks):
@@ -133,15 +201,19 @@ class Document:
         shrinks in proportion. A block left empty is dropped from the document.
         """
         removed = block.text[start:end]
-        block.text = (block.text[:start] + " " + block.text[end:]).strip()
-        block.text = _SPACES.sub(" ", block.text)
+        lead = len(removed) - len(removed.lstrip())
+        span = block.input_span(start + lead, start + lead + len(removed.strip()))
+        offsets = block.origins()
+        joined = block.text[:start] + " " + block.text[end:]
+        block.text = _SPACES.sub(" ", joined.strip())
+        block.origin = _runs(_follow(joined, offsets[:start] + [-1] + offsets[end:], block.text))
         if link_chars is not None:
             block.link_chars = max(0, block.link_chars - link_chars)
         elif block.link_chars:  # where the links stood is not kept: assume their share went
             kept = len(block.text) / max(1, len(block.text) + len(removed))
             block.link_chars = round(block.link_chars * kept)
         block.link_chars = min(block.link_chars, len(block.text))
-        self.removed.append(Removal(plugin, reason, removed.strip()))
+        self.removed.append(Removal(plugin, reason, removed.strip(), *(span or (None, None))))
         if not block.text:
             self.blocks.remove(block)
         return removed
@@ -156,10 +228,39 @@ class Document:
         """Blocks joined as paragraphs separated by a blank line."""
         return "\n\n".join(b.text for b in self.blocks if b.text)
 
+    def _record_text(self) -> tuple[str, list[tuple[int, int, int]]]:
+        """The record's text (each block normalised, joined by a blank line) and where
+        its characters stood in the input text, as runs ``(position, offset, length)``."""
+        parts, runs, at = [], [], 0
+        for block in self.blocks:
+            text = re.sub(r"\n{3,}", "\n\n", normalize_text(block.text)).strip()
+            if not text:
+                continue
+            if parts:
+                at += 2
+            offsets = block.origins()
+            if text != block.text:
+                offsets = _follow(block.text, offsets, text)
+            runs += [(at + pos, offset, length) for pos, offset, length in _runs(offsets)]
+            parts.append(text)
+            at += len(text)
+        return "\n\n".join(parts), runs
+
+    @staticmethod
+    def _place(start: int | None, runs: list[tuple[int, int, int]]) -> int | None:
+        """Offset in the record's text just after the last kept character that stood
+        before input offset ``start`` (0 when none did)."""
+        if start is None:
+            return None
+        i = bisect_left([offset for _, offset, _ in runs], start) - 1
+        if i < 0:
+            return 0
+        pos, offset, length = runs[i]
+        return pos + min(length, start - offset)
+
     def to_record(self) -> dict:
         """The output record, with the fields of the shipped JSON Schema, in a fixed order."""
-        text = normalize_text(self.clean_text)
-        text = re.sub(r"\n{3,}", "\n\n", text).strip()
+        text, runs = self._record_text()
         record = {
             "schema_version": SCHEMA_VERSION,
             "id": self.id,
@@ -173,7 +274,8 @@ class Document:
             record[name] = value if value not in ("", []) else None
         record["text"] = text
         record["detections"] = self.detections
-        record["removed"] = [r.as_dict() for r in self.removed]
+        record["removed"] = [{**r.as_dict(), "at": self._place(r.start, runs)}
+                             for r in self.removed]
         return record
 
 

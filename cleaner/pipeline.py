@@ -160,6 +160,7 @@ class Chain:
             else:
                 doc.blocks = [Block(line, "line")
                               for line in normalize_text(doc.text or "").split("\n") if line]
+            doc.mark_input()
             self.hook.clean(document=doc)
             self.hook.detect(document=doc)
         except Exception as exc:

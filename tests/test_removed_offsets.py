@@ -1,0 +1,104 @@
+"""Removed spans carry offsets: ``start``/``end`` in the text cleaning started from, ``at``
+in the record's text, so that a user (and the explain report) can put each one back."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import FIXTURES
+from clean_corpus import Document
+from clean_corpus.config import Config
+from clean_corpus.document import Block
+from clean_corpus.pipeline import Chain
+
+INPUTS = sorted((FIXTURES / "seeds").glob("*.txt")) + sorted((FIXTURES / "holdout").glob("*.html"))
+
+
+def _document(path) -> Document:
+    content = path.read_text(encoding="utf-8")
+    if path.suffix == ".html":
+        return Document(source=str(path), html=content)
+    return Document(source=str(path), text=content)
+
+
+@pytest.fixture(scope="module")
+def uncleaned() -> Chain:
+    """The chain without its cleaners: its record's text is the input text cleaning starts from."""
+    registry = Chain(Config(load_entry_points=False)).registry
+    return Chain(Config(load_entry_points=False, disable=registry.chain("clean")))
+
+
+def _record(chain: Chain, path) -> dict:
+    outcome = chain.prepare(_document(path))
+    assert outcome.status == "written", outcome.error
+    return outcome.document.to_record()
+
+
+def _put_back(record: dict) -> str:
+    """The record's text with every removed span put back where ``at`` says, in page order."""
+    text, pieces, pos = record["text"], [], 0
+    for span in sorted(record["removed"], key=lambda r: (r["at"], r["start"])):
+        pieces += [text[pos:span["at"]], " ", span["text"], " "]
+        pos = span["at"]
+    return "".join(pieces) + text[pos:]
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.mark.parametrize("path", INPUTS, ids=lambda p: p.name)
+def test_start_and_end_point_at_the_removed_text_in_the_input_text(chain, uncleaned, path):
+    record = _record(chain, path)
+    input_text = _record(uncleaned, path)["text"]
+    assert record["removed"], "every one of these inputs has boilerplate"
+    for span in record["removed"]:
+        assert input_text[span["start"]:span["end"]] == span["text"], span
+
+
+@pytest.mark.parametrize("path", INPUTS, ids=lambda p: p.name)
+def test_spans_put_back_at_their_offsets_give_the_input_text_again(chain, uncleaned, path):
+    record = _record(chain, path)
+    input_text = _record(uncleaned, path)["text"]
+    assert _squeeze(_put_back(record)) == _squeeze(input_text)
+
+
+def test_offsets_follow_several_cuts_in_one_paragraph():
+    doc = Document(source="a.txt", blocks=[Block("Intro line"),
+                                           Block("Alpha beta. Read more: x. Gamma. Ad label"),
+                                           Block("Last paragraph")])
+    doc.mark_input()  # input text: "Intro line\n\nAlpha beta. Read more: x. Gamma. Ad label\n\n..."
+    middle = doc.blocks[1]
+    doc.cut(middle, middle.text.index("Ad label"), len(middle.text), "ads", "label")
+    doc.cut(middle, middle.text.index("Read more"), middle.text.index("Gamma"), "teasers", "pointer")
+    doc.drop_block(doc.blocks[0], "title", "title line")
+    record = doc.to_record()
+    assert record["text"] == "Alpha beta. Gamma.\n\nLast paragraph"
+    spans = {r["text"]: r for r in record["removed"]}
+    assert (spans["Ad label"]["start"], spans["Ad label"]["end"]) == (45, 53)
+    assert (spans["Read more: x."]["start"], spans["Read more: x."]["end"]) == (24, 37)
+    assert (spans["Intro line"]["start"], spans["Intro line"]["end"]) == (0, 10)
+    # where each stood in the record's text: before "Gamma.", after it, at the start
+    assert spans["Read more: x."]["at"] == record["text"].index("Gamma.")
+    assert spans["Ad label"]["at"] == len("Alpha beta. Gamma.")
+    assert spans["Intro line"]["at"] == 0
+
+
+def test_a_span_after_the_last_kept_character_stands_at_the_end_of_the_text():
+    doc = Document(source="a.txt", blocks=[Block("Kept paragraph."), Block("Share this")])
+    doc.mark_input()
+    doc.drop_block(doc.blocks[1], "share", "share prompt")
+    record = doc.to_record()
+    assert record["removed"][0]["at"] == len(record["text"])
+    assert record["removed"][0]["start"] == len("Kept paragraph.\n\n")
+
+
+def test_a_removal_recorded_by_hand_has_no_offsets_and_still_validates():
+    """A third-party plugin appending to ``removed`` itself gives no place: null offsets."""
+    from clean_corpus.document import Removal
+    doc = Document(source="a.txt", blocks=[Block("Kept paragraph.")])
+    doc.mark_input()
+    doc.removed.append(Removal("mine", "why", "gone"))
+    assert doc.to_record()["removed"] == [{"plugin": "mine", "reason": "why", "text": "gone",
+                                           "start": None, "end": None, "at": None}]
