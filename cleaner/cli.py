@@ -11,9 +11,9 @@ from pathlib import Path
 
 from clean_corpus import __version__
 from clean_corpus.config import Config, ConfigError
-from clean_corpus.pipeline import (REJECTED, WRITTEN, Chain, RunAborted, RunContext,
-                                   iter_documents, run)
+from clean_corpus.pipeline import REJECTED, WRITTEN, Chain, RunContext, iter_documents, run
 from clean_corpus.plugins import BLOCK_ENTRY_POINTS_ENV, PluginRegistry
+from clean_corpus.workers import RunAborted
 
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_ABORTED = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
@@ -24,7 +24,8 @@ exit status:
   {EXIT_FAILURES}  some documents failed (see the failures file), or a plugin failed at the
      start or end of the run; everything else was still processed and written
   {EXIT_USAGE}  usage error: bad option, missing input, unreadable or invalid config
-  {EXIT_ABORTED}  the run was aborted (a worker process died): no output file is written or replaced
+  {EXIT_ABORTED}  the run was aborted (worker processes die as they start): no output file is
+     written or replaced
   {EXIT_INTERRUPTED}  interrupted (Ctrl-C; 143 for SIGTERM): no output file is written or replaced
 
 Every input document ends in exactly one place: the output, the rejected file (with the
@@ -61,6 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     run_p.add_argument("-j", "--workers", type=int, metavar="N",
                        help="worker processes for the per-document stage (default 1); "
                             "output is identical for any N")
+    run_p.add_argument("--timeout", type=float, metavar="SECONDS",
+                       help="wall-clock limit per document (default "
+                            f"{Config.timeout:g}); a document over it fails, the run goes on")
     run_p.add_argument("--format", default="jsonl", help="output format (default jsonl)")
     run_p.add_argument("--no-progress", action="store_true", help="no progress bar")
     run_p.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
@@ -100,6 +104,10 @@ def _config_from(args) -> Config:
         if args.workers < 1:
             raise ConfigError("--workers must be at least 1")
         config.workers = args.workers
+    if getattr(args, "timeout", None) is not None:
+        if not args.timeout > 0:
+            raise ConfigError("--timeout must be a number of seconds above 0")
+        config.timeout = args.timeout
     return config
 
 

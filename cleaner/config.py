@@ -5,6 +5,7 @@ Example ``clean-corpus.toml``::
     [run]
     workers = 2
     max_bytes = 5_000_000
+    timeout = 10                   # seconds per document; a document over it fails
 
     [plugins]
     disable = ["quality"]          # plugin names, see `clean-corpus plugins`
@@ -29,6 +30,8 @@ class ConfigError(ValueError):
 class Config:
     workers: int = 1
     max_bytes: int = 5_000_000
+    #: Wall-clock seconds one document may take in the per-document chain.
+    timeout: float = 10.0
     disable: list[str] = field(default_factory=list)
     enable: list[str] = field(default_factory=list)
     order: list[str] = field(default_factory=list)
@@ -60,7 +63,7 @@ class Config:
                               "expected [run], [plugins], [plugin.NAME]")
         # A misspelt key would otherwise be ignored without a word (a `disabled = [...]`
         # that disables nothing).
-        for table, known in (("run", {"workers", "max_bytes"}),
+        for table, known in (("run", {"workers", "max_bytes", "timeout"}),
                              ("plugins", {"disable", "enable", "order"})):
             extra = set(data.get(table, {})) - known
             if extra:
@@ -74,6 +77,11 @@ class Config:
                 raise ConfigError(f"config file {path}: [run] {key} must be a whole number "
                                   f"of at least 1, got {value!r}")
             setattr(config, key, value)
+        timeout = run.get("timeout", config.timeout)
+        if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or not timeout > 0:
+            raise ConfigError(f"config file {path}: [run] timeout must be a number of seconds "
+                              f"above 0, got {timeout!r}")
+        config.timeout = float(timeout)
         plugins = data.get("plugins", {})
         for key in ("disable", "enable", "order"):
             value = plugins.get(key, [])

@@ -6,11 +6,8 @@ fails that document only; the run goes on.
 """
 from __future__ import annotations
 
-import itertools
-import multiprocessing
 import os
 import pickle
-import signal
 import sys
 import tempfile
 import time
@@ -22,6 +19,7 @@ from typing import Iterable, Iterator
 from clean_corpus.config import Config
 from clean_corpus.document import Block, Document, ReadFailure, normalize_text
 from clean_corpus.plugins import PluginRegistry
+from clean_corpus.workers import WorkerPool
 
 WRITTEN, REJECTED, FAILED = "written", "rejected", "failed"
 
@@ -118,9 +116,7 @@ class Chain:
 
     def failed(self, doc: Document, exc: BaseException) -> Outcome:
         """``doc`` failed with ``exc``, in the plugin whose code raised it."""
-        doc.release_input()  # the report names the document; it need not carry the page
-        return Outcome(FAILED, doc.source, doc, plugin=self.registry.blame(exc),
-                       error=error_text(exc))
+        return self.settle(doc, self.registry.blame(exc), error_text(exc))
 
     def run_hook(self, name: str, tally: RunTally, **kwargs) -> dict | None:
         """Call the run-level hook ``name``; a plugin raising is never fatal.
@@ -142,9 +138,18 @@ class Chain:
         self.hook.register_writers(register=lambda name, factory: writers.setdefault(name, factory))
         return writers
 
-    def prepare(self, item: Document | ReadFailure) -> Outcome:
+    def settle(self, item: Document | ReadFailure, plugin: str | None = None,
+               error: str | None = None) -> Outcome:
+        """The failure of ``item``: a part of an input that could not be read, or a document
+        stopped by ``plugin`` with ``error`` (its worker ran out of time or died)."""
         if isinstance(item, ReadFailure):
             return Outcome(FAILED, item.source, plugin=item.plugin, error=item.error)
+        item.release_input()  # the report names the document; it need not carry the page
+        return Outcome(FAILED, item.source, item, plugin=plugin, error=error)
+
+    def prepare(self, item: Document | ReadFailure) -> Outcome:
+        if isinstance(item, ReadFailure):
+            return self.settle(item)
         doc = item
         try:
             reasons = [r for r in self.hook.screen(document=doc) if r]
@@ -266,43 +271,6 @@ class RunContext:
     failures: Path | None = None
 
 
-_WORKER_CHAIN: Chain | None = None
-
-
-class RunAborted(RuntimeError):
-    """The run cannot go on (a worker process died); no output is written."""
-
-
-class _WorkerAborted(Exception):
-    """Carries a KeyboardInterrupt/SystemExit raised in a worker back to the main process."""
-
-
-def _init_worker(config: Config) -> None:
-    global _WORKER_CHAIN
-    # Ctrl-C reaches the whole process group: the main process alone handles it (and stops
-    # the pool), so workers ignore it. SIGTERM is how the pool stops them: default action.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    _WORKER_CHAIN = Chain(config)
-
-
-def _prepare_in_worker(batch: list) -> list[Outcome]:
-    try:
-        return [_WORKER_CHAIN.prepare(item) for item in batch]
-    except Exception:
-        raise
-    except BaseException as exc:
-        # A pool worker dies on anything but an Exception and its result never comes:
-        # the main process would wait for ever. Hand it over to stop the run as -j 1 does.
-        raise _WorkerAborted(exc) from None
-
-
-def _batches(items: Iterable, size: int) -> Iterator[list]:
-    iterator = iter(items)
-    while batch := list(itertools.islice(iterator, size)):
-        yield batch
-
-
 class Spill:
     """Prepared documents parked on disk between the two passes, so memory stays flat."""
 
@@ -325,30 +293,10 @@ class Spill:
 
 
 def prepared_outcomes(chain: Chain, items: Iterable, workers: int) -> Iterator[Outcome]:
-    """Run the per-document stage, in input order, on ``workers`` processes."""
-    if workers <= 1:
-        for item in items:
-            yield chain.prepare(item)
-        return
-    ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
-    with ctx.Pool(workers, initializer=_init_worker, initargs=(chain.config,)) as pool:
-        started = {p.pid for p in multiprocessing.active_children()}
-        # Batches of documents, one per task: imap(chunksize=1) can wait with a timeout.
-        results = pool.imap(_prepare_in_worker, _batches(items, 4))
-        while True:
-            try:
-                yield from results.next(timeout=1.0)
-            except StopIteration:
-                return
-            except _WorkerAborted as aborted:
-                raise aborted.args[0] from None
-            except multiprocessing.TimeoutError:
-                # A worker killed outright (out of memory, a crash in C code) is replaced
-                # by the pool, but the documents it held never come back: stop, not hang.
-                if not started <= {p.pid for p in multiprocessing.active_children()}:
-                    raise RunAborted("a worker process died while cleaning (killed by the "
-                                     "system, out of memory?); run with -j 1 to find the "
-                                     "document") from None
+    """Run the per-document stage, in input order, on ``workers`` processes, each document
+    under the run's time limit (see :mod:`clean_corpus.workers`)."""
+    with WorkerPool(chain.config, workers, chain.config.timeout) as pool:
+        yield from pool.prepared(items, chain.settle)
 
 
 def run(chain: Chain, inputs: Iterable, sink, run_ctx: RunContext, progress=None) -> dict:

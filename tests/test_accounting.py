@@ -194,17 +194,44 @@ def test_plugin_interrupt_leaves_previous_output_untouched(tmp_path, plugin_env,
     assert_nothing_written(out_dir, out)
 
 
-def test_worker_killed_outright_stops_the_run_instead_of_hanging(tmp_path, plugin_env):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_worker_killed_outright_fails_its_document_and_the_run_goes_on(tmp_path, plugin_env,
+                                                                       workers):
+    # The kernel's out-of-memory killer, or a crash in C code, takes the worker and the
+    # document it held: that document fails with the reason, a new worker takes the rest.
     inputs = interrupted_inputs(tmp_path)
-    out_dir = tmp_path / "out"
-    out_dir.mkdir()
-    out = out_dir / "records.jsonl"
-    out.write_text(OLD_OUTPUT, encoding="utf-8")
-    result = cli("run", inputs, "-o", out, "-j", 2, "--enable", "faults",
-                 "--set", "faults.crash_on='numéro 3'", env=plugin_env, timeout=60)
-    assert result.returncode == 3, result.stderr
-    assert "worker process died" in result.stderr and "Traceback" not in result.stderr
-    assert_nothing_written(out_dir, out)
+    out = tmp_path / "out" / "records.jsonl"
+    result = cli("run", inputs, "-o", out, "-j", workers, "--enable", "faults",
+                 "--disable", "duplicates", "--set", "faults.crash_on='numéro 3'",
+                 env=plugin_env, timeout=60)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    written = sorted(Path(r["source"]).name for r in read_jsonl(out))
+    assert written == [f"d{n}.txt" for n in range(1, 9) if n != 3]
+    [failure] = read_jsonl(out.with_name("records.rejected.jsonl"))
+    assert Path(failure["source"]).name == "d3.txt"
+    assert "worker process died" in failure["error"]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_document_over_the_time_limit_fails_and_the_run_goes_on(tmp_path, plugin_env, workers):
+    # The faults plugin blocks every signal and sleeps, as C code stuck in a parser or a
+    # regex would: only killing its worker stops it, with -j 1 as with -j 2.
+    inputs = interrupted_inputs(tmp_path)
+    out = tmp_path / "out" / "records.jsonl"
+    stats_path = tmp_path / "out" / "stats.json"
+    result = cli("run", inputs, "-o", out, "-j", workers, "--timeout", "2", "--stats",
+                 stats_path, "--enable", "faults", "--disable", "duplicates",
+                 "--set", "faults.hang_on='numéro 5'", env=plugin_env, timeout=100)
+    assert result.returncode == 1, result.stderr
+    written = sorted(Path(r["source"]).name for r in read_jsonl(out))
+    assert written == [f"d{n}.txt" for n in range(1, 9) if n != 5]
+    [failure] = read_jsonl(out.with_name("records.rejected.jsonl"))
+    assert Path(failure["source"]).name == "d5.txt"
+    assert failure["plugin"] == "faults"
+    assert "limit of 2 s per document" in failure["error"]
+    stats = json.loads(stats_path.read_text(encoding="utf-8"))
+    assert (stats["documents"], stats["written"], stats["failed"]) == (8, 7, 1)
 
 
 @pytest.mark.parametrize("sig,workers,code", [

@@ -7,6 +7,8 @@ document whose text contains it triggers the fault:
 - ``interrupt_on``: ``clean`` raises ``KeyboardInterrupt`` (the run stops, as on Ctrl-C);
 - ``crash_on``: ``clean`` kills its own process with SIGKILL, as the kernel's out-of-memory
   killer would;
+- ``hang_on``: ``clean`` blocks every signal and sleeps for minutes, as C code busy in a
+  parser or a regex would (nothing but killing its process stops it);
 - ``pause_on``: ``judge`` creates the file ``pause_file`` and waits, so that a test can
   signal the process while it is writing its output.
 """
@@ -27,7 +29,7 @@ class Faults(Plugin):
 
     name = "faults"
     enabled_by_default = False
-    defaults = {"fail_on": "", "interrupt_on": "", "crash_on": "", "pause_on": "",
+    defaults = {"fail_on": "", "interrupt_on": "", "crash_on": "", "hang_on": "", "pause_on": "",
                 "pause_file": ""}
 
     def _hit(self, option: str, document) -> bool:
@@ -42,6 +44,9 @@ class Faults(Plugin):
             raise KeyboardInterrupt
         if self._hit("crash_on", document):
             os.kill(os.getpid(), signal.SIGKILL)
+        if self._hit("hang_on", document):
+            signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
+            time.sleep(300)
 
     @hookimpl
     def judge(self, document):

@@ -1,0 +1,234 @@
+"""Worker processes for the per-document stage, each document under a wall-clock limit.
+
+The per-document chain (screen, extract, clean, detect) runs in child processes, with one
+worker as with many: a document that takes longer than the limit (a parser or a regex
+busy in C code, which no signal or exception can interrupt) is stopped by killing its
+worker, which is replaced. The document fails with the limit named and the run goes on;
+so does a document whose worker dies (killed by the system, a crash in C code).
+
+Outcomes come back in input order, so the output does not depend on the number of workers.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import signal
+import sys
+import time
+from multiprocessing.connection import wait
+from typing import Iterable, Iterator
+
+from clean_corpus.config import Config
+from clean_corpus.document import Document, ReadFailure
+
+#: Who a stopped document is blamed on when no plugin was running (reading, pickling).
+CORE = "core"
+#: Bytes of shared memory in which a worker names the plugin it is running.
+_NAME_BYTES = 96
+#: Per-document hooks, whose implementations announce themselves (for the blame).
+_DOCUMENT_HOOKS = ("screen", "extract", "clean", "detect")
+#: Fresh workers that may die before taking any document before the run is given up.
+_MAX_FAILED_STARTS = 3
+
+
+#: A page a fresh worker cleans before it takes documents: the first call of some libraries
+#: loads data (language profiles, parser tables) that must not count against a document.
+_WARM_UP_PAGE = ("<html><head><title>Warm-up</title></head><body><article><h1>Warm-up</h1>"
+                 "<p>Le conseil municipal a voté le budget de la ville après trois heures de "
+                 "débat.</p><p>The council approved the city budget after three hours of "
+                 "debate.</p></article></body></html>")
+
+
+class RunAborted(RuntimeError):
+    """The run cannot go on (workers die as they start); no output is written."""
+
+
+class _Abort:
+    """A worker's report that a plugin raised KeyboardInterrupt/SystemExit: stop the run."""
+
+    def __init__(self, exc: BaseException):
+        self.exc = exc
+
+
+def _announcing(function, name: bytes, slot):
+    """``function``, writing ``name`` into the worker's shared ``slot`` before it runs."""
+    def call(*args, **kwargs):
+        slot.raw = name
+        return function(*args, **kwargs)
+    return call
+
+
+def _worker_main(conn, config: Config, slot) -> None:
+    """A worker's life: build the chain, then prepare each document it is sent."""
+    from clean_corpus.pipeline import Chain  # the pipeline imports this module
+
+    # Ctrl-C reaches the whole process group: the main process alone handles it and stops
+    # the workers. SIGTERM keeps its default action (the pool may stop a worker with it).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    chain = Chain(config)
+    for hook_name in _DOCUMENT_HOOKS:
+        for impl in getattr(chain.hook, hook_name).get_hookimpls():
+            label = impl.plugin_name.encode("utf-8", "replace")[:_NAME_BYTES - 1]
+            impl.function = _announcing(impl.function, label.ljust(_NAME_BYTES, b"\0"), slot)
+    chain.prepare(Document(source="(warm-up)", html=_WARM_UP_PAGE))
+    chain.prepare(Document(source="(warm-up)", text=_WARM_UP_PAGE))
+    conn.send("ready")
+    while True:
+        try:
+            job = conn.recv()
+        except EOFError:  # the main process is gone
+            return
+        if job is None:
+            return
+        seq, item = job
+        slot.raw = CORE.encode().ljust(_NAME_BYTES, b"\0")
+        try:
+            conn.send((seq, chain.prepare(item)))
+        except Exception:
+            raise
+        except BaseException as exc:  # a plugin's KeyboardInterrupt/SystemExit
+            conn.send((seq, _Abort(exc)))
+            return
+
+
+class _Worker:
+    """One child process and the document it holds, if any."""
+
+    def __init__(self, ctx, config: Config):
+        self.slot = ctx.Array("c", _NAME_BYTES, lock=False)
+        self.conn, child_conn = ctx.Pipe()
+        self.process = ctx.Process(target=_worker_main, args=(child_conn, config, self.slot),
+                                   daemon=True, name="clean-corpus-worker")
+        self.process.start()
+        child_conn.close()
+        self.ready = False
+        self.job: tuple | None = None  # (seq, item)
+        self.deadline = 0.0
+
+    def give(self, seq: int, item, timeout: float) -> None:
+        self.conn.send((seq, item))
+        self.job = (seq, item)
+        self.deadline = time.monotonic() + timeout
+
+    def running(self) -> str:
+        """The plugin the worker was running last."""
+        return self.slot.raw.rstrip(b"\0").decode("utf-8", "replace") or CORE
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.conn.close()
+
+
+class WorkerPool:
+    """``size`` worker processes preparing documents, each under ``timeout`` seconds."""
+
+    def __init__(self, config: Config, size: int, timeout: float, backlog: int = 64):
+        self.config = config
+        self.size = size
+        self.timeout = timeout
+        # Outcomes waiting for an earlier, slower document; bounds memory behind a slow one.
+        self.backlog = backlog * size
+        self.ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
+        self.workers: list[_Worker] = []
+        self.failed_starts = 0
+
+    def __enter__(self) -> "WorkerPool":
+        self.workers = [_Worker(self.ctx, self.config) for _ in range(self.size)]
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        for worker in self.workers:
+            if exc_info[0] is None and worker.process.is_alive():
+                try:
+                    worker.conn.send(None)
+                    worker.process.join(timeout=5)
+                except OSError:
+                    pass
+            worker.stop()
+        self.workers = []
+
+    def prepared(self, items: Iterable, prepare_here) -> Iterator:
+        """Outcomes of ``items`` in input order. ``prepare_here(item)`` handles the items
+        that need no worker (read failures) and makes the outcome of a stopped document:
+        ``prepare_here(item, plugin=..., error=...)``."""
+        items = iter(items)
+        done: dict[int, object] = {}
+        next_in = next_out = 0
+        exhausted = False
+        while True:
+            while not exhausted and len(done) < self.backlog:
+                idle = next((w for w in self.workers if w.ready and w.job is None), None)
+                if idle is None:
+                    break
+                item = next(items, None)
+                if item is None:
+                    exhausted = True
+                elif isinstance(item, ReadFailure):
+                    done[next_in] = prepare_here(item)
+                    next_in += 1
+                else:
+                    idle.give(next_in, item, self.timeout)
+                    next_in += 1
+            while next_out in done:
+                yield done.pop(next_out)
+                next_out += 1
+            busy = [w for w in self.workers if w.job is not None or not w.ready]
+            if exhausted and not any(w.job for w in self.workers) and not done:
+                return
+            self._wait(busy, done, prepare_here)
+
+    def _wait(self, busy: list[_Worker], done: dict, prepare_here) -> None:
+        now = time.monotonic()
+        deadlines = [w.deadline for w in busy if w.job is not None]
+        timeout = max(0.0, min(deadlines) - now) if deadlines else None
+        handles = {}
+        for worker in busy:
+            handles[worker.conn] = worker
+            handles[worker.process.sentinel] = worker
+        ready = wait(list(handles), timeout=timeout)
+        for worker in {id(handles[h]): handles[h] for h in ready}.values():
+            try:
+                if worker.conn.poll():
+                    self._receive(worker, done)
+                    continue
+            except EOFError:  # nothing more will come: it died
+                pass
+            if not worker.process.is_alive():
+                worker.process.join()
+                self._replace(worker, done, prepare_here,
+                              f"WorkerDied: the worker process died (exit code "
+                              f"{worker.process.exitcode}) while cleaning this document")
+        now = time.monotonic()
+        for worker in list(self.workers):
+            if worker.job is not None and now >= worker.deadline:
+                self._replace(worker, done, prepare_here,
+                              f"TimeLimit: cleaning took longer than the limit of "
+                              f"{self.timeout:g} s per document (--timeout); stopped",
+                              plugin=worker.running())
+
+    def _receive(self, worker: _Worker, done: dict) -> None:
+        message = worker.conn.recv()
+        if message == "ready":
+            worker.ready = True
+            self.failed_starts = 0
+            return
+        seq, outcome = message
+        if isinstance(outcome, _Abort):
+            raise outcome.exc
+        done[seq] = outcome
+        worker.job = None
+
+    def _replace(self, worker: _Worker, done: dict, prepare_here, error: str,
+                 plugin: str = CORE) -> None:
+        worker.stop()
+        if worker.job is None:
+            self.failed_starts += 1
+            if self.failed_starts > _MAX_FAILED_STARTS:
+                raise RunAborted(f"worker processes die as they start (exit code "
+                                 f"{worker.process.exitcode})")
+        else:
+            seq, item = worker.job
+            done[seq] = prepare_here(item, plugin=plugin, error=error)
+        self.workers[self.workers.index(worker)] = _Worker(self.ctx, self.config)
