@@ -162,10 +162,31 @@ class Document:
         digest = hashlib.sha256(f"{self.source}\x00{content}".encode("utf-8", "surrogatepass"))
         return digest.hexdigest()[:20]
 
+    @cached_property
+    def tree(self):
+        """``html`` parsed once (an lxml.html tree), or None: no HTML, or none that parses.
+
+        Shared by the extractor and every plugin that reads the page, so that a page is
+        parsed once: read it, never change it (:class:`clean_corpus.htmltree.Visible` reads
+        it without its scripts and styles; work on a ``copy.deepcopy`` to edit).
+        """
+        if not self.html:
+            return None
+        from clean_corpus.htmltree import parse_html
+
+        return parse_html(self.html)
+
     def release_input(self) -> None:
         """Let the raw input go (a rejected 20 MB page), keeping the id it gave the document."""
         _ = self.id  # cached: computed now, from the input
         self.text = self.html = None
+        self.__dict__.pop("tree", None)
+
+    def __getstate__(self) -> dict:
+        # A parsed tree does not pickle (and is rebuilt from ``html`` when asked for).
+        state = dict(self.__dict__)
+        state.pop("tree", None)
+        return state
 
     def mark_input(self) -> None:
         """Take the blocks as the input text that cleaning starts from.

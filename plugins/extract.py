@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import re
 
-import lxml.html
 from lxml import etree
 import trafilatura
 
 from clean_corpus import Plugin, hookimpl
 from clean_corpus.document import Block, Extraction, normalize_text
+from clean_corpus.htmltree import HIDDEN_TAGS, Visible
 from clean_corpus_plugins.cleaners.lineshape import ends_sentence, is_prose
 
 #: trafilatura XML elements and the block kind each becomes.
@@ -42,7 +42,7 @@ _NEAR_ANCESTORS = 3
 
 #: Elements whose text is never the article's lead.
 _NOT_LEAD_TAGS = frozenset({"a", "nav", "aside", "footer", "form", "li", "figure", "figcaption",
-                            "button", "select", "label", "table"})
+                            "button", "select", "label", "table", *HIDDEN_TAGS})
 
 _NAME_SPLIT = re.compile(r"[^A-Za-z]+|(?<=[a-z])(?=[A-Z])")
 _WS = re.compile(r"\s+")
@@ -66,18 +66,7 @@ def _flat(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
-def _page_tree(html: str):
-    try:
-        tree = lxml.html.fromstring(html)
-    except ValueError:  # a string that declares its own encoding
-        tree = lxml.html.fromstring(html.encode("utf-8"),
-                                    parser=lxml.html.HTMLParser(encoding="utf-8"))
-    etree.strip_elements(tree, "script", "style", "noscript", "template", etree.Comment,
-                         with_tail=False)
-    return tree
-
-
-def _is_lead_candidate(element, min_words: int, max_words: int) -> str | None:
+def _is_lead_candidate(page: Visible, element, min_words: int, max_words: int) -> str | None:
     """The element's text when it is shaped like a lead paragraph, else None."""
     names = _name_words(element)
     if not names & _LEAD_WORDS or names & _SITE_WORDS:
@@ -87,17 +76,17 @@ def _is_lead_candidate(element, min_words: int, max_words: int) -> str | None:
             return None
         if depth <= _NEAR_ANCESTORS and _names_other_region(node):
             return None
-    text = _flat(element.text_content())
+    text = _flat(page.text(element))
     count = len(_WORDS.findall(text))
     if not min_words <= count <= max_words or not ends_sentence(text) or text.startswith("©"):
         return None  # a lead is sentences; a credit line or a label is not
-    links = sum(len(_flat(a.text_content())) for a in element.iter("a"))
+    links = sum(len(_flat(page.text(a))) for a in element.iter("a"))
     if links > 0.3 * len(text):
         return None
     return text
 
 
-def lead_paragraph(html: str, blocks: list[Block], min_words: int = 8,
+def lead_paragraph(tree, blocks: list[Block], min_words: int = 8,
                    max_words: int = 200) -> tuple[int, Block] | None:
     """The article's lead paragraph when extraction lost it, and where it goes.
 
@@ -109,21 +98,19 @@ def lead_paragraph(html: str, blocks: list[Block], min_words: int = 8,
     before the first extracted paragraph it is not part of. Returns the block index to
     insert at (page order) and the block, or None.
     """
-    if not blocks:
+    if not blocks or tree is None:
         return None
-    tree = _page_tree(html)
+    page = Visible(tree)
     # pages without an h1 (some CMSs style an h2/h3 as the headline) take any heading
-    headings = ("h1",) if tree.find(".//h1") is not None else ("h2", "h3")
+    headings = ("h1",) if next(page.elements("h1"), None) is not None else ("h2", "h3")
     seen_headline = False
     lead = None
-    for element in tree.iter():
-        if not isinstance(element.tag, str):
-            continue
+    for element in page.elements():
         if element.tag in headings:
-            seen_headline = seen_headline or bool(_flat(element.text_content()))
+            seen_headline = seen_headline or bool(_flat(page.text(element)))
             continue
         if seen_headline:
-            lead = _is_lead_candidate(element, min_words, max_words)
+            lead = _is_lead_candidate(page, element, min_words, max_words)
             if lead:
                 break
     if not lead:
@@ -132,15 +119,15 @@ def lead_paragraph(html: str, blocks: list[Block], min_words: int = 8,
     if lead[:80] in extracted or any(_flat(b.text)[:80] in lead for b in blocks
                                      if len(b.text) >= 40):
         return None  # extraction kept it, whole or in part
-    page = _flat(tree.text_content())
-    at = page.find(lead)
+    text = _flat(page.text(tree))
+    at = text.find(lead)
     # the lead goes before the body: only the headings extraction kept may come first
     index = 0
     while index < len(blocks) and blocks[index].kind == "head":
         index += 1
     if index == len(blocks):
         return None
-    body = page.find(_flat(blocks[index].text)[:60])
+    body = text.find(_flat(blocks[index].text)[:60])
     if at < 0 or body < 0 or at > body:
         return None  # not before the article's first extracted paragraph
     return index, Block(lead, "p")
@@ -219,14 +206,16 @@ class TrafilaturaExtractor(Plugin):
         if not self.options["favor_recall"] and _prose_chars(blocks) < self.options["recall_below"]:
             blocks = self._recall_fallback(document, blocks)
         if self.options["recover_lead"]:
-            found = lead_paragraph(document.html, blocks)
+            found = lead_paragraph(document.tree, blocks)
             if found:
                 blocks.insert(*found)
         return Extraction(blocks=blocks, metadata=metadata)
 
     def _run(self, document, favor_recall: bool):
+        if document.tree is None:
+            return None
         xml = trafilatura.extract(
-            document.html, url=document.url, output_format="xml", with_metadata=True,
+            document.tree, url=document.url, output_format="xml", with_metadata=True,
             include_comments=False, include_images=False, include_formatting=False,
             include_tables=self.options["include_tables"],
             include_links=self.options["include_links"],

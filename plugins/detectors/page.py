@@ -4,17 +4,16 @@ The error-page, log-in-wall and listing detectors need a few facts the extracted
 longer carry: the ``<title>`` and ``<h1>`` (an error page may have no main text at all),
 what the page declares itself to be (``og:type``, JSON-LD ``@type``), whether it holds a
 password field, and its *teaser cards*: headline links (a link of 4 to 30 words that is a
-heading, holds one, or fills its list item) with the block around each. The page is parsed
-once per document and only this small summary is kept, in ``document.signatures``.
+heading, holds one, or fills its list item) with the block around each. They read the
+document's shared parse (``document.tree``) and keep only this small summary, in
+``document.signatures``.
 """
 from __future__ import annotations
 
 import json
 
-import lxml.html
-from lxml import etree
-
 from clean_corpus.document import normalize_text
+from clean_corpus.htmltree import Visible
 from clean_corpus_plugins.cleaners.lexmatch import lexicon, word_count, words
 
 SIGNATURE = "page"
@@ -72,32 +71,32 @@ def _ld_types(root) -> set[str]:
     return {name.lower() for name in ld_type_names(scripts)}
 
 
-def _card(link, headline_links: set, max_words: int = 80):
+def _card(page: Visible, link, headline_links: set, max_words: int = 80):
     """The teaser card of a headline link: the largest block around it (up to four levels)
     that holds no other headline link and at most ``max_words`` words."""
     card = link
     for parent in list(link.iterancestors())[:4]:
-        if word_count(parent.text_content()) > max_words or \
+        if word_count(page.text(parent)) > max_words or \
                 any(a in headline_links for a in parent.iter("a") if a is not link):
             break
         card = parent
     return card
 
 
-def _headline_links(root) -> list:
+def _headline_links(page: Visible) -> list:
     links, hrefs = [], set()
-    for link in root.iter("a"):
+    for link in page.elements("a"):
         href = (link.get("href") or "").strip()
         if not href or href.startswith(("#", "javascript:", "mailto:")) or href in hrefs:
             continue
-        text = link.text_content()
+        text = page.text(link)
         if not 4 <= word_count(text) <= 30 or _is_chrome(link):
             continue
         near = list(link.iterancestors())[:3]
         headline = any(n.tag in _HEADINGS for n in near) or \
             any(c.tag in _HEADINGS for c in link.iterdescendants())
         item = next((n for n in near if n.tag == "li"), None)
-        if item is not None and len(text.strip()) >= 0.6 * len(item.text_content().strip()):
+        if item is not None and len(text.strip()) >= 0.6 * len(page.text(item).strip()):
             headline = True
         if headline:
             hrefs.add(href)
@@ -112,31 +111,25 @@ def page_signals(document) -> dict:
         return cached
     signals = {"html": False, "title": "", "h1": [], "og_type": "", "ld_types": [],
                "password": False, "headline_links": 0, "cards": []}
-    if document.html:
-        try:
-            root = lxml.html.fromstring(document.html.encode("utf-8", "surrogatepass"))
-        except (etree.ParserError, ValueError):
-            root = None
-        if root is not None:
-            signals.update(_summarise(root))
+    if document.html and document.tree is not None:
+        signals.update(_summarise(document.tree))
     document.signatures[SIGNATURE] = signals
     return signals
 
 
 def _summarise(root) -> dict:
-    ld_types = _ld_types(root)
-    for element in root.xpath("//script|//style|//noscript|//template"):
-        element.drop_tree()
+    page = Visible(root)
     og_type = root.xpath('string(//meta[@property="og:type"]/@content)').strip().lower()
-    links = _headline_links(root)
+    links = _headline_links(page)
     linked = set(links)
-    cards = {_squash(_card(link, linked).text_content()) for link in links}
+    cards = {_squash(page.text(_card(page, link, linked))) for link in links}
+    title = next(page.elements("title"), None)
     return {"html": True,
-            "title": _squash(root.xpath("string(//title)")),
-            "h1": [_squash(h.text_content()) for h in root.iter("h1")][:3],
+            "title": _squash(page.text(title)) if title is not None else "",
+            "h1": [_squash(page.text(h)) for h in page.elements("h1")][:3],
             "og_type": og_type,
-            "ld_types": sorted(ld_types),
-            "password": bool(root.xpath('//input[@type="password"]')),
+            "ld_types": sorted(_ld_types(root)),
+            "password": any(i.get("type") == "password" for i in page.elements("input")),
             "headline_links": len(links),
             "cards": sorted(cards)}
 
