@@ -103,10 +103,15 @@ class Removal:
     text: str
     start: int | None = None
     end: int | None = None
+    #: How sure the plugin was that this is boilerplate (0.0 to 1.0), when it can tell.
+    score: float | None = None
 
     def as_dict(self) -> dict:
-        return {"plugin": self.plugin, "reason": self.reason, "text": self.text,
-                "start": self.start, "end": self.end}
+        entry = {"plugin": self.plugin, "reason": self.reason, "text": self.text,
+                 "start": self.start, "end": self.end}
+        if self.score is not None:
+            entry["score"] = round(self.score, 4)
+        return entry
 
 
 @dataclass
@@ -115,6 +120,8 @@ class Extraction:
 
     blocks: list[Block]
     metadata: dict[str, Any] = field(default_factory=dict)
+    #: What the extractor left out and why, when it can say (added to ``Document.removed``).
+    removed: list[Removal] = field(default_factory=list)
 
 
 @dataclass

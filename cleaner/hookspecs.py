@@ -7,7 +7,7 @@ A document travels through the hooks in this order::
     run_start                                once per run, in the main process
     for each document (in worker processes when --workers > 1):
         screen           cheap checks on the raw input (size, emptiness): reasons to drop
-        extract          HTML documents only: text blocks and metadata (first result wins)
+        extract          text blocks and metadata of a page or a text (first result wins)
         clean            the ordered chain of cleaners; each records what it removed
         detect           per-document detectors annotate ``document.detections``
     for each document, in input order, in the main process:
@@ -77,7 +77,12 @@ def screen(document):
 
 @hookspec(firstresult=True)
 def extract(document):
-    """Extract text blocks and metadata from ``document.html``.
+    """Extract text blocks and metadata from ``document.html`` (or ``document.text``).
+
+    Called for every document: an extractor of pages returns ``None`` for a text document
+    (``document.html is None``) and the reverse; with no result for a text document, each
+    of its lines becomes a block. What an extractor leaves out may be listed in
+    ``Extraction.removed`` (with a reason and a score), which joins ``document.removed``.
 
     Return an :class:`clean_corpus.document.Extraction` (or ``None`` to pass). The first
     non-``None`` result wins, so a third-party extractor registered normally overrides the

@@ -156,13 +156,13 @@ class Chain:
             if reasons:
                 doc.release_input()  # do not carry a rejected 20 MB input around
                 return Outcome(REJECTED, doc.source, doc, reasons=reasons)
-            if doc.html is not None:
-                extraction = self.hook.extract(document=doc)
-                if extraction is not None:
-                    doc.blocks = list(extraction.blocks)
-                    for key, value in extraction.metadata.items():
-                        doc.set_field(key, value)
-            else:
+            extraction = self.hook.extract(document=doc)
+            if extraction is not None:
+                doc.blocks = list(extraction.blocks)
+                doc.removed.extend(extraction.removed)
+                for key, value in extraction.metadata.items():
+                    doc.set_field(key, value)
+            elif doc.html is None:  # no text extractor enabled: every line is a block
                 doc.blocks = [Block(line, "line")
                               for line in normalize_text(doc.text or "").split("\n") if line]
             doc.mark_input()

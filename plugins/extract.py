@@ -189,6 +189,8 @@ class TrafilaturaExtractor(Plugin):
 
     @hookimpl(trylast=True)
     def extract(self, document):
+        if document.html is None:
+            return None  # a text document: the text extractor's
         root = self._run(document, self.options["favor_recall"])
         if root is None:
             return Extraction(blocks=[])

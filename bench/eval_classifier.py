@@ -1,0 +1,174 @@
+"""Cross-validated figures of the boilerplate classifier on wcxb-dev, by page type and input form.
+
+    python bench/eval_classifier.py --data ../shared [--folds 5] [--seed 0] [--chain]
+
+Pages are split into folds by site (the wcxb ``domain``: no site is in both the training
+and the test folds); each fold's pages are classified by a model trained on the other
+folds, exactly as ``python -m clean_corpus_plugins.boilerplate.train`` trains the shipped
+one. Scores are mean word F1 per page, computed by the scorer of ``../shared/tools/
+score_wcxb.py`` (imported, so the figures are the benchmark's), for each input form
+(``blocks``, ``nodes``, ``flat`` from ``tools/scraped_text.py``) next to doing nothing (the
+whole text) and trafilatura alone on the page's HTML. With ``--chain`` every fold's model
+also runs inside the real ``clean-corpus run`` on the fold's text files (rule cleaners
+included) and the records are scored by the scorer's command line; ``--ablate NAME,...``
+adds one chain run per named plugin with that plugin disabled.
+Needs the ``train`` extra (scikit-learn). Figures are printed; docs/classifier.md quotes them.
+"""
+from __future__ import annotations
+
+import argparse
+import collections
+import gzip
+import importlib.util
+import json
+import pickle
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from clean_corpus_plugins.boilerplate import train as training
+from clean_corpus_plugins.boilerplate.text_extract import keep_mask
+
+TYPES = ["article", "forum", "product", "collection", "listing", "documentation", "service"]
+THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7)
+
+
+def load_scorer(data: Path):
+    path = data / "tools" / "score_wcxb.py"
+    spec = importlib.util.spec_from_file_location("score_wcxb", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def cached(path: Path | None, build):
+    if path and path.exists():
+        return pickle.loads(path.read_bytes())
+    value = build()
+    if path:
+        path.write_bytes(pickle.dumps(value))
+    return value
+
+
+def trafilatura_texts(data: Path, entries) -> dict[str, str]:
+    import trafilatura
+
+    texts = {}
+    for entry in entries:
+        html = gzip.decompress((data / "wcxb-dev" / "pages" / f"{entry['id']}.html.gz").read_bytes())
+        texts[entry["id"]] = trafilatura.extract(html.decode("utf-8", "replace")) or ""
+    return texts
+
+
+def table(title: str, scores: dict[str, list[tuple[str, float]]]) -> None:
+    """One line per method: mean F1 over all pages, then per page type."""
+    print(f"\n{title}")
+    print(f"  {'':<24} {'all':>6} " + " ".join(f"{t[:7]:>7}" for t in TYPES))
+    for name, rows in scores.items():
+        by_type = collections.defaultdict(list)
+        for page_type, f1 in rows:
+            by_type[page_type].append(f1)
+        cells = " ".join(f"{np.mean(by_type[t]):7.3f}" if by_type[t] else "      -" for t in TYPES)
+        print(f"  {name:<24} {np.mean([f for _, f in rows]):6.3f} {cells}")
+
+
+def chain_scores(args, fold_models, folds_of, text_dirs, disable=None) -> None:
+    """Every fold's text files through ``clean-corpus run`` with that fold's model, scored."""
+    clean_corpus = Path(sys.executable).with_name("clean-corpus")
+    for form, folder in text_dirs.items():
+        with tempfile.TemporaryDirectory() as tmp:
+            merged = Path(tmp) / "records.jsonl"
+            with open(merged, "w", encoding="utf-8") as out:
+                for k, model in enumerate(fold_models):
+                    files = [str(folder / f"{pid}.html.txt") for pid, f in folds_of.items() if f == k]
+                    records = Path(tmp) / f"fold{k}.jsonl"
+                    cmd = [str(clean_corpus), "run", *files, "-o", str(records), "--no-progress",
+                           "--set", f"text_classifier.model={model}", "-j", "1"]
+                    if disable:
+                        cmd += ["--disable", disable]
+                    subprocess.run(cmd, check=True, capture_output=True)
+                    out.write(records.read_text(encoding="utf-8"))
+            result = subprocess.run([sys.executable, str(args.data / "tools" / "score_wcxb.py"),
+                                     str(merged)], check=True, capture_output=True, text=True)
+            label = f"chain {form}" + (f" without {disable}" if disable else "")
+            print(f"\n{label} (score_wcxb.py):\n" + result.stdout.rstrip())
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", type=Path, default=Path("../shared"))
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--forms", default=",".join(training.FORMS))
+    ap.add_argument("--cache", type=Path, help="keep the labelled pages here between runs")
+    ap.add_argument("--models", type=Path, default=Path(tempfile.gettempdir()) / "cv-models",
+                    help="where the fold models are written")
+    ap.add_argument("--chain", action="store_true", help="also score the whole chain per fold")
+    ap.add_argument("--text-dirs", default="", help="FORM=DIR,... text folders for --chain "
+                    "(tools/scraped_text.py output of wcxb-dev/pages)")
+    ap.add_argument("--ablate", default="", help="plugins to disable one at a time (--chain)")
+    args = ap.parse_args(argv)
+    forms = args.forms.split(",")
+    scorer = load_scorer(args.data)
+    entries, text_of = training.wcxb_source(args.data)
+    started = time.monotonic()
+    pages = cached(args.cache, lambda: training.load_pages((entries, text_of), forms))
+    pages = [p for p in pages if p.form in forms]
+    print(f"{len({p.id for p in pages})} pages, {len(pages)} page forms, "
+          f"{sum(len(p.blocks) for p in pages)} blocks ({time.monotonic() - started:.0f} s)")
+
+    site_fold = dict(zip(sorted({p.domain for p in pages}),
+                         training.group_folds(sorted({p.domain for p in pages}), args.folds, args.seed)))
+    folds_of = {p.id: site_fold[p.domain] for p in pages}
+    args.models.mkdir(parents=True, exist_ok=True)
+    probabilities: dict[tuple[str, str], np.ndarray] = {}
+    fold_models = []
+    for k in range(args.folds):
+        inside = [p for p in pages if folds_of[p.id] != k]
+        model = training.train(inside, args.seed)
+        path = args.models / f"fold-{k}.json"
+        path.write_text(model.dumps(), encoding="utf-8")
+        fold_models.append(path)
+        for page in pages:
+            if folds_of[page.id] == k:
+                probabilities[page.id, page.form] = model.predict_page(page.X)
+        print(f"fold {k}: trained on {len({p.id for p in inside})} pages "
+              f"({time.monotonic() - started:.0f} s)", flush=True)
+
+    tra = cached(args.cache.with_suffix(".trafilatura.pkl") if args.cache else None,
+                 lambda: trafilatura_texts(args.data, entries))
+    reference = {e["id"]: e["main_content"] for e in entries}
+    for form in forms:
+        scores: dict[str, list[tuple[str, float]]] = {}
+        form_pages = [p for p in pages if p.form == form]
+        scores["doing nothing"] = [(p.type, scorer.word_prf("\n".join(p.blocks), p.reference)[2])
+                                   for p in form_pages]
+        scores["trafilatura (HTML)"] = [(p.type, scorer.word_prf(tra[p.id], reference[p.id])[2])
+                                        for p in form_pages]
+        scores["aligned labels (ceiling)"] = [
+            (p.type, scorer.word_prf("\n".join(b for b, y in zip(p.blocks, p.labels) if y),
+                                     p.reference)[2]) for p in form_pages]
+        for threshold in THRESHOLDS:
+            rows = []
+            for p in form_pages:
+                keep = keep_mask(probabilities[p.id, form], threshold)
+                kept = "\n".join(b for b, k in zip(p.blocks, keep) if k)
+                rows.append((p.type, scorer.word_prf(kept, p.reference)[2]))
+            scores[f"classifier p>={threshold}"] = rows
+        table(f"{form}: mean word F1, cross-validated by site ({args.folds} folds)", scores)
+
+    if args.chain:
+        text_dirs = dict(item.split("=", 1) for item in args.text_dirs.split(",") if item)
+        text_dirs = {form: Path(d) for form, d in text_dirs.items() if form in forms}
+        chain_scores(args, fold_models, folds_of, text_dirs)
+        for name in filter(None, args.ablate.split(",")):
+            chain_scores(args, fold_models, folds_of, text_dirs, disable=name)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

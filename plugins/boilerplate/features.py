@@ -1,0 +1,265 @@
+"""Block features that carry across sites and languages, computed for a whole page at once.
+
+Every feature is about a block's shape, its words' function, where it stands and what
+surrounds it, never about the words of one site: length, words, sentence ends,
+punctuation, capitals and digits; the share of the page language's stop words (lists in
+``stopwords/<lang>.txt``, the language picked per page by which list covers most words);
+position in the page and distance to the densest run of prose; features of the
+neighbouring blocks; repetition within the page; and whether the block is a boilerplate
+phrase of the cleaners' lexicons (``plugins/lexicons``).
+
+Character classes are counted with numpy over the page's code points and most per-block
+work is one C-level call, so a page of a few hundred blocks costs well under a millisecond
+or two. :func:`text_features` returns a float64 matrix whose columns are
+:data:`TEXT_FEATURES`; HTML callers append their own columns to it.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from clean_corpus_plugins.lexicon import fold, folded_phrases
+
+STOPWORD_DIR = Path(__file__).with_name("stopwords")
+_TOKEN = re.compile(r"\w+")
+_CLOSERS = "\"'»”’)]*"
+
+#: Lexicon kinds whose phrases are boilerplate when they make up a whole block.
+BOILERPLATE_KINDS = ("skip_link", "advertising", "ad_disclosure", "ad_sales", "cookie_notice",
+                     "consent_button", "subscription", "paywall", "comments", "comment_prompt",
+                     "comment_action", "login", "related", "related_label", "link_label",
+                     "legal_notice", "contact", "more_info", "reading_time", "breadcrumb_root",
+                     "error_page", "login_wall")
+
+# character classes, counted per block
+_OTHER, _LOWER, _UPPER, _DIGIT, _SPACE, _STOP, _SEP, _COMMA = range(8)
+_N_CLASSES = 8
+_SEPARATORS = "|•·»›>/<«‹–—-_#@©®™=+*"
+
+#: Columns of the per-block part (before neighbours and position are added).
+_BASE = ("log_chars", "log_words", "mean_word_len", "lower_share", "upper_share",
+         "digit_share", "other_share", "sep_share", "comma_per_word", "stops_inside",
+         "capitalised_words", "ends_sentence", "ends_colon", "starts_upper", "stop_share",
+         "stop_count", "repeats", "seen_before", "lexicon_line", "lexicon_prefix", "has_url",
+         "is_prose")
+#: Columns describing the block's neighbours: these base columns at each offset.
+_NEIGHBOUR_BASE = ("log_words", "stop_share", "ends_sentence", "is_prose", "lexicon_line")
+_OFFSETS = (-2, -1, 1, 2)
+_WINDOWS = (3, 10)
+_WINDOW_BASE = ("log_words", "stop_share", "is_prose")
+
+TEXT_FEATURES: tuple[str, ...] = (
+    _BASE
+    + tuple(f"{name}@{o:+d}" for o in _OFFSETS for name in _NEIGHBOUR_BASE)
+    + tuple(f"{name}~{w}" for w in _WINDOWS for name in _WINDOW_BASE)
+    + ("position", "log_index", "log_from_end", "words_before_share", "in_prose_run",
+       "log_run_distance", "run_side", "page_log_blocks", "page_log_words",
+       "page_mean_log_words", "page_prose_share", "page_stop_share")
+)
+
+
+@lru_cache(maxsize=None)
+def stopwords() -> dict[str, frozenset[str]]:
+    """``{language: words}`` from ``stopwords/*.txt`` (one word a line, ``#`` comments)."""
+    lists = {}
+    for path in sorted(STOPWORD_DIR.glob("*.txt")):
+        words = [line.strip().lower() for line in path.read_text(encoding="utf-8").splitlines()]
+        lists[path.stem] = frozenset(w for w in words if w and not w.startswith("#"))
+    return lists
+
+
+@lru_cache(maxsize=1)
+def _class_table() -> np.ndarray:
+    """Character class of every code point of the Basic Multilingual Plane."""
+    table = np.full(0x10000, _OTHER, dtype=np.int64)
+    for code in range(0x10000):
+        char = chr(code)
+        if char.isspace():
+            table[code] = _SPACE
+        elif char.isdigit():
+            table[code] = _DIGIT
+        elif char.isupper():
+            table[code] = _UPPER
+        elif char.isalpha():
+            table[code] = _LOWER
+        elif unicodedata.category(char).startswith("L"):
+            table[code] = _LOWER
+    for char in ".!?…":
+        table[ord(char)] = _STOP
+    for char in _SEPARATORS:
+        table[ord(char)] = _SEP
+    for char in ",;":
+        table[ord(char)] = _COMMA
+    return table
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> frozenset[str]:
+    return frozenset().union(*(folded_phrases(kind) for kind in BOILERPLATE_KINDS))
+
+
+def _fold(text: str) -> str:
+    if text.isascii():
+        return " ".join(_TOKEN.findall(text.lower()))
+    return fold(text)
+
+
+def _page_language(token_lists: list[list[str]]) -> frozenset[str]:
+    """The stop-word list that covers most of the page's words."""
+    counts = Counter()
+    for toks in token_lists:
+        counts.update(toks)
+    keys = counts.keys()
+    best, best_hits = frozenset(), 0
+    for words in stopwords().values():
+        hits = sum(counts[w] for w in keys & words)
+        if hits > best_hits:
+            best, best_hits = words, hits
+    return best
+
+
+def _char_counts(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per block: counts of each character class, of words and of capitalised words."""
+    n = len(texts)
+    joined = "\n".join(texts)
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    classes = np.where(codes < 0x10000, _class_table()[np.minimum(codes, 0xFFFF)], _LOWER)
+    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=n)
+    owner = np.repeat(np.arange(n), lengths + 1)[: len(codes)]
+    counts = np.bincount(owner * _N_CLASSES + classes, minlength=n * _N_CLASSES)
+    counts = counts[: n * _N_CLASSES].reshape(n, _N_CLASSES)
+    wordish = (classes == _LOWER) | (classes == _UPPER) | (classes == _DIGIT)
+    starts = wordish & ~np.concatenate(([False], wordish[:-1]))
+    words = np.bincount(owner[starts], minlength=n)[:n]
+    caps = np.bincount(owner[starts & (classes == _UPPER)], minlength=n)[:n]
+    return counts, words, caps
+
+
+def _window_mean(values: np.ndarray, half: int) -> np.ndarray:
+    """Mean of ``values`` over ``[i - half, i + half]``, clipped at the page's edges."""
+    n = len(values)
+    cum = np.concatenate(([0.0], np.cumsum(values)))
+    lo = np.clip(np.arange(n) - half, 0, n)
+    hi = np.clip(np.arange(n) + half + 1, 0, n)
+    return (cum[hi] - cum[lo]) / (hi - lo)
+
+
+def _shifted(values: np.ndarray, offset: int, fill: float = -1.0) -> np.ndarray:
+    """``values[i + offset]``, ``fill`` past the page's edges."""
+    out = np.full_like(values, fill)
+    if offset > 0:
+        out[:-offset] = values[offset:]
+    elif offset < 0:
+        out[-offset:] = values[:offset]
+    return out
+
+
+def _prose_run(words: np.ndarray, prose: np.ndarray) -> tuple[int, int]:
+    """The run of blocks with the most prose words, less a cost per block that is not prose.
+
+    A maximum-sum segment (Kadane): prose blocks count their words, other blocks cost
+    five words each, so a menu between two articles' paragraphs splits the run.
+    """
+    gains = np.where(prose, words, -5.0).tolist()
+    best, best_span = 0.0, (0, -1)
+    total, start = 0.0, 0
+    for i, gain in enumerate(gains):
+        if total <= 0:
+            total, start = 0.0, i
+        total += gain
+        if total > best:
+            best, best_span = total, (start, i)
+    return best_span
+
+
+def text_features(texts: list[str]) -> np.ndarray:
+    """The :data:`TEXT_FEATURES` matrix of a page's blocks, one row per block, in order."""
+    n = len(texts)
+    if n == 0:
+        return np.zeros((0, len(TEXT_FEATURES)))
+    counts, words, caps = _char_counts(texts)
+    chars = np.maximum(1, counts.sum(axis=1) - counts[:, _SPACE])
+    token_lists = [_TOKEN.findall(t.lower()) for t in texts]
+    stops = _page_language(token_lists)
+    stop_count = np.fromiter((sum(1 for w in toks if w in stops) for toks in token_lists),
+                             dtype=np.float64, count=n)
+    n_tokens = np.fromiter((len(toks) for toks in token_lists), dtype=np.float64, count=n)
+    safe_words = np.maximum(1, words)
+    lexicon = _lexicon()
+    folded = [_fold(t) for t in texts]
+    lexicon_line = np.fromiter((f in lexicon for f in folded), dtype=np.float64, count=n)
+    lexicon_prefix = np.fromiter(
+        (any(" ".join(f.split()[:k]) in lexicon for k in (1, 2, 3)) for f in folded),
+        dtype=np.float64, count=n)
+    repeats = Counter(folded)
+    seen: set[str] = set()
+    seen_before = np.zeros(n)
+    for i, f in enumerate(folded):
+        seen_before[i] = f in seen
+        seen.add(f)
+    ends = [t.rstrip().rstrip(_CLOSERS) for t in texts]
+    ends_sentence = np.fromiter((e.endswith((".", "!", "?", "…")) for e in ends), dtype=np.float64,
+                                count=n)
+    stop_share = stop_count / np.maximum(1, n_tokens)
+    log_words = np.log1p(words)
+    is_prose = ((words >= 10) & (stop_share >= 0.2)).astype(np.float64)
+    base = {
+        "log_chars": np.log1p(chars),
+        "log_words": log_words,
+        "mean_word_len": (counts[:, _LOWER] + counts[:, _UPPER] + counts[:, _DIGIT]) / safe_words,
+        "lower_share": counts[:, _LOWER] / chars,
+        "upper_share": counts[:, _UPPER] / chars,
+        "digit_share": counts[:, _DIGIT] / chars,
+        "other_share": counts[:, _OTHER] / chars,
+        "sep_share": counts[:, _SEP] / chars,
+        "comma_per_word": counts[:, _COMMA] / safe_words,
+        "stops_inside": np.log1p(counts[:, _STOP]),
+        "capitalised_words": caps / safe_words,
+        "ends_sentence": ends_sentence,
+        "ends_colon": np.fromiter((e.endswith(":") for e in ends), dtype=np.float64, count=n),
+        "starts_upper": np.fromiter((t[:1].isupper() for t in texts), dtype=np.float64, count=n),
+        "stop_share": stop_share,
+        "stop_count": np.log1p(stop_count),
+        "repeats": np.log(np.fromiter((repeats[f] for f in folded), dtype=np.float64, count=n)),
+        "seen_before": seen_before,
+        "lexicon_line": lexicon_line,
+        "lexicon_prefix": lexicon_prefix,
+        "has_url": np.fromiter(("http" in t or "www." in t for t in texts), dtype=np.float64,
+                               count=n),
+        "is_prose": is_prose,
+    }
+    columns = [base[name] for name in _BASE]
+    for offset in _OFFSETS:
+        columns.extend(_shifted(base[name], offset) for name in _NEIGHBOUR_BASE)
+    for half in _WINDOWS:
+        columns.extend(_window_mean(base[name], half) for name in _WINDOW_BASE)
+
+    index = np.arange(n, dtype=np.float64)
+    total_words = float(words.sum())
+    words_before = np.concatenate(([0.0], np.cumsum(words)[:-1]))
+    start, end = _prose_run(words.astype(np.float64), is_prose.astype(bool))
+    if end >= start:
+        distance = np.where(index < start, start - index, np.where(index > end, index - end, 0))
+        side = np.where(index < start, -1.0, np.where(index > end, 1.0, 0.0))
+    else:
+        distance, side = np.full(n, float(n)), np.zeros(n)
+    columns.extend([
+        index / max(1, n - 1),
+        np.log1p(index),
+        np.log1p(n - 1 - index),
+        words_before / max(1.0, total_words),
+        (distance == 0).astype(np.float64),
+        np.log1p(distance),
+        side,
+        np.full(n, np.log1p(n)),
+        np.full(n, np.log1p(total_words)),
+        np.full(n, log_words.mean()),
+        np.full(n, is_prose.mean()),
+        np.full(n, stop_count.sum() / max(1.0, n_tokens.sum())),
+    ])
+    return np.column_stack(columns).astype(np.float64)

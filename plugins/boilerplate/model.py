@@ -1,0 +1,155 @@
+"""Tree-ensemble inference in numpy, and the two-stage block classifier built on it.
+
+A model file is JSON::
+
+    {"format": "clean-corpus-boilerplate/1", "features": [...], "threshold": 0.5,
+     "stages": [{"features": [...], "baseline": b, "trees": {"root": [...], "feature": [...],
+                 "threshold": [...], "left": [...], "right": [...], "value": [...]}}, ...],
+     "trained": {...how it was trained...}}
+
+``trees`` holds every tree's nodes in flat arrays (a leaf has ``left == -1``); a row goes
+left when ``x[feature] <= threshold``, and its raw score is ``baseline`` plus the values
+of the leaves it reaches, a log-odds turned into a probability by the logistic function.
+Stage one reads the block features; stage two reads stage one's probabilities of the
+block and its neighbours (see :func:`context_features`), which smooths the decisions into
+coherent runs of content. Everything here is deterministic and needs numpy only.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+FORMAT = "clean-corpus-boilerplate/1"
+
+#: Offsets of the neighbours whose first-stage probability the second stage reads.
+CONTEXT_OFFSETS = (-3, -2, -1, 1, 2, 3)
+CONTEXT_WINDOWS = (2, 5, 15)
+CONTEXT_FEATURES: tuple[str, ...] = (
+    ("p",)
+    + tuple(f"p@{o:+d}" for o in CONTEXT_OFFSETS)
+    + tuple(f"p~{w}" for w in CONTEXT_WINDOWS)
+    + ("p_max_before~10", "p_max_after~10", "p_page_mean", "p_page_rank", "p_share_before",
+       "p_share_after")
+)
+
+
+@dataclass
+class TreeEnsemble:
+    """Binary gradient-boosted trees in flat arrays: ``predict`` gives P(content)."""
+
+    baseline: float
+    root: np.ndarray
+    feature: np.ndarray
+    threshold: np.ndarray
+    left: np.ndarray
+    right: np.ndarray
+    value: np.ndarray
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "TreeEnsemble":
+        trees = data["trees"]
+        return cls(float(data["baseline"]),
+                   np.asarray(trees["root"], dtype=np.int64),
+                   np.asarray(trees["feature"], dtype=np.int64),
+                   np.asarray(trees["threshold"], dtype=np.float64),
+                   np.asarray(trees["left"], dtype=np.int64),
+                   np.asarray(trees["right"], dtype=np.int64),
+                   np.asarray(trees["value"], dtype=np.float64))
+
+    def as_dict(self) -> dict:
+        return {"baseline": self.baseline,
+                "trees": {"root": self.root.tolist(), "feature": self.feature.tolist(),
+                          "threshold": self.threshold.tolist(), "left": self.left.tolist(),
+                          "right": self.right.tolist(), "value": self.value.tolist()}}
+
+    def raw(self, X: np.ndarray) -> np.ndarray:
+        """Log-odds of every row: all trees are walked at once, one level per step."""
+        rows = np.arange(X.shape[0])[:, None]
+        node = np.broadcast_to(self.root, (X.shape[0], len(self.root))).copy()
+        while True:
+            inner = self.left[node] >= 0
+            if not inner.any():
+                break
+            goes_left = X[rows, self.feature[node]] <= self.threshold[node]
+            node = np.where(inner, np.where(goes_left, self.left[node], self.right[node]), node)
+        return self.baseline + self.value[node].sum(axis=1)
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-self.raw(X)))
+
+
+def context_features(p: np.ndarray) -> np.ndarray:
+    """Second-stage features of one page: each block's probability and its neighbours'."""
+    n = len(p)
+    if n == 0:
+        return np.zeros((0, len(CONTEXT_FEATURES)))
+    columns = [p]
+    for offset in CONTEXT_OFFSETS:
+        shifted = np.full(n, -1.0)
+        if offset > 0:
+            shifted[:-offset] = p[offset:]
+        else:
+            shifted[-offset:] = p[:offset]
+        columns.append(shifted)
+    cum = np.concatenate(([0.0], np.cumsum(p)))
+    index = np.arange(n)
+    for half in CONTEXT_WINDOWS:
+        lo, hi = np.clip(index - half, 0, n), np.clip(index + half + 1, 0, n)
+        columns.append((cum[hi] - cum[lo]) / (hi - lo))
+    padded = np.concatenate((np.full(10, -1.0), p, np.full(10, -1.0)))
+    windows = np.lib.stride_tricks.sliding_window_view(padded, 10)
+    columns.append(windows[:n].max(axis=1))          # the 10 blocks before
+    columns.append(windows[11:11 + n].max(axis=1))   # the 10 blocks after
+    columns.append(np.full(n, p.mean()))
+    columns.append(np.argsort(np.argsort(-p, kind="stable"), kind="stable") / max(1, n - 1))
+    columns.append(cum[:-1] / max(1e-9, cum[-1]))
+    columns.append((cum[-1] - cum[1:]) / max(1e-9, cum[-1]))
+    return np.column_stack(columns)
+
+
+@dataclass
+class BlockClassifier:
+    """The shipped model: block features -> P(content), smoothed over neighbours."""
+
+    features: tuple[str, ...]
+    stages: list[TreeEnsemble]
+    threshold: float
+    trained: dict
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "BlockClassifier":
+        if data.get("format") != FORMAT:
+            raise ValueError(f"not a {FORMAT} model file (format {data.get('format')!r})")
+        return cls(tuple(data["features"]), [TreeEnsemble.from_dict(s) for s in data["stages"]],
+                   float(data["threshold"]), data.get("trained", {}))
+
+    @classmethod
+    def load(cls, path: str | Path) -> "BlockClassifier":
+        return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+
+    def as_dict(self) -> dict:
+        return {"format": FORMAT, "features": list(self.features), "threshold": self.threshold,
+                "stages": [stage.as_dict() for stage in self.stages], "trained": self.trained}
+
+    def dumps(self) -> str:
+        """The model file's text: the same model always gives the same bytes."""
+        return json.dumps(self.as_dict(), sort_keys=True, separators=(",", ":")) + "\n"
+
+    def predict_page(self, X: np.ndarray) -> np.ndarray:
+        """P(content) of each block of one page (rows in page order)."""
+        if X.shape[0] == 0:
+            return np.zeros(0)
+        p = self.stages[0].predict(X)
+        for stage in self.stages[1:]:
+            p = stage.predict(np.column_stack((context_features(p), X)))
+        return p
+
+
+@lru_cache(maxsize=None)
+def load_model(path: str) -> BlockClassifier:
+    """A model file, loaded once per process."""
+    return BlockClassifier.load(path)

@@ -1,0 +1,72 @@
+"""Cutting a long line of text into the pieces a page was made of.
+
+Scrapers that join every text node with spaces leave a page as one line: menu, headline,
+paragraphs and footer run together. The classifier needs blocks, so a long line is cut
+(1) after each sentence end followed by a capitalised word, (2) around separators that
+only menus and breadcrumbs use (" | ", " • ", " › ", " » "), and (3) where a run of
+capitalised words (menu items, a headline) meets the sentence that follows it: the cut
+goes before the capitalised word that starts the sentence (the first lower-case word that
+is not a stop word marks the sentence). Pieces are ``(start, end)`` offsets into the line,
+so cutting one out of the original text is exact.
+"""
+from __future__ import annotations
+
+import re
+
+from clean_corpus_plugins.boilerplate.features import stopwords
+
+#: Lines shorter than this are left whole.
+MIN_CHARS = 400
+
+_SENTENCE_END = re.compile(r"[.!?…][\"'»”’)\]]*\s+(?=[\"'«“‘(\[]?[^\W_])")
+_SEPARATOR = re.compile(r"\s+[|•·›»]\s+")
+_WORD = re.compile(r"[^\W_][\w'’-]*")
+#: A run of capitalised words this long before a sentence is cut off it.
+MIN_RUN = 3
+
+
+def _all_stopwords() -> frozenset[str]:
+    return frozenset().union(*stopwords().values())
+
+
+def _split_runs(text: str, start: int, end: int, stops: frozenset[str]) -> list[tuple[int, int]]:
+    """Cut the capitalised run that precedes the first sentence of ``text[start:end]``."""
+    words = list(_WORD.finditer(text, start, end))
+    last_cap = None
+    caps = 0
+    for i, word in enumerate(words):
+        token = word.group()
+        if token[0].isupper() or token[0].isdigit():
+            last_cap, caps = i, caps + 1
+            continue
+        if token.lower() in stops:
+            continue
+        # the first lower-case word of content: the sentence starts at the last capital
+        if last_cap is not None and last_cap >= MIN_RUN and caps > last_cap * 0.7:
+            cut = words[last_cap].start()
+            return [(start, cut), (cut, end)]
+        return [(start, end)]
+    return [(start, end)]
+
+
+def segments(text: str, min_chars: int = MIN_CHARS) -> list[tuple[int, int]]:
+    """``(start, end)`` offsets of the pieces of ``text``, in order, covering its words."""
+    if len(text) < min_chars:
+        return [(0, len(text))] if text.strip() else []
+    cuts = {0, len(text)}
+    cuts.update(m.end() for m in _SENTENCE_END.finditer(text))
+    for m in _SEPARATOR.finditer(text):
+        cuts.update((m.start(), m.end()))
+    bounds = sorted(cuts)
+    stops = _all_stopwords()
+    pieces: list[tuple[int, int]] = []
+    for a, b in zip(bounds, bounds[1:]):
+        for s, e in _split_runs(text, a, b, stops):
+            # strip the spaces and separators around the piece
+            while s < e and (text[s].isspace() or text[s] in "|•·›»"):
+                s += 1
+            while e > s and text[e - 1].isspace():
+                e -= 1
+            if s < e:
+                pieces.append((s, e))
+    return pieces

@@ -1,0 +1,232 @@
+"""Train the boilerplate classifier on pages with known main content, and write the model.
+
+    python -m clean_corpus_plugins.boilerplate.train --data ../shared --out MODEL.json --seed 0
+
+``--data`` is a folder holding ``wcxb-dev/`` (``index.jsonl.gz`` and ``pages/``) and
+``tools/scraped_text.py``, the tool that turns a page into the text scrapers leave
+(``--text`` reads pages already turned into text instead). Each
+page becomes text in every ``--forms`` (a line per block element, a line per text node,
+one line cut by :mod:`.segment`); its blocks are labelled by alignment with the page's
+main content (:mod:`.labels`) and weighted by their words, since word F1 is what counts.
+Stage one is fitted on the block features; stage two on stage one's out-of-fold
+probabilities (folds grouped by site), so it learns how a block's neighbours' decisions
+bear on it as they will look on unseen pages. Needs the ``train`` extra (scikit-learn).
+The same data and seed give a byte-identical file.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import importlib.util
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from clean_corpus.document import normalize_text
+from clean_corpus_plugins.boilerplate.features import TEXT_FEATURES, text_features
+from clean_corpus_plugins.boilerplate.labels import coverage, tokens
+from clean_corpus_plugins.boilerplate.model import (CONTEXT_FEATURES, BlockClassifier,
+                                                     TreeEnsemble, context_features)
+from clean_corpus_plugins.boilerplate.text_extract import line_pieces
+
+FORMS = ("blocks", "nodes", "flat")
+
+#: Gradient boosting settings: small trees, so that inference stays cheap.
+STAGE_PARAMS = ({"max_iter": 150, "max_leaf_nodes": 24, "max_depth": 7, "learning_rate": 0.1,
+                 "min_samples_leaf": 40, "l2_regularization": 1.0},
+                {"max_iter": 60, "max_leaf_nodes": 16, "max_depth": 6, "learning_rate": 0.1,
+                 "min_samples_leaf": 40, "l2_regularization": 1.0})
+INNER_FOLDS = 3
+#: Rows each stage is fitted on, drawn at random (with the seed) from all blocks.
+MAX_ROWS = 300_000
+
+
+@dataclass
+class Page:
+    """One page in one input form: its blocks, their labels and weights."""
+
+    id: str
+    domain: str
+    type: str
+    form: str
+    blocks: list[str]
+    reference: str
+    labels: np.ndarray = field(default=None)
+    weights: np.ndarray = field(default=None)
+    X: np.ndarray = field(default=None)
+
+
+def text_blocks(text: str) -> list[str]:
+    """A text document's blocks as the text extractor makes them: lines, long lines cut."""
+    lines = [line for line in normalize_text(text).split("\n") if line]
+    return [lines[n][s:e] for n, s, e in line_pieces(lines)]
+
+
+def load_scraper(data: Path):
+    """``visible_text(html_bytes, mode)`` from the data's ``tools/scraped_text.py``."""
+    path = data / "tools" / "scraped_text.py"
+    spec = importlib.util.spec_from_file_location("scraped_text", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.visible_text
+
+
+def wcxb_source(data: Path):
+    """The wcxb-dev pages of ``data``, and their text in a form made by the data's tool."""
+    visible_text = load_scraper(data)
+    index = data / "wcxb-dev" / "index.jsonl.gz"
+    entries = [json.loads(line) for line in gzip.open(index, "rt", encoding="utf-8")]
+
+    def text_of(entry: dict, form: str) -> str:
+        page = data / "wcxb-dev" / "pages" / f"{entry['id']}.html.gz"
+        return visible_text(gzip.decompress(page.read_bytes()), form)
+
+    return entries, text_of
+
+
+def text_source(folder: Path):
+    """Pages already turned into text: ``index.jsonl`` and ``text/<form>/<id>.txt``."""
+    with open(folder / "index.jsonl", encoding="utf-8") as fh:
+        entries = [json.loads(line) for line in fh if line.strip()]
+
+    def text_of(entry: dict, form: str) -> str:
+        return (folder / "text" / form / f"{entry['id']}.txt").read_text(encoding="utf-8")
+
+    return entries, text_of
+
+
+def load_pages(source, forms=FORMS, limit: int | None = None) -> list[Page]:
+    """Every page of ``source`` in each form, labelled and featurised, in id order."""
+    entries, text_of = source
+    entries = sorted(entries, key=lambda e: e["id"])[:limit]
+    pages = []
+    for entry in entries:
+        for form in forms:
+            blocks = text_blocks(text_of(entry, form))
+            pages.append(labelled(Page(entry["id"], entry["domain"], entry["type"], form, blocks,
+                                       entry["main_content"])))
+    return pages
+
+
+def labelled(page: Page) -> Page:
+    """Labels, weights and features of a page's blocks."""
+    shares = coverage(page.blocks, page.reference)
+    page.labels = np.array([share >= 0.5 for share in shares], dtype=np.int64)
+    page.weights = np.array([len(tokens(b)) for b in page.blocks], dtype=np.float64)
+    page.X = text_features(page.blocks)
+    return page
+
+
+def fit_stage(X: np.ndarray, y: np.ndarray, w: np.ndarray, params: dict, seed: int) -> TreeEnsemble:
+    """Gradient-boosted trees fitted with scikit-learn, exported to flat arrays."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from threadpoolctl import threadpool_limits
+
+    clf = HistGradientBoostingClassifier(early_stopping=False, random_state=seed, **params)
+    with threadpool_limits(1):  # one thread: the same sums in the same order on any machine
+        clf.fit(X, y, sample_weight=w)
+    roots, feature, threshold, left, right, value = [], [], [], [], [], []
+    for (predictor,) in clf._predictors:
+        nodes = predictor.nodes
+        offset = len(feature)
+        roots.append(offset)
+        for node in nodes:
+            leaf = bool(node["is_leaf"])
+            feature.append(0 if leaf else int(node["feature_idx"]))
+            threshold.append(0.0 if leaf else float(node["num_threshold"]))
+            left.append(-1 if leaf else offset + int(node["left"]))
+            right.append(-1 if leaf else offset + int(node["right"]))
+            value.append(float(np.float32(node["value"])) if leaf else 0.0)
+    return TreeEnsemble(float(np.asarray(clf._baseline_prediction).ravel()[0]),
+                        np.array(roots), np.array(feature), np.array(threshold),
+                        np.array(left), np.array(right), np.array(value))
+
+
+def _stack(pages: list[Page], max_rows: int | None = None, seed: int = 0):
+    """Rows, labels and weights of ``pages``; at most ``max_rows`` rows, drawn with ``seed``.
+
+    A weight grows with the block's words (word F1 counts words) but as a square root, so
+    that short blocks, most of the boilerplate, still count.
+    """
+    X = np.vstack([p.X for p in pages])
+    y = np.concatenate([p.labels for p in pages])
+    w = np.sqrt(np.concatenate([p.weights for p in pages])) + 0.1
+    if max_rows and len(y) > max_rows:
+        rows = np.sort(np.random.default_rng(seed).choice(len(y), max_rows, replace=False))
+        X, y, w = X[rows], y[rows], w[rows]
+    return X, y, w
+
+
+def group_folds(groups: list[str], k: int, seed: int) -> list[int]:
+    """A fold number for each item, whole groups (sites) in one fold, balanced by size."""
+    rng = np.random.default_rng(seed)
+    names = sorted(set(groups))
+    order = rng.permutation(len(names))
+    fold_of = {names[i]: n % k for n, i in enumerate(order)}
+    return [fold_of[g] for g in groups]
+
+
+def train(pages: list[Page], seed: int = 0, threshold: float = 0.5,
+          trees: int | None = None) -> BlockClassifier:
+    """Both stages on ``pages``; stage two on out-of-fold stage-one probabilities.
+
+    ``trees`` caps the number of trees of each stage (a quick model for tests).
+    """
+    params = [dict(p, max_iter=min(p["max_iter"], trees or p["max_iter"])) for p in STAGE_PARAMS]
+    first = fit_stage(*_stack(pages, MAX_ROWS, seed), params[0], seed)
+    folds = group_folds([p.domain for p in pages], INNER_FOLDS, seed)
+    out_of_fold: list[np.ndarray | None] = [None] * len(pages)
+    for k in range(INNER_FOLDS):
+        inside = [p for p, f in zip(pages, folds) if f != k]
+        if not inside or len(inside) == len(pages):
+            continue
+        model = fit_stage(*_stack(inside, MAX_ROWS, seed), params[0], seed)
+        for i, (page, f) in enumerate(zip(pages, folds)):
+            if f == k:
+                out_of_fold[i] = model.predict(page.X)
+    for i, page in enumerate(pages):
+        if out_of_fold[i] is None:
+            out_of_fold[i] = first.predict(page.X)
+    stacked = [Page(p.id, p.domain, p.type, p.form, p.blocks, p.reference, p.labels, p.weights,
+                    np.column_stack((context_features(p1), p.X)))
+               for p1, p in zip(out_of_fold, pages)]
+    second = fit_stage(*_stack(stacked, MAX_ROWS, seed), params[1], seed)
+    trained = {"seed": seed, "pages": len({p.id for p in pages}),
+               "forms": sorted({p.form for p in pages}),
+               "blocks": int(sum(len(p.blocks) for p in pages)),
+               "data": "Web Content eXtraction Benchmark (WCXB) development split, "
+                       "Murrough Foley, 2026, CC-BY-4.0"}
+    return BlockClassifier(TEXT_FEATURES, [first, second], threshold, trained)
+
+
+def stage_features() -> tuple[str, ...]:
+    """Column names of the second stage's input, for reports."""
+    return CONTEXT_FEATURES + TEXT_FEATURES
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", type=Path, default=Path("../shared"),
+                    help="a folder with wcxb-dev/ and tools/scraped_text.py")
+    ap.add_argument("--text", type=Path, help="instead of --data: a folder with index.jsonl "
+                    "and text/<form>/<id>.txt (pages already turned into text)")
+    ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--forms", default=",".join(FORMS), help="comma-separated: blocks,nodes,flat")
+    ap.add_argument("--limit", type=int, help="only the first N pages (for a quick try)")
+    ap.add_argument("--trees", type=int, help="at most N trees per stage (for a quick try)")
+    args = ap.parse_args(argv)
+    source = text_source(args.text) if args.text else wcxb_source(args.data)
+    pages = load_pages(source, args.forms.split(","), args.limit)
+    model = train(pages, args.seed, trees=args.trees)
+    args.out.write_text(model.dumps(), encoding="utf-8")
+    print(f"{model.trained['pages']} pages, {model.trained['blocks']} blocks -> {args.out} "
+          f"({args.out.stat().st_size // 1024} KB)", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

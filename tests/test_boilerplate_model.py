@@ -1,0 +1,136 @@
+"""The boilerplate classifier's parts: alignment labels, features, training and the model file.
+
+Training runs end to end on ``tests/data/boilerplate``: eight wcxb-dev pages (one site
+each, all seven page types; Web Content eXtraction Benchmark, Murrough Foley, 2026,
+CC-BY-4.0) already turned into text in the three scraped forms.
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from clean_corpus_plugins.boilerplate import features, labels
+from clean_corpus_plugins.boilerplate.model import BlockClassifier, TreeEnsemble
+from clean_corpus_plugins.boilerplate.segment import segments
+
+FIXTURES = Path(__file__).parent / "data" / "boilerplate"
+
+
+# ------------------------------------------------------------------------- labels
+def test_blocks_aligned_with_the_main_content_are_content():
+    reference = ("Introduction\n\nThe committee met on Tuesday to discuss the new budget for "
+                 "the library and agreed to extend opening hours.")
+    blocks = ["Home", "News", "Sport", "Introduction",
+              "The committee met on Tuesday to discuss the new budget for the library",
+              "and agreed to extend opening hours.", "Share this article", "Home"]
+    assert labels.content_labels(blocks, reference) == [0, 0, 0, 1, 1, 1, 0, 0]
+
+
+def test_a_word_of_the_content_in_a_menu_is_not_content():
+    reference = "The library will open on Sunday. Opening hours are listed below."
+    # "library" and "hours" occur in the reference, but not in the menu's word sequence
+    assert labels.content_labels(["Library", "Opening", "Contact"], reference) == [0, 0, 0]
+
+
+def test_blocks_without_words_are_boilerplate():
+    assert labels.coverage(["|", "—", "Some words here"], "Some words here") == [0.0, 0.0, 1.0]
+
+
+# ------------------------------------------------------------------------- features
+def test_every_block_gets_a_row_of_named_features():
+    texts = ["Home", "News", "The committee met on Tuesday to discuss the new budget for "
+             "the library, and agreed to extend its opening hours.", "© 2025 Example"]
+    X = features.text_features(texts)
+    assert X.shape == (4, len(features.TEXT_FEATURES))
+    assert np.isfinite(X).all()
+    column = dict(zip(features.TEXT_FEATURES, X.T))
+    assert column["ends_sentence"].tolist() == [0, 0, 1, 0]
+    assert column["stop_share"][2] > 0.3 > column["stop_share"][0]
+    assert column["in_prose_run"].tolist() == [0, 0, 1, 0]
+
+
+def test_stop_words_are_counted_in_the_page_language():
+    german = ["Der Ausschuss hat am Dienstag über den neuen Haushalt der Bibliothek beraten "
+              "und die Öffnungszeiten verlängert, weil die Nachfrage gestiegen ist."]
+    column = dict(zip(features.TEXT_FEATURES, features.text_features(german).T))
+    assert column["stop_share"][0] > 0.3
+    assert {"en", "de", "fr", "es", "it", "nl", "pt", "pl"} <= set(features.stopwords())
+
+
+def test_a_repeated_line_and_a_lexicon_phrase_are_marked():
+    texts = ["Skip to content", "Menu", "Some text of the page.", "Menu"]
+    column = dict(zip(features.TEXT_FEATURES, features.text_features(texts).T))
+    assert column["lexicon_line"][0] == 1 and column["lexicon_line"][2] == 0
+    assert column["seen_before"].tolist() == [0, 0, 0, 1]
+    assert column["repeats"][1] > column["repeats"][2]
+
+
+# ------------------------------------------------------------------------- segmentation
+def test_a_page_on_one_line_is_cut_into_sentences_and_menu_runs():
+    line = ("Home News Sport Weather Contact Heavy rain floods the valley. The river rose by "
+            "two metres overnight and the council opened three shelters for residents. "
+            "Roads stay closed until Friday. " * 3 + "Privacy Policy | Terms of Use | Cookies")
+    pieces = [line[s:e] for s, e in segments(line)]
+    assert pieces[0] == "Home News Sport Weather Contact"
+    assert "Heavy rain floods the valley." in pieces
+    assert pieces[-3:] == ["Privacy Policy", "Terms of Use", "Cookies"]
+    assert "".join(pieces).replace(" ", "") == line.replace(" ", "").replace("|", "")
+
+
+def test_short_lines_stay_whole():
+    assert segments("One short line. Another one.") == [(0, 28)]
+
+
+# ------------------------------------------------------------------------- model
+def test_trees_are_walked_as_written():
+    # one stump: x0 <= 1.5 -> -2, else +2
+    tree = TreeEnsemble(0.0, np.array([0]), np.array([0, 0, 0]), np.array([1.5, 0, 0]),
+                        np.array([1, -1, -1]), np.array([2, -1, -1]), np.array([0, -2.0, 2.0]))
+    p = tree.predict(np.array([[1.0], [2.0]]))
+    assert p[0] < 0.5 < p[1]
+    assert p[0] == pytest.approx(1 / (1 + np.exp(2)))
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """The training command run twice on the fixture pages, with the same seed."""
+    out = tmp_path_factory.mktemp("model")
+    paths = []
+    for name in ("a.json", "b.json"):
+        path = out / name
+        subprocess.run([sys.executable, "-m", "clean_corpus_plugins.boilerplate.train",
+                        "--text", str(FIXTURES), "--out", str(path), "--seed", "3", "--trees", "30"],
+                       check=True, capture_output=True)
+        paths.append(path)
+    return paths
+
+
+def test_training_twice_with_the_same_seed_gives_the_same_file(trained):
+    assert trained[0].read_bytes() == trained[1].read_bytes()
+
+
+def test_the_written_model_predicts_as_the_trained_one_and_learned_the_labels(trained):
+    from clean_corpus_plugins.boilerplate import train
+
+    pages = train.load_pages(train.text_source(FIXTURES))
+    model = train.train(pages, seed=3, trees=30)
+    loaded = BlockClassifier.load(trained[0])
+    assert loaded.dumps() == model.dumps()
+    hits = total = 0
+    for page in pages:
+        p = loaded.predict_page(page.X)
+        assert np.array_equal(p >= loaded.threshold, model.predict_page(page.X) >= model.threshold)
+        hits += float(((p >= 0.5) == page.labels) @ page.weights)
+        total += float(page.weights.sum())
+    assert hits / total > 0.9  # the words of the training pages are mostly labelled right
+
+
+def test_a_file_of_another_format_is_refused(tmp_path):
+    path = tmp_path / "model.json"
+    path.write_text('{"format": "something-else"}')
+    with pytest.raises(ValueError, match="not a clean-corpus-boilerplate"):
+        BlockClassifier.load(path)
