@@ -35,13 +35,13 @@ from clean_corpus_plugins.boilerplate.text_extract import line_pieces
 FORMS = ("blocks", "nodes", "flat")
 
 #: Gradient boosting settings: small trees, so that inference stays cheap.
-STAGE_PARAMS = ({"max_iter": 150, "max_leaf_nodes": 24, "max_depth": 7, "learning_rate": 0.1,
+STAGE_PARAMS = ({"max_iter": 120, "max_leaf_nodes": 24, "max_depth": 7, "learning_rate": 0.1,
                  "min_samples_leaf": 40, "l2_regularization": 1.0},
                 {"max_iter": 60, "max_leaf_nodes": 16, "max_depth": 6, "learning_rate": 0.1,
                  "min_samples_leaf": 40, "l2_regularization": 1.0})
-INNER_FOLDS = 3
+INNER_FOLDS = 2
 #: Rows each stage is fitted on, drawn at random (with the seed) from all blocks.
-MAX_ROWS = 300_000
+MAX_ROWS = 150_000
 
 
 @dataclass
