@@ -180,6 +180,8 @@ def cmd_run(args) -> int:
     if args.format not in writers:
         raise ConfigError(f"unknown --format {args.format!r}; known: {sorted(writers)}")
     output = Path(args.output)
+    if output.is_dir():
+        raise ConfigError(f"-o {args.output} is a directory; name the file the records go to")
     if args.rejected:
         rejected = Path(args.rejected)
     elif args.output == "-":  # not "-.rejected.jsonl", a name the shell takes for an option
@@ -249,6 +251,10 @@ def _print_summary(stats: dict) -> None:
         print(f"  failures: {stats['failures_file']}", file=err)
         for plugin, count in stats["failed_plugins"].items():
             print(f"    {count:>5}  failed in {plugin}", file=err)
+    if stats.get("skipped"):
+        reasons = ", ".join(f"{count} {reason}" for reason, count in
+                            stats["skipped_reasons"].items())
+        print(f"  skipped (not documents): {reasons}", file=err)
     for error in stats["plugin_errors"]:
         print(f"  plugin error in {error['plugin']} ({error['hook']}): {error['error']}", file=err)
 

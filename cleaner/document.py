@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import unicodedata
 from bisect import bisect_left
@@ -133,6 +134,36 @@ class ReadFailure:
     plugin: str = "reader"
 
 
+@dataclass
+class Skipped:
+    """A file in a folder the user named that is deliberately not read (hidden, the run's
+    own output, a folder already walked through a link): counted in the summary."""
+
+    source: str
+    reason: str
+
+
+def source_name(path: str | Path) -> str:
+    """A path as records name it: printable UTF-8 whatever bytes the file system holds
+    (an undecodable byte of a file name shows as ``\\xe9``)."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+#: Characters no XML tree may hold (lxml refuses them) and lone surrogates (no UTF-8
+#: encoder takes them): form feeds and vertical tabs become spaces, the rest go.
+_XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_XML_UNSAFE_AS = {"\x0b": " ", "\x0c": " "}
+
+
+def xml_safe(text: str) -> str:
+    """``text`` with nothing an XML parser or a UTF-8 encoder refuses (one linear scan)."""
+    if not _XML_UNSAFE.search(text):
+        return text
+    return _XML_UNSAFE.sub(lambda m: _XML_UNSAFE_AS.get(m.group(), "\ufffd"
+                                                        if "\ud800" <= m.group() <= "\udfff"
+                                                        else ""), text)
+
+
 #: Metadata fields a record carries, besides the text.
 META_FIELDS = ("title", "kicker", "description", "byline", "date", "section", "language",
                "caption", "sitename")
@@ -157,6 +188,9 @@ class Document:
     detections: dict[str, Any] = field(default_factory=dict)
     removed: list[Removal] = field(default_factory=list)
     signatures: dict[str, Any] = field(default_factory=dict)
+    #: Size of the raw input in bytes when a reader knew it without reading it whole (a
+    #: file over the size limit is not read: its content is left empty).
+    input_bytes: int | None = None
 
     @cached_property
     def id(self) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import stat
 import sys
 import tempfile
 import time
@@ -17,7 +18,8 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from clean_corpus.config import Config
-from clean_corpus.document import Block, Document, ReadFailure, normalize_text
+from clean_corpus.document import (Block, Document, ReadFailure, Skipped, normalize_text,
+                                   source_name, xml_safe)
 from clean_corpus.plugins import PluginRegistry
 from clean_corpus.workers import WorkerPool
 
@@ -75,7 +77,16 @@ class RunTally:
         self.counts: Counter = Counter()
         self.reasons: Counter = Counter()
         self.failed_plugins: Counter = Counter()
+        self.skipped: Counter = Counter()
         self.plugin_errors: list[dict] = []
+
+    def admitted(self, items: Iterable) -> Iterator:
+        """``items`` without the :class:`Skipped` ones, which are counted by reason."""
+        for item in items:
+            if isinstance(item, Skipped):
+                self.skipped[item.reason] += 1
+            else:
+                yield item
 
     def count(self, outcome: Outcome) -> None:
         self.counts[outcome.status] += 1
@@ -95,6 +106,8 @@ class RunTally:
             "failed": self.counts[FAILED],
             "rejected_reasons": dict(sorted(self.reasons.items())),
             "failed_plugins": dict(sorted(self.failed_plugins.items())),
+            "skipped": sum(self.skipped.values()),
+            "skipped_reasons": dict(sorted(self.skipped.items())),
             "plugin_errors": list(self.plugin_errors),
             "seconds": round(elapsed, 3),
             "documents_per_second": round(documents / elapsed, 2) if elapsed else None,
@@ -151,6 +164,11 @@ class Chain:
         if isinstance(item, ReadFailure):
             return self.settle(item)
         doc = item
+        _ = doc.id  # from the input as read, before it is made safe for parsers
+        if doc.html is not None:
+            doc.html = xml_safe(doc.html)
+        if doc.text is not None:
+            doc.text = xml_safe(doc.text)
         try:
             reasons = [r for r in self.hook.screen(document=doc) if r]
             if reasons:
@@ -200,43 +218,101 @@ class Chain:
 
 
 # ----------------------------------------------------------------------- inputs
-def iter_paths(paths: Iterable[str | Path], exclude: Iterable[Path] = ()) -> Iterator[Path]:
+def iter_paths(paths: Iterable[str | Path], exclude: Iterable[Path] = ()) -> Iterator:
     """Files named, and files under directories named, in a stable (sorted) order.
 
-    Hidden files and folders are passed over, and so are the ``exclude`` paths (the run's
-    own output files, so that writing into an input folder never feeds a run its output).
+    Yields paths, and :class:`Skipped` for what is passed over with a count: hidden files and
+    folders, the ``exclude`` paths (the run's own output files, so that writing into an
+    input folder never feeds a run its output) and folders already walked (linked folders
+    are followed, each real folder once: a link loop ends there). A folder that cannot be
+    listed is a :class:`ReadFailure` with the reason.
     """
-    skip = {p.resolve() for p in exclude}
+    skip = {os.path.realpath(p) for p in exclude}
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(files):
-                    candidate = Path(root) / name
-                    if not name.startswith(".") and candidate.resolve() not in skip:
-                        yield candidate
-        else:
+        if not path.is_dir():
             yield path
+            continue
+        seen = {_identity(path)}
+        errors: list[OSError] = []
+        for root, dirs, files in os.walk(path, onerror=errors.append, followlinks=True):
+            yield from (ReadFailure(source_name(e.filename or root), error_text(e), "core")
+                        for e in errors)
+            errors.clear()
+            kept = []
+            for name in sorted(dirs):
+                folder = os.path.join(root, name)
+                identity = _identity(folder)
+                if name.startswith("."):
+                    yield Skipped(source_name(folder), "hidden")
+                elif identity is not None and identity in seen:
+                    yield Skipped(source_name(folder), "folder already read (linked)")
+                else:
+                    seen.add(identity)
+                    kept.append(name)
+            dirs[:] = kept
+            for name in sorted(files):
+                candidate = Path(root) / name
+                if name.startswith("."):
+                    yield Skipped(source_name(candidate), "hidden")
+                elif os.path.realpath(candidate) in skip:
+                    yield Skipped(source_name(candidate), "the run's own output")
+                else:
+                    yield candidate
+        yield from (ReadFailure(source_name(e.filename or path), error_text(e), "core")
+                    for e in errors)
+
+
+def _identity(folder) -> tuple[int, int] | None:
+    try:
+        info = os.stat(folder)
+    except OSError:
+        return None  # unreadable: os.walk reports it
+    return info.st_dev, info.st_ino
+
+
+_FILE_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
+               (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+               (stat.S_ISSOCK, "a socket"))
+
+
+def unreadable_reason(path: Path) -> str | None:
+    """Why ``path`` is not a file to read (a FIFO would block, /dev/zero never ends), or
+    ``None`` for a regular file."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        return error_text(exc)
+    if stat.S_ISREG(mode):
+        return None
+    kind = next((name for test, name in _FILE_KINDS if test(mode)), "not a regular file")
+    return f"not a regular file: {kind}"
 
 
 def iter_documents(registry: PluginRegistry, paths: Iterable[str | Path],
                    exclude: Iterable[Path] = ()):
-    """Documents (or ReadFailures) from every input file; a bad file never stops the rest."""
+    """Documents, ReadFailures and Skipped from every input; a bad file never stops the rest."""
     readers = Readers(registry)
     for path in iter_paths(paths, exclude):
+        if isinstance(path, (ReadFailure, Skipped)):
+            yield path
+            continue
+        reason = unreadable_reason(path)
+        if reason:
+            yield ReadFailure(source_name(path), reason, plugin="core")
+            continue
         reader = readers.for_path(path)
         if reader is None:
             # No reader claims the suffix and none is the fallback (the text reader was
             # disabled): the file is reported as failed, not lost and not a crash.
             kind = f"ending in {path.suffix!r}" if path.suffix else "without a suffix"
-            yield ReadFailure(str(path), f"no reader for files {kind} (and no fallback "
-                              "reader enabled)", plugin="core")
+            yield ReadFailure(source_name(path), f"no reader for files {kind} (and no "
+                              "fallback reader enabled)", plugin="core")
             continue
         try:
             yield from reader.read(path)
         except Exception as exc:
-            yield ReadFailure(str(path), error_text(exc), plugin=reader.name)
+            yield ReadFailure(source_name(path), error_text(exc), plugin=reader.name)
 
 
 class Readers:
@@ -315,7 +391,7 @@ def run(chain: Chain, inputs: Iterable, sink, run_ctx: RunContext, progress=None
     corpus_hook("run_start", run=run_ctx)
     spill = Spill(run_ctx.output.parent if run_ctx.output else None)
     try:
-        for outcome in prepared_outcomes(chain, inputs, chain.config.workers):
+        for outcome in prepared_outcomes(chain, tally.admitted(inputs), chain.config.workers):
             spill.add(chain.observe(outcome))
             if progress:
                 progress(1)

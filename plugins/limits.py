@@ -8,7 +8,9 @@ class SizeLimit(Plugin):
     """Refuse inputs over ``max_bytes`` (the run's ``max_bytes`` unless set here).
 
     A 20 MB single-line "article" is a scraping accident, and cleaning it would cost more
-    than the rest of a batch; it is rejected up front with its size in the reason.
+    than the rest of a batch; it is rejected up front with its size in the reason. Readers
+    never read more of a file than the run's ``max_bytes``: a larger file reaches this check
+    with its size and no content.
     """
 
     name = "size_limit"
@@ -23,7 +25,9 @@ class SizeLimit(Plugin):
     @hookimpl
     def screen(self, document):
         raw = document.html if document.html is not None else (document.text or "")
-        size = len(raw.encode("utf-8", "surrogatepass"))
+        size = document.input_bytes
+        if size is None:
+            size = len(raw.encode("utf-8", "surrogatepass"))
         limit = int(self.options["max_bytes"])
         if size > limit:
             return f"input too large: {size:,} bytes > max_bytes {limit:,}"

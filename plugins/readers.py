@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import os
 import re
 from pathlib import Path
 from typing import Iterator
@@ -11,7 +12,7 @@ from urllib.parse import urlsplit
 import charset_normalizer
 
 from clean_corpus import Plugin, hookimpl
-from clean_corpus.document import Document, ReadFailure
+from clean_corpus.document import Document, ReadFailure, source_name, xml_safe
 
 
 class UndecodableInput(ValueError):
@@ -46,16 +47,22 @@ WEB_ENCODINGS = ["cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp1255", "cp
 
 
 def _declared_encoding(data: bytes) -> str | None:
-    """The charset an HTML/XML document declares in its head, as a Python codec name."""
+    """The charset an HTML/XML document declares in its head, as a Python codec name.
+
+    A label that names no text encoding (``base64``, ``bz2``, ``rot13``: codecs Python
+    has, but not for text) is no declaration at all.
+    """
     match = _DECLARED.search(data[:4096])
     if not match:
         return None
     try:
-        name = codecs.lookup((match.group(1) or match.group(2)).decode("ascii")).name
+        info = codecs.lookup((match.group(1) or match.group(2)).decode("ascii"))
     except (LookupError, UnicodeDecodeError):
         return None
+    if not getattr(info, "_is_text_encoding", True):
+        return None
     # As browsers do: a page labelled latin-1 or ASCII is read as windows-1252.
-    return "cp1252" if name in ("iso8859-1", "ascii") else name
+    return "cp1252" if info.name in ("iso8859-1", "ascii") else info.name
 
 
 def _guess_encoding(data: bytes) -> str | None:
@@ -73,6 +80,40 @@ def _guess_encoding(data: bytes) -> str | None:
     return best.encoding
 
 
+#: A well-formed UTF-8 sequence of two to four bytes.
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]"
+                             rb"|[\xe1-\xec\xee\xef][\x80-\xbf]{2}|\xed[\x80-\x9f][\x80-\xbf]"
+                             rb"|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+                             rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}")
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """UTF-8 text with a few bad bytes (a truncated character, one stray byte), read with
+    replacement characters: there must be at least as many well-formed multi-byte
+    characters as bad sequences. A legacy 8-bit text has almost none of the former."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    if bad <= len(_UTF8_MULTIBYTE.findall(data)):
+        return text
+    return None
+
+
+def _bomless_utf16(data: bytes) -> str | None:
+    """The name of the UTF-16 byte order of text without a byte-order mark, told by where
+    its NUL bytes fall (the high byte of every Latin letter), or ``None``."""
+    sample = data[:4096]
+    if len(sample) < 4 or len(sample) % 2:
+        sample = sample[:len(sample) - len(sample) % 2]
+    if not sample:
+        return None
+    half = len(sample) // 2
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    for nuls, other, encoding in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if nuls >= 0.3 * half and other <= 0.05 * half:
+            return encoding
+    return None
+
+
 def decode(data: bytes) -> tuple[str, str | None]:
     """Text of ``data`` and, when it was not UTF-8, the name of the encoding it was read with."""
     text, info = decode_with_info(data)
@@ -84,24 +125,33 @@ def decode_with_info(data: bytes) -> tuple[str, dict | None]:
 
     Never guesses silently: the encoding is reported with the record (``detections``), and
     bytes that look binary or match no encoding are refused with the reason. Order: a
-    byte-order mark, UTF-8, the charset the page declares, then statistical detection.
+    byte-order mark, UTF-16 without one, UTF-8, UTF-8 with a few bad bytes (replaced), the
+    charset the page declares, then statistical detection.
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return data.decode(encoding, errors="replace"), {
                 "encoding": encoding, "detected": False, "by": "bom"}
+    utf16 = _bomless_utf16(data)
+    if utf16:
+        return data.decode(utf16, errors="replace"), {"encoding": utf16, "detected": True,
+                                                      "by": "nul bytes"}
     if _looks_binary(data[:65536]):
         raise UndecodableInput("binary content (control bytes), not a text document")
     try:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
         utf8_error = exc
+    text = _mostly_utf8(data)
+    if text is not None:
+        return text, {"encoding": "utf-8", "detected": True, "by": "utf-8 with bad bytes "
+                      "replaced"}
     declared = _declared_encoding(data)
     if declared and declared != "utf-8":
         try:
             return data.decode(declared), {"encoding": declared, "detected": False,
                                            "by": "declared"}
-        except UnicodeDecodeError:
+        except (UnicodeDecodeError, LookupError):
             pass  # the label is wrong too; fall back to detection
     guessed = _guess_encoding(data)
     if guessed is None:
@@ -110,6 +160,19 @@ def decode_with_info(data: bytes) -> tuple[str, dict | None]:
             "and no other encoding fits")
     return data.decode(guessed, errors="replace"), {"encoding": guessed, "detected": True,
                                                     "by": "charset_normalizer"}
+
+
+def read_input(path: Path, limit: int) -> tuple[bytes, int]:
+    """The bytes of ``path`` and its size, reading no more than ``limit + 1`` bytes: a file
+    over the limit comes back empty with its size, so it is never read whole."""
+    # O_NONBLOCK: a FIFO put in place of the file must not block the run.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as fh:
+        size = os.fstat(fd).st_size
+        if size > limit:
+            return b"", size
+        data = fh.read(limit + 1)
+    return data, max(size, len(data))
 
 
 def site_of(path: Path, url: str | None) -> str:
@@ -122,10 +185,12 @@ def site_of(path: Path, url: str | None) -> str:
 
 
 def make_document(path: Path, text: str, encoding: dict | None, *, html: bool,
-                  source: str | None = None, url: str | None = None) -> Document:
+                  source: str | None = None, url: str | None = None,
+                  input_bytes: int | None = None) -> Document:
     """The document a reader (or the crawl) hands to the chain: HTML or text, its site,
     and how its encoding was found when it was not UTF-8."""
-    doc = Document(source=source or str(path), url=url, site=site_of(path, url))
+    doc = Document(source=source or source_name(path), url=url,
+                   site=source_name(site_of(path, url)), input_bytes=input_bytes)
     if html:
         doc.html = text
     else:
@@ -140,60 +205,84 @@ def looks_like_html(text: str) -> bool:
     return head.startswith(("<!doctype html", "<html", "<?xml")) or "<body" in head
 
 
-class TextReader(Plugin):
+class FileReader(Plugin):
+    """A reader of whole files, each no larger than the run's ``max_bytes``."""
+
+    suffixes: tuple[str, ...] = ()
+    max_bytes = 5_000_000
+
+    @hookimpl
+    def configure(self, config):
+        super().configure(config)
+        self.max_bytes = config.max_bytes
+
+    @hookimpl
+    def register_readers(self, register):
+        register(self)
+
+    def is_html(self, path: Path, text: str) -> bool:
+        return True
+
+    def read(self, path: Path) -> Iterator[Document]:
+        data, size = read_input(path, self.max_bytes)
+        if size > self.max_bytes:  # never read: the size limit rejects it with its size
+            yield make_document(path, "", None, html=False, input_bytes=size)
+            return
+        text, encoding = decode_with_info(data)
+        yield make_document(path, text, encoding, html=self.is_html(path, text))
+
+
+class TextReader(FileReader):
     """Plain text files; also the fallback for files of unknown type (sniffs for HTML)."""
 
     name = "text_reader"
     suffixes = (".txt", ".text")
     fallback = True
 
-    @hookimpl
-    def register_readers(self, register):
-        register(self)
-
-    def read(self, path: Path) -> Iterator[Document]:
-        text, encoding = decode_with_info(path.read_bytes())
-        html = path.suffix.lower() not in self.suffixes and looks_like_html(text)
-        yield make_document(path, text, encoding, html=html)
+    def is_html(self, path: Path, text: str) -> bool:
+        return path.suffix.lower() not in self.suffixes and looks_like_html(text)
 
 
-class HtmlReader(Plugin):
+class HtmlReader(FileReader):
     """HTML pages saved to disk; the text comes from the ``extract`` hook."""
 
     name = "html_reader"
     suffixes = (".html", ".htm", ".xhtml")
 
-    @hookimpl
-    def register_readers(self, register):
-        register(self)
 
-    def read(self, path: Path) -> Iterator[Document]:
-        text, encoding = decode_with_info(path.read_bytes())
-        yield make_document(path, text, encoding, html=True)
-
-
-class JsonlReader(Plugin):
+class JsonlReader(FileReader):
     """JSON Lines: one document per line, with ``text`` or ``html`` and optional ``url``.
 
     A line that is not a JSON object with text or HTML becomes a failure of its own; the
-    other lines are read as usual. Documents are named ``FILE#LINE``.
+    other lines are read as usual. Documents are named ``FILE#LINE``. A line over four times
+    the run's ``max_bytes`` (room for JSON escapes around a page the size limit takes) is
+    not read whole: the size limit rejects it with its size.
     """
 
     name = "jsonl_reader"
     suffixes = (".jsonl", ".ndjson")
 
-    @hookimpl
-    def register_readers(self, register):
-        register(self)
-
     def read(self, path: Path) -> Iterator[Document | ReadFailure]:
-        with path.open("rb") as fh:
-            for number, raw in enumerate(fh, 1):
-                source = f"{path}#L{number}"
+        name = source_name(path)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        limit = 4 * self.max_bytes + 65536
+        with os.fdopen(fd, "rb") as fh:
+            number = 0
+            while raw := fh.readline(limit + 1):
+                number += 1
+                source = f"{name}#L{number}"
+                if len(raw) > limit and not raw.endswith(b"\n"):
+                    size = len(raw) + _skip_line(fh)
+                    yield make_document(path, "", None, html=False, source=source,
+                                        input_bytes=size)
+                    continue
                 if not raw.strip():
                     continue
                 try:
                     yield self._parse(path, raw, source)
+                except RecursionError:
+                    yield ReadFailure(source, "ValueError: JSON nested too deeply",
+                                      plugin=self.name)
                 except (ValueError, UndecodableInput) as exc:
                     yield ReadFailure(source, f"{type(exc).__name__}: {exc}", plugin=self.name)
 
@@ -202,10 +291,21 @@ class JsonlReader(Plugin):
         obj = json.loads(text)
         if not isinstance(obj, dict):
             raise ValueError("line is not a JSON object")
-        url = obj.get("url") if isinstance(obj.get("url"), str) else None
+        # A lone surrogate ("\\ud800") is valid JSON but no UTF-8 encoder takes it.
+        strings = {key: xml_safe(value) for key, value in obj.items() if isinstance(value, str)}
+        url = strings.get("url")
         for key, html in (("html", True), ("text", False)):
-            if isinstance(obj.get(key), str):
-                named = obj.get("source") if isinstance(obj.get("source"), str) else None
-                return make_document(path, obj[key], None, html=html,
-                                 source=named or source, url=url)
+            if key in strings:
+                return make_document(path, strings[key], None, html=html,
+                                     source=strings.get("source") or source, url=url)
         raise ValueError("line has neither a 'text' nor an 'html' string")
+
+
+def _skip_line(fh, chunk: int = 1 << 20) -> int:
+    """Read past the rest of the current line; return how many bytes it had."""
+    skipped = 0
+    while piece := fh.readline(chunk):
+        skipped += len(piece)
+        if piece.endswith(b"\n"):
+            break
+    return skipped

@@ -1,0 +1,220 @@
+"""Hostile inputs through the CLI, on real files: odd names, links, pipes, devices, huge and
+deeply nested inputs, lying encodings. Each run must finish, write the good documents beside
+the bad ones, and report every bad one with its reason; the counts must add up.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from conftest import BUILTINS_ONLY, cli, read_jsonl, read_jsonl_if_any
+
+ARTICLE = ("Le conseil régional a adopté jeudi un plan de rénovation des lycées. Les travaux "
+           "commenceront à la rentrée et dureront trois ans, selon la présidente de région.")
+
+
+def article(number: int) -> str:
+    return f"Dépêche {number}. {ARTICLE}\n"
+
+
+def run(inputs: Path, tmp_path: Path, *options) -> tuple[dict, dict[str, dict], list[dict]]:
+    """Run the CLI over ``inputs``; return the stats, the records by source file name and
+    the rejected/failed reports."""
+    out = tmp_path / "out" / "records.jsonl"
+    stats_path = tmp_path / "out" / "stats.json"
+    result = cli("run", inputs, "-o", out, "--stats", stats_path, "--disable", "duplicates",
+                 *options, env=BUILTINS_ONLY, timeout=120)
+    assert result.returncode in (0, 1), result.stderr
+    assert "Traceback" not in result.stderr
+    stats = json.loads(stats_path.read_text(encoding="utf-8"))
+    records = {Path(r["source"]).name: r for r in read_jsonl(out)}
+    reports = read_jsonl_if_any(out.with_name("records.rejected.jsonl"))
+    assert stats["documents"] == stats["written"] + stats["rejected"] + stats["failed"]
+    assert stats["written"] == len(records) and stats["rejected"] + stats["failed"] == len(reports)
+    return stats, records, reports
+
+
+def report_for(reports: list[dict], name: str) -> dict:
+    [report] = [r for r in reports if Path(r["source"]).name == name]
+    return report
+
+
+def test_undecodable_file_name_and_lone_surrogate_are_written_not_a_crash(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "good.txt").write_text(article(1), encoding="utf-8")
+    # A file name that is not UTF-8 (Latin-1 bytes from an old archive).
+    with open(os.path.join(os.fsencode(inputs), b"caf\xe9.txt"), "wb") as fh:
+        fh.write(article(2).encode())
+    (inputs / "lot.jsonl").write_text(
+        '{"text": "Un texte avec un demi-caract\\u00e8re \\ud800 perdu. ' + ARTICLE + '"}\n'
+        + json.dumps({"text": article(3)}) + "\n", encoding="utf-8")
+    stats, records, reports = run(inputs, tmp_path)
+    assert reports == []
+    assert sorted(records) == ["caf\\xe9.txt", "good.txt", "lot.jsonl#L1", "lot.jsonl#L2"]
+    assert "demi-caractère \ufffd perdu" in records["lot.jsonl#L1"]["text"]
+
+
+def test_links_pipes_devices_and_loops_are_reported_not_hung_or_crashed(tmp_path):
+    inputs = tmp_path / "in"
+    (inputs / "sub").mkdir(parents=True)
+    (tmp_path / "elsewhere").mkdir()
+    (inputs / "good.txt").write_text(article(1), encoding="utf-8")
+    (tmp_path / "elsewhere" / "linked.txt").write_text(article(2), encoding="utf-8")
+    (inputs / "sub" / "up").symlink_to("..")  # a folder loop
+    (inputs / "elsewhere").symlink_to(tmp_path / "elsewhere")  # a linked folder: read once
+    (inputs / "a.txt").symlink_to("b.txt")  # a file link loop
+    (inputs / "b.txt").symlink_to("a.txt")
+    (inputs / "gone.txt").symlink_to("nowhere.txt")
+    os.mkfifo(inputs / "pipe.html")  # opened, it would block for ever
+    (inputs / "zero.txt").symlink_to("/dev/zero")  # read whole, it never ends
+    stats, records, reports = run(inputs, tmp_path)
+    assert sorted(records) == ["good.txt", "linked.txt"]
+    assert "symbolic links" in report_for(reports, "a.txt")["error"]
+    assert "symbolic links" in report_for(reports, "b.txt")["error"]
+    assert "FileNotFoundError" in report_for(reports, "gone.txt")["error"]
+    assert report_for(reports, "pipe.html")["error"] == "not a regular file: a named pipe (FIFO)"
+    assert report_for(reports, "zero.txt")["error"] == "not a regular file: a character device"
+    assert stats["skipped_reasons"] == {"folder already read (linked)": 1}
+
+
+def test_folder_that_cannot_be_listed_is_a_failure_with_the_reason(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "good.txt").write_text(article(1), encoding="utf-8")
+    # Folders nested deeper than the longest path the system takes: the walk cannot list
+    # the innermost (unlike a chmod 000 folder, this holds for root too).
+    fd = os.open(inputs, os.O_RDONLY)
+    for _ in range(20):
+        os.mkdir("d" * 250, dir_fd=fd)
+        inner = os.open("d" * 250, os.O_RDONLY, dir_fd=fd)
+        os.close(fd)
+        fd = inner
+    os.close(fd)
+    stats, records, reports = run(inputs, tmp_path)
+    assert sorted(records) == ["good.txt"]
+    [report] = reports
+    assert report["status"] == "failed" and "File name too long" in report["error"]
+
+
+def test_hidden_files_and_folders_are_counted_as_skipped(tmp_path):
+    inputs = tmp_path / "in"
+    (inputs / ".cache").mkdir(parents=True)
+    (inputs / "good.txt").write_text(article(1), encoding="utf-8")
+    (inputs / ".draft.txt").write_text(article(2), encoding="utf-8")
+    (inputs / ".cache" / "old.txt").write_text(article(3), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = cli("run", inputs, "-o", out, "--stats", tmp_path / "stats.json",
+                 env=BUILTINS_ONLY)
+    assert result.returncode == 0, result.stderr
+    stats = json.loads((tmp_path / "stats.json").read_text(encoding="utf-8"))
+    assert (stats["documents"], stats["skipped"], stats["skipped_reasons"]) == \
+        (1, 2, {"hidden": 2})
+    assert "skipped (not documents): 2 hidden" in result.stderr
+
+
+def test_deeply_nested_jsonl_line_fails_alone_and_the_lines_after_it_are_read(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    lines = ["[" * 100_000 + "]" * 100_000] + [json.dumps({"text": article(n)}) for n in range(14)]
+    (inputs / "lot.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    stats, records, reports = run(inputs, tmp_path)
+    assert len(records) == 14
+    [report] = reports
+    assert report["source"].endswith("lot.jsonl#L1")
+    assert report["error"] == "ValueError: JSON nested too deeply"
+
+
+def test_size_limit_applies_before_a_file_is_read_whole(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "good.txt").write_text(article(1), encoding="utf-8")
+    with open(inputs / "sparse.txt", "wb") as fh:  # 64 GB on paper, no room on disk
+        fh.truncate(64 << 30)
+    (inputs / "lot.jsonl").write_text(  # a line is read up to four times max_bytes
+        json.dumps({"text": "mot " * 1_100_000}) + "\n" + json.dumps({"text": article(2)})
+        + "\n", encoding="utf-8")
+    stats, records, reports = run(inputs, tmp_path, "--config", _config(tmp_path, max_bytes=1_000_000))
+    assert sorted(records) == ["good.txt", "lot.jsonl#L2"]
+    sparse = report_for(reports, "sparse.txt")
+    assert sparse["reasons"] == ["input too large: 68,719,476,736 bytes > max_bytes 1,000,000"]
+    line = report_for(reports, "lot.jsonl#L1")
+    assert line["reasons"] == ["input too large: 4,400,013 bytes > max_bytes 1,000,000"]
+
+
+def _config(tmp_path: Path, **run_keys) -> Path:
+    path = tmp_path / "clean-corpus.toml"
+    path.write_text("[run]\n" + "".join(f"{k} = {v}\n" for k, v in run_keys.items()),
+                    encoding="utf-8")
+    return path
+
+
+PARAGRAPH = ("Le conseil municipal a voté le budget de la ville après trois heures de débat. "
+             "La séance a été suspendue deux fois à la demande de l'opposition.")
+
+
+def page(head: str = "", body_prefix: str = "") -> str:
+    return (f"<html><head>{head}<title>Budget voté</title></head><body><article>"
+            f"<h1>Budget voté</h1><p>{body_prefix}{PARAGRAPH}</p><p>{PARAGRAPH}</p>"
+            "</article></body></html>")
+
+
+def test_decoding_prefers_utf8_tells_utf16_and_ignores_bogus_labels(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    # UTF-8 cut in the middle of a character: UTF-8 with one replacement, not mojibake.
+    (inputs / "cut.txt").write_bytes(f"{PARAGRAPH} Il a voté".encode() + b"\xc3")
+    (inputs / "utf16.txt").write_bytes(PARAGRAPH.encode("utf-16-le"))
+    (inputs / "utf16be.html").write_bytes(page().encode("utf-16-be"))
+    for label in ("base64", "bz2", "hex", "rot13"):
+        (inputs / f"label-{label}.html").write_text(page(f"<meta charset={label}>"),
+                                                    encoding="utf-8")
+    stats, records, reports = run(inputs, tmp_path)
+    assert reports == []
+    assert records["cut.txt"]["text"].endswith("Il a voté\ufffd")
+    assert records["cut.txt"]["detections"]["encoding"]["encoding"] == "utf-8"
+    assert records["utf16.txt"]["text"] == PARAGRAPH
+    assert records["utf16be.html"]["detections"]["encoding"]["encoding"] == "utf-16-be"
+    for label in ("base64", "bz2", "hex", "rot13"):
+        assert PARAGRAPH in records[f"label-{label}.html"]["text"]
+
+
+def test_control_characters_are_tolerated_everywhere_the_text_goes(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "after-script.html").write_text(
+        page().replace("</title>", "</title><script>var a = 1;</script>\f"), encoding="utf-8")
+    (inputs / "in-paragraph.html").write_text(page(body_prefix="\f\x0b\x01"), encoding="utf-8")
+    (inputs / "text.txt").write_text(f"\f{PARAGRAPH}\x00\n", encoding="utf-8")
+    stats, records, reports = run(inputs, tmp_path)
+    assert reports == []
+    for name in ("after-script.html", "in-paragraph.html", "text.txt"):
+        assert PARAGRAPH in records[name]["text"]
+
+
+def test_output_naming_an_existing_directory_is_refused_before_the_run(tmp_path):
+    (tmp_path / "a.txt").write_text(article(1), encoding="utf-8")
+    (tmp_path / "out").mkdir()
+    result = cli("run", tmp_path / "a.txt", "-o", tmp_path / "out", env=BUILTINS_ONLY)
+    assert result.returncode == 2
+    assert "is a directory" in result.stderr and "Traceback" not in result.stderr
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_hostile_mix_is_byte_identical_for_one_or_two_workers(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for number in range(6):
+        (inputs / f"p{number}.html").write_text(page(body_prefix=f"N°{number} "), encoding="utf-8")
+    (inputs / "cut.txt").write_bytes(f"{PARAGRAPH} Il a voté".encode() + b"\xc3")
+    os.mkfifo(inputs / "pipe.txt")
+    outputs = []
+    for workers in (1, 2):
+        out = tmp_path / f"j{workers}" / "records.jsonl"
+        result = cli("run", inputs, "-o", out, "-j", workers, env=BUILTINS_ONLY)
+        assert result.returncode == 1, result.stderr
+        outputs.append((out.read_bytes(), out.with_name("records.rejected.jsonl").read_bytes()))
+    assert outputs[0] == outputs[1]
+    records, reports = outputs[0]
+    assert records.count(b"\n") + reports.count(b"\n") == 8 and b"named pipe" in reports
