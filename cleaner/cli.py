@@ -63,8 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="worker processes for the per-document stage (default 1); "
                             "output is identical for any N")
     run_p.add_argument("--timeout", type=float, metavar="SECONDS",
-                       help="wall-clock limit per document (default "
-                            f"{Config.timeout:g}); a document over it fails, the run goes on")
+                       help="time limit per document, in seconds of processor time where "
+                            f"the system reports it (default {Config.timeout:g}); a document "
+                            "over it fails, the run goes on")
     run_p.add_argument("--format", default="jsonl", help="output format (default jsonl)")
     run_p.add_argument("--no-progress", action="store_true", help="no progress bar")
     run_p.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
