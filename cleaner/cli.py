@@ -70,10 +70,12 @@ def build_parser() -> argparse.ArgumentParser:
     run_p.add_argument("--no-progress", action="store_true", help="no progress bar")
     run_p.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
 
-    plugins_p = sub.add_parser("plugins", help="list plugins with their hooks",
+    plugins_p = sub.add_parser("plugins", help="list plugins with their hooks and options",
                                description="List every plugin in chain order: name, version, "
-                                           "source (builtin or package) and the hooks it "
-                                           "implements; disabled plugins last, with why.")
+                                           "source (builtin, package or file), the hooks it "
+                                           "implements, what it does and its options with "
+                                           "their values (defaults unless configured); "
+                                           "disabled plugins last, with why.")
     plugins_p.add_argument("--json", action="store_true", help="print JSON")
     _add_plugin_options(plugins_p)
     return parser
@@ -90,13 +92,19 @@ def _add_plugin_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--order", metavar="A,B,...",
                         help="run these plugins first in the chain, in this order")
     parser.add_argument("--set", action="append", default=[], metavar="PLUGIN.KEY=VALUE",
-                        dest="settings", help="set a plugin option (repeatable)")
+                        dest="settings", help="set a plugin option (repeatable); "
+                                              "PLUGIN.before=NAME / PLUGIN.after=NAME place it "
+                                              "in the chain")
+    parser.add_argument("--plugins-dir", action="append", default=[], metavar="DIR",
+                        dest="plugins_dirs", help="load plugins from the .py files in DIR "
+                                                  "(repeatable)")
 
 
 def _config_from(args) -> Config:
     config = Config.load(args.config)
     config.disable += args.disable
     config.enable += args.enable
+    config.plugins_dirs += args.plugins_dirs
     if args.order:
         config.order = [n.strip() for n in args.order.split(",") if n.strip()]
     for assignment in args.settings:
@@ -124,6 +132,14 @@ def cmd_plugins(args) -> int:
         state = "" if info["enabled"] else f"  [{info['error']}]"
         print(f"{info['name']:<{widths['name']}}  {info['version']:<{widths['version']}}  "
               f"{info['source']:<{widths['source']}}  {', '.join(info['hooks'])}{state}")
+        if info["doc"]:
+            print(f"    {info['doc']}")
+        if info["options"]:
+            print("    options: " + ", ".join(
+                f"{key}={json.dumps(value, ensure_ascii=False)}"
+                + ("" if value == info["defaults"].get(key) else
+                   f" (default {json.dumps(info['defaults'].get(key), ensure_ascii=False)})")
+                for key, value in info["options"].items()))
     return EXIT_OK
 
 

@@ -10,20 +10,29 @@ Example ``clean-corpus.toml``::
     [plugins]
     disable = ["quality"]          # plugin names, see `clean-corpus plugins`
     order = ["my_cleaner"]         # these run first in the chain, in this order
+    dirs = ["local_plugins"]       # folders of plugin files (relative to this file)
 
     [plugin.language]              # options of one plugin
     backend = "py3langid"
+
+    [plugin.my_cleaner]            # where one plugin runs, relative to others
+    after = ["breadcrumbs"]
+    before = ["byline"]
 """
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 
 class ConfigError(ValueError):
     """The configuration file or an option is wrong; the message says how."""
+
+
+#: Keys of a ``[plugin.NAME]`` table that place the plugin in the chain (not options).
+PLACEMENT_KEYS = ("before", "after")
 
 
 @dataclass
@@ -37,9 +46,30 @@ class Config:
     order: list[str] = field(default_factory=list)
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
     load_entry_points: bool = True
+    #: Folders of local plugin files (``--plugins-dir``), loaded after the built-ins.
+    plugins_dirs: list[str] = field(default_factory=list)
+    #: Plugin objects (or classes) registered directly, without an entry point.
+    plugins: list = field(default_factory=list)
 
     def plugin_options(self, name: str) -> dict[str, Any]:
-        return dict(self.options.get(name, {}))
+        return {k: v for k, v in self.options.get(name, {}).items() if k not in PLACEMENT_KEYS}
+
+    def placement(self, name: str) -> dict[str, list[str]]:
+        """``{"before": [...], "after": [...]}``: the plugins ``name`` must run before/after."""
+        table = self.options.get(name, {})
+        placed = {}
+        for key in PLACEMENT_KEYS:
+            value = table.get(key, [])
+            value = [value] if isinstance(value, str) else value
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{name}.{key} must be a plugin name or a list of names, "
+                                  f"got {value!r}")
+            placed[key] = list(value)
+        return placed
+
+    def with_plugins(self, plugins) -> "Config":
+        """A copy that also registers the plugin objects ``plugins``."""
+        return replace(self, plugins=[*self.plugins, *plugins])
 
     def is_disabled(self, name: str, enabled_by_default: bool = True) -> bool:
         if name in self.enable:
@@ -64,7 +94,7 @@ class Config:
         # A misspelt key would otherwise be ignored without a word (a `disabled = [...]`
         # that disables nothing).
         for table, known in (("run", {"workers", "max_bytes", "timeout"}),
-                             ("plugins", {"disable", "enable", "order"})):
+                             ("plugins", {"disable", "enable", "order", "dirs"})):
             extra = set(data.get(table, {})) - known
             if extra:
                 raise ConfigError(f"config file {path}: unknown key(s) {sorted(extra)} in "
@@ -88,6 +118,10 @@ class Config:
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise ConfigError(f"config file {path}: [plugins] {key} must be a list of names")
             setattr(config, key, list(value))
+        dirs = plugins.get("dirs", [])
+        if not isinstance(dirs, list) or not all(isinstance(v, str) for v in dirs):
+            raise ConfigError(f"config file {path}: [plugins] dirs must be a list of folders")
+        config.plugins_dirs = [str(Path(path).parent / d) for d in dirs]
         for name, table in data.get("plugin", {}).items():
             if not isinstance(table, dict):
                 raise ConfigError(f"config file {path}: [plugin.{name}] must be a table")

@@ -6,6 +6,29 @@ from typing import Any
 from clean_corpus import hookimpl
 from clean_corpus.config import ConfigError
 
+#: What a value must be for an option whose default has this type, and how to say so.
+#: An integer is a fine float; ``True`` is an int to Python but never a number here.
+_EXPECTED = {bool: ((bool,), "true or false"), int: ((int,), "a whole number"),
+             float: ((int, float), "a number"), str: ((str,), "a string"),
+             list: ((list,), "a list"), dict: ((dict,), "a table")}
+
+
+def check_option_type(plugin: str, key: str, value: Any, default: Any) -> None:
+    """Refuse ``value`` for ``plugin.key`` unless it has the type of ``default``.
+
+    A default of ``None`` says nothing about the type: such options are not checked.
+    """
+    if default is None:
+        return
+    accepted, wording = _EXPECTED.get(type(default), ((type(default),), type(default).__name__))
+    if isinstance(value, bool) and bool not in accepted:
+        ok = False
+    else:
+        ok = isinstance(value, accepted)
+    if not ok:
+        raise ConfigError(f"option {plugin}.{key} expects {wording} (default {default!r}), "
+                          f"got {value!r}")
+
 
 class Plugin:
     """A plugin with a name and options.
@@ -13,7 +36,8 @@ class Plugin:
     Subclasses set ``name`` and implement any hooks of :mod:`clean_corpus.hookspecs` as
     methods decorated with ``@hookimpl``. Options come from the ``[plugin.NAME]`` table of
     the config file (or ``--set NAME.KEY=VALUE``); ``defaults`` lists every option a plugin
-    understands, with its default value, and any other key is a usage error.
+    understands, with its default value, and any other key is a usage error, as is a value
+    of another type than the default's (an integer is accepted for a float).
     """
 
     name: str = ""
@@ -33,4 +57,7 @@ class Plugin:
             known = ", ".join(sorted(self.defaults)) or "none"
             raise ConfigError(f"plugin {self.name!r} has no option {', '.join(unknown)}; "
                               f"its options: {known}")
+        # A wrongly typed value would fail every document one by one: refuse it at start.
+        for key, value in given.items():
+            check_option_type(self.name, key, value, self.defaults[key])
         self.options = {**self.defaults, **given}

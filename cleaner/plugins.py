@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import inspect
 import os
 import sys
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.metadata import entry_points
+from pathlib import Path
 
 import pluggy
 
@@ -16,6 +18,10 @@ from clean_corpus.config import Config, ConfigError
 
 #: Set to 1 to load no third-party plugin from entry points (built-ins still load).
 BLOCK_ENTRY_POINTS_ENV = "CLEAN_CORPUS_DISABLE_PLUGIN_AUTOLOAD"
+#: Set to 1 to print every hook call, its arguments and results on stderr (pluggy tracing).
+TRACE_ENV = "CLEAN_CORPUS_TRACE"
+#: Longest line of a hook trace: a document's repr holds its whole page.
+TRACE_LINE_CHARS = 1000
 
 #: Built-in plugins, in chain order: readers and writers, extraction, cleaners (each
 #: before the ones that rely on its work), then detectors.
@@ -73,14 +79,29 @@ class PluginInfo:
 
     name: str
     version: str
-    source: str  # "builtin" or "package:<distribution>"
+    source: str  # "builtin", "package:<distribution>", "file:<path>" or "object"
     hooks: list[str]
     obj: object
     error: str | None = None
+    #: Option values in force (the defaults, with the configuration's changes).
+    options: dict = field(default_factory=dict)
+
+    @property
+    def doc(self) -> str:
+        """The first line of the plugin's own docstring (its class's, or its module's)."""
+        owner = self.obj if inspect.ismodule(self.obj) else type(self.obj)
+        text = vars(owner).get("__doc__") if self.obj is not None else None
+        return (text or "").strip().split("\n", 1)[0]
+
+    @property
+    def defaults(self) -> dict:
+        return dict(getattr(self.obj, "defaults", None) or {})
 
     def as_dict(self) -> dict:
         return {"name": self.name, "version": self.version, "source": self.source,
-                "hooks": self.hooks, "enabled": self.error is None, "error": self.error}
+                "doc": self.doc, "hooks": self.hooks, "enabled": self.error is None,
+                "error": self.error, "defaults": self.defaults,
+                "options": self.options or self.defaults}
 
 
 def _instantiate(obj):
@@ -97,6 +118,27 @@ def _load_builtin(spec: str):
     return _instantiate(getattr(module, attr) if attr else module)
 
 
+def load_plugin_file(path: Path) -> list:
+    """The plugins a local ``.py`` file defines, for ``--plugins-dir``.
+
+    Every :class:`~clean_corpus.Plugin` subclass defined in the file (with a ``name``) is
+    a plugin, in the order of the file; a file with none is a plugin module if it has
+    ``@hookimpl`` functions. The module is imported under ``clean_corpus_local.<stem>``
+    so that its classes can be pickled for worker processes.
+    """
+    from clean_corpus.plugin import Plugin
+
+    module_name = f"clean_corpus_local.{path.stem}"
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    spec.loader.exec_module(module)
+    classes = [obj for obj in vars(module).values()
+               if inspect.isclass(obj) and issubclass(obj, Plugin) and obj is not Plugin
+               and obj.__module__ == module_name and obj.name]
+    return [cls() for cls in classes] or [module]
+
+
 class PluginRegistry:
     """Builds one pluggy PluginManager for a configuration.
 
@@ -105,15 +147,21 @@ class PluginRegistry:
     last-registered first. ``tryfirst``/``trylast`` still apply on top of that order.
     """
 
-    def __init__(self, config: Config | None = None):
+    def __init__(self, config: Config | None = None, plugins: list | tuple = ()):
         self.config = config or Config()
+        if plugins:  # kept in the config, so that worker processes register them too
+            self.config = self.config.with_plugins(plugins)
         self.pm = pluggy.PluginManager(PROJECT_NAME)
         self.pm.add_hookspecs(hookspecs)
+        if os.environ.get(TRACE_ENV, "") not in ("", "0"):
+            self._enable_tracing()
         self.infos: list[PluginInfo] = []
         self.disabled: list[PluginInfo] = []
         self._collect()
         self._register()
         self.pm.hook.configure(config=self.config)
+        for info in self.all_infos():
+            info.options = dict(getattr(info.obj, "options", None) or info.defaults)
 
     # ------------------------------------------------------------------ collection
     def _collect(self) -> None:
@@ -121,6 +169,13 @@ class PluginRegistry:
             obj = _load_builtin(spec)
             self.infos.append(PluginInfo(_plugin_name(obj, spec), __version__, "builtin",
                                          [], obj))
+        for obj in self.config.plugins:
+            obj = _instantiate(obj)
+            version = getattr(sys.modules.get(getattr(obj, "__module__", "")), "__version__", "")
+            self.infos.append(PluginInfo(_plugin_name(obj, type(obj).__name__),
+                                         str(version or "-"), "object", [], obj))
+        for directory in self.config.plugins_dirs:
+            self._collect_dir(Path(directory))
         if not self.config.load_entry_points or os.environ.get(BLOCK_ENTRY_POINTS_ENV):
             return
         for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
@@ -137,19 +192,41 @@ class PluginRegistry:
             self.infos.append(PluginInfo(_plugin_name(obj, ep.name), version,
                                          f"package:{dist}", [], obj))
 
+    def _collect_dir(self, directory: Path) -> None:
+        if not directory.is_dir():
+            raise ConfigError(f"--plugins-dir {directory}: no such directory")
+        for path in sorted(directory.glob("*.py")):
+            if path.name.startswith(("_", ".")):
+                continue
+            try:
+                objs = load_plugin_file(path)
+            except Exception as exc:  # as for a broken package: report it, run the rest
+                self.disabled.append(PluginInfo(path.stem, "-", f"file:{path}", [], None,
+                                                f"failed to load: {exc!r}"))
+                print(f"clean-corpus: plugin file {path} failed to load: {exc!r}",
+                      file=sys.stderr)
+                continue
+            for obj in objs:
+                self.infos.append(PluginInfo(_plugin_name(obj, path.stem), "-",
+                                             f"file:{path}", [], obj))
+
     def _register(self) -> None:
         names = [info.name for info in self.infos]
-        unknown = [n for n in [*self.config.order, *self.config.disable, *self.config.enable,
-                               *self.config.options] if n not in names]
+        placements = {name: self.config.placement(name) for name in names}
+        named = [*self.config.order, *self.config.disable, *self.config.enable,
+                 *self.config.options,
+                 *(n for placed in placements.values() for ns in placed.values() for n in ns)]
+        unknown = list(dict.fromkeys(n for n in named if n not in names))
         if unknown:
             raise ConfigError(f"unknown plugin name(s) {unknown}; known: {names}")
-        ordered = sorted(self.infos, key=self._chain_position)
+        ordered = self._placed(sorted(self.infos, key=self._chain_position), placements)
         active = [info for info in ordered if not self._is_disabled(info)]
         self.disabled += [info for info in ordered if self._is_disabled(info)]
         for info in reversed(active):
             self.pm.register(info.obj, name=info.name)
             info.hooks = sorted(caller.name for caller in self.pm.get_hookcallers(info.obj))
         self.infos = active
+        self._check_placements(placements)
         for info in self.disabled:
             if info.obj is not None:
                 # Methods marked @hookimpl, as pluggy would see them (not every attribute
@@ -159,6 +236,70 @@ class PluginRegistry:
                 info.error = info.error or ("disabled by configuration"
                                             if info.name in self.config.disable
                                             else "disabled by default (enable to use)")
+
+    @staticmethod
+    def _placed(ordered: list[PluginInfo], placements: dict) -> list[PluginInfo]:
+        """``ordered`` with every ``before``/``after`` of the configuration satisfied.
+
+        Plugins move only as far as they must: ``A before B`` brings A forward to just
+        before B, ``A after B`` holds A back until just after B. The result is the
+        registration order, which is the order pluggy calls plugins in.
+        """
+        must_follow: dict[str, set[str]] = {info.name: set() for info in ordered}
+        pulled: dict[str, list[str]] = {info.name: [] for info in ordered}
+        for name, placed in placements.items():
+            for other in placed["before"]:
+                must_follow[other].add(name)
+                pulled[other].append(name)
+            for other in placed["after"]:
+                must_follow[name].add(other)
+        position = {info.name: i for i, info in enumerate(ordered)}
+        by_name = {info.name: info for info in ordered}
+        done: set[str] = set()
+
+        def first_ready(candidates, visiting: frozenset):
+            for info in candidates:
+                if info.name in done or info.name in visiting:
+                    continue
+                if must_follow[info.name] <= done:
+                    return info
+                # Held back by a plugin that must come before it: bring that one forward.
+                ahead = sorted((n for n in pulled[info.name] if n not in done), key=position.get)
+                found = first_ready([by_name[n] for n in ahead], visiting | {info.name})
+                if found is not None:
+                    return found
+            return None
+
+        result: list[PluginInfo] = []
+        while len(result) < len(ordered):
+            ready = first_ready(ordered, frozenset())
+            if ready is None:
+                stuck = sorted(n for n in must_follow if n not in done and must_follow[n] - done)
+                raise ConfigError(f"before/after settings form a cycle among {stuck}")
+            done.add(ready.name)
+            result.append(ready)
+        return result
+
+    def _check_placements(self, placements: dict) -> None:
+        """Refuse a ``before``/``after`` that ``tryfirst``/``trylast`` overrule.
+
+        Registration order places plugins, but pluggy calls ``tryfirst`` implementations
+        before all others (and ``trylast`` after): say so rather than ignore the setting.
+        """
+        active = {info.name for info in self.infos}
+        for name, placed in placements.items():
+            pairs = [(name, o) for o in placed["before"]] + [(o, name) for o in placed["after"]]
+            for first, second in pairs:
+                if not {first, second} <= active:
+                    continue  # a disabled plugin has no place to keep
+                for caller in self.pm.get_hookcallers(self.pm.get_plugin(first)) or []:
+                    if caller.name == "configure":
+                        continue
+                    chain = self.chain(caller.name)
+                    if second in chain and chain.index(first) > chain.index(second):
+                        raise ConfigError(
+                            f"{first} cannot run before {second} in hook {caller.name}: "
+                            "tryfirst/trylast on their implementations decide otherwise")
 
     def _is_disabled(self, info: PluginInfo) -> bool:
         # An alternative backend (say a second language detector) ships disabled and is
@@ -170,6 +311,25 @@ class PluginRegistry:
         if info.name in order:
             return (0, order.index(info.name))
         return (1, self.infos.index(info))
+
+    def _enable_tracing(self) -> None:
+        """Trace every hook call on stderr with pluggy's tracer: the plugins called, in
+        order, the arguments and the results (what ``enable_tracing`` shows, plus who)."""
+        self.pm.trace.root.setwriter(_trace_writer)
+        trace = self.pm.trace.root.get("hook")
+
+        def before(hook_name, impls, kwargs):
+            trace.root.indent += 1
+            trace(f"{hook_name} <- {', '.join(i.plugin_name for i in reversed(impls))}", kwargs)
+
+        def after(outcome, hook_name, impls, kwargs):
+            if outcome.exception is None:
+                trace("finish", hook_name, "-->", outcome.get_result())
+            else:
+                trace("finish", hook_name, "raised", repr(outcome.exception))
+            trace.root.indent -= 1
+
+        self.pm.add_hookcall_monitoring(before, after)
 
     # --------------------------------------------------------------------- queries
     @property
@@ -201,3 +361,10 @@ class PluginRegistry:
 
     def all_infos(self) -> list[PluginInfo]:
         return self.infos + self.disabled
+
+
+def _trace_writer(message: str) -> None:
+    """pluggy's trace lines on stderr, each cut short (arguments hold whole pages)."""
+    lines = [line if len(line) <= TRACE_LINE_CHARS else line[:TRACE_LINE_CHARS] + "..."
+             for line in message.splitlines()]
+    sys.stderr.write("".join(f"clean-corpus trace: {line}\n" for line in lines))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from clean_corpus import Plugin, hookimpl
+from clean_corpus.plugin import check_option_type
 
 
 class SizeLimit(Plugin):
@@ -21,6 +22,7 @@ class SizeLimit(Plugin):
         super().configure(config)
         if self.options["max_bytes"] is None:
             self.options["max_bytes"] = config.max_bytes
+        check_option_type(self.name, "max_bytes", self.options["max_bytes"], config.max_bytes)
 
     @hookimpl
     def screen(self, document):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CLI, cli, cli_env, read_jsonl
+from clean_corpus.testing import CLI, cli, cli_env, read_jsonl
 
 ARTICLE_ONE = ("Le conseil régional a adopté jeudi un plan de rénovation des lycées.\n"
                "Les travaux commenceront à la rentrée et dureront trois ans, selon la présidente.\n")

@@ -1,7 +1,7 @@
 """Extraction repairs: the article's lead paragraph, which trafilatura drops for its class name."""
 from __future__ import annotations
 
-from conftest import builtin_cli, read_jsonl
+from clean_corpus.testing import builtin_cli, read_jsonl
 
 LEAD = ("After twenty years of silence, two restored cranes will lift cargo again in the old "
         "port, and the city hopes they will bring back visitors too.")

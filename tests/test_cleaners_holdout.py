@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import FIXTURES, builtin_cli, read_jsonl
+from clean_corpus.testing import builtin_cli, read_jsonl
+from conftest import FIXTURES
 
 HOLDOUT = FIXTURES / "holdout"
 

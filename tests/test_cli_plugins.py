@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import json
 
-from conftest import FIXTURES, builtin_cli, cli, read_jsonl
+from clean_corpus.testing import builtin_cli, cli, read_jsonl
+from conftest import FIXTURES
 
 
 def listing(*args) -> list[dict]:

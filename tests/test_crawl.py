@@ -25,9 +25,10 @@ from scrapy.utils.test import get_crawler
 
 from clean_corpus import Plugin, hookimpl
 from clean_corpus.config import Config, ConfigError
-from clean_corpus.crawl import PIPELINE_PATH, CleanCorpusAddon, CleanCorpusPipeline
-from clean_corpus.plugins import PluginInfo, PluginRegistry
-from conftest import cli, read_jsonl
+from clean_corpus.crawl import (PIPELINE_PATH, CleanCorpusAddon, CleanCorpusPipeline,
+                                config_from_settings)
+from clean_corpus.plugins import PluginRegistry
+from clean_corpus.testing import cli, read_jsonl
 from clean_corpus_spiders.news import NewsSpider, Page, classify, feed_links, xml_kind
 
 REPO = Path(__file__).resolve().parents[1]
@@ -320,10 +321,10 @@ def make_pipeline(tmp_path):
         crawler = get_crawler(NewsSpider, {"ADDONS": {CleanCorpusAddon: 0},
                                            "CLEAN_CORPUS_REJECTED": str(tmp_path / "rej.jsonl"),
                                            **settings})
-        pipeline = CleanCorpusPipeline.from_crawler(crawler)
-        for plugin in plugins:  # as the registry adds a plugin it found, so blame works
-            pipeline.chain.registry.pm.register(plugin, name=plugin.name)
-            pipeline.chain.registry.infos.append(PluginInfo(plugin.name, "0", "test", [], plugin))
+        # The plugin objects are registered directly, as the registry registers the
+        # plugins it finds (so that a failure is blamed on the right one).
+        config = config_from_settings(crawler.settings).with_plugins(plugins)
+        pipeline = CleanCorpusPipeline(crawler, config)
         pipeline.open_spider(scrapy.Spider(name="news"))
         opened.append(pipeline)
         return pipeline

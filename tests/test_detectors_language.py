@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BUILTINS_ONLY, FIXTURES, cli
+from clean_corpus.testing import BUILTINS_ONLY, cli
+from conftest import FIXTURES
 
 SEEDS = FIXTURES / "seeds"
 

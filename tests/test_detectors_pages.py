@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, builtin_cli, read_jsonl
+from clean_corpus.testing import builtin_cli, read_jsonl
+from conftest import FIXTURES
 
 PAGES = FIXTURES / "pages"
 SEED_002 = FIXTURES / "seeds" / "002_83486dd3ab81b09f.txt"

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, builtin_cli, read_jsonl_if_any
+from clean_corpus.testing import builtin_cli, read_jsonl_if_any
+from conftest import FIXTURES
 
 SEEDS = FIXTURES / "seeds"
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import builtin_cli, read_jsonl
+from clean_corpus.testing import builtin_cli, read_jsonl
 
 HEADER = ["Le Petit Écho de la Vallée, quotidien régional indépendant depuis 1921",
           "Édition du soir : toute l'actualité du Haut-Jura et de ses villages"]

@@ -11,7 +11,8 @@ import json
 
 import pytest
 
-from conftest import AUTOLOAD_ENV, cli, read_jsonl
+from clean_corpus.plugins import BLOCK_ENTRY_POINTS_ENV as AUTOLOAD_ENV
+from clean_corpus.testing import cli, read_jsonl
 
 PACKAGE_PLUGINS = {"marker_lines", "keep_first", "faults"}
 

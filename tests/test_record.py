@@ -10,7 +10,8 @@ from importlib.metadata import version
 import jsonschema
 import pytest
 
-from conftest import FIXTURES, cli, read_jsonl
+from clean_corpus.testing import cli, read_jsonl
+from conftest import FIXTURES
 from clean_corpus.document import schema_path
 
 SCHEMA = json.loads(schema_path().read_text(encoding="utf-8"))
