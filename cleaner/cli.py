@@ -78,6 +78,15 @@ def build_parser() -> argparse.ArgumentParser:
                                            "disabled plugins last, with why.")
     plugins_p.add_argument("--json", action="store_true", help="print JSON")
     _add_plugin_options(plugins_p)
+
+    new_p = sub.add_parser("new-plugin", help="write a new plugin package to start from",
+                           description="Write a working plugin package for NAME: "
+                                       "pyproject.toml with its entry points, a cleaner, a "
+                                       "lexicon file, a test using clean_corpus.testing, "
+                                       "and a README (see docs/plugins.md).")
+    new_p.add_argument("name", metavar="NAME", help="plugin name, such as drop-shouting")
+    new_p.add_argument("-d", "--directory", default=".", metavar="DIR",
+                       help="where the package folder is created (default: here)")
     return parser
 
 
@@ -140,6 +149,15 @@ def cmd_plugins(args) -> int:
                 + ("" if value == info["defaults"].get(key) else
                    f" (default {json.dumps(info['defaults'].get(key), ensure_ascii=False)})")
                 for key, value in info["options"].items()))
+    return EXIT_OK
+
+
+def cmd_new_plugin(args) -> int:
+    from clean_corpus.template import write_package
+
+    root = write_package(args.name, Path(args.directory))
+    print(f"wrote {root}/: `pip install -e '{root}[test]'`, then `pytest {root}` and "
+          "`clean-corpus plugins`")
     return EXIT_OK
 
 
@@ -286,7 +304,8 @@ def main(argv: list[str] | None = None) -> int:
         # `kill` (SIGTERM) unwinds like Ctrl-C does, so partial output files are removed.
         signal.signal(signal.SIGTERM, _terminated)
     try:
-        return cmd_run(args) if args.command == "run" else cmd_plugins(args)
+        commands = {"run": cmd_run, "plugins": cmd_plugins, "new-plugin": cmd_new_plugin}
+        return commands[args.command](args)
     except ConfigError as exc:
         print(f"clean-corpus: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -143,12 +143,14 @@ class CleanCorpusPipeline:
         self.tally = RunTally()
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler, plugins=()):
+        """The pipeline for ``crawler``'s settings; ``plugins`` are plugin objects to
+        register directly (Scrapy's settings would copy them)."""
         settings = crawler.settings
         if not settings.getbool("CLEAN_CORPUS_ENABLED", True):
             raise NotConfigured("CLEAN_CORPUS_ENABLED is off")
         try:
-            return cls(crawler, config_from_settings(settings),
+            return cls(crawler, config_from_settings(settings).with_plugins(plugins),
                        settings.getint("CLEAN_CORPUS_READY_EVERY", 1))
         except (ConfigError, ValueError) as exc:
             # A wrong setting must stop the crawl before it fetches anything.

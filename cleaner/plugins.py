@@ -241,9 +241,9 @@ class PluginRegistry:
     def _placed(ordered: list[PluginInfo], placements: dict) -> list[PluginInfo]:
         """``ordered`` with every ``before``/``after`` of the configuration satisfied.
 
-        Plugins move only as far as they must: ``A before B`` brings A forward to just
-        before B, ``A after B`` holds A back until just after B. The result is the
-        registration order, which is the order pluggy calls plugins in.
+        ``A before B`` moves A to just before B, ``A after B`` to just after B; the other
+        plugins keep their order. The result is the registration order, which is the
+        order pluggy calls plugins in.
         """
         must_follow: dict[str, set[str]] = {info.name: set() for info in ordered}
         pulled: dict[str, list[str]] = {info.name: [] for info in ordered}
@@ -270,14 +270,19 @@ class PluginRegistry:
                     return found
             return None
 
+        # A plugin placed after another comes right after it, even if it stood later.
+        followers = {info.name: [by_name[n] for n in position if info.name in
+                                 placements[n]["after"]] for info in ordered}
         result: list[PluginInfo] = []
+        next_up: list[PluginInfo] = []
         while len(result) < len(ordered):
-            ready = first_ready(ordered, frozenset())
+            ready = first_ready(next_up, frozenset()) or first_ready(ordered, frozenset())
             if ready is None:
                 stuck = sorted(n for n in must_follow if n not in done and must_follow[n] - done)
                 raise ConfigError(f"before/after settings form a cycle among {stuck}")
             done.add(ready.name)
             result.append(ready)
+            next_up = [i for i in next_up + followers[ready.name] if i.name not in done]
         return result
 
     def _check_placements(self, placements: dict) -> None:

@@ -8,20 +8,29 @@ Each file holds tables named after a kind of boilerplate, each with a ``phrases`
 Adding a language or a phrase is adding data: every ``*.toml`` file in the folder is read,
 and cleaners see the union over all languages (the language is not known yet when
 cleaning runs, and a boilerplate phrase of one language is rarely prose in another).
-Extra folders can be added with the ``CLEAN_CORPUS_LEXICONS`` environment variable
-(``os.pathsep``-separated).
+Plugin packages ship their own lexicon files: a package (a folder with an ``__init__.py``
+and ``*.toml`` files) named in the ``clean_corpus.lexicons`` entry-point group is read too,
+unless ``CLEAN_CORPUS_DISABLE_PLUGIN_AUTOLOAD`` is set. Extra folders can be added with the
+``CLEAN_CORPUS_LEXICONS`` environment variable (``os.pathsep``-separated).
 """
 from __future__ import annotations
 
 import os
 import re
 import tomllib
+import sys
 import unicodedata
 from functools import lru_cache
+from importlib.metadata import entry_points
+from importlib.resources import files
 from pathlib import Path
+
+from clean_corpus.plugins import BLOCK_ENTRY_POINTS_ENV
 
 LEXICON_DIR = Path(__file__).with_name("lexicons")
 EXTRA_DIRS_ENV = "CLEAN_CORPUS_LEXICONS"
+#: Entry-point group of plugin packages' lexicon folders (packages holding ``*.toml``).
+LEXICON_ENTRY_POINTS = "clean_corpus.lexicons"
 
 
 def fold(text: str) -> str:
@@ -32,8 +41,23 @@ def fold(text: str) -> str:
 
 
 def lexicon_dirs() -> list[Path]:
+    """The built-in lexicons, installed packages' lexicons (by entry-point name), then
+    the folders of ``CLEAN_CORPUS_LEXICONS``."""
     extra = [Path(p) for p in os.environ.get(EXTRA_DIRS_ENV, "").split(os.pathsep) if p]
-    return [LEXICON_DIR, *extra]
+    return [LEXICON_DIR, *package_lexicon_dirs(), *extra]
+
+
+def package_lexicon_dirs() -> list[Path]:
+    if os.environ.get(BLOCK_ENTRY_POINTS_ENV):
+        return []
+    found = []
+    for ep in sorted(entry_points(group=LEXICON_ENTRY_POINTS), key=lambda e: e.name):
+        try:
+            found.append(Path(str(files(ep.value))))
+        except Exception as exc:  # as for a plugin that fails to load: say so, go on
+            print(f"clean-corpus: lexicon {ep.name!r} ({ep.value}) not found: {exc!r}",
+                  file=sys.stderr)
+    return found
 
 
 @lru_cache(maxsize=None)

@@ -25,8 +25,7 @@ from scrapy.utils.test import get_crawler
 
 from clean_corpus import Plugin, hookimpl
 from clean_corpus.config import Config, ConfigError
-from clean_corpus.crawl import (PIPELINE_PATH, CleanCorpusAddon, CleanCorpusPipeline,
-                                config_from_settings)
+from clean_corpus.crawl import PIPELINE_PATH, CleanCorpusAddon, CleanCorpusPipeline
 from clean_corpus.plugins import PluginRegistry
 from clean_corpus.testing import cli, read_jsonl
 from clean_corpus_spiders.news import NewsSpider, Page, classify, feed_links, xml_kind
@@ -318,13 +317,11 @@ def make_pipeline(tmp_path):
     opened = []
 
     def make(*plugins, **settings):
+        # Plugin objects are registered directly (so a failure is blamed on the right one).
         crawler = get_crawler(NewsSpider, {"ADDONS": {CleanCorpusAddon: 0},
                                            "CLEAN_CORPUS_REJECTED": str(tmp_path / "rej.jsonl"),
                                            **settings})
-        # The plugin objects are registered directly, as the registry registers the
-        # plugins it finds (so that a failure is blamed on the right one).
-        config = config_from_settings(crawler.settings).with_plugins(plugins)
-        pipeline = CleanCorpusPipeline(crawler, config)
+        pipeline = CleanCorpusPipeline.from_crawler(crawler, plugins=plugins)
         pipeline.open_spider(scrapy.Spider(name="news"))
         opened.append(pipeline)
         return pipeline
