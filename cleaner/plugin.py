@@ -13,12 +13,14 @@ _EXPECTED = {bool: ((bool,), "true or false"), int: ((int,), "a whole number"),
              list: ((list,), "a list"), dict: ((dict,), "a table")}
 
 
-def check_option_type(plugin: str, key: str, value: Any, default: Any) -> None:
+def check_option_type(plugin: str, key: str, value: Any, default: Any,
+                      switchable: bool = False) -> None:
     """Refuse ``value`` for ``plugin.key`` unless it has the type of ``default``.
 
     A default of ``None`` says nothing about the type: such options are not checked.
+    ``switchable`` options also take ``false``, which switches them off.
     """
-    if default is None:
+    if default is None or (switchable and value is False):
         return
     accepted, wording = _EXPECTED.get(type(default), ((type(default),), type(default).__name__))
     if isinstance(value, bool) and bool not in accepted:
@@ -44,6 +46,8 @@ class Plugin:
     defaults: dict[str, Any] = {}
     #: False for alternatives that the user switches on with ``enable`` (config or CLI).
     enabled_by_default: bool = True
+    #: Options that may also be set to ``false`` to switch them off (a threshold).
+    switchable: frozenset[str] = frozenset()
 
     def __init__(self) -> None:
         self.options: dict[str, Any] = dict(self.defaults)
@@ -59,5 +63,5 @@ class Plugin:
                               f"its options: {known}")
         # A wrongly typed value would fail every document one by one: refuse it at start.
         for key, value in given.items():
-            check_option_type(self.name, key, value, self.defaults[key])
+            check_option_type(self.name, key, value, self.defaults[key], key in self.switchable)
         self.options = {**self.defaults, **given}

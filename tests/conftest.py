@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from clean_corpus.testing import install_package
+# The public helpers, for tests that still import them from here.
+from clean_corpus.testing import (BUILTINS_ONLY, CLI, builtin_cli, cli, cli_env,  # noqa: F401
+                                  install_package, read_jsonl, read_jsonl_if_any, removed_by)
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "fixtures"
@@ -21,3 +23,9 @@ def plugin_env(tmp_path_factory) -> dict:
     """Environment in which the example plugin package (tests/plugin_package) is installed,
     for real, by pip (see :func:`clean_corpus.testing.install_package`)."""
     return install_package(PLUGIN_PACKAGE, tmp_path_factory.mktemp("plugin_package"))
+
+
+@pytest.fixture(scope="session")
+def chain(builtin_chain):
+    """The built-in chain (``clean_corpus.testing``'s ``builtin_chain``), by its short name."""
+    return builtin_chain

@@ -7,7 +7,8 @@ import threading
 import pytest
 
 import clean_corpus
-from conftest import FIXTURES, builtin_cli, read_jsonl, read_jsonl_if_any
+from clean_corpus.testing import builtin_cli, read_jsonl, read_jsonl_if_any
+from conftest import FIXTURES
 from clean_corpus.config import Config
 
 BUILTINS = Config(load_entry_points=False)

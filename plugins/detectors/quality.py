@@ -58,6 +58,8 @@ class Quality(Detector):
                 "max_mean_word_length": 10.0, "max_symbol_ratio": 0.1,
                 "max_digit_ratio": 0.25, "min_stopword_ratio": 0.1,
                 "min_punctuated_lines": 0.1}
+    #: Thresholds that ``false`` switches off.
+    switchable = frozenset(defaults) - {"policy"}
 
     @hookimpl
     def detect(self, document):
