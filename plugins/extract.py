@@ -49,16 +49,25 @@ _WS = re.compile(r"\s+")
 _WORDS = re.compile(r"[^\W_]+")
 
 
+#: Characters of an element's class and id read: a 4 MB class attribute is no page's
+#: design, and each element asks after its ancestors' names.
+_MAX_NAMES_CHARS = 1000
+
+
+def _names(element) -> str:
+    """The element's class and id, as one string (its first ``_MAX_NAMES_CHARS``)."""
+    return f"{element.get('class') or ''} {element.get('id') or ''}"[:_MAX_NAMES_CHARS]
+
+
 def _name_words(element) -> set[str]:
     """Lower-cased words of the element's class and id ("tb-article-intro", "documentDescription")."""
-    names = f"{element.get('class') or ''} {element.get('id') or ''}"
-    return {w.lower() for w in _NAME_SPLIT.split(names) if w}
+    return {w.lower() for w in _NAME_SPLIT.split(_names(element)) if w}
 
 
 def _names_other_region(element) -> bool:
     if _name_words(element) & _NOT_LEAD_WORDS:
         return True
-    names = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
+    names = _names(element).lower()
     return any(part in names for part in _NOT_LEAD_PARTS)
 
 

@@ -23,7 +23,8 @@ def _agencies() -> frozenset[str]:
 
 def is_agency_list(text: str) -> bool:
     """"AFP", "AFP/Reuters", "Agences", "dpa, AFP", "AFP et Reuters": only news agencies."""
-    split = re.compile(rf"\s*(?:/|,|&|\+)\s*|\s+(?:{alternation('byline_joiner')})\s+",
+    split = re.compile(rf"(?<!\s)\s*+(?:/|,|&|\+)\s*"
+                       rf"|(?<!\s)\s++(?:{alternation('byline_joiner')})\s+",
                        re.IGNORECASE)
     parts = [p for p in split.split(text.strip()) if p]
     return bool(parts) and all(fold(p) in _agencies() for p in parts)
@@ -96,9 +97,15 @@ def labelled_byline(text: str) -> str | None:
     return None
 
 
+#: A labelled byline (120 characters at most) and its date.
+MAX_DATED_BYLINE_CHARS = 240
+
+
 def byline_and_date(text: str) -> tuple[str, str | None] | None:
     """``(byline, iso date or None)`` for a labelled byline, maybe followed by its date."""
     text = " ".join(text.split())
+    if len(text) > MAX_DATED_BYLINE_CHARS:
+        return None  # and each separator below would copy the line: quadratic
     if labelled_byline(text):
         return labelled_byline(text), None
     for m in re.finditer(r"[,|•·–—]|\s-\s|\s(?:le|on|am|el|du)\s", text):

@@ -66,13 +66,19 @@ def _names_like(value: str) -> bool:
     return lower * 2 <= len(tokens) and not final_stop
 
 
+#: Where a credit glued to a line may start: after a sentence end, a spaced dash or before
+#: an opening parenthesis. A run of spaces is matched from its start only (no quadratic
+#: retries inside a long run).
+_TAIL_START = re.compile(r"[.!?…»”\"]\s+|(?<!\s)\s++(?:-\s+|(?=\())")
+
+
 def credit_tail(text: str) -> int | None:
     """Offset where a credit glued to the end of ``text`` starts, if there is one.
 
     Only a credit after a sentence end or inside final parentheses counts: "... à lutter
     contre l'EI. AFP/HAIDAR HAMDANI", "... (Foto: Sarawut /Adobe Stock)".
     """
-    for m in re.finditer(r"(?:[.!?…»”\"]\s+|\s+-\s+|\s+(?=\())", text):
+    for m in _TAIL_START.finditer(text):
         start = m.end()
         if len(text) - start <= MAX_CREDIT_CHARS and is_credit(text[start:]):
             tail = text[start:]

@@ -69,7 +69,8 @@ _FORMS = [
     # septembre 2016, September 2016, septiembre de 2016
     r"(?P<my_mon>[^\W\d_]{3,}\.?)\s+(?:de\s+)?(?P<my_y>(?:1[89]|2[01])\d\d)",
 ]
-_TIME = (r"(?:\s*(?:,|-|–|—|\||/|à|a las|um|at)?\s*\d{1,2}\s*[:hH]\s*\d{2}"
+# Possessive spaces: a date followed by a long run of spaces is not retried at every split.
+_TIME = (r"(?:\s*+(?:,|-|–|—|\||/|à|a las|um|at)?\s*+\d{1,2}\s*+[:hH]\s*+\d{2}"
          r"(?:\s*(?:Uhr|h|hrs?|am|pm|a\.m\.|p\.m\.|MEZ|MESZ|CET|CEST|UTC|GMT|ET))?)?")
 _DATE = re.compile(rf"{_WEEKDAY}(?:{'|'.join(_FORMS)}){_TIME}", re.IGNORECASE)
 

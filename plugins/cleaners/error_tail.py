@@ -9,7 +9,8 @@ from clean_corpus_plugins.lexicon import fold, folded_phrases
 
 #: Status words around an error heading ("Erreur 404 - Page non trouvée", "404 Not Found").
 _STATUS_ONLY = re.compile(r"(?:(?:erreur|error|fehler|oops|oups|hoppla)\s+)?\d{3}")
-_STATUS = re.compile(r"^(?:(?:erreur|error|fehler|err)\s+)?\d{3}\s+|\s+(?:(?:erreur|error|fehler)\s+)?\d{3}$")
+_STATUS = re.compile(r"^(?:(?:erreur|error|fehler|err)\s+)?\d{3}\s+"
+                     r"|(?<!\s)\s++(?:(?:erreur|error|fehler)\s+)?\d{3}$")
 
 
 def is_error_line(text: str) -> bool:

@@ -9,6 +9,8 @@ from clean_corpus_plugins.cleaners.lexmatch import (LABEL_SEPARATOR, ends_with_f
                                                     words)
 
 #: Between the end of a sentence and a label glued after it ("... ministre. (Lire aussi").
+#: The most characters between two sentences' words ("?!» « ").
+_MAX_GAP = 16
 _SENTENCE_GAP = re.compile(r"[^\w]*[.!?…»”\"][^\w\s]*(?P<space>\s)[^\w]*")
 #: A web address as text: a scheme, "www.", or a host name ending in a top-level domain
 #: (letters only, lower case, then a path or the end of the word: "itfjuniors.de").
@@ -84,6 +86,8 @@ class InlineTeasers(Plugin):
             k = related.prefix(ws[i:])
             if not k or i + k >= len(ws):
                 continue
+            if ws[i].start - ws[i - 1].end > _MAX_GAP:
+                continue  # a run of punctuation, not a sentence end (and quadratic to match)
             gap = _SENTENCE_GAP.fullmatch(text, ws[i - 1].end, ws[i].start)
             if not gap:
                 continue

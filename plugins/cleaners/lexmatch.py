@@ -135,7 +135,8 @@ def lexicon(kind: str) -> Phrases:
 LABEL_SEPARATOR = re.compile(r"^\s*[:»|>\-–—•/]+\s*")
 _SENTENCE_END = re.compile(r"[.…][\"'»”’)\]]*$")
 _SEPARATOR_ONLY = re.compile(r"^[\s\-–—•·*|/>»«<]*$")
-_URL = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$|^\s*\S+@\S+\.\w+\s*$")
+# One "@" in an address: "@" * 10000 would otherwise be split at every one of them.
+_URL = re.compile(r"^\s*+(?:https?://|www\.)\S+\s*$|^\s*+[^\s@]++@\S+\.\w+\s*$")
 
 
 def word_count(text: str) -> int:

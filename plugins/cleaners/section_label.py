@@ -8,7 +8,8 @@ from clean_corpus import Plugin, hookimpl
 from clean_corpus_plugins.cleaners.lineshape import ends_sentence, words
 from clean_corpus_plugins.lexicon import alternation
 
-_LIST_SEPARATORS = re.compile(r"\s*(?:,|;|•|·|\|)\s*|\s+/\s+")
+# Spaces before a separator are matched from the start of their run only (linear).
+_LIST_SEPARATORS = re.compile(r"(?<!\s)\s*+(?:,|;|•|·|\|)\s*|(?<!\s)\s++/\s+")
 
 
 @lru_cache(maxsize=None)

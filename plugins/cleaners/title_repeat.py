@@ -9,7 +9,7 @@ from clean_corpus_plugins.cleaners.lineshape import is_prose
 from clean_corpus_plugins.lexicon import fold
 
 #: How page titles join their parts: "08.11.2021 | Headline", "Headline - Site".
-_TITLE_PARTS = re.compile(r"\s+[|–—-]\s+")
+_TITLE_PARTS = re.compile(r"(?<!\s)\s++[|–—-]\s+")  # a space run matched from its start
 
 
 def title_forms(title: str) -> set[str]:
