@@ -11,7 +11,8 @@ from pathlib import Path
 
 from clean_corpus import __version__
 from clean_corpus.config import Config, ConfigError
-from clean_corpus.pipeline import REJECTED, WRITTEN, Chain, RunContext, iter_documents, run
+from clean_corpus.pipeline import (REJECTED, WRITTEN, Chain, RunContext, iter_documents, run,
+                                   write_stats)
 from clean_corpus.plugins import BLOCK_ENTRY_POINTS_ENV, PluginRegistry
 from clean_corpus.workers import RunAborted
 
@@ -32,6 +33,18 @@ Every input document ends in exactly one place: the output, the rejected file (w
 reasons) or the failures file (with the plugin and the error). The summary on stderr and
 --stats show the counts, which add up.
 Set {BLOCK_ENTRY_POINTS_ENV}=1 to load no third-party plugin.
+"""
+
+EPILOG_CRAWL = f"""\
+exit status:
+  {EXIT_OK}  every page fetched was processed (written or rejected with a reason)
+  {EXIT_FAILURES}  some pages failed (see the rejected file), or a plugin failed at the start or
+     end of the crawl, or the crawl could not start
+  {EXIT_USAGE}  usage error: bad option or URL, unreadable or invalid config
+
+Records are written as pages arrive. Corpus-level detectors (duplicates, site boilerplate)
+decide with the pages seen so far; see docs/crawling.md. Politeness delays apply: a crawl
+of a real site takes its time.
 """
 
 
@@ -78,6 +91,30 @@ def build_parser() -> argparse.ArgumentParser:
                                            "disabled plugins last, with why.")
     plugins_p.add_argument("--json", action="store_true", help="print JSON")
     _add_plugin_options(plugins_p)
+
+    crawl_p = sub.add_parser(
+        "crawl", help="crawl news sites into JSONL records",
+        description="Crawl from URL... (front pages, RSS/Atom feeds or sitemaps) with the "
+                    "news spider: robots.txt obeyed, one request at a time per site with "
+                    "AutoThrottle, the clean-corpus user agent. Article pages go through "
+                    "the plugin chain as with `run`; listings are only followed.",
+        epilog=EPILOG_CRAWL, formatter_class=argparse.RawDescriptionHelpFormatter)
+    crawl_p.add_argument("urls", nargs="+", metavar="URL", help="where to start")
+    crawl_p.add_argument("-o", "--output", required=True, metavar="OUT.jsonl",
+                         help="where the records go ('-' for standard output)")
+    crawl_p.add_argument("--rejected", metavar="FILE",
+                         help="where dropped and failed pages go (default: OUT.rejected.jsonl)")
+    crawl_p.add_argument("--stats", metavar="FILE", help="write the run's counts as JSON")
+    crawl_p.add_argument("--max-pages", type=int, metavar="N",
+                         help="stop after N article pages")
+    crawl_p.add_argument("--allowed-domains", metavar="D,...",
+                         help="domains to stay in (default: the start URLs' domains)")
+    crawl_p.add_argument("-s", "--setting", action="append", default=[], metavar="NAME=VALUE",
+                         dest="scrapy_settings",
+                         help="Scrapy setting, as `scrapy crawl -s` (repeatable); "
+                              "-s LOG_LEVEL=INFO shows the crawl's log")
+    _add_plugin_options(crawl_p)
+    crawl_p.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
 
     new_p = sub.add_parser("new-plugin", help="write a new plugin package to start from",
                            description="Write a working plugin package for NAME: "
@@ -217,12 +254,7 @@ def cmd_run(args) -> int:
     output = Path(args.output)
     if output.is_dir():
         raise ConfigError(f"-o {args.output} is a directory; name the file the records go to")
-    if args.rejected:
-        rejected = Path(args.rejected)
-    elif args.output == "-":  # not "-.rejected.jsonl", a name the shell takes for an option
-        rejected = Path("rejected.jsonl")
-    else:
-        rejected = output.with_name(output.name.removesuffix(".jsonl") + ".rejected.jsonl")
+    rejected = _rejected_path(args)
     failures = Path(args.failures) if args.failures else rejected
     stats_path = Path(args.stats) if args.stats else None
     run_files = {"-o": output, "--rejected": rejected, "--failures": failures,
@@ -246,9 +278,57 @@ def cmd_run(args) -> int:
     stats["rejected_file"] = str(rejected)
     stats["failures_file"] = str(failures)
     if stats_path is not None:
-        partial = stats_path.with_name(f".{stats_path.name}.partial")
-        partial.write_text(json.dumps(stats, indent=2) + "\n", encoding="utf-8")
-        partial.replace(stats_path)
+        write_stats(stats_path, stats)
+    if not args.quiet:
+        _print_summary(stats)
+    return EXIT_FAILURES if stats["failed"] or stats["plugin_errors"] else EXIT_OK
+
+
+def _rejected_path(args) -> Path:
+    """``--rejected``, else beside ``-o``: ``OUT.rejected.jsonl``."""
+    if args.rejected:
+        return Path(args.rejected)
+    if args.output == "-":  # not "-.rejected.jsonl", a name the shell takes for an option
+        return Path("rejected.jsonl")
+    output = Path(args.output)
+    return output.with_name(output.name.removesuffix(".jsonl") + ".rejected.jsonl")
+
+
+def cmd_crawl(args) -> int:
+    import tempfile
+
+    from clean_corpus.crawl import crawl
+    from clean_corpus_spiders.news import NewsSpider
+
+    config = _config_from(args)
+    PluginRegistry(config)  # a wrong plugin name or option stops us before any fetch
+    spider_args = {"allowed_domains": args.allowed_domains, "max_pages": args.max_pages}
+    try:
+        NewsSpider(start_url=args.urls, **spider_args)  # the spider's own argument checks
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    settings = {"LOG_LEVEL": "WARNING"}
+    for assignment in args.scrapy_settings:
+        name, sep, value = assignment.partition("=")
+        if not (sep and name):
+            raise ConfigError(f"-s expects NAME=VALUE, got {assignment!r}")
+        settings[name] = value
+    rejected = _rejected_path(args)
+    stats_path = Path(args.stats) if args.stats else None
+    _refuse_shared_files({"-o": Path(args.output), "--rejected": rejected,
+                          "--stats": stats_path})
+    with tempfile.TemporaryDirectory(prefix="clean-corpus-crawl-") as scratch:
+        counts = stats_path or Path(scratch) / "stats.json"
+        crawl(args.urls, args.output, config, rejected=str(rejected), stats=str(counts),
+              settings=settings, spider_args=spider_args)
+        if not counts.exists():  # the crawl never started (Scrapy said why in its log)
+            print("clean-corpus: error: the crawl did not run", file=sys.stderr)
+            return EXIT_FAILURES
+        stats = json.loads(counts.read_text(encoding="utf-8"))
+    stats["output"] = args.output
+    stats["rejected_file"] = stats["failures_file"] = str(rejected)
+    if stats_path is not None:
+        write_stats(stats_path, stats)
     if not args.quiet:
         _print_summary(stats)
     return EXIT_FAILURES if stats["failed"] or stats["plugin_errors"] else EXIT_OK
@@ -304,7 +384,8 @@ def main(argv: list[str] | None = None) -> int:
         # `kill` (SIGTERM) unwinds like Ctrl-C does, so partial output files are removed.
         signal.signal(signal.SIGTERM, _terminated)
     try:
-        commands = {"run": cmd_run, "plugins": cmd_plugins, "new-plugin": cmd_new_plugin}
+        commands = {"run": cmd_run, "crawl": cmd_crawl, "plugins": cmd_plugins,
+                    "new-plugin": cmd_new_plugin}
         return commands[args.command](args)
     except ConfigError as exc:
         print(f"clean-corpus: error: {exc}", file=sys.stderr)

@@ -15,7 +15,8 @@ same entries as the CLI writes, to a JSON Lines file. Settings (all optional):
     ``False`` turns the pipeline off: items pass through untouched, so a crawl can save the
     raw pages (``{"url", "html"}``) for a later ``clean-corpus run``.
 ``CLEAN_CORPUS_CONFIG``
-    Path of the TOML configuration file, as ``clean-corpus run --config``.
+    Path of the TOML configuration file, as ``clean-corpus run --config`` (or a
+    :class:`~clean_corpus.config.Config`, as ``clean-corpus crawl`` passes it).
 ``CLEAN_CORPUS_DISABLE`` / ``CLEAN_CORPUS_ENABLE``
     Plugin names (a list, or a comma-separated string with ``-s``), added to the config's.
 ``CLEAN_CORPUS_REJECTED``
@@ -26,6 +27,13 @@ same entries as the CLI writes, to a JSON Lines file. Settings (all optional):
     else no file. Empty: no file.
 ``CLEAN_CORPUS_READY_EVERY``
     Call ``corpus_ready`` after every N-th document (default 1); see below.
+``CLEAN_CORPUS_STATS``
+    Write the run's counts there as JSON at the end, as ``clean-corpus run --stats``.
+
+Fields of an item other than the page (``url``, ``html``, ``body``, ``text``, ``source``)
+are kept in the record's ``extra`` object (values JSON cannot hold as their text). Feeds in
+formats other than JSON (CSV, XML) get the nested fields (``detections``, ``removed``,
+``section``, ``extra``) as JSON text: the add-on installs exporters that write them so.
 
 Streaming and corpus-level detectors. ``clean-corpus run`` observes every document, calls
 ``corpus_ready`` once, then revises and judges each one. A crawl cannot wait for its end
@@ -49,24 +57,30 @@ page is being cleaned; one thread keeps items in arrival order and plugins singl
 """
 from __future__ import annotations
 
+import json
 import logging
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.exporters import CsvItemExporter, XmlItemExporter
 
 from clean_corpus.config import Config, ConfigError
 from clean_corpus.document import Document
 from clean_corpus.pipeline import (FAILED, REJECTED, WRITTEN, Chain, Outcome, RunContext,
-                                   RunTally, error_text)
+                                   RunTally, error_text, write_stats)
 from clean_corpus_plugins.readers import (UndecodableInput, decode_with_info, looks_like_html,
                                           make_document)
 
 logger = logging.getLogger(__name__)
 
 PIPELINE_PATH = "clean_corpus.crawl.CleanCorpusPipeline"
+ADDON_PATH = "clean_corpus.crawl.CleanCorpusAddon"
+#: Item fields that carry the page; every other field goes to the record's ``extra``.
+PAGE_FIELDS = ("url", "html", "body", "text", "source")
 #: Where the add-on puts the pipeline: after pipelines that fill items (lower numbers),
 #: before pipelines that store records (higher numbers).
 PIPELINE_PRIORITY = 500
@@ -80,7 +94,8 @@ def _names(settings, key: str) -> list[str]:
 
 def config_from_settings(settings) -> Config:
     """The run's :class:`Config` from ``CLEAN_CORPUS_*`` settings (the CLI's options)."""
-    config = Config.load(settings.get("CLEAN_CORPUS_CONFIG") or None)
+    given = settings.get("CLEAN_CORPUS_CONFIG") or None
+    config = replace(given) if isinstance(given, Config) else Config.load(given)
     config.disable += _names(settings, "CLEAN_CORPUS_DISABLE")
     config.enable += _names(settings, "CLEAN_CORPUS_ENABLE")
     # One process, one thread: the chain runs per item as it arrives.
@@ -176,6 +191,10 @@ class CleanCorpusPipeline:
             self._corpus_hook("corpus_ready", run=self.run_ctx)
         stats = self.tally.stats()  # as `clean-corpus run` reports them (and --stats)
         self._corpus_hook("run_end", run=self.run_ctx, stats=stats)
+        stats["plugin_errors"] = list(self.tally.plugin_errors)  # with run_end's own
+        stats_path = self.crawler.settings.get("CLEAN_CORPUS_STATS")
+        if stats_path:
+            write_stats(Path(stats_path), stats)
         if self.rejected is not None:
             self.rejected.close()
             self.rejected = None
@@ -228,12 +247,18 @@ class CleanCorpusPipeline:
         # Same document as the CLI's readers make: an ``html`` field is HTML; ``body`` and
         # ``text`` hold HTML when they look like it (``response.text`` is a page).
         try:
-            return make_document(Path(source), raw, encoding, source=source, url=url,
-                                 html=key == "html" or looks_like_html(raw))
+            document = make_document(Path(source), raw, encoding, source=source, url=url,
+                                     html=key == "html" or looks_like_html(raw))
         except ValueError as exc:
             # An item built by spider code can carry a malformed URL ("http://[x"): it is
             # reported as failed, as the JSONL reader reports such a line, not lost.
             return self._unreadable(source, url, exc)
+        extra = {key: adapter[key] for key in adapter.keys()
+                 if key not in PAGE_FIELDS and adapter.get(key) is not None}
+        if extra:
+            # As JSON will hold them (a datetime as its text), so the writers never fail.
+            document.extra = json.loads(json.dumps(extra, ensure_ascii=False, default=str))
+        return document
 
     @staticmethod
     def _unreadable(source: str, url: str | None, exc: Exception) -> Outcome:
@@ -314,3 +339,51 @@ class CleanCorpusAddon:
         pipelines = settings.getdict("ITEM_PIPELINES")
         if PIPELINE_PATH not in pipelines and CleanCorpusPipeline not in pipelines:
             settings["ITEM_PIPELINES"][PIPELINE_PATH] = PIPELINE_PRIORITY
+        exporters = settings.getdict("FEED_EXPORTERS")
+        for name, exporter in (("csv", CsvRecordExporter), ("xml", XmlRecordExporter)):
+            if name not in exporters:
+                settings["FEED_EXPORTERS"][name] = exporter
+
+
+class _NestedAsJson:
+    """Write dict and list fields as JSON text (not Python's repr, nor nested elements)."""
+
+    def serialize_field(self, field, name, value):
+        if isinstance(value, (dict, list)):
+            value = json.dumps(value, ensure_ascii=False)
+        return super().serialize_field(field, name, value)
+
+
+class CsvRecordExporter(_NestedAsJson, CsvItemExporter):
+    """CSV feeds of records: one column per field, nested fields as JSON text."""
+
+
+class XmlRecordExporter(_NestedAsJson, XmlItemExporter):
+    """XML feeds of records: one element per field, nested fields as JSON text."""
+
+
+def crawl(start_urls: list[str], output: str, config: Config, *, rejected: str | None = None,
+          stats: str | None = None, settings: dict | None = None,
+          spider_args: dict | None = None) -> None:
+    """Run the news spider on ``start_urls`` with the clean-corpus chain of ``config``.
+
+    What ``clean-corpus crawl`` does, from the installed package (no Scrapy project
+    needed): the spider's polite settings, records to ``output`` (JSON Lines; ``-`` is
+    standard output), rejections to ``rejected`` and the counts to ``stats``. ``settings``
+    override Scrapy settings as ``-s`` does.
+    """
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.settings import Settings
+
+    from clean_corpus_spiders.news import NewsSpider
+
+    feed = "stdout:" if output == "-" else str(output)
+    overrides = {"FEEDS": {feed: {"format": "jsonlines", "overwrite": True,
+                                  "encoding": "utf-8"}},
+                 "CLEAN_CORPUS_CONFIG": config,
+                 "CLEAN_CORPUS_REJECTED": str(rejected) if rejected else "",
+                 "CLEAN_CORPUS_STATS": str(stats) if stats else None,
+                 **(settings or {})}
+    process = CrawlerProcess(Settings(overrides))
+    process.crawl(NewsSpider, start_url=list(start_urls), **(spider_args or {}))
+    process.start()

@@ -191,6 +191,8 @@ class Document:
     #: Size of the raw input in bytes when a reader knew it without reading it whole (a
     #: file over the size limit is not read: its content is left empty).
     input_bytes: int | None = None
+    #: Fields of the input beyond the page (a crawled item's own fields), kept as they came.
+    extra: dict[str, Any] = field(default_factory=dict)
 
     @cached_property
     def id(self) -> str:
@@ -338,6 +340,8 @@ class Document:
         record["detections"] = self.detections
         record["removed"] = [{**r.as_dict(), "at": self._place(r.start, runs)}
                              for r in self.removed]
+        if self.extra:
+            record["extra"] = self.extra
         return record
 
 

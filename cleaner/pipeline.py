@@ -6,6 +6,7 @@ fails that document only; the run goes on.
 """
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import stat
@@ -112,6 +113,13 @@ class RunTally:
             "seconds": round(elapsed, 3),
             "documents_per_second": round(documents / elapsed, 2) if elapsed else None,
         }
+
+
+def write_stats(path: Path, stats: dict) -> None:
+    """A run's counts as JSON (``--stats``), written beside and renamed into place."""
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_text(json.dumps(stats, indent=2) + "\n", encoding="utf-8")
+    partial.replace(path)
 
 
 class Chain:

@@ -8,8 +8,9 @@ articles by signals a page carries whatever its site (see there).
 
 Arguments (``-a NAME=VALUE``):
 
-``start_url``        front page, feed or sitemap URL (required)
-``allowed_domains``  comma-separated domains to stay in (default: the start URL's domain,
+``start_url``        front page, feed or sitemap URL (required); several, separated by
+                     spaces, crawl several sites in one run
+``allowed_domains``  comma-separated domains to stay in (default: the start URLs' domains,
                      without ``www.``, subdomains included)
 ``max_pages``        stop after this many article pages (default: no limit)
 """
@@ -21,10 +22,11 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
-from scrapy.exceptions import CloseSpider
+from scrapy.exceptions import CloseSpider, UsageError
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.selector import Selector
+from scrapy.settings import SETTINGS_PRIORITIES
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
 
@@ -220,6 +222,28 @@ def feed_links(body: bytes, base_url: str) -> list[str]:
 
 
 # ------------------------------------------------------------------------------ spider
+#: Settings of the repository's Scrapy project that only make sense there.
+_PROJECT_ONLY = {"SPIDER_MODULES", "NEWSPIDER_MODULE"}
+
+
+def _check_clean_corpus_settings(settings) -> None:
+    """Build the clean-corpus chain the settings describe, or raise a ``UsageError``.
+
+    Scrapy reports a usage error as one line (``scrapy crawl``, ``runspider``); the
+    same mistake found later, when the pipeline starts, would be a traceback.
+    """
+    from clean_corpus.config import ConfigError
+    from clean_corpus.crawl import config_from_settings
+    from clean_corpus.plugins import PluginRegistry
+
+    if not settings.getbool("CLEAN_CORPUS_ENABLED", True):
+        return
+    try:
+        PluginRegistry(config_from_settings(settings))
+    except (ConfigError, ValueError) as exc:
+        raise UsageError(f"clean-corpus settings: {exc}", print_help=False) from None
+
+
 #: Links that never lead to articles: accounts, subscriptions, sharing, printing, search.
 DENY_LINKS = (
     r"/(log-?in|log-?out|sign-?in|sign-?up|register|account|my-account|compte|connexion|"
@@ -234,26 +258,31 @@ class NewsSpider(scrapy.Spider):
 
     name = "news"
 
-    def __init__(self, start_url: str | None = None, allowed_domains: str | None = None,
-                 max_pages: str | int | None = None, *args, **kwargs):
+    def __init__(self, start_url: str | list[str] | None = None,
+                 allowed_domains: str | None = None, max_pages: str | int | None = None,
+                 *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if not start_url:
+        urls = start_url.split() if isinstance(start_url, str) else list(start_url or [])
+        if not urls:
             raise ValueError("the news spider needs a start URL: -a start_url=URL")
-        parts = urlsplit(start_url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"start_url must be an http(s) URL, got {start_url!r}")
-        self.start_url = start_url
+        for url in urls:
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise ValueError(f"start_url must be an http(s) URL, got {url!r}")
+        self.start_urls = urls
         if allowed_domains:
             # Domains, as Scrapy means them: no scheme, no port (a port would never match).
             domains = [re.sub(r"^\w+://|:\d+$|/.*$", "", d.strip().lower())
                        for d in str(allowed_domains).split(",") if d.strip()]
         else:
-            domains = [parts.hostname.lower().removeprefix("www.")]
+            domains = list(dict.fromkeys(urlsplit(url).hostname.lower().removeprefix("www.")
+                                         for url in urls))
         self.allowed_domains = domains
-        if not self.in_domains(start_url):
-            # Scrapy would drop the start request (and its robots.txt) without a word.
-            raise ValueError(f"start_url {start_url} is outside allowed_domains {domains}; "
-                             "list its domain too (a feed on its own host, say)")
+        for url in urls:
+            if not self.in_domains(url):
+                # Scrapy would drop the start request (and its robots.txt) without a word.
+                raise ValueError(f"start_url {url} is outside allowed_domains {domains}; "
+                                 "list its domain too (a feed on its own host, say)")
         self.max_pages = int(max_pages) if max_pages not in (None, "") else None
         if self.max_pages is not None and self.max_pages < 1:
             raise ValueError("max_pages must be at least 1")
@@ -272,7 +301,33 @@ class NewsSpider(scrapy.Spider):
         return self.state
 
     async def start(self):
-        yield scrapy.Request(self.start_url, callback=self.parse)
+        for url in self.start_urls:
+            yield scrapy.Request(url, callback=self.parse)
+
+    @classmethod
+    def update_settings(cls, settings):
+        """The project's polite settings, wherever nothing else set them.
+
+        ``scrapy crawl news`` from the repository gets them from the project
+        (``clean_corpus_spiders.settings``); ``scrapy runspider`` on this file, another
+        Scrapy project or ``clean-corpus crawl`` get the same: robots.txt obeyed,
+        AutoThrottle, the clean-corpus user agent and add-on. A value set by a project or
+        with ``-s`` is kept. A bad ``CLEAN_CORPUS_*`` setting stops the crawl here, with
+        a one-line usage error, before anything is fetched.
+        """
+        super().update_settings(settings)
+        from clean_corpus_spiders import settings as polite
+
+        for name in dir(polite):
+            if name.isupper() and name not in _PROJECT_ONLY and (
+                    (settings.getpriority(name) or 0) <= SETTINGS_PRIORITIES["default"]):
+                settings.set(name, getattr(polite, name), priority="spider")
+        # A project with add-ons of its own still gets the clean-corpus one.
+        from clean_corpus.crawl import ADDON_PATH, CleanCorpusAddon
+
+        if not {ADDON_PATH, CleanCorpusAddon} & set(settings.getdict("ADDONS")):
+            settings["ADDONS"][ADDON_PATH] = 0
+        _check_clean_corpus_settings(settings)
 
     def parse(self, response: Response):
         body = response.body

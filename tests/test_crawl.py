@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import scrapy
-from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.exceptions import DropItem, NotConfigured, UsageError
 from scrapy.http import HtmlResponse, Response
 from scrapy.utils.test import get_crawler
 
@@ -346,12 +346,17 @@ def test_addon_installs_the_pipeline_and_can_be_switched_off():
 def test_a_bad_config_stops_the_crawl_before_it_starts(tmp_path):
     broken = tmp_path / "broken.toml"
     broken.write_text("[plugins\n", encoding="utf-8")
+    # Any spider: the pipeline refuses to start.
     with pytest.raises(ConfigError):
         CleanCorpusPipeline.from_crawler(
-            get_crawler(NewsSpider, {"CLEAN_CORPUS_CONFIG": str(broken)}))
+            get_crawler(scrapy.Spider, {"CLEAN_CORPUS_CONFIG": str(broken)}))
     with pytest.raises(ConfigError, match="no_such"):
         CleanCorpusPipeline.from_crawler(
-            get_crawler(NewsSpider, {"CLEAN_CORPUS_DISABLE": "no_such"}))
+            get_crawler(scrapy.Spider, {"CLEAN_CORPUS_DISABLE": "no_such"}))
+    # The news spider checks its settings as its crawler is made: a usage error, which
+    # Scrapy's commands report in one line.
+    with pytest.raises(UsageError, match="clean-corpus settings: .*no_such"):
+        get_crawler(NewsSpider, {"CLEAN_CORPUS_DISABLE": "no_such"})
 
 
 @dataclass
