@@ -62,7 +62,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "clean_corpus_plugins.cleaners.title:TitleStandfirst",
     # detectors, on the cleaned text (quality reads the language)
     "clean_corpus_plugins.detectors.language:LanguageDetector",
-    "clean_corpus_plugins.detectors.language:Py3LangidDetector",
+    "clean_corpus_plugins.detectors.language:LangdetectDetector",
     "clean_corpus_plugins.detectors.error_page:ErrorPage",
     "clean_corpus_plugins.detectors.login_wall:LoginWall",
     "clean_corpus_plugins.detectors.listing_page:ListingPage",

@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 
 from lxml import etree
-import trafilatura
 
 from clean_corpus import Plugin, hookimpl
 from clean_corpus.document import Block, Extraction, normalize_text
@@ -225,6 +224,8 @@ class TrafilaturaExtractor(Plugin):
     def _run(self, document, favor_recall: bool):
         if document.tree is None:
             return None
+        import trafilatura  # on first use: a run over text files never loads it
+
         xml = trafilatura.extract(
             document.tree, url=document.url, output_format="xml", with_metadata=True,
             include_comments=False, include_images=False, include_formatting=False,

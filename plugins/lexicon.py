@@ -33,11 +33,19 @@ EXTRA_DIRS_ENV = "CLEAN_CORPUS_LEXICONS"
 LEXICON_ENTRY_POINTS = "clean_corpus.lexicons"
 
 
+_WORDS = re.compile(r"\w+")
+
+
 def fold(text: str) -> str:
     """Case-, accent- and punctuation-insensitive form used to compare lines with phrases."""
-    text = unicodedata.normalize("NFKD", text.casefold())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(re.findall(r"\w+", text))
+    text = text.casefold()
+    if not text.isascii():  # ASCII has no accents to take off
+        text = unicodedata.normalize("NFKD", text)
+        # the combining marks among the text's distinct characters, deleted in one pass
+        marks = [c for c in set(text) if unicodedata.combining(c)]
+        if marks:
+            text = text.translate(dict.fromkeys(map(ord, marks)))
+    return " ".join(_WORDS.findall(text))
 
 
 def lexicon_dirs() -> list[Path]:

@@ -18,14 +18,14 @@ def test_listing_follows_order_and_enabling_options():
     assert {p["source"] for p in default} == {"builtin"}
     by_name = {p["name"]: p for p in default}
     assert by_name["trafilatura"]["hooks"] == ["configure", "extract"]
-    assert not by_name["language_py3langid"]["enabled"]  # an alternative, off by default
+    assert not by_name["language_langdetect"]["enabled"]  # an alternative, off by default
 
     changed = {p["name"]: p for p in listing("--order", "kicker", "--disable", "quality",
-                                              "--enable", "language_py3langid")}
+                                              "--enable", "language_langdetect")}
     assert list(changed)[0] == "kicker"
     assert not changed["quality"]["enabled"]
     assert changed["quality"]["error"] == "disabled by configuration"
-    assert changed["language_py3langid"]["enabled"]
+    assert changed["language_langdetect"]["enabled"]
 
 
 def test_unknown_plugin_name_is_a_usage_error():

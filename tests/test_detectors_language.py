@@ -1,5 +1,5 @@
 """Language detection, through the command line on real files: the seeds are French, text
-too short to tell is `und`, the py3langid backend is switched on by configuration, and the
+too short to tell is `und`, the langdetect backend is switched on by configuration, and the
 drop policy keeps only the languages asked for."""
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def test_seeds_are_french_with_probability_and_backend(tmp_path):
     for rec in recs.values():
         assert rec["language"] == "fr"
         found = rec["detections"]["language"]
-        assert found["lang"] == "fr" and found["backend"] == "langdetect"
+        assert found["lang"] == "fr" and found["backend"] == "py3langid"
         assert 0.9 <= found["prob"] <= 1.0
 
 
@@ -62,15 +62,15 @@ def test_other_languages_and_too_short_text(mixed, tmp_path):
     assert recs["short.txt"]["detections"]["language"]["prob"] == 0.0
 
 
-def test_py3langid_backend_switched_on_by_config(mixed, tmp_path):
+def test_langdetect_backend_switched_on_by_config(mixed, tmp_path):
     config = tmp_path / "config.toml"
-    config.write_text('[plugins]\ndisable = ["language"]\nenable = ["language_py3langid"]\n',
+    config.write_text('[plugins]\ndisable = ["language"]\nenable = ["language_langdetect"]\n',
                       encoding="utf-8")
     out = tmp_path / "out.jsonl"
     done = cli("run", mixed, SEEDS, "-o", out, "-q", "--config", config, env=BUILTINS_ONLY)
     assert done.returncode == 0, done.stderr
     recs = records(out)
-    assert {r["detections"]["language"]["backend"] for r in recs.values()} == {"py3langid"}
+    assert {r["detections"]["language"]["backend"] for r in recs.values()} == {"langdetect"}
     assert recs["de.txt"]["language"] == "de" and recs["en.txt"]["language"] == "en"
     assert recs["short.txt"]["language"] == "und"
     assert all(recs[p.name]["language"] == "fr" for p in SEEDS.iterdir())

@@ -18,9 +18,8 @@ letters they imitate.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
-from itertools import pairwise
+from typing import NamedTuple
 
 from clean_corpus_plugins.lexicon import fold, phrases
 
@@ -34,13 +33,18 @@ _LATIN = re.compile(r"[A-Za-z]")
 _LOOKALIKE_CHARS = frozenset(_MASKS)
 
 
-@dataclass(frozen=True)
-class Word:
+class Word(NamedTuple):
     """One folded word of a block and where it lies in the block's text."""
 
     text: str
     start: int
     end: int
+
+
+class Words(tuple):
+    """The :class:`Word` s of a text, with their folded texts at hand (``tokens``)."""
+
+    tokens: tuple[str, ...]
 
 
 def _unmask(word: str) -> str:
@@ -50,8 +54,18 @@ def _unmask(word: str) -> str:
     return word
 
 
+def _parts(raw: str):
+    """``raw`` cut where a lower-case letter meets an upper-case one, with offsets."""
+    if raw.islower() or raw.isupper() or not _CAMEL.search(raw):
+        yield raw, 0, len(raw)
+        return
+    cuts = [0, *(m.start() for m in _CAMEL.finditer(raw)), len(raw)]
+    for a, b in zip(cuts, cuts[1:]):
+        yield raw[a:b], a, b
+
+
 @lru_cache(maxsize=4096)
-def words(text: str) -> tuple[Word, ...]:
+def words(text: str) -> Words:
     """The folded words of ``text`` with their offsets.
 
     Cached: every cleaner of the chain asks for the words of the same blocks.
@@ -59,14 +73,19 @@ def words(text: str) -> tuple[Word, ...]:
     out: list[Word] = []
     for match in _WORD.finditer(text):
         raw, base = match.group(), match.start()
-        cuts = [0, *(m.start() for m in _CAMEL.finditer(raw)), len(raw)]
-        for a, b in pairwise(cuts):
-            part = raw[a:b]
-            # ASCII letters and digits fold to their lower case; others need the full fold
-            tokens = (part.lower(),) if part.isascii() else fold(_unmask(part)).split()
-            for token in tokens:
-                out.append(Word(token, base + a, base + b))
-    return tuple(out)
+        for part, a, b in _parts(raw):
+            if part.isascii():  # ASCII letters and digits fold to their lower case
+                out.append(Word(part.lower(), base + a, base + b))
+            else:
+                for token in fold(_unmask(part)).split():
+                    out.append(Word(token, base + a, base + b))
+    found = Words(out)
+    found.tokens = tuple(w.text for w in out)
+    return found
+
+
+def _tokens(ws) -> tuple[str, ...] | list[str]:
+    return ws.tokens if isinstance(ws, Words) else [w.text for w in ws]
 
 
 def _is_number(token: str) -> bool:
@@ -83,6 +102,7 @@ class Phrases:
         self.by_first: dict[str, list[tuple[str, ...]]] = {}
         for seq in self.seqs:
             self.by_first.setdefault(seq[0], []).append(seq)
+        self.firsts = frozenset(self.by_first)
 
     def __bool__(self) -> bool:
         return bool(self.seqs)
@@ -94,14 +114,18 @@ class Phrases:
 
     def prefix(self, ws) -> int:
         """Number of words of the longest phrase ``ws`` starts with (0 if none)."""
-        tokens = [w.text for w in ws]
-        return max(self._at(tokens, 0), default=0) if tokens else 0
+        if not ws or ws[0].text not in self.by_first:
+            return 0
+        return max(self._at(_tokens(ws), 0), default=0)
 
     def covers(self, ws, numbers: bool = True) -> bool:
         """True when ``ws`` is made of phrases only (and numbers, such as a count)."""
-        tokens = [w.text for w in ws]
-        if not tokens:
+        if not ws:
             return False
+        first = ws[0].text
+        if first not in self.by_first and not (numbers and _is_number(first)):
+            return False  # the usual case: the block does not start with a phrase
+        tokens = _tokens(ws)
         reachable = [True] + [False] * len(tokens)
         for i in range(len(tokens)):
             if not reachable[i]:
@@ -115,8 +139,10 @@ class Phrases:
 
     def found(self, ws) -> set[tuple[str, ...]]:
         """The distinct phrases that occur in ``ws``."""
-        tokens = [w.text for w in ws]
-        hits = set()
+        tokens = _tokens(ws)
+        hits: set[tuple[str, ...]] = set()
+        if self.firsts.isdisjoint(tokens):
+            return hits  # the usual case: no phrase starts anywhere in the block
         for i in range(len(tokens)):
             for seq in self.by_first.get(tokens[i], ()):
                 if tuple(tokens[i:i + len(seq)]) == seq:

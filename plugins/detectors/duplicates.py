@@ -5,7 +5,6 @@ from array import array
 from functools import lru_cache
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from clean_corpus import hookimpl
 from clean_corpus_plugins.detectors.base import CorpusDetector, hash64
@@ -16,9 +15,36 @@ _SEED = 1
 _SCHEME = "affine32"
 
 
+#: MurmurHash3's 32-bit finaliser: shifts and multipliers.
+_FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35),
+           np.uint32(16))
+
+
 @lru_cache(maxsize=None)
-def _permutations(num_perm: int):
-    return MinHash(num_perm=num_perm, seed=_SEED).permutations
+def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
+    """The affine permutations ``h -> a * h + b mod 2**32`` of datasketch's ``affine32``
+    scheme, drawn as it draws them for the seed (odd ``a``: each one is a bijection)."""
+    gen = np.random.RandomState(_SEED)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
+
+
+def minhash(hashes: np.ndarray, num_perm: int) -> np.ndarray:
+    """The MinHash of 32-bit shingle hashes: the values datasketch's ``MinHash`` (scheme
+    ``affine32``, our seed) gives, computed here so that the workers need not import
+    datasketch (whose LSH module loads scipy) for the signature alone."""
+    s1, m1, s2, m2, s3 = _FMIX32
+    hv = hashes.astype(np.uint32).reshape(-1, 1)
+    hv = hv ^ (hv >> s1)
+    hv = hv * m1
+    hv = hv ^ (hv >> s2)
+    hv = hv * m2
+    hv = hv ^ (hv >> s3)
+    a, b = _permutations(num_perm)
+    if not len(hv):
+        return np.full(num_perm, np.uint32(0xFFFFFFFF), dtype=np.uint32)
+    return (hv * a + b).min(axis=0)
 
 
 def _band_key(band: bytes) -> bytes:
@@ -69,7 +95,8 @@ class Duplicates(CorpusDetector):
         self._parent = array("q")  # union-find over processed documents
         # Per cluster root of two or more documents: [kept, size, distinct texts].
         self._clusters: dict[int, list[int]] = {}
-        self._lsh: MinHashLSH | None = None
+        self._lsh = None  # datasketch's MinHashLSH, made when there are texts to compare
+        self._pending: list[int] = []  # documents with words, not yet in the index
 
     # ------------------------------------------------------------ per document
     @hookimpl
@@ -79,14 +106,10 @@ class Duplicates(CorpusDetector):
         if not words:
             document.signatures[self.name] = None
             return
-        num_perm = int(self.options["num_perm"])
-        minhash = MinHash(num_perm=num_perm, seed=_SEED, hashfunc=int, scheme=_SCHEME,
-                          permutations=_permutations(num_perm))
-        minhash.update_batch(
-            text_shingle_hashes(text, int(self.options["shingle_words"])).tolist())
+        signature = minhash(text_shingle_hashes(text, int(self.options["shingle_words"])),
+                            int(self.options["num_perm"]))
         document.signatures[self.name] = {
-            "hash": text_hash(text), "words": len(words),
-            "minhash": minhash.hashvalues.astype(np.uint32).tobytes()}
+            "hash": text_hash(text), "words": len(words), "minhash": signature.tobytes()}
 
     @hookimpl
     def observe(self, document):
@@ -108,14 +131,21 @@ class Duplicates(CorpusDetector):
     @hookimpl
     def corpus_ready(self, run):
         num_perm = int(self.options["num_perm"])
-        if self._lsh is None:
-            self._lsh = MinHashLSH(threshold=float(self.options["threshold"]),
-                                   num_perm=num_perm, hashfunc=_band_key,
-                                   weights=tuple(map(float, self.options["lsh_weights"])))
         for index in range(len(self._parent), len(self._hashes)):
             self._parent.append(index)
             if self._words[index]:
-                self._add(index, num_perm)
+                self._pending.append(index)
+        if self._lsh is None:
+            if len(self._pending) < 2:
+                return  # one text is no copy of anything: no index needed yet
+            from datasketch import MinHashLSH  # loads scipy: only where there is work
+
+            self._lsh = MinHashLSH(threshold=float(self.options["threshold"]),
+                                   num_perm=num_perm, hashfunc=_band_key,
+                                   weights=tuple(map(float, self.options["lsh_weights"])))
+        for index in self._pending:
+            self._add(index, num_perm)
+        self._pending.clear()
 
     def _signature(self, index: int) -> np.ndarray:
         size = 4 * int(self.options["num_perm"])
@@ -128,6 +158,8 @@ class Duplicates(CorpusDetector):
 
     def _add(self, index: int, num_perm: int) -> None:
         """Cluster one new document with the earlier ones its LSH candidates point to."""
+        from datasketch import LeanMinHash
+
         minhash = LeanMinHash(seed=_SEED, scheme=_SCHEME,
                               hashvalues=self._signature(index).astype(np.uint64))
         candidates = sorted(self._lsh.query(minhash))

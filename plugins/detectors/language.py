@@ -1,9 +1,9 @@
-"""Which language a record is in: langdetect by default, py3langid as the faster backend.
+"""Which language a record is in: py3langid on a sample by default, langdetect as an option.
 
 Both plugins annotate the same thing, ``detections["language"] = {"lang", "prob",
-"backend"}``, and set the record's ``language`` field; the user picks one with
-``[plugins] disable = ["language"]  enable = ["language_py3langid"]`` (or
-``--disable language --enable language_py3langid``).
+"backend"}``, and set the record's ``language`` field; the user picks langdetect with
+``[plugins] disable = ["language"]  enable = ["language_langdetect"]`` (or
+``--disable language --enable language_langdetect``).
 """
 from __future__ import annotations
 
@@ -49,35 +49,38 @@ def _py3langid_identifier():
 
 
 class LanguageDetector(Detector):
-    """The language of the record's text, with langdetect seeded to be deterministic.
+    """The language of the record's text, with py3langid on a sample of it.
 
-    The text is the title and the cleaned blocks (the first ``max_chars`` characters).
-    Text with fewer than ``min_letters`` letters is too short to tell and gets ``und``
-    rather than a guess; so does a best guess below ``min_prob``. With ``policy = "drop"``
-    documents whose language is not in ``keep`` are dropped (``und`` included); an empty
-    ``keep`` drops only ``und``.
+    The sample is the title and the cleaned blocks, the first ``max_chars`` characters:
+    a page says which language it is in long before its end, and py3langid's cost grows
+    with the text (it is deterministic: no random draws). Text with fewer than
+    ``min_letters`` letters is too short to tell and gets ``und`` rather than a guess; so
+    does a best guess below ``min_prob``. With ``policy = "drop"`` documents whose
+    language is not in ``keep`` are dropped (``und`` included); an empty ``keep`` drops
+    only ``und``.
     """
 
     name = "language"
-    backend = "langdetect"
+    backend = "py3langid"
     defaults = {"policy": "annotate", "keep": [], "min_letters": 40, "min_prob": 0.5,
-                "max_chars": 5000}
+                "max_chars": 3000}
 
     def text_of(self, document) -> str:
-        parts = [document.meta.get("title") or "", document.clean_text]
-        return "\n".join(p for p in parts if p)[: int(self.options["max_chars"])]
+        """The title and the record's text (as ``clean_text`` joins it), cut at ``max_chars``."""
+        limit = int(self.options["max_chars"])
+        body, size = [], 0
+        for block in document.blocks:  # a whole page need not be joined for its first lines
+            if size >= limit:
+                break
+            if block.text:
+                body.append(block.text)
+                size += len(block.text) + 2
+        parts = [document.meta.get("title") or "", "\n\n".join(body)]
+        return "\n".join(p for p in parts if p)[:limit]
 
     def identify(self, text: str) -> tuple[str, float]:
-        from langdetect.lang_detect_exception import LangDetectException
-
-        detector = _langdetect_factory().create()
-        detector.append(text)
-        try:
-            best = detector.get_probabilities()
-        except LangDetectException:  # no letters it knows: nothing to tell from
-            return UNDETERMINED, 0.0
-        return (best[0].lang, best[0].prob) if best else (UNDETERMINED, 0.0)
-
+        lang, prob = _py3langid_identifier().classify(text)
+        return lang, prob
     @hookimpl
     def detect(self, document):
         text = self.text_of(document)
@@ -101,18 +104,25 @@ class LanguageDetector(Detector):
         return None
 
 
-class Py3LangidDetector(LanguageDetector):
-    """The same detection with py3langid: its model ships in the wheel, about ten times faster.
+class LangdetectDetector(LanguageDetector):
+    """The same detection with langdetect, seeded to be deterministic (5000 characters).
 
     Disabled by default; switch backends with ``--disable language --enable
-    language_py3langid``. Same options and same annotation as ``language``.
+    language_langdetect``. Same options and same annotation as ``language``.
     """
 
-    name = "language_py3langid"
-    backend = "py3langid"
+    name = "language_langdetect"
+    backend = "langdetect"
     enabled_by_default = False
+    defaults = {**LanguageDetector.defaults, "max_chars": 5000}
 
     def identify(self, text: str) -> tuple[str, float]:
-        lang, prob = _py3langid_identifier().classify(text)
-        return lang, prob
+        from langdetect.lang_detect_exception import LangDetectException
 
+        detector = _langdetect_factory().create()
+        detector.append(text)
+        try:
+            best = detector.get_probabilities()
+        except LangDetectException:  # no letters it knows: nothing to tell from
+            return UNDETERMINED, 0.0
+        return (best[0].lang, best[0].prob) if best else (UNDETERMINED, 0.0)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from functools import lru_cache
 
 from clean_corpus import hookimpl
@@ -70,7 +71,9 @@ class Quality(Detector):
         unspaced = len(UNSPACED.findall(text))
         spaced = [w for w in words if not UNSPACED.search(w)]
         count = len(spaced) + unspaced
-        chars = [c for c in text if not c.isspace()]
+        # counted over the distinct characters: a page has thousands, but few kinds
+        chars = {c: n for c, n in Counter(text).items() if not c.isspace()}
+        visible = sum(chars.values())
         lines = [line for block in document.blocks for line in block.text.split("\n")
                  if line.strip()]
         lang = (document.detections.get("language") or {}).get("lang") \
@@ -82,8 +85,8 @@ class Quality(Detector):
             "words": count,
             "mean_word_length": round(sum(map(len, spaced)) / len(spaced), 3)
             if spaced and len(spaced) >= unspaced else None,
-            "symbol_ratio": _ratio(sum(1 for c in chars if _is_symbol(c)), len(chars)),
-            "digit_ratio": _ratio(sum(1 for c in chars if c.isdigit()), len(chars)),
+            "symbol_ratio": _ratio(sum(n for c, n in chars.items() if _is_symbol(c)), visible),
+            "digit_ratio": _ratio(sum(n for c, n in chars.items() if c.isdigit()), visible),
             "stopword_ratio": _ratio(sum(1 for w in folded if w in stops), len(folded))
             if stops else None,
             "punctuated_lines": _ratio(sum(1 for line in lines
