@@ -13,7 +13,7 @@ Example ``clean-corpus.toml``::
     dirs = ["local_plugins"]       # folders of plugin files (relative to this file)
 
     [plugin.language]              # options of one plugin
-    backend = "py3langid"
+    max_chars = 3000               # the sample language detection reads
 
     [plugin.my_cleaner]            # where one plugin runs, relative to others
     after = ["breadcrumbs"]
