@@ -21,7 +21,7 @@ from typing import Iterable, Iterator
 from clean_corpus.config import Config
 from clean_corpus.document import (Block, Document, ReadFailure, Skipped, normalize_text,
                                    source_name, xml_safe)
-from clean_corpus.plugins import PluginRegistry
+from clean_corpus.plugins import PluginRegistry, call_each
 from clean_corpus.workers import WorkerPool
 
 WRITTEN, REJECTED, FAILED = "written", "rejected", "failed"
@@ -59,6 +59,11 @@ class Outcome:
             entry["plugin"] = self.plugin
             entry["error"] = self.error
         return entry
+
+
+def _as_json(value) -> str:
+    """``value`` as strict JSON (no NaN or infinity, which JSON has no words for)."""
+    return json.dumps(value, allow_nan=False)
 
 
 def error_text(exc: BaseException) -> str:
@@ -140,23 +145,25 @@ class Chain:
         return self.settle(doc, self.registry.blame(exc), error_text(exc))
 
     def run_hook(self, name: str, tally: RunTally, **kwargs) -> dict | None:
-        """Call the run-level hook ``name``; a plugin raising is never fatal.
+        """Call the run-level hook ``name``; a plugin raising is never fatal, and never keeps
+        the other plugins' implementations from running (each is called on its own).
 
-        The error is recorded in ``tally.plugin_errors`` and returned, for the caller to
+        Each error is recorded in ``tally.plugin_errors`` and returned, for the caller to
         report where its users look (stderr, the crawl log); ``None`` when all went well.
         """
-        try:
-            getattr(self.hook, name)(**kwargs)
-        except Exception as exc:
-            tally.plugin_errors.append({"hook": name, "plugin": self.registry.blame(exc),
+        errors = call_each(getattr(self.hook, name), kwargs)
+        for plugin, exc in errors:
+            if plugin == "unknown":
+                plugin = self.registry.blame(exc)
+            tally.plugin_errors.append({"hook": name, "plugin": plugin,
                                         "error": error_text(exc)})
-            return tally.plugin_errors[-1]
-        return None
+        return tally.plugin_errors[-1] if errors else None
 
     def writers(self) -> dict:
         """Writer factories by format name, as plugins register them (the first name wins)."""
         writers: dict = {}
-        self.hook.register_writers(register=lambda name, factory: writers.setdefault(name, factory))
+        self.registry.setup_hook("register_writers", "failed to register its writers",
+                                 register=lambda name, factory: writers.setdefault(name, factory))
         return writers
 
     def settle(self, item: Document | ReadFailure, plugin: str | None = None,
@@ -167,6 +174,26 @@ class Chain:
             return Outcome(FAILED, item.source, plugin=item.plugin, error=item.error)
         item.release_input()  # the report names the document; it need not carry the page
         return Outcome(FAILED, item.source, item, plugin=plugin, error=error)
+
+    def invalid_result(self, doc: Document) -> tuple[str, str] | None:
+        """``(plugin, error)`` when a plugin left in ``doc`` what no record can hold: a
+        detection or field that is not JSON (a set, NaN), a signature that cannot be
+        pickled (an lxml element; signatures travel between processes). Detections and
+        signatures are keyed by plugin name: that plugin is blamed."""
+        names = {info.name for info in self.registry.infos}
+        for where, values, check in (("detections", doc.detections, _as_json),
+                                     ("fields", doc.meta, _as_json),
+                                     ("signatures", doc.signatures, pickle.dumps)):
+            for key, value in values.items():
+                try:
+                    check(value)
+                except Exception as exc:
+                    plugin = key if key in names else "unknown"
+                    # What cannot be written cannot travel either: the report needs none of it.
+                    doc.detections, doc.meta, doc.signatures = {}, {}, {}
+                    return plugin, (f"InvalidResult: {where}[{key!r}] cannot be written: "
+                                    f"{error_text(exc)}")
+        return None
 
     def prepare(self, item: Document | ReadFailure) -> Outcome:
         if isinstance(item, ReadFailure):
@@ -196,6 +223,9 @@ class Chain:
             self.hook.detect(document=doc)
         except Exception as exc:
             return self.failed(doc, exc)
+        invalid = self.invalid_result(doc)
+        if invalid:
+            return self.settle(doc, *invalid)
         # The raw page has served (extract and detect are the hooks that read it): let it
         # go, so that neither the workers' results nor the spill carry it.
         doc.release_input()
@@ -217,9 +247,12 @@ class Chain:
         doc = outcome.document
         try:
             self.hook.revise(document=doc)
-            reasons = [r for r in self.hook.judge(document=doc) if r]
+            reasons = [str(r) for r in self.hook.judge(document=doc) if r]
         except Exception as exc:
             return self.failed(doc, exc)
+        invalid = self.invalid_result(doc)
+        if invalid:
+            return self.settle(doc, *invalid)
         if reasons:
             return Outcome(REJECTED, doc.source, doc, reasons=reasons)
         return outcome
@@ -331,8 +364,8 @@ class Readers:
         self.default = None
         # get_hookimpls() lists the end of the chain first, so a third-party reader
         # claims a suffix before the built-in one does.
-        for impl in registry.hook.register_readers.get_hookimpls():
-            impl.function(register=self._add)
+        registry.setup_hook("register_readers", "failed to register its readers",
+                            register=self._add)
 
     def _add(self, reader) -> None:
         for suffix in reader.suffixes:

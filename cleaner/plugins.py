@@ -139,6 +139,27 @@ def load_plugin_file(path: Path) -> list:
     return [cls() for cls in classes] or [module]
 
 
+def call_each(hook, kwargs: dict) -> list[tuple[str, Exception]]:
+    """Call every implementation of ``hook`` in chain order, each on its own, so that one
+    raising never keeps the others from running; return ``(plugin name, error)`` for each
+    that raised. A hook with wrappers is called as pluggy calls it (a wrapper cannot be
+    called alone); an error then names the plugin pluggy was calling, when known."""
+    impls = hook.get_hookimpls()
+    if any(impl.hookwrapper or impl.wrapper for impl in impls):
+        try:
+            hook(**kwargs)
+        except Exception as exc:
+            return [("unknown", exc)]
+        return []
+    errors = []
+    for impl in reversed(impls):  # pluggy calls the end of the list first
+        try:
+            impl.function(*(kwargs[arg] for arg in impl.argnames))
+        except Exception as exc:
+            errors.append((impl.plugin_name, exc))
+    return errors
+
+
 class PluginRegistry:
     """Builds one pluggy PluginManager for a configuration.
 
@@ -159,7 +180,7 @@ class PluginRegistry:
         self.disabled: list[PluginInfo] = []
         self._collect()
         self._register()
-        self.pm.hook.configure(config=self.config)
+        self.setup_hook("configure", "failed to configure", config=self.config)
         for info in self.all_infos():
             info.options = dict(getattr(info.obj, "options", None) or info.defaults)
 
@@ -335,6 +356,15 @@ class PluginRegistry:
             trace.root.indent -= 1
 
         self.pm.add_hookcall_monitoring(before, after)
+
+    def setup_hook(self, name: str, failure: str, **kwargs) -> None:
+        """Call a set-up hook (configure, register_*); a plugin raising is a usage error
+        that names it, not a traceback."""
+        for plugin, exc in call_each(getattr(self.pm.hook, name), kwargs):
+            if isinstance(exc, ConfigError):
+                raise exc
+            raise ConfigError(f"plugin {plugin!r} {failure}: {type(exc).__name__}: {exc} "
+                              f"(disable it with --disable {plugin})") from exc
 
     # --------------------------------------------------------------------- queries
     @property

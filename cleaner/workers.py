@@ -91,12 +91,15 @@ def _worker_main(conn, config: Config, slot) -> None:
         seq, item = job
         slot.raw = CORE.encode().ljust(_NAME_BYTES, b"\0")
         try:
-            conn.send((seq, chain.prepare(item)))
-        except Exception:
-            raise
+            outcome = chain.prepare(item)
         except BaseException as exc:  # a plugin's KeyboardInterrupt/SystemExit
             conn.send((seq, _Abort(exc)))
             return
+        try:
+            conn.send((seq, outcome))
+        except Exception as exc:  # an outcome that cannot be pickled: report, not die
+            error = f"InvalidResult: the outcome cannot be sent: {type(exc).__name__}: {exc}"
+            conn.send((seq, chain.settle(ReadFailure(item.source, error, CORE))))
 
 
 def _cpu_seconds(pid: int) -> float | None:

@@ -65,7 +65,9 @@ def test_installed_package_is_listed_with_source_version_and_hooks(plugin_env):
     assert infos["keep_first"]["source"] == "package:clean-corpus-marker"
     # A plugin shipped disabled is listed as such, with the hooks it would implement.
     assert infos["faults"]["enabled"] is False
-    assert sorted(infos["faults"]["hooks"]) == ["clean", "configure", "judge"]
+    assert sorted(infos["faults"]["hooks"]) == [
+        "clean", "configure", "corpus_ready", "detect", "judge", "register_readers",
+        "register_writers", "run_end", "run_start"]
     # Built-ins are still there, marked as such.
     assert infos["trafilatura"]["source"] == "builtin"
 

@@ -9,6 +9,10 @@ document whose text contains it triggers the fault:
   killer would;
 - ``hang_on``: ``clean`` blocks every signal and sleeps for minutes, as C code busy in a
   parser or a regex would (nothing but killing its process stops it);
+- ``bad_result_on``: ``detect`` leaves what no record can hold: a set and NaN in its
+  detections, an lxml element in its signatures (the document fails, blaming ``faults``);
+- ``fail_in``: hook names (``configure``, ``register_readers``, ``register_writers``,
+  ``run_start``, ``corpus_ready``, ``run_end``) in which the plugin raises;
 - ``pause_on``: ``judge`` creates the file ``pause_file`` and waits, so that a test can
   signal the process while it is writing its output.
 """
@@ -16,6 +20,8 @@ import os
 import signal
 import time
 from pathlib import Path
+
+import lxml.html
 
 from clean_corpus import Plugin, hookimpl
 
@@ -30,6 +36,7 @@ class Faults(Plugin):
     name = "faults"
     enabled_by_default = False
     defaults = {"fail_on": "", "interrupt_on": "", "crash_on": "", "hang_on": "", "pause_on": "",
+                "bad_result_on": "", "fail_in": [],
                 "pause_file": ""}
 
     def _hit(self, option: str, document) -> bool:
@@ -47,6 +54,41 @@ class Faults(Plugin):
         if self._hit("hang_on", document):
             signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
             time.sleep(300)
+
+    def _fail_in(self, hook: str) -> None:
+        if hook in self.options["fail_in"]:
+            raise RuntimeError(f"faults: failing in {hook} on purpose")
+
+    @hookimpl
+    def configure(self, config):
+        super().configure(config)
+        self._fail_in("configure")
+
+    @hookimpl
+    def register_readers(self, register):
+        self._fail_in("register_readers")
+
+    @hookimpl
+    def register_writers(self, register):
+        self._fail_in("register_writers")
+
+    @hookimpl
+    def run_start(self, run):
+        self._fail_in("run_start")
+
+    @hookimpl
+    def corpus_ready(self, run):
+        self._fail_in("corpus_ready")
+
+    @hookimpl
+    def run_end(self, run, stats):
+        self._fail_in("run_end")
+
+    @hookimpl
+    def detect(self, document):
+        if self._hit("bad_result_on", document):
+            document.detections[self.name] = {"tags": {"a", "b"}, "score": float("nan")}
+            document.signatures[self.name] = lxml.html.fromstring("<p>x</p>")
 
     @hookimpl
     def judge(self, document):

@@ -1,0 +1,69 @@
+"""A misbehaving plugin is contained at the boundary and named; the other plugins still run.
+
+Through the CLI, with the example package's ``faults`` plugin installed for real.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import cli, read_jsonl, read_jsonl_if_any
+
+ARTICLE = ("Le conseil régional a adopté jeudi un plan de rénovation des lycées. Les travaux "
+           "commenceront à la rentrée et dureront trois ans, selon la présidente de région.")
+
+
+def write_articles(root: Path, count: int, same: bool = False) -> Path:
+    root.mkdir()
+    for number in range(1, count + 1):
+        head = "Dépêche." if same else f"Dépêche {number} sur {'abcdefghij'[number]} sujets."
+        (root / f"d{number}.txt").write_text(f"{head} {ARTICLE}\n", encoding="utf-8")
+    return root
+
+
+def test_unwritable_plugin_results_fail_the_document_and_blame_the_plugin(tmp_path, plugin_env):
+    inputs = write_articles(tmp_path / "in", 4)
+    out = tmp_path / "out.jsonl"
+    result = cli("run", inputs, "-o", out, "--enable", "faults", "--disable", "duplicates",
+                 "--set", "faults.bad_result_on='Dépêche 2'", env=plugin_env)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert sorted(Path(r["source"]).name for r in read_jsonl(out)) == ["d1.txt", "d3.txt", "d4.txt"]
+    [failure] = read_jsonl(tmp_path / "out.rejected.jsonl")
+    assert Path(failure["source"]).name == "d2.txt" and failure["plugin"] == "faults"
+    assert failure["error"].startswith("InvalidResult: detections['faults'] cannot be written")
+    for line in out.read_text(encoding="utf-8").splitlines():  # strict JSON: no NaN
+        json.loads(line, parse_constant=lambda c: pytest.fail(f"{c} in the output"))
+
+
+def test_raising_corpus_ready_does_not_skip_duplicate_detection(tmp_path, plugin_env):
+    inputs = write_articles(tmp_path / "in", 5, same=True)
+    out = tmp_path / "out.jsonl"
+    stats_path = tmp_path / "stats.json"
+    # faults first in the chain: its corpus_ready raises before the built-ins' would run.
+    result = cli("run", inputs, "-o", out, "--stats", stats_path, "--enable", "faults",
+                 "--order", "faults", "--set", "faults.fail_in=['corpus_ready', 'run_end']",
+                 env=plugin_env)
+    assert result.returncode == 1, result.stderr
+    stats = json.loads(stats_path.read_text(encoding="utf-8"))
+    assert (stats["written"], stats["rejected"]) == (1, 4)
+    assert set(stats["rejected_reasons"]) == {"exact duplicate of a kept record"}
+    assert [(e["hook"], e["plugin"]) for e in stats["plugin_errors"]] == \
+        [("corpus_ready", "faults"), ("run_end", "faults")]
+    assert "corpus_ready failed in plugin faults: RuntimeError" in result.stderr
+
+
+@pytest.mark.parametrize("hook", ["configure", "register_readers", "register_writers"])
+def test_raising_set_up_hook_is_a_clear_error_not_a_traceback(tmp_path, plugin_env, hook):
+    inputs = write_articles(tmp_path / "in", 1)
+    out = tmp_path / "out.jsonl"
+    result = cli("run", inputs, "-o", out, "--enable", "faults",
+                 "--set", f"faults.fail_in=['{hook}']", env=plugin_env)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert f"plugin 'faults' failed" in result.stderr
+    assert f"RuntimeError: faults: failing in {hook} on purpose" in result.stderr
+    assert "--disable faults" in result.stderr
+    assert not out.exists() and read_jsonl_if_any(tmp_path / "out.rejected.jsonl") == []
