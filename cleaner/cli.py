@@ -11,8 +11,8 @@ from pathlib import Path
 
 from clean_corpus import __version__
 from clean_corpus.config import Config, ConfigError
-from clean_corpus.pipeline import (REJECTED, WRITTEN, Chain, RunContext, iter_documents, run,
-                                   write_stats)
+from clean_corpus.pipeline import (REJECTED, WRITTEN, Chain, RunContext, count_documents,
+                                   iter_documents, run, write_stats)
 from clean_corpus.plugins import BLOCK_ENTRY_POINTS_ENV, PluginRegistry
 from clean_corpus.workers import RunAborted
 
@@ -234,12 +234,24 @@ class Sinks:
             writer.abort()
 
 
-def _progress_bar(enabled: bool):
-    if not enabled or not sys.stderr.isatty():
-        return None, None
-    from tqdm import tqdm
-    bar = tqdm(unit="doc", desc="cleaning", file=sys.stderr, leave=False)
-    return bar, bar.update
+class ProgressBar:
+    """A tqdm bar over both passes: documents cleaned (total counted from the inputs
+    beforehand), then records written (total: the documents cleaned), each with its ETA."""
+
+    def __init__(self, total: int):
+        from tqdm import tqdm
+        self.bar = tqdm(total=total, unit="doc", desc="cleaning", file=sys.stderr,
+                        leave=False, dynamic_ncols=True)
+
+    def advance(self) -> None:
+        self.bar.update(1)
+
+    def phase(self, name: str, total: int | None) -> None:
+        self.bar.set_description(name, refresh=False)
+        self.bar.reset(total=total)
+
+    def close(self) -> None:
+        self.bar.close()
 
 
 def cmd_run(args) -> int:
@@ -262,11 +274,13 @@ def cmd_run(args) -> int:
     _refuse_shared_files(run_files)
     sinks = Sinks(writers[args.format], writers["jsonl"], output, rejected, failures)
     run_ctx = RunContext(config, output, rejected, failures)
-    bar, tick = _progress_bar(not args.no_progress)
+    outputs = [p for p in run_files.values() if p is not None]
+    bar = None
+    if not args.no_progress and sys.stderr.isatty():
+        bar = ProgressBar(count_documents(chain.registry, args.paths, exclude=outputs))
     try:
-        inputs = iter_documents(chain.registry, args.paths,
-                                exclude=[p for p in run_files.values() if p is not None])
-        stats = run(chain, inputs, sinks, run_ctx, tick)
+        inputs = iter_documents(chain.registry, args.paths, exclude=outputs)
+        stats = run(chain, inputs, sinks, run_ctx, bar)
     except BaseException:
         sinks.abort()
         raise

@@ -42,6 +42,8 @@ def register_readers(register):
     that can tell bad parts of a file apart (one bad JSONL line) yields a
     :class:`clean_corpus.document.ReadFailure` for that part and goes on.
     When two readers claim a suffix, the one registered later (a third party) wins.
+    A reader may also have ``count(path) -> int``, a cheap count of the documents in a
+    file for the progress bar's total (without it, a file counts as one document).
     """
 
 

@@ -356,6 +356,24 @@ def iter_documents(registry: PluginRegistry, paths: Iterable[str | Path],
             yield ReadFailure(source_name(path), error_text(exc), plugin=reader.name)
 
 
+def count_documents(registry: PluginRegistry, paths: Iterable[str | Path],
+                    exclude: Iterable[Path] = ()) -> int:
+    """How many documents the inputs hold, cheaply, for the progress bar's total.
+
+    A reader with a ``count(path)`` method says (JSON Lines: its non-blank lines); any
+    other file counts as one document.
+    """
+    readers = Readers(registry)
+    total = 0
+    for path in iter_paths(paths, exclude):
+        count = getattr(readers.for_path(path), "count", None)
+        try:
+            total += count(path) if count else 1
+        except Exception:  # unreadable: reading it will report why; count it once
+            total += 1
+    return total
+
+
 class Readers:
     """Readers registered through ``register_readers``, looked up by file suffix."""
 
@@ -419,6 +437,10 @@ def prepared_outcomes(chain: Chain, items: Iterable, workers: int) -> Iterator[O
 def run(chain: Chain, inputs: Iterable, sink, run_ctx: RunContext, progress=None) -> dict:
     """Run every input through the chain; ``sink(outcome)`` receives each final outcome.
 
+    ``progress``, when given, hears ``advance()`` after each document of both passes and
+    ``phase(name, total)`` when the second pass (``"writing"``, over the documents the
+    first one prepared) starts.
+
     Returns the stats: counts that add up (documents = written + rejected + failed).
     """
     tally = RunTally()
@@ -435,12 +457,16 @@ def run(chain: Chain, inputs: Iterable, sink, run_ctx: RunContext, progress=None
         for outcome in prepared_outcomes(chain, tally.admitted(inputs), chain.config.workers):
             spill.add(chain.observe(outcome))
             if progress:
-                progress(1)
+                progress.advance()
         corpus_hook("corpus_ready", run=run_ctx)
+        if progress:
+            progress.phase("writing", spill.count)
         for outcome in spill:
             outcome = chain.finish(outcome)
             tally.count(outcome)
             sink(outcome)
+            if progress:
+                progress.advance()
     finally:
         spill.close()
     stats = tally.stats()
