@@ -14,6 +14,7 @@ from clean_corpus.config import Config, ConfigError
 from clean_corpus.pipeline import (REJECTED, WRITTEN, Chain, RunContext, count_documents,
                                    iter_documents, run, write_stats)
 from clean_corpus.plugins import BLOCK_ENTRY_POINTS_ENV, PluginRegistry
+from clean_corpus.report import LEFT_OUT_PLUGIN, Colours, Report, document_html, entry_of
 from clean_corpus.workers import RunAborted
 
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_ABORTED = 0, 1, 2, 3
@@ -80,8 +81,28 @@ def build_parser() -> argparse.ArgumentParser:
                             f"the system reports it (default {Config.timeout:g}); a document "
                             "over it fails, the run goes on")
     run_p.add_argument("--format", default="jsonl", help="output format (default jsonl)")
+    run_p.add_argument("--report", metavar="DIR",
+                       help="also write an HTML report of the run into DIR (index.html: "
+                            "the overview; a page per document)")
     run_p.add_argument("--no-progress", action="store_true", help="no progress bar")
     run_p.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
+
+    explain_p = sub.add_parser(
+        "explain", help="show in a browser what cleaning removed, and why",
+        description="Clean PATH... as `run` does and write an HTML report a person reads in "
+                    "a browser: the text with every removed span highlighted by plugin and "
+                    "reason, what extraction left out, the fields lifted out of the text and "
+                    "the detections. Self-contained files: nothing is fetched.")
+    explain_p.add_argument("paths", nargs="+", metavar="PATH", help="input files or directories")
+    where = explain_p.add_mutually_exclusive_group(required=True)
+    where.add_argument("-o", "--output", metavar="PAGE.html",
+                       help="one page, for inputs holding one document")
+    where.add_argument("--report", metavar="DIR",
+                       help="a report of the whole run: an overview and a page per document")
+    _add_plugin_options(explain_p)
+    explain_p.add_argument("-j", "--workers", type=int, metavar="N",
+                           help="worker processes (default 1)")
+    explain_p.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     plugins_p = sub.add_parser("plugins", help="list plugins with their hooks and options",
                                description="List every plugin in chain order: name, version, "
@@ -254,12 +275,67 @@ class ProgressBar:
         self.bar.close()
 
 
-def cmd_run(args) -> int:
+def _progress(args, chain: Chain, outputs) -> ProgressBar | None:
+    if args.no_progress or not sys.stderr.isatty():
+        return None
+    return ProgressBar(count_documents(chain.registry, args.paths, exclude=outputs))
+
+
+def _plugin_names(chain: Chain) -> list[str]:
+    return [info.name for info in chain.registry.all_infos()]
+
+
+def _report(args, chain: Chain) -> Report | None:
+    return Report(args.report, _plugin_names(chain)) if args.report else None
+
+
+def _both(*sinks):
+    def sink(outcome):
+        for each in sinks:
+            each(outcome)
+    return sink
+
+
+def _chain_for(args) -> Chain:
+    """The run's chain; a report also needs what extraction left out of each page."""
     config = _config_from(args)
     missing = [p for p in args.paths if not Path(p).exists()]
     if missing:
         raise ConfigError(f"no such file or directory: {', '.join(missing)}")
-    chain = Chain(config)
+    if getattr(args, "report", None) or args.command == "explain":
+        config.enable.append(LEFT_OUT_PLUGIN)
+    return Chain(config)
+
+
+def cmd_explain(args) -> int:
+    """Clean the inputs in memory and write the report (nothing else is written)."""
+    chain = _chain_for(args)
+    entries: list = []
+    report = _report(args, chain)
+    bar = _progress(args, chain, [])
+    try:
+        inputs = iter_documents(chain.registry, args.paths)
+        sink = report if report is not None else (lambda outcome: entries.append(entry_of(outcome)))
+        stats = run(chain, inputs, sink, RunContext(chain.config), bar)
+    finally:
+        if bar is not None:
+            bar.close()
+    if report is not None:
+        print(f"clean-corpus: report of {stats['documents']} documents: {report.close()}",
+              file=sys.stderr)
+    elif len(entries) != 1:
+        raise ConfigError(f"{' '.join(args.paths)} holds {len(entries)} documents; -o writes "
+                          "the page of one: use --report DIR for a report of them all")
+    else:
+        page = document_html(entries[0], colours=Colours(_plugin_names(chain)))
+        Path(args.output).write_text(page, encoding="utf-8")
+        print(f"clean-corpus: {entries[0]['status']}: {args.output}", file=sys.stderr)
+    return EXIT_FAILURES if stats["failed"] or stats["plugin_errors"] else EXIT_OK
+
+
+def cmd_run(args) -> int:
+    chain = _chain_for(args)
+    config = chain.config
     writers = chain.writers()
     if args.format not in writers:
         raise ConfigError(f"unknown --format {args.format!r}; known: {sorted(writers)}")
@@ -275,12 +351,11 @@ def cmd_run(args) -> int:
     sinks = Sinks(writers[args.format], writers["jsonl"], output, rejected, failures)
     run_ctx = RunContext(config, output, rejected, failures)
     outputs = [p for p in run_files.values() if p is not None]
-    bar = None
-    if not args.no_progress and sys.stderr.isatty():
-        bar = ProgressBar(count_documents(chain.registry, args.paths, exclude=outputs))
+    report = _report(args, chain)
+    bar = _progress(args, chain, outputs)
     try:
         inputs = iter_documents(chain.registry, args.paths, exclude=outputs)
-        stats = run(chain, inputs, sinks, run_ctx, bar)
+        stats = run(chain, inputs, _both(sinks, report) if report else sinks, run_ctx, bar)
     except BaseException:
         sinks.abort()
         raise
@@ -288,6 +363,8 @@ def cmd_run(args) -> int:
         if bar is not None:
             bar.close()
     sinks.close()
+    if report is not None:
+        report.close()
     stats["output"] = str(output)
     stats["rejected_file"] = str(rejected)
     stats["failures_file"] = str(failures)
@@ -398,7 +475,8 @@ def main(argv: list[str] | None = None) -> int:
         # `kill` (SIGTERM) unwinds like Ctrl-C does, so partial output files are removed.
         signal.signal(signal.SIGTERM, _terminated)
     try:
-        commands = {"run": cmd_run, "crawl": cmd_crawl, "plugins": cmd_plugins,
+        commands = {"run": cmd_run, "crawl": cmd_crawl, "explain": cmd_explain,
+                    "plugins": cmd_plugins,
                     "new-plugin": cmd_new_plugin}
         return commands[args.command](args)
     except ConfigError as exc:

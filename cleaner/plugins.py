@@ -70,6 +70,8 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "clean_corpus_plugins.detectors.duplicates:Duplicates",
     "clean_corpus_plugins.detectors.text_reuse:TextReuse",
     "clean_corpus_plugins.detectors.site_boilerplate:SiteBoilerplate",
+    # for the explain report only (disabled unless a report is asked for)
+    "clean_corpus_plugins.left_out:ExtractionLeftOut",
 )
 
 
