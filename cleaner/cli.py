@@ -312,9 +312,10 @@ def cmd_explain(args) -> int:
     chain = _chain_for(args)
     entries: list = []
     report = _report(args, chain)
-    bar = _progress(args, chain, [])
+    outputs = [Path(args.report)] if args.report else []
+    bar = _progress(args, chain, outputs)
     try:
-        inputs = iter_documents(chain.registry, args.paths)
+        inputs = iter_documents(chain.registry, args.paths, exclude=outputs)
         sink = report if report is not None else (lambda outcome: entries.append(entry_of(outcome)))
         stats = run(chain, inputs, sink, RunContext(chain.config), bar)
     finally:
@@ -350,7 +351,7 @@ def cmd_run(args) -> int:
     _refuse_shared_files(run_files)
     sinks = Sinks(writers[args.format], writers["jsonl"], output, rejected, failures)
     run_ctx = RunContext(config, output, rejected, failures)
-    outputs = [p for p in run_files.values() if p is not None]
+    outputs = [Path(p) for p in (*run_files.values(), args.report) if p is not None]
     report = _report(args, chain)
     bar = _progress(args, chain, outputs)
     try:

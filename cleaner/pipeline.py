@@ -263,8 +263,8 @@ def iter_paths(paths: Iterable[str | Path], exclude: Iterable[Path] = ()) -> Ite
     """Files named, and files under directories named, in a stable (sorted) order.
 
     Yields paths, and :class:`Skipped` for what is passed over with a count: hidden files and
-    folders, the ``exclude`` paths (the run's own output files, so that writing into an
-    input folder never feeds a run its output) and folders already walked (linked folders
+    folders, the ``exclude`` paths (the run's own output files and report folder, so that
+    writing into an input folder never feeds a run its output) and folders already walked (linked folders
     are followed, each real folder once: a link loop ends there). A folder that cannot be
     listed is a :class:`ReadFailure` with the reason.
     """
@@ -286,6 +286,8 @@ def iter_paths(paths: Iterable[str | Path], exclude: Iterable[Path] = ()) -> Ite
                 identity = _identity(folder)
                 if name.startswith("."):
                     yield Skipped(source_name(folder), "hidden")
+                elif os.path.realpath(folder) in skip:
+                    yield Skipped(source_name(folder), "the run's own output")
                 elif identity is not None and identity in seen:
                     yield Skipped(source_name(folder), "folder already read (linked)")
                 else:
@@ -366,6 +368,11 @@ def count_documents(registry: PluginRegistry, paths: Iterable[str | Path],
     readers = Readers(registry)
     total = 0
     for path in iter_paths(paths, exclude):
+        if isinstance(path, Skipped):
+            continue
+        if isinstance(path, ReadFailure):  # a folder that cannot be listed: one failure
+            total += 1
+            continue
         count = getattr(readers.for_path(path), "count", None)
         try:
             total += count(path) if count else 1

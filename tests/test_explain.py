@@ -2,6 +2,7 @@
 they refuse, and that a report never changes the records."""
 from __future__ import annotations
 
+import json
 import shutil
 
 from conftest import BUILTINS_ONLY, FIXTURES, builtin_cli, cli
@@ -47,3 +48,13 @@ def test_explain_of_many_documents_asks_for_a_report_directory(tmp_path):
 def test_explain_needs_somewhere_to_write(tmp_path):
     done = cli("explain", FIXTURES / "holdout" / "en_council.html", env=BUILTINS_ONLY)
     assert done.returncode == 2 and "-o/--output" in done.stderr
+
+
+def test_a_report_inside_an_input_folder_is_never_read_as_input(tmp_path):
+    inputs = tmp_path / "in"
+    shutil.copytree(FIXTURES / "holdout", inputs)
+    for _ in range(2):  # the second run finds the first one's report in its input folder
+        builtin_cli("run", inputs, "-o", inputs / "records.jsonl", "--report", inputs / "report",
+                    "--stats", tmp_path / "stats.json", "--no-progress", "-q")
+        stats = json.loads((tmp_path / "stats.json").read_text(encoding="utf-8"))
+        assert stats["documents"] == 9
