@@ -210,7 +210,8 @@ class WorkerPool:
             busy = [w for w in self.workers if w.job is not None or not w.ready]
             if exhausted and not any(w.job for w in self.workers) and not done:
                 return
-            self._wait(busy, done, prepare_here)
+            if busy:  # else the outcomes just yielded freed the backlog: fill it first
+                self._wait(busy, done, prepare_here)
 
     def _wait(self, busy: list[_Worker], done: dict, prepare_here) -> None:
         now = time.monotonic()

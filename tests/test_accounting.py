@@ -363,3 +363,23 @@ def test_other_output_format_leaves_only_its_files(tmp_path):
     sinks.close()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.rejected.jsonl", "out.txt"]
     assert [r["status"] for r in read_jsonl(rejected)] == ["rejected"]
+
+
+def test_slow_document_holding_back_many_finished_ones_does_not_stall_the_run(tmp_path,
+                                                                             plugin_env):
+    # While the first document runs into the limit, the other worker finishes more documents
+    # than the pool keeps waiting for it (64 per worker); the run must go on once it is stopped.
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for number in range(1, 161):
+        (inputs / f"d{number:03d}.txt").write_text(
+            f"Dépêche numéro {number} : le conseil municipal a voté le budget de la ville.\n",
+            encoding="utf-8")
+    out = tmp_path / "out" / "records.jsonl"
+    result = cli("run", inputs, "-o", out, "-j", 2, "--timeout", "2", "--enable", "faults",
+                 "--disable", "duplicates", "--set", "faults.hang_on='numéro 1 '",
+                 env=plugin_env, timeout=300)
+    assert result.returncode == 1, result.stderr
+    assert len(read_jsonl(out)) == 159
+    [failure] = read_jsonl(out.with_name("records.rejected.jsonl"))
+    assert Path(failure["source"]).name == "d001.txt" and "TimeLimit" in failure["error"]
