@@ -91,6 +91,14 @@ def _follow(source: str, offsets: list[int], result: str) -> list[int]:
     return out
 
 
+def _find_outside(text: str, part: str, start: int, taken: list[tuple[int, int]]) -> int:
+    """First place of ``part`` in ``text`` from ``start`` that overlaps no ``taken`` span."""
+    at = text.find(part, start) if part else -1
+    while at >= 0 and any(a < at + len(part) and at < b for a, b in taken):
+        at = text.find(part, at + 1)
+    return at
+
+
 @dataclass
 class Removal:
     """One span a plugin removed, and why.
@@ -231,19 +239,38 @@ class Document:
         state.pop("tree", None)
         return state
 
-    def mark_input(self) -> None:
-        """Take the blocks as the input text that cleaning starts from.
+    def mark_input(self, extracted: list[Removal] = ()) -> None:
+        """Take the text that cleaning starts from as the input text, and place the blocks
+        (and what extraction removed, ``extracted``) in it.
 
-        The input text is the blocks joined by a blank line, as the record's ``text`` is
-        (for an HTML page, the extracted text; for plain text, its normalised lines).
-        Removals are placed in it (``Removal.start``/``end``), and in the record's text.
+        For an HTML page the input text is the extracted blocks joined by a blank line, as
+        the record's ``text`` is. For plain text it is the document's normalised lines,
+        joined the same way: a text extractor's blocks and removed spans are found in it,
+        in order (a span that is not there verbatim keeps no place).
         """
-        offset = 0
+        if self.html is not None or self.text is None:
+            offset = 0
+            for block in self.blocks:
+                if block.text:
+                    block.origin = [(0, offset, len(block.text))]
+                    offset += len(block.text) + 2
+            return
+        lines = [line for line in normalize_text(self.text).split("\n") if line]
+        source = "\n\n".join(lines)
+        taken: list[tuple[int, int]] = []
+        cursor = 0
         for block in self.blocks:
-            if not block.text:
-                continue
-            block.origin = [(0, offset, len(block.text))]
-            offset += len(block.text) + 2
+            at = source.find(block.text, cursor) if block.text else -1
+            if at >= 0:
+                block.origin = [(0, at, len(block.text))]
+                taken.append((at, at + len(block.text)))
+                cursor = at + len(block.text)
+        cursor = 0
+        for removal in extracted:
+            at = _find_outside(source, removal.text, cursor, taken)
+            if at >= 0:
+                removal.start, removal.end = at, at + len(removal.text)
+                cursor = removal.end
 
     # --- helpers cleaners use so that every removal is recorded -----------------
     def drop_block(self, block: Block, plugin: str, reason: str) -> None:

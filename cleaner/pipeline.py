@@ -218,7 +218,7 @@ class Chain:
             elif doc.html is None:  # no text extractor enabled: every line is a block
                 doc.blocks = [Block(line, "line")
                               for line in normalize_text(doc.text or "").split("\n") if line]
-            doc.mark_input()
+            doc.mark_input(extraction.removed if extraction is not None else ())
             self.hook.clean(document=doc)
             self.hook.detect(document=doc)
         except Exception as exc:

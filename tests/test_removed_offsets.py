@@ -7,10 +7,11 @@ import re
 import pytest
 
 from conftest import FIXTURES
-from clean_corpus import Document
+from clean_corpus import Document, hookimpl
 from clean_corpus.config import Config
-from clean_corpus.document import Block
+from clean_corpus.document import Block, Extraction, Removal
 from clean_corpus.pipeline import Chain
+from clean_corpus.testing import clean_text
 
 INPUTS = sorted((FIXTURES / "seeds").glob("*.txt")) + sorted((FIXTURES / "holdout").glob("*.html"))
 
@@ -96,9 +97,35 @@ def test_a_span_after_the_last_kept_character_stands_at_the_end_of_the_text():
 
 def test_a_removal_recorded_by_hand_has_no_offsets_and_still_validates():
     """A third-party plugin appending to ``removed`` itself gives no place: null offsets."""
-    from clean_corpus.document import Removal
     doc = Document(source="a.txt", blocks=[Block("Kept paragraph.")])
     doc.mark_input()
     doc.removed.append(Removal("mine", "why", "gone"))
     assert doc.to_record()["removed"] == [{"plugin": "mine", "reason": "why", "text": "gone",
                                            "start": None, "end": None, "at": None}]
+
+
+class _MenuLinesOut:
+    """A text extractor that leaves out lines starting with "Menu", as a classifier would."""
+
+    name = "menu_lines_out"
+
+    @hookimpl(trylast=True)
+    def extract(self, document):
+        if document.html is not None:
+            return None
+        lines = [line for line in document.text.split("\n") if line.strip()]
+        return Extraction(blocks=[Block(line, "line") for line in lines if not line.startswith("Menu")],
+                          removed=[Removal(self.name, "menu", line) for line in lines
+                                   if line.startswith("Menu")])
+
+
+def test_what_a_text_extractor_removed_is_placed_in_the_input_text():
+    lines = ["Menu Home News", "Home news of the valley.", "The council met on Monday to vote.",
+             "Menu Home", "The vote passed."]
+    doc = clean_text("\n".join(lines), _MenuLinesOut(), builtins=False)
+    record = doc.to_record()
+    input_text = "\n\n".join(lines)
+    spans = [r for r in record["removed"] if r["plugin"] == "menu_lines_out"]
+    assert [input_text[r["start"]:r["end"]] for r in spans] == ["Menu Home News", "Menu Home"]
+    assert [r["at"] for r in spans] == [0, record["text"].index("\n\nThe vote")]
+    assert _squeeze(_put_back(record)) == _squeeze(input_text)
