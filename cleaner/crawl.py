@@ -377,9 +377,10 @@ def crawl(start_urls: list[str], output: str, config: Config, *, rejected: str |
 
     from clean_corpus_spiders.news import NewsSpider
 
-    feed = "stdout:" if output == "-" else str(output)
-    overrides = {"FEEDS": {feed: {"format": "jsonlines", "overwrite": True,
-                                  "encoding": "utf-8"}},
+    feed = {"format": "jsonlines", "encoding": "utf-8"}
+    if output != "-":  # standard output cannot be overwritten: Scrapy would warn
+        feed["overwrite"] = True
+    overrides = {"FEEDS": {"stdout:" if output == "-" else str(output): feed},
                  "CLEAN_CORPUS_CONFIG": config,
                  "CLEAN_CORPUS_REJECTED": str(rejected) if rejected else "",
                  "CLEAN_CORPUS_STATS": str(stats) if stats else None,

@@ -54,6 +54,8 @@ class AtomicJsonlFile:
 
 
 class JsonlWriter(Plugin):
+    """JSON Lines output (``--format jsonl``): one record per line."""
+
     name = "jsonl_writer"
 
     @hookimpl
