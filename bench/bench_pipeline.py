@@ -1,154 +1,210 @@
-"""How fast is the whole chain, and what does it cost on top of bare trafilatura?
+"""What a run costs: the whole chain against bare trafilatura, text throughput, stages,
+start-up, workers and memory, side by side in one run.
 
 Usage::
 
-    python bench/bench_pipeline.py [HTML_DIR ...] [--repeat N] [--workers N] [--config FILE]
+    python bench/bench_pipeline.py [--pages DIR] [--count N] [--repeat N]
 
-Corpora: the seed texts (fixtures/seeds), the HTML pages shipped in fixtures/ (the test
-news site and any pages in fixtures/pages), and every HTML_DIR given (searched recursively
-for .html/.htm, for instance /work/shared/devset/html).
+``--pages`` holds real HTML pages (``.html``, ``.htm`` or ``.html.gz``; default the
+devset, ``../shared/devset/html``); the first ``--count`` of them (sorted by name) are
+copied, decompressed, into a scratch folder. Every figure comes from whole processes
+(``clean-corpus run``, or a Python process running the bare loop), timed with the
+wall clock and with the CPU time the process and its workers used (``os.wait4``); the
+measurements of a kind alternate and their medians are reported.
 
-For each corpus, each repetition times, side by side in this process:
+1. ``clean-corpus run -j 1`` against a process that runs ``trafilatura.extract`` (its
+   defaults) over the same files, and their ratio: throughput at -j 1 / bare.
+2. Text only: the same pages as scrapers leave them (``tools/scraped_text.py --mode
+   blocks``), documents per CPU-second with the start-up (a run on one small file)
+   taken out.
+3. Milliseconds per page in each stage (extract, clean, every detector, the corpus
+   pass), measured inside one process on the HTML pages.
+4. Start-up: ``clean-corpus run`` on one small text file.
+5. ``-j 2`` against ``-j 1`` on the HTML pages (wall clock; needs two free cores).
+6. Peak resident memory of a run at two corpus sizes (the pages, and three copies of them).
 
-- ``chain``: the full pipeline as ``clean-corpus run`` drives it (read and decode, screen,
-  extract, clean, detect, observe, corpus_ready, revise, judge, records serialised to
-  JSON), on a fresh plugin chain;
-- for HTML: ``bare``, ``trafilatura.extract(raw_bytes)`` with its defaults on the same
-  files, and ``extractor``, the built-in extractor plugin alone (trafilatura with XML
-  output and metadata, turned into blocks), which tells extraction from cleaning.
-
-The order of the measurements alternates between repetitions, one untimed warm-up
-repetition runs first (lazy model loading), and medians are reported.
+The per-document time limit is raised so that a busy machine fails no page.
 """
 from __future__ import annotations
 
 import argparse
+import gzip
 import os
 import platform
+import shutil
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
+from collections import defaultdict
 from pathlib import Path
 
-import trafilatura
-
-from clean_corpus import __version__
-from clean_corpus.config import Config
-from clean_corpus.document import Document
-from clean_corpus.pipeline import WRITTEN, Chain, RunContext, iter_documents, run
-from clean_corpus_plugins.extract import TrafilaturaExtractor
-from clean_corpus_plugins.readers import decode
-from clean_corpus_plugins.writers import dumps
-
 REPO = Path(__file__).resolve().parents[1]
-HTML_SUFFIXES = (".html", ".htm")
+SHARED = REPO.parent / "shared"
+BIN = Path(sys.executable).parent
+SUFFIXES = (".html", ".htm", ".html.gz")
+
+BARE_LOOP = """
+import sys, trafilatura
+from pathlib import Path
+for path in sorted(Path(sys.argv[1]).iterdir()):
+    trafilatura.extract(path.read_bytes())
+"""
 
 
-def html_files(root: Path) -> list[Path]:
-    return sorted(p for p in root.rglob("*") if p.suffix.lower() in HTML_SUFFIXES and p.is_file())
-
-
-def time_chain(paths: list[Path], config: Config) -> tuple[float, dict]:
-    chain = Chain(config)  # fresh: corpus-level detectors keep state across a run
-    with open(os.devnull, "w", encoding="utf-8") as devnull:
-        def sink(outcome):
-            entry = outcome.document.to_record() if outcome.status == WRITTEN else outcome.report()
-            devnull.write(dumps(entry) + "\n")
-
-        started = time.perf_counter()
-        stats = run(chain, iter_documents(chain.registry, paths), sink, RunContext(config))
-        return time.perf_counter() - started, stats
-
-
-def time_bare(paths: list[Path]) -> float:
+def measure(command: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (the process and the workers it waited for), peak RSS MiB."""
     started = time.perf_counter()
-    for path in paths:
-        trafilatura.extract(path.read_bytes())
-    return time.perf_counter() - started
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(command)} exited {process.returncode}: "
+                         f"{process.stderr.read().decode()[-2000:]}")
+    process.stderr.close()
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
-def time_extractor(paths: list[Path]) -> float:
-    extractor = TrafilaturaExtractor()
-    started = time.perf_counter()
-    for path in paths:
-        text, _ = decode(path.read_bytes())
-        extractor.extract(Document(source=str(path), html=text))
-    return time.perf_counter() - started
+def run_command(inputs: Path, out: Path, workers: int = 1) -> list[str]:
+    return [str(BIN / "clean-corpus"), "run", str(inputs), "-o", str(out / "records.jsonl"),
+            "--rejected", str(out / "rejected.jsonl"), "-j", str(workers),
+            "--timeout", "600", "--no-progress", "-q"]
 
 
-def bench(name: str, paths: list[Path], html: bool, repeat: int, config: Config) -> dict:
-    keys = ["chain", "bare", "extractor"] if html else ["chain"]
-    times: dict[str, list[float]] = {key: [] for key in keys}
-    stats = {}
-    for rep in range(repeat + 1):  # repetition 0 is the warm-up
-        order = keys if rep % 2 == 0 else keys[::-1]
-        for key in order:
-            if key == "chain":
-                seconds, stats = time_chain(paths, config)
-            elif key == "bare":
-                seconds = time_bare(paths)
-            else:
-                seconds = time_extractor(paths)
+def alternate(commands: dict[str, list[str]], repeat: int,
+              warm_up: bool = True) -> dict[str, list[tuple]]:
+    """Each command ``repeat`` times, their order alternating, after one warm-up round."""
+    results: dict[str, list[tuple]] = {name: [] for name in commands}
+    names = list(commands)
+    for rep in range(0 if warm_up else 1, repeat + 1):
+        for name in (names if rep % 2 else names[::-1]):
+            figures = measure(commands[name])
             if rep:
-                times[key].append(seconds)
-        print(f"  {name}: repetition {rep or 'warm-up'} done", file=sys.stderr)
-    result = {"corpus": name, "documents": stats["documents"], "written": stats["written"],
-              "rejected": stats["rejected"], "failed": stats["failed"]}
-    for key, values in times.items():
-        result[key] = statistics.median(values)
-    result["docs_per_second"] = result["documents"] / result["chain"]
-    if html:
-        result["ratio"] = result["chain"] / result["bare"]
-        result["ratio_per_rep"] = statistics.median(c / b for c, b in zip(times["chain"], times["bare"]))
-        result["extractor_ratio"] = result["extractor"] / result["bare"]
-    return result
+                results[name].append(figures)
+        print(f"  {'/'.join(names)}: round {rep or 'warm-up'} done", file=sys.stderr)
+    return results
 
 
-def table(results: list[dict]) -> str:
-    lines = ["| corpus | docs | chain s (median) | docs/s | bare trafilatura s | chain / bare "
-             "| extractor plugin / bare |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
-    for r in results:
-        bare = f"{r['bare']:.3f}" if "bare" in r else "–"
-        ratio = f"{r['ratio']:.2f}× (per rep {r['ratio_per_rep']:.2f}×)" if "ratio" in r else "–"
-        extractor = f"{r['extractor_ratio']:.2f}×" if "extractor_ratio" in r else "–"
-        lines.append(f"| {r['corpus']} | {r['documents']} | {r['chain']:.3f} | "
-                     f"{r['docs_per_second']:.1f} | {bare} | {ratio} | {extractor} |")
-    return "\n".join(lines)
+def median(values, index: int) -> float:
+    return statistics.median(v[index] for v in values)
+
+
+def copy_pages(source: Path, target: Path, count: int, copies: int = 1) -> int:
+    pages = sorted(p for p in source.iterdir() if p.name.lower().endswith(SUFFIXES))[:count]
+    target.mkdir(parents=True)
+    for copy in range(copies):
+        for index, page in enumerate(pages):
+            data = gzip.decompress(page.read_bytes()) if page.name.endswith(".gz") \
+                else page.read_bytes()
+            # copies differ in a comment only: the same work, no exact duplicate left out
+            (target / f"{copy:02d}-{index:05d}.html").write_bytes(
+                data + f"<!-- copy {copy} -->".encode() if copy else data)
+    return len(pages) * copies
+
+
+def stage_times(pages: Path) -> tuple[dict[str, float], int]:
+    """CPU milliseconds per page in each hook implementation, inside this process."""
+    from clean_corpus.config import Config
+    from clean_corpus.pipeline import Chain, RunContext, iter_documents
+
+    chain = Chain(Config())
+    spent: dict[str, float] = defaultdict(float)
+    for hook in ("screen", "extract", "clean", "detect", "observe", "corpus_ready",
+                 "revise", "judge"):
+        for impl in getattr(chain.hook, hook).get_hookimpls():
+            key = hook if hook in ("screen", "extract", "clean") else \
+                f"{hook}: {impl.plugin_name}" if hook == "detect" else "corpus pass"
+
+            def timed(*args, _function=impl.function, _key=key, **kwargs):
+                started = time.process_time()
+                try:
+                    return _function(*args, **kwargs)
+                finally:
+                    spent[_key] += time.process_time() - started
+            impl.function = timed
+    paths = sorted(pages.iterdir())
+    for document in iter_documents(chain.registry, paths[:2]):  # warm-up: models load
+        chain.prepare(document)
+    spent.clear()
+    started = time.process_time()
+    outcomes = [chain.observe(chain.prepare(d)) for d in iter_documents(chain.registry, paths)]
+    chain.hook.corpus_ready(run=RunContext(chain.config))
+    for outcome in outcomes:
+        chain.finish(outcome)
+    spent["total (read, chain, corpus pass)"] = time.process_time() - started
+    return {k: 1000 * v / len(paths) for k, v in spent.items()}, len(paths)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("html_dirs", nargs="*", type=Path, metavar="HTML_DIR",
-                        help="more HTML pages to benchmark (searched recursively)")
-    parser.add_argument("--repeat", type=int, default=5, help="timed repetitions (default 5)")
-    parser.add_argument("--workers", type=int, default=1,
-                        help="worker processes for the chain (default 1; ratios mean most at 1)")
-    parser.add_argument("--config", type=Path, help="TOML configuration for the chain")
+    parser.add_argument("--pages", type=Path, default=SHARED / "devset" / "html")
+    parser.add_argument("--count", type=int, default=100, help="pages used (default 100)")
+    parser.add_argument("--repeat", type=int, default=3, help="timed rounds (default 3)")
     args = parser.parse_args(argv)
-    config = Config.load(args.config)
-    config.workers = args.workers
 
-    corpora = [("seeds (text)", sorted((REPO / "fixtures" / "seeds").glob("*.txt")), False),
-               ("fixtures HTML", html_files(REPO / "fixtures"), True)]
-    for directory in args.html_dirs:
-        corpora.append((f"{directory} (HTML)", html_files(directory), True))
-    results = []
-    for name, paths, html in corpora:
-        if not paths:
-            print(f"  {name}: no files, skipped", file=sys.stderr)
-            continue
-        results.append(bench(name, paths, html, args.repeat, config))
+    scratch = Path(tempfile.mkdtemp(prefix="clean-corpus-bench-"))
+    try:
+        html = scratch / "html"
+        count = copy_pages(args.pages, html, args.count)
+        text = scratch / "text"
+        subprocess.run([sys.executable, str(SHARED / "tools" / "scraped_text.py"), str(html),
+                        str(text), "--mode", "blocks"], check=True, stdout=subprocess.DEVNULL)
+        small = scratch / "small"
+        small.mkdir()
+        (small / "one.txt").write_text("Un court article de quelques lignes, écrit pour "
+                                       "mesurer le démarrage du programme.\n", encoding="utf-8")
+        larger = scratch / "html3"
+        copy_pages(args.pages, larger, args.count, copies=3)
+        out = scratch / "out"
+        out.mkdir()
 
-    print(f"clean-corpus {__version__}, trafilatura {trafilatura.__version__}, "
-          f"Python {platform.python_version()}, {platform.machine()}, "
-          f"{os.cpu_count()} CPUs, workers={args.workers}, median of {args.repeat} repetitions")
-    print()
-    print(table(results))
-    for r in results:
-        if r["rejected"] or r["failed"]:
-            print(f"\nnote: {r['corpus']}: {r['rejected']} rejected, {r['failed']} failed "
-                  "(they still count as documents)")
+        print(f"clean-corpus at {REPO.name}, Python {platform.python_version()}, "
+              f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start; "
+              f"{count} pages from {args.pages}; medians of {args.repeat} alternated rounds")
+
+        whole = alternate({"chain -j 1": run_command(html, out),
+                           "bare trafilatura loop": [sys.executable, "-c", BARE_LOOP, str(html)],
+                           "start-up": run_command(small, out),
+                           "text only": run_command(text, out)}, args.repeat)
+        chain_wall, chain_cpu = median(whole["chain -j 1"], 0), median(whole["chain -j 1"], 1)
+        bare_wall, bare_cpu = (median(whole["bare trafilatura loop"], i) for i in (0, 1))
+        start_wall, start_cpu = median(whole["start-up"], 0), median(whole["start-up"], 1)
+        text_cpu = median(whole["text only"], 1)
+        print("\n| measure | wall s | CPU s | per page (CPU) |\n|---|---:|---:|---:|")
+        for name, values in whole.items():
+            pages = 1 if name == "start-up" else count
+            print(f"| {name} | {median(values, 0):.2f} | {median(values, 1):.2f} | "
+                  f"{1000 * median(values, 1) / pages:.1f} ms |")
+        print(f"\nthroughput of clean-corpus run -j 1 / bare trafilatura.extract loop: "
+              f"{bare_cpu / chain_cpu:.2f}x in CPU time ({bare_wall / chain_wall:.2f}x wall)")
+        print(f"text only: {count / max(1e-9, text_cpu - start_cpu):.0f} documents per "
+              f"CPU-second, start-up excluded ({count} pages of scraped text, "
+              f"{sum(p.stat().st_size for p in text.iterdir()) / count / 1024:.1f} KiB each)")
+        print(f"start-up (clean-corpus run, one small file): {start_wall:.2f} s wall, "
+              f"{start_cpu:.2f} s CPU")
+
+        workers = alternate({"-j 1": run_command(html, out, 1),
+                             "-j 2": run_command(html, out, 2)}, args.repeat)
+        one, two = median(workers["-j 1"], 0), median(workers["-j 2"], 0)
+        print(f"-j 2 vs -j 1 (wall): {one:.2f} s / {two:.2f} s = {one / two:.2f}x "
+              f"(load average {os.getloadavg()[0]:.1f} now: the cores were "
+              f"{'not ' if os.getloadavg()[0] > 0.5 else ''}free)")
+
+        memory = alternate({f"{count} pages": run_command(html, out),
+                            f"{3 * count} pages": run_command(larger, out)}, 1, warm_up=False)
+        print("peak memory: " + ", ".join(f"{name} {median(values, 2):.0f} MiB"
+                                          for name, values in memory.items()))
+
+        stages, pages = stage_times(html)
+        print(f"\nCPU ms per page by stage, in one process ({pages} HTML pages):\n")
+        print("| stage | ms/page |\n|---|---:|")
+        for name, ms in sorted(stages.items(), key=lambda kv: -kv[1]):
+            if ms >= 0.05:
+                print(f"| {name} | {ms:.1f} |")
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     return 0
 
 

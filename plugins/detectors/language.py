@@ -7,7 +7,11 @@ Both plugins annotate the same thing, ``detections["language"] = {"lang", "prob"
 """
 from __future__ import annotations
 
+import lzma
+import os
 import re
+import shutil
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -41,11 +45,48 @@ def _langdetect_factory():
     return factory
 
 
+def _model_cache() -> Path:
+    """Where py3langid's model is kept decompressed, per py3langid version."""
+    from importlib.metadata import version
+
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "clean-corpus" / f"py3langid-{version('py3langid')}-model.npz"
+
+
 @lru_cache(maxsize=1)
 def _py3langid_identifier():
-    from py3langid import langid
+    """py3langid's identifier, its model read from a decompressed copy when there is one.
 
-    return langid.LanguageIdentifier.from_model_file(langid.MODEL_FILE, norm_probs=True)
+    The model ships xz-compressed, and decompressing it costs each process about half a
+    second of CPU, more than the rest of the start-up; the first process keeps a
+    decompressed copy in the user's cache folder (the same arrays; a folder that cannot be
+    written only means the next process decompresses again).
+    """
+    import numpy as np
+    from py3langid import langid, modelio
+
+    try:
+        cache = _model_cache()
+        with np.load(cache, allow_pickle=False) as data:
+            return langid.LanguageIdentifier(
+                np.asarray(data["ptc"]), np.asarray(data["pc"]), data["classes"].tolist(),
+                modelio._to_array(data["nextmove"]), data["out_feat"].tolist(),
+                norm_probs=True, tk_row=modelio._to_array(data["nextmove_row"]))
+    except Exception:  # no copy yet, or one this py3langid cannot read: the shipped model
+        pass
+    identifier = langid.LanguageIdentifier.from_model_file(langid.MODEL_FILE, norm_probs=True)
+    tmp = None
+    try:
+        cache = _model_cache()
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=cache.parent, suffix=".npz", delete=False) as tmp:
+            with lzma.open(langid.MODEL_DIR / langid.MODEL_FILE) as model:
+                shutil.copyfileobj(model, tmp, length=1 << 20)
+        os.replace(tmp.name, cache)  # atomic: a process reading it sees a whole file
+    except (OSError, RuntimeError, lzma.LZMAError):
+        if tmp is not None:
+            Path(tmp.name).unlink(missing_ok=True)
+    return identifier
 
 
 class LanguageDetector(Detector):
