@@ -116,14 +116,31 @@ class SiteBoilerplate(CorpusDetector):
 
     # -------------------------------------------------------------- per document
     @hookimpl
+    def detect(self, document):
+        """The keys of the document's blocks and of its whole text, folded in the worker
+        (the main process, which every document passes through, only reads them)."""
+        site = document.site or ""
+        document.signatures[self.name] = {
+            "blocks": {block.text: self._key(site, block.text) for block in document.blocks},
+            "document": hash64(site + "\x00" + fold(document.clean_text))}
+
+    def _block_keys(self, document) -> dict:
+        signature = document.signatures.get(self.name)
+        return signature["blocks"] if signature else {}
+
+    @hookimpl
     def observe(self, document):
         if not self.options["learn"]:
             return
         site = document.site or ""
-        keys = {self._key(site, block.text) for block in document.blocks} - {None}
+        known = self._block_keys(document)
+        keys = {known[b.text] if b.text in known else self._key(site, b.text)
+                for b in document.blocks} - {None}
         self._keys.extend(sorted(keys))
         self._key_counts.append(len(keys))
-        self._doc_hash.append(hash64(site + "\x00" + fold(document.clean_text)))
+        signature = document.signatures.get(self.name)
+        self._doc_hash.append(signature["document"] if signature else
+                              hash64(site + "\x00" + fold(document.clean_text)))
         self._doc_site.append(self._sites.setdefault(site, len(self._sites)))
 
     # --------------------------------------------------------------- corpus-wide
@@ -173,8 +190,9 @@ class SiteBoilerplate(CorpusDetector):
         site = document.site or ""
         needed, total = self._needed(site), self._site_docs.get(site, 0)
         found = {"lines": 0, "chars": 0}
+        known = self._block_keys(document)  # a block another plugin changed is keyed anew
         for block in list(document.blocks):
-            key = self._key(site, block.text)
+            key = known[block.text] if block.text in known else self._key(site, block.text)
             if key is None:
                 continue
             count = self._learned.get(key, 0)
