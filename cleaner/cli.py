@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import signal
@@ -9,10 +10,13 @@ import sys
 import threading
 from pathlib import Path
 
-from clean_corpus import __version__
+from clean_corpus import __version__, resume
 from clean_corpus.config import Config, ConfigError
+from clean_corpus.executors import RayExecutor
+from clean_corpus.inputs import missing_inputs, walk
+from clean_corpus.outputs import Shards
 from clean_corpus.pipeline import (REJECTED, WRITTEN, Chain, RunContext, count_documents,
-                                   iter_documents, run, write_stats)
+                                   iter_documents, iter_paths, run, write_stats)
 from clean_corpus.plugins import BLOCK_ENTRY_POINTS_ENV, PluginRegistry
 from clean_corpus.report import LEFT_OUT_PLUGIN, Colours, Report, document_html, entry_of
 from clean_corpus.workers import RunAborted
@@ -29,6 +33,10 @@ exit status:
   {EXIT_ABORTED}  the run was aborted (worker processes die as they start): no output file is
      written or replaced
   {EXIT_INTERRUPTED}  interrupted (Ctrl-C; 143 for SIGTERM): no output file is written or replaced
+
+A run keeps its state beside its output (OUT.unfinished/, DIR/.unfinished/) until it has
+written it: after an interruption, even kill -9, the same command goes on where it stopped
+and writes what an uninterrupted run writes (--restart starts afresh).
 
 Every input document ends in exactly one place: the output, the rejected file (with the
 reasons) or the failures file (with the plugin and the error). The summary on stderr and
@@ -80,7 +88,28 @@ def build_parser() -> argparse.ArgumentParser:
                        help="time limit per document, in seconds of processor time where "
                             f"the system reports it (default {Config.timeout:g}); a document "
                             "over it fails, the run goes on")
-    run_p.add_argument("--format", default="jsonl", help="output format (default jsonl)")
+    run_p.add_argument("--format", default="jsonl",
+                       help="output format: jsonl (default), jsonl.gz, parquet, or one a "
+                            "plugin adds")
+    run_p.add_argument("--shard-records", type=int, default=100_000, metavar="N",
+                       help="with -o DIR/: at most N records per shard (default 100000)")
+    run_p.add_argument("--shard-bytes", type=int, default=1 << 30, metavar="N",
+                       help="with -o DIR/: about N bytes of records (as JSON, before "
+                            "compression) per shard at most (default 1 GiB)")
+    run_p.add_argument("--executor", choices=("local", "ray"), default="local",
+                       help="where the per-document stage runs: local worker processes "
+                            "(default) or Ray (the 'ray' extra; -j N actors, default one per "
+                            "CPU of the cluster); output is identical")
+    run_p.add_argument("--ray-address", metavar="ADDRESS",
+                       help="the Ray cluster to use (default: RAY_ADDRESS, else a local Ray "
+                            "started for the run)")
+    again = run_p.add_mutually_exclusive_group()
+    again.add_argument("--resume", action="store_true",
+                       help="continue the unfinished run kept beside the output (the "
+                            "default when there is one); an error when there is none")
+    again.add_argument("--restart", action="store_true",
+                       help="discard an unfinished run kept beside the output and start "
+                            "afresh")
     run_p.add_argument("--report", metavar="DIR",
                        help="also write an HTML report of the run into DIR (index.html: "
                             "the overview; a page per document)")
@@ -299,7 +328,10 @@ def _both(*sinks):
 def _chain_for(args) -> Chain:
     """The run's chain; a report also needs what extraction left out of each page."""
     config = _config_from(args)
-    missing = [p for p in args.paths if not Path(p).exists()]
+    try:
+        missing = missing_inputs(args.paths)
+    except ValueError as exc:  # a URL and no fsspec to open it
+        raise ConfigError(str(exc)) from None
     if missing:
         raise ConfigError(f"no such file or directory: {', '.join(missing)}")
     if getattr(args, "report", None) or args.command == "explain":
@@ -341,24 +373,46 @@ def cmd_run(args) -> int:
     if args.format not in writers:
         raise ConfigError(f"unknown --format {args.format!r}; known: {sorted(writers)}")
     output = Path(args.output)
-    if output.is_dir():
-        raise ConfigError(f"-o {args.output} is a directory; name the file the records go to")
-    rejected = _rejected_path(args)
+    sharded = args.output.endswith(("/", os.sep))
+    if output.is_dir() and not sharded:
+        raise ConfigError(f"-o {args.output} is a directory; name the file the records go to "
+                          f"(or write {args.output.rstrip(os.sep)}{os.sep} for shards in it)")
+    rejected = _rejected_path(args, sharded)
     failures = Path(args.failures) if args.failures else rejected
     stats_path = Path(args.stats) if args.stats else None
     run_files = {"-o": output, "--rejected": rejected, "--failures": failures,
                  "--stats": stats_path}
     _refuse_shared_files(run_files)
-    sinks = Sinks(writers[args.format], writers["jsonl"], output, rejected, failures)
-    run_ctx = RunContext(config, output, rejected, failures)
+    records = writers[args.format]
+    if sharded:
+        if min(args.shard_records, args.shard_bytes) < 1:
+            raise ConfigError("--shard-records and --shard-bytes must be at least 1")
+        records = functools.partial(Shards, records, extension=args.format,
+                                    max_records=args.shard_records, max_bytes=args.shard_bytes)
+    executor = None
+    if args.executor == "ray":
+        try:
+            executor = RayExecutor(args.ray_address, actors=args.workers)
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
     outputs = [Path(p) for p in (*run_files.values(), args.report) if p is not None]
+    checkpoint = _checkpoint(args, chain, output, sharded, outputs)
+    sinks = Sinks(records, writers["jsonl"], output, rejected, failures)
+    run_ctx = RunContext(config, output, rejected, failures)
     report = _report(args, chain)
     bar = _progress(args, chain, outputs)
     try:
         inputs = iter_documents(chain.registry, args.paths, exclude=outputs)
-        stats = run(chain, inputs, _both(sinks, report) if report else sinks, run_ctx, bar)
-    except BaseException:
+        stats = run(chain, inputs, _both(sinks, report) if report else sinks, run_ctx, bar,
+                    checkpoint, executor)
+    except BaseException as exc:
         sinks.abort()
+        if checkpoint is not None:
+            checkpoint.close()
+            if not isinstance(exc, (ConfigError, BrokenPipeError)):
+                print(f"clean-corpus: the documents prepared so far are kept in "
+                      f"{checkpoint.directory}: the same command goes on from there",
+                      file=sys.stderr)
         raise
     finally:
         if bar is not None:
@@ -371,19 +425,51 @@ def cmd_run(args) -> int:
     stats["failures_file"] = str(failures)
     if stats_path is not None:
         write_stats(stats_path, stats)
+    if checkpoint is not None:
+        checkpoint.remove()
     if not args.quiet:
         _print_summary(stats)
     return EXIT_FAILURES if stats["failed"] or stats["plugin_errors"] else EXIT_OK
 
 
-def _rejected_path(args) -> Path:
-    """``--rejected``, else beside ``-o``: ``OUT.rejected.jsonl``."""
+def _rejected_path(args, sharded: bool = False) -> Path:
+    """``--rejected``, else beside ``-o``: ``OUT.rejected.jsonl`` (``DIR/rejected.jsonl``
+    for shards)."""
     if args.rejected:
         return Path(args.rejected)
     if args.output == "-":  # not "-.rejected.jsonl", a name the shell takes for an option
         return Path("rejected.jsonl")
     output = Path(args.output)
-    return output.with_name(output.name.removesuffix(".jsonl") + ".rejected.jsonl")
+    if sharded:
+        return output / "rejected.jsonl"
+    stem = output.name.removesuffix(f".{getattr(args, 'format', 'jsonl')}")
+    return output.with_name(stem.removesuffix(".jsonl") + ".rejected.jsonl")
+
+
+def _checkpoint(args, chain: Chain, output: Path, sharded: bool, exclude: list):
+    """The run's saved state beside its output (None for standard input or output, which
+    cannot be read again); ``exclude`` gains its folder, so it is never read as input."""
+    if args.output == "-" or "-" in args.paths:
+        if args.resume:
+            raise ConfigError("--resume needs inputs and an output that are files")
+        return None
+    directory = resume.state_dir(output, sharded)
+    exclude.append(directory)
+    names = list(walk(args.paths, iter_paths, exclude))
+    fingerprint = resume.run_fingerprint(
+        chain.config, chain.registry, resume.input_fingerprint(names),
+        {"format": args.format, "sharded": sharded,
+         "shard_limits": [args.shard_records, args.shard_bytes] if sharded else None})
+    try:
+        checkpoint = resume.Checkpoint(directory, fingerprint,
+                                       resume=True if args.resume else
+                                       False if args.restart else None)
+    except resume.ResumeRefused as exc:
+        raise ConfigError(str(exc)) from None
+    if checkpoint.done and not args.quiet:
+        print(f"clean-corpus: resuming the unfinished run kept in {directory} "
+              f"({checkpoint.done} documents already prepared)", file=sys.stderr)
+    return checkpoint
 
 
 def cmd_crawl(args) -> int:

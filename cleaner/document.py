@@ -140,6 +140,9 @@ class ReadFailure:
     source: str
     error: str
     plugin: str = "reader"
+    #: Refused rather than broken (larger than ``max_bytes`` once decompressed): the
+    #: document is rejected, with ``error`` as its reason.
+    rejected: bool = False
 
 
 @dataclass
@@ -199,7 +202,8 @@ class Document:
     #: Size of the raw input in bytes when a reader knew it without reading it whole (a
     #: file over the size limit is not read: its content is left empty).
     input_bytes: int | None = None
-    #: Fields of the input beyond the page (a crawled item's own fields), kept as they came.
+    #: Fields of the input beyond the page (a crawled item's own fields), kept as they came,
+    #: and what a reader kept from the input's container (a WARC record's id and date).
     extra: dict[str, Any] = field(default_factory=dict)
 
     @cached_property

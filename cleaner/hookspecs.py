@@ -37,11 +37,19 @@ def register_readers(register):
     """Register document readers by calling ``register(reader)``.
 
     A reader is an object with ``name`` (str), ``suffixes`` (tuple of lower-case file
-    suffixes such as ``(".txt",)``) and ``read(path) -> Iterator[Document | ReadFailure]``.
+    suffixes such as ``(".txt",)`` or ``(".warc",)``), optionally ``sniff(head: bytes) ->
+    bool`` (it recognises the content, whatever the file is called) and
+    ``read(source) -> Iterator[Document | ReadFailure]``. ``source`` is a
+    :class:`clean_corpus.inputs.Input`: ``name``, ``head`` (the first bytes),
+    ``stream`` (the content, already decompressed from gzip, zstd or bz2), ``read_bytes()``
+    (the whole content, refused past ``max_bytes``), ``path`` (the local file, if any).
     A reader raising for a whole file turns that file into one failed document; a reader
     that can tell bad parts of a file apart (one bad JSONL line) yields a
     :class:`clean_corpus.document.ReadFailure` for that part and goes on.
-    When two readers claim a suffix, the one registered later (a third party) wins.
+    The reader of an input is the first whose ``sniff`` says yes, else the one claiming
+    the longest suffix (``.warc.gz`` before ``.gz``; a compression suffix is set aside:
+    ``x.jsonl.zst`` is ``.jsonl``), else the fallback. When two readers claim a suffix, the
+    one registered later (a third party) wins.
     A reader may also have ``count(path) -> int``, a cheap count of the documents in a
     file for the progress bar's total (without it, a file counts as one document).
     """

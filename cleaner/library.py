@@ -21,7 +21,6 @@ import threading
 from pathlib import Path
 
 from clean_corpus.config import Config
-from clean_corpus.document import Document
 from clean_corpus.pipeline import Chain, Outcome, RunContext, RunTally
 
 

@@ -6,6 +6,8 @@ fails that document only; the run goes on.
 """
 from __future__ import annotations
 
+import contextlib
+import itertools
 import json
 import os
 import pickle
@@ -18,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from clean_corpus import inputs
 from clean_corpus.config import Config
 from clean_corpus.document import (Block, Document, ReadFailure, Skipped, normalize_text,
                                    source_name, xml_safe)
@@ -171,6 +174,8 @@ class Chain:
         """The failure of ``item``: a part of an input that could not be read, or a document
         stopped by ``plugin`` with ``error`` (its worker ran out of time or died)."""
         if isinstance(item, ReadFailure):
+            if item.rejected:
+                return Outcome(REJECTED, item.source, reasons=[item.error])
             return Outcome(FAILED, item.source, plugin=item.plugin, error=item.error)
         item.release_input()  # the report names the document; it need not carry the page
         return Outcome(FAILED, item.source, item, plugin=plugin, error=error)
@@ -288,6 +293,8 @@ def iter_paths(paths: Iterable[str | Path], exclude: Iterable[Path] = ()) -> Ite
                     yield Skipped(source_name(folder), "hidden")
                 elif os.path.realpath(folder) in skip:
                     yield Skipped(source_name(folder), "the run's own output")
+                elif os.path.realpath(folder) in skip:
+                    yield Skipped(source_name(folder), "the run's own output")
                 elif identity is not None and identity in seen:
                     yield Skipped(source_name(folder), "folder already read (linked)")
                 else:
@@ -334,46 +341,62 @@ def unreadable_reason(path: Path) -> str | None:
 
 def iter_documents(registry: PluginRegistry, paths: Iterable[str | Path],
                    exclude: Iterable[Path] = ()):
-    """Documents, ReadFailures and Skipped from every input; a bad file never stops the rest."""
+    """Documents, ReadFailures and Skipped from every input; a bad file never stops the rest.
+
+    ``paths`` are local paths, ``-`` (standard input) or URLs (see :mod:`clean_corpus.inputs`).
+    """
     readers = Readers(registry)
-    for path in iter_paths(paths, exclude):
-        if isinstance(path, (ReadFailure, Skipped)):
-            yield path
+    max_bytes = registry.config.max_bytes
+    for name in inputs.walk(map(str, paths), iter_paths, exclude):
+        if isinstance(name, (ReadFailure, Skipped)):
+            yield name
             continue
-        reason = unreadable_reason(path)
+        path = inputs.local_path(name)
+        label = source_name(path) if path is not None else name
+        reason = unreadable_reason(path) if path is not None else None
         if reason:
-            yield ReadFailure(source_name(path), reason, plugin="core")
-            continue
-        reader = readers.for_path(path)
-        if reader is None:
-            # No reader claims the suffix and none is the fallback (the text reader was
-            # disabled): the file is reported as failed, not lost and not a crash.
-            kind = f"ending in {path.suffix!r}" if path.suffix else "without a suffix"
-            yield ReadFailure(source_name(path), f"no reader for files {kind} (and no "
-                              "fallback reader enabled)", plugin="core")
+            yield ReadFailure(label, reason, plugin="core")
             continue
         try:
-            yield from reader.read(path)
+            source = inputs.open_input(name, max_bytes, label)
         except Exception as exc:
-            yield ReadFailure(source_name(path), error_text(exc), plugin=reader.name)
+            yield ReadFailure(label, error_text(exc), plugin="core")
+            continue
+        with contextlib.closing(source):
+            reader = readers.for_input(source)
+            if reader is None:
+                # No reader recognises the content or claims the suffix, and none is the
+                # fallback (the text reader was disabled): reported as failed, not lost.
+                suffix = "".join(source.suffixes)
+                kind = f"ending in {suffix!r}" if suffix else "without a suffix"
+                yield ReadFailure(label, f"no reader for files {kind} (and no fallback "
+                                  "reader enabled)", plugin="core")
+                continue
+            try:
+                yield from reader.read(source)
+            except inputs.InputTooLarge as exc:
+                yield ReadFailure(label, str(exc), plugin=reader.name, rejected=True)
+            except Exception as exc:
+                yield ReadFailure(label, error_text(exc), plugin=reader.name)
 
 
 def count_documents(registry: PluginRegistry, paths: Iterable[str | Path],
                     exclude: Iterable[Path] = ()) -> int:
     """How many documents the inputs hold, cheaply, for the progress bar's total.
 
-    A reader with a ``count(path)`` method says (JSON Lines: its non-blank lines); any
-    other file counts as one document.
+    A reader with a ``count(path)`` method says for an uncompressed local file (JSON Lines:
+    its non-blank lines); any other input counts as one document.
     """
     readers = Readers(registry)
     total = 0
-    for path in iter_paths(paths, exclude):
-        if isinstance(path, Skipped):
+    for name in inputs.walk(map(str, paths), iter_paths, exclude):
+        if isinstance(name, Skipped):
             continue
-        if isinstance(path, ReadFailure):  # a folder that cannot be listed: one failure
-            total += 1
-            continue
-        count = getattr(readers.for_path(path), "count", None)
+        path = inputs.local_path(name) if isinstance(name, str) else None
+        suffixes = inputs.suffixes_of(name) if path is not None else []
+        count = getattr(readers.for_suffixes(suffixes), "count", None) \
+            if path is not None and suffixes == inputs.suffixes_of(name, compressed=True) \
+            else None
         try:
             total += count(path) if count else 1
         except Exception:  # unreadable: reading it will report why; count it once
@@ -382,10 +405,12 @@ def count_documents(registry: PluginRegistry, paths: Iterable[str | Path],
 
 
 class Readers:
-    """Readers registered through ``register_readers``, looked up by file suffix."""
+    """Readers registered through ``register_readers``: the first whose ``sniff(head)``
+    recognises the content, else the one claiming the longest suffix, else the fallback."""
 
     def __init__(self, registry: PluginRegistry):
         self.by_suffix: dict[str, object] = {}
+        self.sniffers: list = []
         self.default = None
         # get_hookimpls() lists the end of the chain first, so a third-party reader
         # claims a suffix before the built-in one does.
@@ -395,11 +420,23 @@ class Readers:
     def _add(self, reader) -> None:
         for suffix in reader.suffixes:
             self.by_suffix.setdefault(suffix.lower(), reader)
+        if hasattr(reader, "sniff"):
+            self.sniffers.append(reader)
         if getattr(reader, "fallback", False) and self.default is None:
             self.default = reader
 
-    def for_path(self, path: Path):
-        return self.by_suffix.get(path.suffix.lower(), self.default)
+    def for_input(self, source: inputs.Input):
+        for reader in self.sniffers:
+            if reader.sniff(source.head):
+                return reader
+        return self.for_suffixes(source.suffixes)
+
+    def for_suffixes(self, suffixes: list[str]):
+        for start in range(len(suffixes)):  # pages.warc.gz: ".warc.gz", then ".gz"
+            reader = self.by_suffix.get("".join(suffixes[start:]))
+            if reader is not None:
+                return reader
+        return self.default
 
 
 # ------------------------------------------------------------------------- runs
@@ -441,14 +478,19 @@ def prepared_outcomes(chain: Chain, items: Iterable, workers: int) -> Iterator[O
         yield from pool.prepared(items, chain.settle)
 
 
-def run(chain: Chain, inputs: Iterable, sink, run_ctx: RunContext, progress=None) -> dict:
+def run(chain: Chain, items: Iterable, sink, run_ctx: RunContext, progress=None,
+        checkpoint=None, executor=None) -> dict:
     """Run every input through the chain; ``sink(outcome)`` receives each final outcome.
 
     ``progress``, when given, hears ``advance()`` after each document of both passes and
     ``phase(name, total)`` when the second pass (``"writing"``, over the documents the
     first one prepared) starts.
 
-    Returns the stats: counts that add up (documents = written + rejected + failed).
+    With a :class:`clean_corpus.resume.Checkpoint`, the per-document results it saved are
+    taken back instead of preparing their documents again, and every new one is saved.
+    ``executor`` runs the per-document stage (:mod:`clean_corpus.executors`; default: local
+    worker processes). Returns the stats: counts that add up (documents = written +
+    rejected + failed).
     """
     tally = RunTally()
 
@@ -461,7 +503,18 @@ def run(chain: Chain, inputs: Iterable, sink, run_ctx: RunContext, progress=None
     corpus_hook("run_start", run=run_ctx)
     spill = Spill(run_ctx.output.parent if run_ctx.output else None)
     try:
-        for outcome in prepared_outcomes(chain, tally.admitted(inputs), chain.config.workers):
+        items = tally.admitted(items)
+        if checkpoint is not None:
+            for outcome in checkpoint.saved():
+                spill.add(chain.observe(outcome))
+                if progress:
+                    progress.advance()
+            items = itertools.islice(items, checkpoint.done, None)
+        prepared = executor.prepared(chain, items) if executor is not None \
+            else prepared_outcomes(chain, items, chain.config.workers)
+        for outcome in prepared:
+            if checkpoint is not None:
+                checkpoint.add(outcome)  # before observe, which may change it
             spill.add(chain.observe(outcome))
             if progress:
                 progress.advance()

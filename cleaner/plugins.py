@@ -29,7 +29,10 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "clean_corpus_plugins.readers:TextReader",
     "clean_corpus_plugins.readers:HtmlReader",
     "clean_corpus_plugins.readers:JsonlReader",
+    "clean_corpus_plugins.warc:WarcReader",
+    "clean_corpus_plugins.parquet:ParquetReader",
     "clean_corpus_plugins.writers:JsonlWriter",
+    "clean_corpus_plugins.parquet:ParquetWriter",
     # admission: inputs too large or empty (screen), documents left with no text (judge)
     "clean_corpus_plugins.limits:SizeLimit",
     "clean_corpus_plugins.limits:EmptyText",

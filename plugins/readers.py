@@ -1,9 +1,9 @@
-"""Readers for plain text, HTML and JSON Lines files."""
+"""Readers for plain text, HTML and JSON Lines files (compressed or not, see
+:mod:`clean_corpus.inputs`)."""
 from __future__ import annotations
 
 import codecs
 import json
-import os
 import re
 from pathlib import Path
 from typing import Iterator
@@ -120,13 +120,24 @@ def decode(data: bytes) -> tuple[str, str | None]:
     return text, info["encoding"] if info else None
 
 
-def decode_with_info(data: bytes) -> tuple[str, dict | None]:
+def _codec(label: str | None) -> str | None:
+    """A charset label as a Python codec name; latin-1 and ASCII read as windows-1252, as
+    browsers do."""
+    try:
+        name = codecs.lookup(label).name if label else None
+    except LookupError:
+        return None
+    return "cp1252" if name in ("iso8859-1", "ascii") else name
+
+
+def decode_with_info(data: bytes, http_charset: str | None = None) -> tuple[str, dict | None]:
     """Text of ``data`` and, when it was not UTF-8, how its encoding was found.
 
     Never guesses silently: the encoding is reported with the record (``detections``), and
     bytes that look binary or match no encoding are refused with the reason. Order: a
-    byte-order mark, UTF-16 without one, UTF-8, UTF-8 with a few bad bytes (replaced), the
-    charset the page declares, then statistical detection.
+    byte-order mark, UTF-16 without one, the HTTP header's charset (``http_charset``, when
+    the bytes fit it), UTF-8, UTF-8 with a few bad bytes (replaced), the charset the page
+    declares, then statistical detection.
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
@@ -138,6 +149,12 @@ def decode_with_info(data: bytes) -> tuple[str, dict | None]:
                                                       "by": "nul bytes"}
     if _looks_binary(data[:65536]):
         raise UndecodableInput("binary content (control bytes), not a text document")
+    http = _codec(http_charset)
+    if http and http != "utf-8":
+        try:
+            return data.decode(http), {"encoding": http, "detected": False, "by": "http"}
+        except (UnicodeDecodeError, LookupError):
+            pass  # the header is wrong: read the bytes as any page
     try:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
@@ -160,19 +177,6 @@ def decode_with_info(data: bytes) -> tuple[str, dict | None]:
             "and no other encoding fits")
     return data.decode(guessed, errors="replace"), {"encoding": guessed, "detected": True,
                                                     "by": "charset_normalizer"}
-
-
-def read_input(path: Path, limit: int) -> tuple[bytes, int]:
-    """The bytes of ``path`` and its size, reading no more than ``limit + 1`` bytes: a file
-    over the limit comes back empty with its size, so it is never read whole."""
-    # O_NONBLOCK: a FIFO put in place of the file must not block the run.
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    with os.fdopen(fd, "rb") as fh:
-        size = os.fstat(fd).st_size
-        if size > limit:
-            return b"", size
-        data = fh.read(limit + 1)
-    return data, max(size, len(data))
 
 
 def site_of(path: Path, url: str | None) -> str:
@@ -205,42 +209,63 @@ def looks_like_html(text: str) -> bool:
     return head.startswith(("<!doctype html", "<html", "<?xml")) or "<body" in head
 
 
+#: Formats with a reader of their own, by the bytes they start with: read as text they
+#: would become junk records.
+_NOT_TEXT = ((b"WARC/", "a WARC archive"), (b"filedesc://", "an ARC archive"),
+             (b"PAR1", "a Parquet file"))
+_URL_LINE = re.compile(r"^\s*[a-z][a-z0-9+.-]*://\S+\s*$", re.IGNORECASE)
+
+
+def refuse_non_documents(head: bytes, text: str | None = None) -> None:
+    """Raise when a file read as one text is something else: an archive, a list of URLs."""
+    for magic, what in _NOT_TEXT:
+        if head.startswith(magic):
+            raise ValueError(f"{what}, not a text document (its reader is disabled?)")
+    if text is not None:
+        lines = [line for line in text.splitlines() if line.strip()]
+        if lines and all(_URL_LINE.match(line) for line in lines):
+            raise ValueError(f"a list of {len(lines)} URL(s), not a document: crawl them "
+                             "(clean-corpus crawl URL...) to clean the pages")
+
+
 class FileReader(Plugin):
     """A reader of whole files, each no larger than the run's ``max_bytes``."""
 
     suffixes: tuple[str, ...] = ()
-    max_bytes = 5_000_000
-
-    @hookimpl
-    def configure(self, config):
-        super().configure(config)
-        self.max_bytes = config.max_bytes
 
     @hookimpl
     def register_readers(self, register):
         register(self)
 
-    def is_html(self, path: Path, text: str) -> bool:
+    def is_html(self, source, text: str) -> bool:
         return True
 
-    def read(self, path: Path) -> Iterator[Document]:
-        data, size = read_input(path, self.max_bytes)
-        if size > self.max_bytes:  # never read: the size limit rejects it with its size
-            yield make_document(path, "", None, html=False, input_bytes=size)
+    def read(self, source) -> Iterator[Document]:
+        refuse_non_documents(source.head)
+        size = source.size()
+        if size is not None and size > source.max_bytes:
+            # never read: the size limit rejects it with its size
+            yield make_document(Path(source.name), "", None, html=False, input_bytes=size)
             return
-        text, encoding = decode_with_info(data)
-        yield make_document(path, text, encoding, html=self.is_html(path, text))
+        text, encoding = decode_with_info(source.read_bytes())
+        refuse_non_documents(source.head, text)
+        yield make_document(Path(source.name), text, encoding,
+                            html=self.is_html(source, text))
 
 
 class TextReader(FileReader):
-    """Plain text files; also the fallback for files of unknown type (sniffs for HTML)."""
+    """Plain text files; also the fallback for files of unknown type (sniffs for HTML).
+
+    A file that is not one document (an archive whose reader is disabled, a list of
+    URLs) fails with the reason instead of becoming a junk record.
+    """
 
     name = "text_reader"
     suffixes = (".txt", ".text")
     fallback = True
 
-    def is_html(self, path: Path, text: str) -> bool:
-        return path.suffix.lower() not in self.suffixes and looks_like_html(text)
+    def is_html(self, source, text: str) -> bool:
+        return "".join(source.suffixes[-1:]) not in self.suffixes and looks_like_html(text)
 
 
 class HtmlReader(FileReader):
@@ -250,8 +275,30 @@ class HtmlReader(FileReader):
     suffixes = (".html", ".htm", ".xhtml")
 
 
-class JsonlReader(FileReader):
-    """JSON Lines: one document per line, with ``text`` or ``html`` and optional ``url``.
+class FieldsReader(Plugin):
+    """What readers of one-document-per-row formats (JSON Lines, Parquet) share: which
+    fields hold the text, the HTML, the URL and the source name (options)."""
+
+    defaults = {"text_field": "text", "html_field": "html", "url_field": "url",
+                "source_field": "source"}
+
+    def document(self, name: str, row: dict, source: str) -> Document:
+        """The document of one row, or ValueError when it has neither text nor HTML."""
+        options = self.options
+        # A lone surrogate ("\\ud800") is valid JSON but no UTF-8 encoder takes it.
+        strings = {key: xml_safe(value) for key, value in row.items() if isinstance(value, str)}
+        for key, html in ((options["html_field"], True), (options["text_field"], False)):
+            if key in strings:
+                return make_document(Path(name), strings[key], None, html=html,
+                                     source=strings.get(options["source_field"]) or source,
+                                     url=strings.get(options["url_field"]))
+        raise ValueError(f"neither a {options['text_field']!r} nor an "
+                         f"{options['html_field']!r} string")
+
+
+class JsonlReader(FieldsReader):
+    """JSON Lines: one document per line, with ``text`` or ``html`` and optional ``url``
+    (the field names are options: ``--set jsonl_reader.text_field=content``).
 
     A line that is not a JSON object with text or HTML becomes a failure of its own; the
     other lines are read as usual. Documents are named ``FILE#LINE``. A line over four times
@@ -262,48 +309,60 @@ class JsonlReader(FileReader):
     name = "jsonl_reader"
     suffixes = (".jsonl", ".ndjson")
 
-    def read(self, path: Path) -> Iterator[Document | ReadFailure]:
-        name = source_name(path)
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        limit = 4 * self.max_bytes + 65536
-        with os.fdopen(fd, "rb") as fh:
-            number = 0
-            while raw := fh.readline(limit + 1):
-                number += 1
-                source = f"{name}#L{number}"
-                if len(raw) > limit and not raw.endswith(b"\n"):
-                    size = len(raw) + _skip_line(fh)
-                    yield make_document(path, "", None, html=False, source=source,
-                                        input_bytes=size)
-                    continue
-                if not raw.strip():
-                    continue
-                try:
-                    yield self._parse(path, raw, source)
-                except RecursionError:
-                    yield ReadFailure(source, "ValueError: JSON nested too deeply",
-                                      plugin=self.name)
-                except (ValueError, UndecodableInput) as exc:
-                    yield ReadFailure(source, f"{type(exc).__name__}: {exc}", plugin=self.name)
+    @hookimpl
+    def register_readers(self, register):
+        register(self)
+
+    def sniff(self, head: bytes) -> bool:
+        """A first line that is a JSON object with a text or HTML field (the line may run
+        past ``head``: then its opening must name one)."""
+        first, newline, _ = head.lstrip().partition(b"\n")
+        if not first.startswith(b"{"):
+            return False
+        keys = [self.options[k].encode() for k in ("text_field", "html_field")]
+        if not newline:
+            return any(re.search(rb'"%s"\s*:' % re.escape(key), first) for key in keys)
+        try:
+            obj = json.loads(first)
+        except ValueError:
+            return False
+        return isinstance(obj, dict) and any(key.decode() in obj for key in keys)
+
+    def read(self, source) -> Iterator[Document | ReadFailure]:
+        limit = 4 * source.max_bytes + 65536
+        fh = source.stream
+        number = 0
+        while raw := fh.readline(limit + 1):
+            number += 1
+            name = f"{source.name}#L{number}"
+            if len(raw) > limit and not raw.endswith(b"\n"):
+                size = len(raw) + _skip_line(fh)
+                yield make_document(Path(source.name), "", None, html=False, source=name,
+                                    input_bytes=size)
+                continue
+            if not raw.strip():
+                continue
+            try:
+                yield self._parse(source.name, raw, name)
+            except RecursionError:
+                yield ReadFailure(name, "ValueError: JSON nested too deeply", plugin=self.name)
+            except (ValueError, UndecodableInput) as exc:
+                yield ReadFailure(name, f"{type(exc).__name__}: {exc}", plugin=self.name)
 
     def count(self, path: Path) -> int:
         """Documents in the file, for the progress bar: its non-blank lines."""
         with path.open("rb") as fh:
             return sum(1 for raw in fh if raw.strip())
 
-    def _parse(self, path: Path, raw: bytes, source: str) -> Document:
+    def _parse(self, path: str, raw: bytes, source: str) -> Document:
         text, _ = decode(raw)
         obj = json.loads(text)
         if not isinstance(obj, dict):
             raise ValueError("line is not a JSON object")
-        # A lone surrogate ("\\ud800") is valid JSON but no UTF-8 encoder takes it.
-        strings = {key: xml_safe(value) for key, value in obj.items() if isinstance(value, str)}
-        url = strings.get("url")
-        for key, html in (("html", True), ("text", False)):
-            if key in strings:
-                return make_document(path, strings[key], None, html=html,
-                                     source=strings.get("source") or source, url=url)
-        raise ValueError("line has neither a 'text' nor an 'html' string")
+        try:
+            return self.document(path, obj, source)
+        except ValueError as exc:
+            raise ValueError(f"line has {exc}") from None
 
 
 def _skip_line(fh, chunk: int = 1 << 20) -> int:

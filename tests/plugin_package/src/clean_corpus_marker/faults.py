@@ -14,7 +14,9 @@ document whose text contains it triggers the fault:
 - ``fail_in``: hook names (``configure``, ``register_readers``, ``register_writers``,
   ``run_start``, ``corpus_ready``, ``run_end``) in which the plugin raises;
 - ``pause_on``: ``judge`` creates the file ``pause_file`` and waits, so that a test can
-  signal the process while it is writing its output.
+  signal the process while it is writing its output;
+- ``trace_file``: ``clean`` appends the name of every document it sees to this file, so
+  that a test can tell which documents a run prepared.
 """
 import os
 import signal
@@ -37,7 +39,7 @@ class Faults(Plugin):
     enabled_by_default = False
     defaults = {"fail_on": "", "interrupt_on": "", "crash_on": "", "hang_on": "", "pause_on": "",
                 "bad_result_on": "", "fail_in": [],
-                "pause_file": ""}
+                "pause_file": "", "trace_file": ""}
 
     def _hit(self, option: str, document) -> bool:
         needle = self.options[option]
@@ -45,6 +47,9 @@ class Faults(Plugin):
 
     @hookimpl
     def clean(self, document):
+        if self.options["trace_file"]:
+            with open(self.options["trace_file"], "a", encoding="utf-8") as trace:
+                trace.write(document.source + "\n")
         if self._hit("fail_on", document):
             raise RuntimeError(f"faults: refusing a document containing {self.options['fail_on']!r}")
         if self._hit("interrupt_on", document):

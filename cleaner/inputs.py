@@ -1,0 +1,218 @@
+"""Where documents come from: local files, standard input (``-``) or URLs, compressed or not.
+
+An :class:`Input` is one file as a reader sees it: its name, the first bytes of its content
+(to tell a WARC from a JSON Lines file whatever it is called) and a stream of its bytes,
+decompressed when the content is gzip, zstd or bz2. Readers are chosen by what the content
+is first, then by the full suffix once the compression suffix is set aside
+(``pages.jsonl.zst`` is JSON Lines), then by the fallback reader.
+
+Local paths and ``file://`` URLs work out of the box; any other URL (``s3://``,
+``https://``...) is opened through fsspec when it is installed, with the filesystem
+package its scheme needs.
+"""
+from __future__ import annotations
+
+import bz2
+import gzip
+import io
+import os
+import sys
+from pathlib import Path
+from typing import BinaryIO, Callable, Iterable, Iterator
+from urllib.parse import unquote, urlsplit
+
+#: Leading bytes of each compression clean-corpus undoes, with the suffix it goes by.
+MAGIC = ((b"\x1f\x8b", "gzip"), (b"\x28\xb5\x2f\xfd", "zstd"), (b"BZh", "bz2"))
+COMPRESSION_SUFFIXES = (".gz", ".gzip", ".zst", ".zstd", ".bz2")
+#: How much of the (decompressed) content readers get to see to recognise a format.
+HEAD_BYTES = 8192
+
+
+class InputTooLarge(ValueError):
+    """More bytes than the run's ``max_bytes`` (counted once decompressed)."""
+
+
+def _zstd_file(raw: BinaryIO) -> BinaryIO:
+    try:
+        from compression import zstd  # Python 3.14+
+    except ImportError:
+        from backports import zstd
+    return zstd.ZstdFile(raw)
+
+
+_DECOMPRESSORS: dict[str, Callable[[BinaryIO], BinaryIO]] = {
+    "gzip": lambda raw: gzip.GzipFile(fileobj=raw, mode="rb"),
+    "zstd": _zstd_file,
+    "bz2": lambda raw: bz2.BZ2File(raw),
+}
+
+
+class _Prefixed(io.RawIOBase):
+    """``head`` (already read) followed by the rest of ``stream``: a peek that works on pipes."""
+
+    def __init__(self, head: bytes, stream: BinaryIO):
+        self._head, self._stream = memoryview(head), stream
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self._head:
+            n = min(len(buffer), len(self._head))
+            buffer[:n] = self._head[:n]
+            self._head = self._head[n:]
+            return n
+        data = self._stream.read(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._stream.close()
+        super().close()
+
+
+def _read_head(stream: BinaryIO, size: int) -> bytes:
+    chunks, got = [], 0
+    while got < size:
+        chunk = stream.read(size - got)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        got += len(chunk)
+    return b"".join(chunks)
+
+
+def _peeked(stream: BinaryIO, size: int) -> tuple[bytes, BinaryIO]:
+    head = _read_head(stream, size)
+    return head, io.BufferedReader(_Prefixed(head, stream), buffer_size=1 << 16)
+
+
+class Input:
+    """One input file, opened once: ``head`` to recognise it, ``stream`` to read it."""
+
+    def __init__(self, name: str, opener: Callable[[], BinaryIO], max_bytes: int,
+                 path: Path | None = None):
+        self.name = name
+        #: The local file, when there is one (readers that need to seek may use it).
+        self.path = path
+        self.max_bytes = max_bytes
+        raw_head, raw = _peeked(opener(), 4)
+        self.compression = next((kind for magic, kind in MAGIC if raw_head.startswith(magic)),
+                                None)
+        if self.compression:
+            raw = _DECOMPRESSORS[self.compression](raw)
+        self.head, self.stream = _peeked(raw, HEAD_BYTES)
+
+    @property
+    def suffixes(self) -> list[str]:
+        """The name's suffixes, lower-case, without a compression suffix at the end."""
+        return suffixes_of(self.name)
+
+    def size(self) -> int | None:
+        """Bytes of content, when known without reading it (an uncompressed local file)."""
+        if self.path is not None and self.compression is None:
+            return os.stat(self.path).st_size
+        return None
+
+    def read_bytes(self) -> bytes:
+        """The whole (decompressed) content; past ``max_bytes`` it stops reading and raises."""
+        data = self.stream.read(self.max_bytes + 1)
+        if len(data) > self.max_bytes:
+            raise InputTooLarge(too_large(self.max_bytes))
+        return data
+
+    def close(self) -> None:
+        self.stream.close()
+
+
+def suffixes_of(name: str, compressed: bool = False) -> list[str]:
+    """The suffixes of a file name or URL, lower-case; without the compression suffixes at
+    the end (``x.jsonl.gz``: ``[".jsonl"]``) unless ``compressed``."""
+    suffixes = [s.lower() for s in Path(urlsplit(name).path or name).suffixes]
+    while not compressed and suffixes and suffixes[-1] in COMPRESSION_SUFFIXES:
+        suffixes.pop()
+    return suffixes
+
+
+def too_large(max_bytes: int) -> str:
+    return f"input too large: more than {max_bytes:,} bytes > max_bytes {max_bytes:,}"
+
+
+# ------------------------------------------------------------------- naming inputs
+def is_url(name: str) -> bool:
+    return "://" in name and urlsplit(name).scheme.isalpha()
+
+
+def local_path(name: str) -> Path | None:
+    """The local path ``name`` stands for (a plain path or a ``file://`` URL), else None."""
+    if name == "-":
+        return None
+    if is_url(name):
+        parts = urlsplit(name)
+        return Path(unquote(parts.path)) if parts.scheme == "file" else None
+    return Path(name)
+
+
+def _fsspec():
+    try:
+        import fsspec
+    except ImportError:
+        raise ValueError("reading URLs needs fsspec (pip install 'clean-corpus[remote]'), "
+                         "with the filesystem package of the URL's scheme") from None
+    return fsspec
+
+
+def missing_inputs(names: Iterable[str]) -> list[str]:
+    """The names that stand for nothing: no such local file or directory, or URL."""
+    missing = []
+    for name in names:
+        path = local_path(name)
+        if name == "-":
+            continue
+        if path is not None:
+            if not path.exists():
+                missing.append(name)
+            continue
+        fs, root = _fsspec().core.url_to_fs(name)
+        if not fs.exists(root):
+            missing.append(name)
+    return missing
+
+
+def walk(names: Iterable[str], local_walk: Callable[..., Iterator[Path]],
+         exclude: Iterable[Path] = ()) -> Iterator[str]:
+    """Every file named or under a directory named, in a stable (sorted) order, as names.
+
+    ``local_walk(paths, exclude)`` walks local paths; URLs are listed through fsspec.
+    """
+    exclude = list(exclude)
+    for name in names:
+        path = local_path(name)
+        if name == "-":
+            yield name
+        elif path is not None:
+            # the local walk also yields what it passes over or cannot list, as it is
+            yield from (str(p) if isinstance(p, Path) else p for p in local_walk([path], exclude))
+        else:
+            fs, root = _fsspec().core.url_to_fs(name)
+            if fs.isdir(root):
+                for found in sorted(fs.find(root)):
+                    if not Path(found).name.startswith("."):
+                        yield fs.unstrip_protocol(found)
+            else:
+                yield name
+
+
+def open_input(name: str, max_bytes: int, label: str | None = None) -> Input:
+    """Open ``name`` (a local path, ``-`` for standard input, or a URL); documents are named
+    after ``label`` (default: ``name``)."""
+    if name == "-":
+        return Input("-", lambda: sys.stdin.buffer, max_bytes)
+    path = local_path(name)
+    if path is not None:
+        # O_NONBLOCK: a FIFO put in place of the file must not block the run.
+        def opener():
+            return os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb")
+        return Input(label or (str(path) if is_url(name) else name), opener, max_bytes, path)
+    opened = _fsspec().open(name, "rb")
+    return Input(name, opened.open, max_bytes)

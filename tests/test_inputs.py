@@ -1,0 +1,232 @@
+"""Inputs as corpora come: WARC archives, compressed JSON Lines, Parquet, standard input,
+file:// URLs; chosen by content, and refused with the reason when they are not documents."""
+from __future__ import annotations
+
+import bz2
+import gzip
+import io
+import json
+import subprocess
+from pathlib import Path
+
+from conftest import CLI, FIXTURES, BUILTINS_ONLY, builtin_cli, cli, cli_env, read_jsonl, \
+    read_jsonl_if_any
+
+PAGES = sorted(p for p in FIXTURES.rglob("*.html"))
+
+
+def zstd_compress(data: bytes) -> bytes:
+    try:
+        from compression import zstd
+    except ImportError:
+        from backports import zstd
+    return zstd.compress(data)
+
+
+def write_warc(path: Path, count: int) -> dict[str, dict]:
+    """A gzipped WARC of ``count`` HTML responses made from the fixture pages (every third
+    one sent as windows-1252 with the charset in its HTTP header only), with the request
+    and an image response between them, as crawlers write them. Returns what each record
+    should say, by URL."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    expected = {}
+    with open(path, "wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        for n in range(count):
+            page = PAGES[n % len(PAGES)]
+            html = page.read_text(encoding="utf-8")
+            # one distinct sentence per copy, so every response is a page of its own
+            html = html.replace("</body>", f"<p>Édition numéro {n} du fichier.</p></body>", 1)
+            url = f"https://www.example{n % 7}.org/{page.stem}/{n}"
+            latin = n % 3 == 0
+            if latin:
+                html = html.replace('charset="utf-8"', "").replace("charset=utf-8", "")
+                body, content_type = html.encode("cp1252", "replace"), \
+                    "text/html; charset=ISO-8859-1"
+            else:
+                body, content_type = html.encode("utf-8"), "text/html; charset=utf-8"
+            writer.write_record(writer.create_warc_record(
+                url, "request", payload=io.BytesIO(b"GET / HTTP/1.1\r\n\r\n"),
+                warc_content_type="application/http; msgtype=request"))
+            headers = StatusAndHeaders("200 OK", [("Content-Type", content_type)],
+                                       protocol="HTTP/1.1")
+            record = writer.create_warc_record(url, "response", payload=io.BytesIO(body),
+                                               http_headers=headers)
+            writer.write_record(record)
+            expected[url] = {"id": record.rec_headers.get_header("WARC-Record-ID"),
+                             "latin": latin, "page": page}
+            if n % 100 == 0:
+                image = StatusAndHeaders("200 OK", [("Content-Type", "image/png")],
+                                         protocol="HTTP/1.1")
+                writer.write_record(writer.create_warc_record(
+                    url + ".png", "response", payload=io.BytesIO(b"\x89PNG\r\n"),
+                    http_headers=image))
+    return expected
+
+
+def test_warc_of_a_thousand_responses_gives_records_with_url_and_charset(tmp_path):
+    archive = tmp_path / "crawl.warc.gz"
+    expected = write_warc(archive, 1000)
+    out = tmp_path / "out.jsonl"
+    done = builtin_cli("run", archive, "-o", out, "-j", "2", "--no-progress",
+                       "--set", "duplicates.policy=annotate", "--stats", tmp_path / "s.json",
+                       timeout=1200)
+    stats = json.loads((tmp_path / "s.json").read_text())
+    assert stats["documents"] == 1000, done.stderr  # the requests and images are not pages
+    records = read_jsonl(out)
+    reports = read_jsonl_if_any(tmp_path / "out.rejected.jsonl")
+    assert len(records) + len(reports) == 1000 and stats["failed"] == 0
+    # error pages, log-in walls and listings among the fixtures are rejected, with the url
+    assert len(records) > 600
+    assert all(r["status"] == "rejected" and r["url"] in expected for r in reports)
+    seen = set()
+    for record in records:
+        want = expected[record["url"]]
+        seen.add(record["url"])
+        assert record["extra"]["warc_record_id"] == want["id"]
+        assert record["source"] == f"{archive}#{want['id']}"
+        assert "\ufffd" not in record["text"]  # no character lost to a wrong charset
+        if want["latin"]:
+            assert record["detections"]["encoding"] == {"encoding": "cp1252",
+                                                         "detected": False, "by": "http"}
+        else:
+            assert "encoding" not in record["detections"]
+    latin_pages = [r for r in records if expected[r["url"]]["latin"]]
+    assert latin_pages and any("é" in r["text"] for r in latin_pages)
+    assert seen == {r["url"] for r in records} and len(seen) == len(records)
+
+
+def _documents():
+    docs = []
+    for n, page in enumerate(PAGES[:6]):
+        docs.append({"html": page.read_text(encoding="utf-8"), "source": f"doc-{n}",
+                     "url": f"https://example.org/{page.stem}"})
+    for n, seed in enumerate(sorted((FIXTURES / "seeds").iterdir())):
+        docs.append({"text": seed.read_text(encoding="utf-8"), "source": f"seed-{n}"})
+    return docs
+
+
+def _jsonl(docs) -> bytes:
+    return "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs).encode("utf-8")
+
+
+def _parquet_bytes(docs, text_field="text") -> bytes:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    rows = [{"text": d.get("text"), "html": d.get("html"), "source": d["source"],
+             "url": d.get("url")} for d in docs]
+    table = pa.Table.from_pylist(rows).rename_columns(
+        [text_field if c == "text" else c for c in ["text", "html", "source", "url"]])
+    sink = io.BytesIO()
+    pq.write_table(table, sink)
+    return sink.getvalue()
+
+
+def _parquet_records(path: Path) -> list[dict]:
+    import pyarrow.parquet as pq
+    from clean_corpus_plugins.parquet import from_row
+    return [from_row(row) for row in pq.read_table(path).to_pylist()]
+
+
+def test_same_records_whatever_the_container(tmp_path):
+    docs = _documents()
+    plain = _jsonl(docs)
+    containers = {
+        "docs.jsonl": plain,
+        "docs.jsonl.gz": gzip.compress(plain),
+        "docs.jsonl.zst": zstd_compress(plain),
+        "docs.jsonl.bz2": bz2.compress(plain),
+        "docs.parquet": _parquet_bytes(docs),
+        "docs.parquet.gz": gzip.compress(_parquet_bytes(docs)),
+        "named-anything.data": gzip.compress(plain),  # recognised by content
+    }
+    results = {}
+    for name, data in containers.items():
+        (tmp_path / name).write_bytes(data)
+        out = tmp_path / f"{name}.out.jsonl"
+        builtin_cli("run", tmp_path / name, "-o", out, "--no-progress")
+        results[name] = (read_jsonl(out), read_jsonl_if_any(tmp_path / f"{name}.out.rejected.jsonl"))
+    reference = results["docs.jsonl"]
+    assert len(reference[0]) >= 8
+    for name, result in results.items():
+        assert result == reference, name
+
+    # and out: the same records as JSON Lines, gzip-compressed JSON Lines and Parquet
+    for fmt in ("jsonl.gz", "parquet"):
+        out = tmp_path / f"records.{fmt}"
+        builtin_cli("run", tmp_path / "docs.jsonl", "-o", out, "--format", fmt, "--no-progress")
+        got = read_gzip_jsonl(out) if fmt == "jsonl.gz" else _parquet_records(out)
+        assert got == reference[0], fmt
+
+
+def read_gzip_jsonl(path: Path) -> list[dict]:
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh]
+
+
+def test_field_names_are_options_for_jsonl_and_parquet(tmp_path):
+    docs = [{"body": "Le conseil municipal a voté le budget de l'année prochaine mardi soir. "
+                     "Les investissements dans les écoles augmentent de dix pour cent.",
+             "link": "https://example.org/budget", "source": "b"}]
+    (tmp_path / "a.jsonl").write_text(json.dumps(docs[0]) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    builtin_cli("run", tmp_path / "a.jsonl", "-o", out, "--no-progress",
+                "--set", "jsonl_reader.text_field=body", "--set", "jsonl_reader.url_field=link")
+    [record] = read_jsonl(out)
+    assert record["url"] == "https://example.org/budget" and "budget" in record["text"]
+
+
+def test_standard_input_and_file_urls(tmp_path):
+    docs = _documents()
+    (tmp_path / "d.jsonl").write_bytes(_jsonl(docs))
+    builtin_cli("run", tmp_path / "d.jsonl", "-o", tmp_path / "ref.jsonl", "--no-progress")
+    done = subprocess.run([str(CLI), "run", "-", "-o", tmp_path / "stdin.jsonl", "--no-progress"],
+                          input=gzip.compress(_jsonl(docs)), capture_output=True,
+                          env=cli_env(BUILTINS_ONLY), timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert read_jsonl(tmp_path / "stdin.jsonl") == read_jsonl(tmp_path / "ref.jsonl")
+    builtin_cli("run", (tmp_path / "d.jsonl").as_uri(), "-o", tmp_path / "url.jsonl",
+                "--no-progress")
+    assert read_jsonl(tmp_path / "url.jsonl") == read_jsonl(tmp_path / "ref.jsonl")
+
+
+def test_what_is_not_a_document_fails_with_why(tmp_path):
+    urls = "https://example.org/a\nhttps://example.org/b\n\nhttp://example.org/c?x=1\n"
+    (tmp_path / "liens.txt").write_text(urls, encoding="utf-8")
+    write_warc(tmp_path / "archive.txt", 2)  # a WARC named .txt, with the WARC reader off
+    out = tmp_path / "out.jsonl"
+    done = cli("run", tmp_path / "liens.txt", tmp_path / "archive.txt", "-o", out,
+               "--disable", "warc_reader", "--no-progress", env=BUILTINS_ONLY)
+    assert done.returncode == 1
+    assert read_jsonl_if_any(out) == []
+    failures = {Path(r["source"]).name: r for r in read_jsonl(tmp_path / "out.rejected.jsonl")}
+    assert "a list of 3 URL(s)" in failures["liens.txt"]["error"]
+    assert "a WARC archive" in failures["archive.txt"]["error"]
+    assert {r["plugin"] for r in failures.values()} == {"text_reader"}
+
+
+def test_compression_bomb_is_rejected_without_being_read_whole(tmp_path):
+    # 2 GB of zeros compress to about 2 MB; the run must stop reading at max_bytes.
+    bomb = tmp_path / "page.html.gz"
+    with gzip.open(bomb, "wb", compresslevel=1) as fh:
+        chunk = b"<p>" + b"a" * (1 << 20)
+        for _ in range(2048):
+            fh.write(chunk)
+    lines = tmp_path / "lines.jsonl.gz"
+    with gzip.open(lines, "wb") as fh:
+        fh.write(b'{"text": "' + b"b" * 31_000_000 + b'"}\n')
+        fh.write(json.dumps({"text": "Une ligne courte mais bien réelle, sur le marché."})
+                 .encode() + b"\n")
+    out = tmp_path / "out.jsonl"
+    done = subprocess.run(["prlimit", f"--as={1 << 30}", str(CLI), "run", bomb, lines,
+                           "-o", out, "--no-progress", "--stats", tmp_path / "s.json"],
+                          env=cli_env(BUILTINS_ONLY),
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    stats = json.loads((tmp_path / "s.json").read_text())
+    assert (stats["written"], stats["rejected"], stats["failed"]) == (1, 2, 0)
+    reasons = {Path(r["source"]).name: r["reasons"] for r in read_jsonl(tmp_path / "out.rejected.jsonl")}
+    assert reasons["page.html.gz"] == ["input too large: more than 5,000,000 bytes > max_bytes 5,000,000"]
+    assert "input too large" in reasons["lines.jsonl.gz#L1"][0]
