@@ -73,8 +73,10 @@ DOCUMENTED_BYTES_PER_DOC = 6_728
 
 
 def peak_rss_kib(corpus: Path, out: Path, workers: int, disable: tuple[str, ...]) -> tuple[int, float]:
+    # A generous time limit: on a loaded machine a document must not be stopped (and its
+    # worker replaced) for want of processor time; memory is what is measured here.
     command = [str(CLI), "run", str(corpus), "-o", str(out), "-q", "--no-progress",
-               "-j", str(workers)]
+               "-j", str(workers), "--timeout", "600"]
     for name in disable:
         command += ["--disable", name]
     started = time.monotonic()

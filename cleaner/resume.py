@@ -44,9 +44,16 @@ def input_fingerprint(names) -> list:
 
     entries = []
     for name in names:
+        if not isinstance(name, str):  # what the walk passed over or could not list
+            entries.append([name.source, type(name).__name__])
+            continue
         path = local_path(name)
         if path is not None:
-            info = path.stat()
+            try:
+                info = path.stat()
+            except OSError as exc:  # reported as failed by the run; a change is seen
+                entries.append([name, type(exc).__name__])
+                continue
             entries.append([name, info.st_size, info.st_mtime_ns])
         else:
             from clean_corpus.inputs import _fsspec
