@@ -111,7 +111,8 @@ def main() -> None:
             everything, t_all = peak_rss_kib(corpus, Path(tmp) / "b.jsonl", args.workers, lean)
             rows.append((size, chain_only, everything))
             print(f"{size} documents: {t_chain:.0f} s chain only, {t_all:.0f} s all plugins "
-                  f"({args.workers} workers)", file=sys.stderr)
+                  f"({args.workers} workers); peak RSS {chain_only / 1024:.1f} MiB chain only, "
+                  f"{everything / 1024:.1f} MiB all plugins", file=sys.stderr)
     what = "lean: no cleaners or per-document detectors; " if args.lean else ""
     print(f"({what}{args.workers} workers)")
     print("| documents | peak RSS, per-document chain only | peak RSS, all plugins |")

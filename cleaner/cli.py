@@ -72,7 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG_RUN, formatter_class=argparse.RawDescriptionHelpFormatter)
     run_p.add_argument("paths", nargs="+", metavar="PATH", help="input files or directories")
     run_p.add_argument("-o", "--output", required=True, metavar="OUT.jsonl",
-                       help="where the records go ('-' for standard output)")
+                       help="where the records go ('-' for standard output; DIR/ for "
+                            "shards part-00000.FORMAT... and a manifest.json)")
     run_p.add_argument("--rejected", metavar="FILE",
                        help="where dropped documents go, with their reasons "
                             "(default: OUT.rejected.jsonl; rejected.jsonl with -o -)")
