@@ -65,8 +65,12 @@ def _announcing(function, name: bytes, slot):
     return call
 
 
-def _worker_main(conn, config: Config, slot) -> None:
+def _worker_main(conn, config: Config, slot, parent_end=None) -> None:
     """A worker's life: build the chain, then prepare each document it is sent."""
+    if parent_end is not None:
+        # Forked with the main process's end of its own pipe: closed here, so that when the
+        # main process is gone (even killed with SIGKILL) recv() ends, and so does the worker.
+        parent_end.close()
     from clean_corpus.pipeline import Chain  # the pipeline imports this module
 
     # Ctrl-C reaches the whole process group: the main process alone handles it and stops
@@ -118,7 +122,9 @@ class _Worker:
     def __init__(self, ctx, config: Config):
         self.slot = ctx.Array("c", _NAME_BYTES, lock=False)
         self.conn, child_conn = ctx.Pipe()
-        self.process = ctx.Process(target=_worker_main, args=(child_conn, config, self.slot),
+        parent_end = self.conn if ctx.get_start_method() == "fork" else None
+        self.process = ctx.Process(target=_worker_main,
+                                   args=(child_conn, config, self.slot, parent_end),
                                    daemon=True, name="clean-corpus-worker")
         self.process.start()
         child_conn.close()
