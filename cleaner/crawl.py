@@ -231,6 +231,10 @@ class CleanCorpusPipeline:
         fields = {key: adapter.get(key) for key in ("html", "body", "text")
                   if adapter.get(key) is not None}
         if not fields:
+            if adapter.get("download_error"):  # a page the crawl gave up on: counted
+                url = str(adapter.get("url") or f"{self._spider_name}#{self._serial}")
+                return Outcome(FAILED, url, Document(source=url, url=url), plugin="download",
+                               error=str(adapter["download_error"]))
             return None
         url = adapter.get("url")
         url = str(url) if url else None

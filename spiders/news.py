@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
-from scrapy.exceptions import CloseSpider, UsageError
+from scrapy.exceptions import CloseSpider, IgnoreRequest, UsageError
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.selector import Selector
@@ -44,6 +44,15 @@ class Page:
 
     def __repr__(self) -> str:  # Scrapy logs dropped items: not the whole page, please
         return f"Page(url={self.url!r}, html=<{len(self.html)} chars>)"
+
+
+@dataclass
+class DownloadFailure:
+    """A page the crawl gave up on (a connection error or time-out, a response over
+    DOWNLOAD_MAXSIZE): the clean-corpus pipeline counts and reports it as a failed document."""
+
+    url: str
+    download_error: str
 
 
 # ------------------------------------------------------------------------ page kinds
@@ -302,7 +311,17 @@ class NewsSpider(scrapy.Spider):
 
     async def start(self):
         for url in self.start_urls:
-            yield scrapy.Request(url, callback=self.parse)
+            yield scrapy.Request(url, callback=self.parse, errback=self.download_failed)
+
+    def download_failed(self, failure):
+        """Report a request Scrapy gave up on, so the crawl's counts include it."""
+        if failure.check(IgnoreRequest):
+            # Not fetched on purpose (robots.txt, an offsite link), or an HTTP error status
+            # (a dead link: Scrapy counts those, httperror/response_ignored_count).
+            return
+        self.crawler.stats.inc_value("news/download_failures")
+        yield DownloadFailure(url=failure.request.url, download_error=(
+            f"{failure.type.__name__}: {failure.getErrorMessage()}"))
 
     @classmethod
     def update_settings(cls, settings):
@@ -351,7 +370,7 @@ class NewsSpider(scrapy.Spider):
             if not self.in_domains(url):
                 continue
             if sitemap.type == "sitemapindex":
-                yield scrapy.Request(url, callback=self.parse)
+                yield scrapy.Request(url, callback=self.parse, errback=self.download_failed)
             else:
                 yield self._request(url)
 
@@ -384,4 +403,5 @@ class NewsSpider(scrapy.Spider):
     def _request(self, url: str) -> scrapy.Request:
         # Likely articles first, so that max_pages is spent on articles, not on listings.
         priority = 1 if _ARTICLE_URL.search(urlsplit(url).path) else 0
-        return scrapy.Request(url, callback=self.parse, priority=priority)
+        return scrapy.Request(url, callback=self.parse, priority=priority,
+                              errback=self.download_failed)

@@ -598,3 +598,19 @@ def test_spider_arguments_are_checked():
     assert spider.allowed_domains == ["a.test", "b.test"]
     with pytest.raises(ValueError, match="outside allowed_domains"):
         NewsSpider(start_url="https://feeds.c.test/rss", allowed_domains="a.test")
+
+
+@pytest.mark.parametrize("start,settings,error", [
+    ("http://127.0.0.1:9/", (), "ConnectionRefusedError"),  # nothing listens there
+    (None, ("-s", "DOWNLOAD_MAXSIZE=100"), "Cancelled")])  # every page over the size limit
+def test_pages_the_crawl_gives_up_on_are_counted_and_reported(site, tmp_path, start, settings,
+                                                               error):
+    out, stats_path = tmp_path / "out.jsonl", tmp_path / "stats.json"
+    crawl(start or site.origin + "/", out, "-s", f"CLEAN_CORPUS_STATS={stats_path}",
+          "-s", "RETRY_ENABLED=False", "-s", "ROBOTSTXT_OBEY=False", *settings)
+    entries = read_jsonl(tmp_path / "out.rejected.jsonl")
+    assert entries and all(e["status"] == "failed" and e["plugin"] == "download" for e in entries)
+    assert error in entries[0]["error"]
+    stats = json.loads(stats_path.read_text(encoding="utf-8"))
+    assert stats["failed"] == len(entries) and stats["documents"] == stats["written"] + len(entries)
+    assert stats["failed_plugins"] == {"download": len(entries)}
