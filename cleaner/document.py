@@ -277,11 +277,12 @@ class Document:
                 cursor = removal.end
 
     # --- helpers cleaners use so that every removal is recorded -----------------
-    def drop_block(self, block: Block, plugin: str, reason: str) -> None:
-        """Remove ``block`` from the document and record it."""
+    def drop_block(self, block: Block, plugin: str, reason: str,
+                   score: float | None = None) -> None:
+        """Remove ``block`` from the document and record it (with the plugin's ``score``)."""
         self.blocks.remove(block)
         span = block.input_span() or (None, None)
-        self.removed.append(Removal(plugin, reason, block.text, *span))
+        self.removed.append(Removal(plugin, reason, block.text, *span, score=score))
 
     def drop_blocks(self, blocks, plugin: str, reason: str) -> None:
         for block in list(blocks):

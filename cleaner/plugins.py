@@ -37,6 +37,8 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "clean_corpus_plugins.limits:SizeLimit",
     "clean_corpus_plugins.limits:EmptyText",
     "clean_corpus_plugins.extract:TrafilaturaExtractor",
+    # text documents: lines, long ones cut into sentences and menu runs
+    "clean_corpus_plugins.boilerplate.text_extract:TextLines",
     # structure first: these shapes hide the article's first and last lines
     "clean_corpus_plugins.cleaners.image_names:ImageNames",
     "clean_corpus_plugins.cleaners.error_tail:ErrorTail",
@@ -63,6 +65,8 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "clean_corpus_plugins.cleaners.title_repeat:TitleRepeat",
     "clean_corpus_plugins.cleaners.byline:Byline",
     "clean_corpus_plugins.cleaners.title:TitleStandfirst",
+    # text documents: what the rules left, rated block by block by the learned classifier
+    "clean_corpus_plugins.boilerplate.text_extract:TextClassifier",
     # detectors, on the cleaned text (quality reads the language)
     "clean_corpus_plugins.detectors.language:LanguageDetector",
     "clean_corpus_plugins.detectors.language:LangdetectDetector",

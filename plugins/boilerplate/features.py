@@ -103,10 +103,14 @@ def _lexicon() -> frozenset[str]:
     return frozenset().union(*(folded_phrases(kind) for kind in BOILERPLATE_KINDS))
 
 
-def _fold(text: str) -> str:
-    if text.isascii():
-        return " ".join(_TOKEN.findall(text.lower()))
-    return fold(text)
+#: Lexicon phrases are short: a longer block is never one, and only its first words may be.
+_PHRASE_WORDS = 12
+
+
+def _fold(tokens: list[str]) -> str:
+    """The :func:`fold` form of a block's first words (cheap for ASCII, the common case)."""
+    joined = " ".join(tokens[:_PHRASE_WORDS])
+    return joined if joined.isascii() else fold(joined)
 
 
 def _page_language(token_lists: list[list[str]]) -> frozenset[str]:
@@ -191,17 +195,19 @@ def text_features(texts: list[str]) -> np.ndarray:
     n_tokens = np.fromiter((len(toks) for toks in token_lists), dtype=np.float64, count=n)
     safe_words = np.maximum(1, words)
     lexicon = _lexicon()
-    folded = [_fold(t) for t in texts]
-    lexicon_line = np.fromiter((f in lexicon for f in folded), dtype=np.float64, count=n)
+    folded = [_fold(toks) for toks in token_lists]
+    lexicon_line = np.fromiter((len(toks) <= _PHRASE_WORDS and f in lexicon
+                                for f, toks in zip(folded, token_lists)), dtype=np.float64, count=n)
     lexicon_prefix = np.fromiter(
-        (any(" ".join(f.split()[:k]) in lexicon for k in (1, 2, 3)) for f in folded),
+        (any(" ".join(f.split(" ", 3)[:k]) in lexicon for k in (1, 2, 3)) for f in folded),
         dtype=np.float64, count=n)
-    repeats = Counter(folded)
+    keys = [" ".join(toks) for toks in token_lists]
+    repeats = Counter(keys)
     seen: set[str] = set()
     seen_before = np.zeros(n)
-    for i, f in enumerate(folded):
-        seen_before[i] = f in seen
-        seen.add(f)
+    for i, key in enumerate(keys):
+        seen_before[i] = key in seen
+        seen.add(key)
     ends = [t.rstrip().rstrip(_CLOSERS) for t in texts]
     ends_sentence = np.fromiter((e.endswith((".", "!", "?", "…")) for e in ends), dtype=np.float64,
                                 count=n)
@@ -225,7 +231,7 @@ def text_features(texts: list[str]) -> np.ndarray:
         "starts_upper": np.fromiter((t[:1].isupper() for t in texts), dtype=np.float64, count=n),
         "stop_share": stop_share,
         "stop_count": np.log1p(stop_count),
-        "repeats": np.log(np.fromiter((repeats[f] for f in folded), dtype=np.float64, count=n)),
+        "repeats": np.log(np.fromiter((repeats[k] for k in keys), dtype=np.float64, count=n)),
         "seen_before": seen_before,
         "lexicon_line": lexicon_line,
         "lexicon_prefix": lexicon_prefix,

@@ -66,16 +66,31 @@ class TreeEnsemble:
                           "threshold": self.threshold.tolist(), "left": self.left.tolist(),
                           "right": self.right.tolist(), "value": self.value.tolist()}}
 
+    def __post_init__(self) -> None:
+        # For the walk, a leaf leads to itself on both sides: every row can then take
+        # the same number of steps (the deepest tree's depth), three array operations each.
+        leaf = self.left < 0
+        index = np.arange(len(self.left))
+        self._left = np.where(leaf, index, self.left)
+        self._right = np.where(leaf, index, self.right)
+        deepest = 0
+        stack = [(int(r), 0) for r in self.root]
+        while stack:
+            node, depth = stack.pop()
+            deepest = max(deepest, depth)
+            if not leaf[node]:
+                stack += [(int(self.left[node]), depth + 1), (int(self.right[node]), depth + 1)]
+        self._depth = deepest
+
     def raw(self, X: np.ndarray) -> np.ndarray:
         """Log-odds of every row: all trees are walked at once, one level per step."""
-        rows = np.arange(X.shape[0])[:, None]
-        node = np.broadcast_to(self.root, (X.shape[0], len(self.root))).copy()
-        while True:
-            inner = self.left[node] >= 0
-            if not inner.any():
-                break
-            goes_left = X[rows, self.feature[node]] <= self.threshold[node]
-            node = np.where(inner, np.where(goes_left, self.left[node], self.right[node]), node)
+        n, width = X.shape
+        flat = np.ascontiguousarray(X, dtype=np.float64).ravel()
+        base = (np.arange(n) * width)[:, None]
+        node = np.broadcast_to(self.root, (n, len(self.root)))
+        for _ in range(self._depth):
+            goes_left = flat[base + self.feature[node]] <= self.threshold[node]
+            node = np.where(goes_left, self._left[node], self._right[node])
         return self.baseline + self.value[node].sum(axis=1)
 
     def predict(self, X: np.ndarray) -> np.ndarray:

@@ -18,7 +18,8 @@ from clean_corpus_plugins.boilerplate.features import stopwords
 #: Lines shorter than this are left whole.
 MIN_CHARS = 400
 
-_SENTENCE_END = re.compile(r"[.!?…][\"'»”’)\]]*\s+(?=[\"'«“‘(\[]?[^\W_])")
+# not after a one-letter word: initials ("M. T./Agences", "J. R. R. Tolkien")
+_SENTENCE_END = re.compile(r"(?<!\b\w)[.!?…][\"'»”’)\]]*\s+(?=[\"'«“‘(\[]?[^\W_])")
 _SEPARATOR = re.compile(r"\s+[|•·›»]\s+")
 _WORD = re.compile(r"[^\W_][\w'’-]*")
 #: A run of capitalised words this long before a sentence is cut off it.

@@ -25,12 +25,11 @@ from pathlib import Path
 
 import numpy as np
 
-from clean_corpus.document import normalize_text
 from clean_corpus_plugins.boilerplate.features import TEXT_FEATURES, text_features
 from clean_corpus_plugins.boilerplate.labels import coverage, tokens
 from clean_corpus_plugins.boilerplate.model import (CONTEXT_FEATURES, BlockClassifier,
                                                      TreeEnsemble, context_features)
-from clean_corpus_plugins.boilerplate.text_extract import line_pieces
+from clean_corpus_plugins.boilerplate.text_extract import text_blocks
 
 FORMS = ("blocks", "nodes", "flat")
 
@@ -57,12 +56,6 @@ class Page:
     labels: np.ndarray = field(default=None)
     weights: np.ndarray = field(default=None)
     X: np.ndarray = field(default=None)
-
-
-def text_blocks(text: str) -> list[str]:
-    """A text document's blocks as the text extractor makes them: lines, long lines cut."""
-    lines = [line for line in normalize_text(text).split("\n") if line]
-    return [lines[n][s:e] for n, s, e in line_pieces(lines)]
 
 
 def load_scraper(data: Path):

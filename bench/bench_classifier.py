@@ -1,0 +1,63 @@
+"""What the boilerplate classifier costs per page: features, both model stages, segmentation.
+
+    python bench/bench_classifier.py TEXT_DIR [--pages 200] [--model MODEL.json]
+
+TEXT_DIR holds pages as scrapers leave them (``tools/scraped_text.py`` output, any form).
+For each page: the time to make its blocks (lines, long lines cut), to compute the block
+features, and to run the model; medians and 90th percentiles in milliseconds per page, best
+of three runs per page (the machine may be shared: compare the columns of one run).
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from pathlib import Path
+
+from clean_corpus_plugins.boilerplate.features import text_features
+from clean_corpus_plugins.boilerplate.model import load_model
+from clean_corpus_plugins.boilerplate.text_extract import TEXT_MODEL, text_blocks
+
+
+def best_of(fn, repeat=3):
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    return min(times) * 1000, result
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("text_dir", type=Path)
+    ap.add_argument("--pages", type=int, default=200)
+    ap.add_argument("--model", type=Path, default=TEXT_MODEL)
+    args = ap.parse_args(argv)
+    model = load_model(str(args.model))
+    text_features(["warm up", "the tables"])
+    rows = []
+    for path in sorted(args.text_dir.glob("*.txt"))[: args.pages]:
+        text = path.read_text(encoding="utf-8")
+        t_blocks, blocks = best_of(lambda: text_blocks(text))
+        t_features, X = best_of(lambda: text_features(blocks))
+        t_model, _ = best_of(lambda: model.predict_page(X))
+        rows.append((len(blocks), t_blocks, t_features, t_model))
+
+    def stat(i):
+        values = sorted(r[i] for r in rows)
+        return f"{statistics.median(values):6.2f} {values[int(0.9 * (len(values) - 1))]:6.2f}"
+
+    print(f"{len(rows)} pages from {args.text_dir}, median {statistics.median(r[0] for r in rows):.0f} "
+          f"blocks per page; ms per page (median, p90):")
+    print(f"  blocks (lines, cutting)  {stat(1)}")
+    print(f"  features                 {stat(2)}")
+    print(f"  model (both stages)      {stat(3)}")
+    total = sorted(r[2] + r[3] for r in rows)
+    print(f"  classifier (features + model) median {statistics.median(total):.2f} ms, "
+          f"p90 {total[int(0.9 * (len(total) - 1))]:.2f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
