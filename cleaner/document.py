@@ -13,8 +13,9 @@ from typing import Any
 
 SCHEMA_VERSION = "1.0"
 
-#: Kinds of text block. Extractors keep the page structure; plain text becomes lines.
-BLOCK_KINDS = ("p", "head", "item", "caption", "quote", "table", "line")
+#: Kinds of text block. Extractors keep the page structure; plain text becomes lines, and
+#: a long line cut in parts a "line" followed by "piece" blocks that continue it.
+BLOCK_KINDS = ("p", "head", "item", "caption", "quote", "table", "line", "piece")
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")

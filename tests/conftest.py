@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from clean_corpus.config import Config
+from clean_corpus.testing import make_chain
+
 # The public helpers, for tests that still import them from here.
 from clean_corpus.testing import (BUILTINS_ONLY, CLI, builtin_cli, cli, cli_env,  # noqa: F401
                                   install_package, read_jsonl, read_jsonl_if_any, removed_by)
@@ -26,6 +29,10 @@ def plugin_env(tmp_path_factory) -> dict:
 
 
 @pytest.fixture(scope="session")
-def chain(builtin_chain):
-    """The built-in chain (``clean_corpus.testing``'s ``builtin_chain``), by its short name."""
-    return builtin_chain
+def chain():
+    """The built-in chain without the learned text classifier, by its short name.
+
+    The rule cleaners' tests look at the rules alone: the classifier, which runs after
+    them on text documents, has its own tests (test_boilerplate_*.py).
+    """
+    return make_chain(config=Config(disable=["text_classifier"]))

@@ -74,7 +74,7 @@ def test_a_page_on_one_line_is_cut_into_sentences_and_menu_runs():
     line = ("Home News Sport Weather Contact Heavy rain floods the valley. The river rose by "
             "two metres overnight and the council opened three shelters for residents. "
             "Roads stay closed until Friday. " * 3 + "Privacy Policy | Terms of Use | Cookies")
-    pieces = [line[s:e] for s, e in segments(line)]
+    pieces = [line[s:e] for s, e in segments(line, min_chars=100)]
     assert pieces[0] == "Home News Sport Weather Contact"
     assert "Heavy rain floods the valley." in pieces
     assert pieces[-3:] == ["Privacy Policy", "Terms of Use", "Cookies"]

@@ -524,7 +524,7 @@ def test_a_cleaner_can_be_disabled(tmp_path):
     src.write_text(f"{BODY_FR}\nPublicité\n{BODY_FR2}\n", encoding="utf-8")
     out = tmp_path / "out.jsonl"
     subprocess.run([str(CLI), "run", str(src), "-o", str(out), "-q", "--no-progress",
-                    "--disable", "ad_labels"], check=True)
+                    "--disable", "ad_labels", "--disable", "text_classifier"], check=True)
     assert "Publicité" in json.loads(out.read_text(encoding="utf-8"))["text"]
 
 

@@ -15,8 +15,8 @@ import re
 
 from clean_corpus_plugins.boilerplate.features import stopwords
 
-#: Lines shorter than this are left whole.
-MIN_CHARS = 400
+#: Lines shorter than this are left whole (a long paragraph is not a page on one line).
+MIN_CHARS = 1000
 
 # not after a one-letter word: initials ("M. T./Agences", "J. R. R. Tolkien")
 _SENTENCE_END = re.compile(r"(?<!\b\w)[.!?…][\"'»”’)\]]*\s+(?=[\"'«“‘(\[]?[^\W_])")

@@ -51,7 +51,9 @@ class TextLines(Plugin):
 
     A line of ``segment_min_chars`` or more (a page scraped onto one line) is cut into
     sentences and runs of menu-like words (:mod:`clean_corpus_plugins.boilerplate.segment`),
-    so that the cleaners and the classifier can tell its menu from its article.
+    so that the cleaners and the classifier can tell its menu from its article: the first
+    part is a "line" block, the others "piece" blocks, which the classifier joins back
+    into one paragraph once it has dropped the boilerplate between them.
     """
 
     name = "text_lines"
@@ -61,8 +63,10 @@ class TextLines(Plugin):
     def extract(self, document):
         if document.html is not None:
             return None
-        blocks = text_blocks(document.text or "", int(self.options["segment_min_chars"]))
-        return Extraction(blocks=[Block(text, "line") for text in blocks])
+        lines = [line for line in normalize_text(document.text or "").split("\n") if line]
+        pieces = line_pieces(lines, int(self.options["segment_min_chars"]))
+        return Extraction(blocks=[Block(lines[n][s:e], "line" if s == 0 else "piece")
+                                  for n, s, e in pieces])
 
 
 class TextClassifier(Plugin):
@@ -71,15 +75,21 @@ class TextClassifier(Plugin):
     Runs after the rule cleaners, which lift the date line, kicker, title and byline into
     fields before anything else could take them. Every block the model rates under
     ``threshold`` (P(content); the model's own when unset) is one ``removed`` entry whose
-    score is P(boilerplate). ``model`` names another model file than the shipped one.
+    score is P(boilerplate). ``model`` names another model file than the shipped one. A
+    document of fewer than ``min_words`` words (a note, a caption) is too short to hold
+    both a page's content and its boilerplate, and too short for the features that read
+    a page's layout: it is left alone.
     """
 
     name = "text_classifier"
-    defaults = {"threshold": None, "model": None}
+    defaults = {"threshold": None, "model": None, "min_words": 30}
 
     @hookimpl
     def clean(self, document):
         if document.html is not None or not document.blocks:
+            return
+        if sum(len(b.text.split()) for b in document.blocks) < int(self.options["min_words"]):
+            self.join_pieces(document)
             return
         model = load_model(str(self.options["model"] or TEXT_MODEL))
         threshold = self.options["threshold"]
@@ -90,3 +100,21 @@ class TextClassifier(Plugin):
             if not kept:
                 document.drop_block(block, self.name, "boilerplate (classifier)",
                                     score=float(1.0 - score))
+        self.join_pieces(document)
+
+    @staticmethod
+    def join_pieces(document) -> None:
+        """Kept pieces of one line of the input become one block again (one paragraph)."""
+        joined: list[Block] = []
+        for block in document.blocks:
+            if block.kind == "piece" and joined and joined[-1].kind in ("line", "piece"):
+                previous = joined[-1]
+                start = len(previous.text) + 1
+                previous.text = f"{previous.text} {block.text}"
+                previous.link_chars += block.link_chars
+                if previous.origin is not None and block.origin is not None:
+                    previous.origin = previous.origin + [(at + start, offset, length)
+                                                         for at, offset, length in block.origin]
+                continue
+            joined.append(block)
+        document.blocks = joined

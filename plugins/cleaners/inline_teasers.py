@@ -129,7 +129,7 @@ class InlineTeasers(Plugin):
         return linked(block) and end - start + 1 >= int(self.options["link_run"])
 
     def _lone_link(self, block) -> bool:
-        if block.kind not in ("p", "line", "quote"):
+        if block.kind not in ("p", "line", "piece", "quote"):
             return False
         # "Von: Götz Warnke", "By Jane Doe": a linked byline is left to the byline cleaner.
         if lexicon("byline_label").prefix(words(block.text)):
