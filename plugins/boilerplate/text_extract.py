@@ -76,19 +76,20 @@ class TextClassifier(Plugin):
     fields before anything else could take them. Every block the model rates under
     ``threshold`` (P(content); the model's own when unset) is one ``removed`` entry whose
     score is P(boilerplate). ``model`` names another model file than the shipped one. A
-    document of fewer than ``min_words`` words (a note, a caption) is too short to hold
-    both a page's content and its boilerplate, and too short for the features that read
-    a page's layout: it is left alone.
+    document of fewer than ``min_blocks`` blocks or ``min_words`` words (a note, a few
+    paragraphs) is no page as scrapers leave it, with menus and footers around the text,
+    and too short for the features that read a page's layout: it is left to the rules.
     """
 
     name = "text_classifier"
-    defaults = {"threshold": None, "model": None, "min_words": 30}
+    defaults = {"threshold": None, "model": None, "min_words": 30, "min_blocks": 6}
 
     @hookimpl
     def clean(self, document):
         if document.html is not None or not document.blocks:
             return
-        if sum(len(b.text.split()) for b in document.blocks) < int(self.options["min_words"]):
+        if len(document.blocks) < int(self.options["min_blocks"]) or \
+                sum(len(b.text.split()) for b in document.blocks) < int(self.options["min_words"]):
             self.join_pieces(document)
             return
         model = load_model(str(self.options["model"] or TEXT_MODEL))
