@@ -257,11 +257,11 @@ def test_menu_item_above_the_article_does_not_take_its_title(builtin_chain):
     assert lines[4] in kept and lines[5] in kept
 
 
-def test_list_of_short_items_without_teaser_heading_stays(builtin_chain):
+def test_list_of_short_items_without_teaser_heading_stays(chain):
     recipe = ["Ingrédients", "200 g de farine", "3 œufs", "1 sachet de levure",
               "Préchauffer le four", "Mélanger la farine et les œufs"]
     steps = ["You will need:", "a drill", "two screws", "a spirit level"]
-    doc = clean_text([BODY_FR, *recipe, BODY_FR2, BODY_EN, *steps, BODY_EN2], chain=builtin_chain)
+    doc = clean_text([BODY_FR, *recipe, BODY_FR2, BODY_EN, *steps, BODY_EN2], chain=chain)
     assert texts(doc) == [BODY_FR, *recipe, BODY_FR2, BODY_EN, *steps, BODY_EN2]
     assert not removed_by(doc, "teaser_lists")
 

@@ -52,8 +52,8 @@ class TextLines(Plugin):
     A line of ``segment_min_chars`` or more (a page scraped onto one line) is cut into
     sentences and runs of menu-like words (:mod:`clean_corpus_plugins.boilerplate.segment`),
     so that the cleaners and the classifier can tell its menu from its article: the first
-    part is a "line" block, the others "piece" blocks, which the classifier joins back
-    into one paragraph once it has dropped the boilerplate between them.
+    part is a "line" block, the others "piece" blocks; once every cleaner has run, the
+    pieces still standing next to each other are joined back into one paragraph.
     """
 
     name = "text_lines"
@@ -67,6 +67,23 @@ class TextLines(Plugin):
         pieces = line_pieces(lines, int(self.options["segment_min_chars"]))
         return Extraction(blocks=[Block(lines[n][s:e], "line" if s == 0 else "piece")
                                   for n, s, e in pieces])
+
+    @hookimpl(trylast=True)
+    def clean(self, document):
+        """Kept pieces of one line of the input become one block again (one paragraph)."""
+        joined: list[Block] = []
+        for block in document.blocks:
+            if block.kind == "piece" and joined and joined[-1].kind in ("line", "piece"):
+                previous = joined[-1]
+                start = len(previous.text) + 1
+                previous.text = f"{previous.text} {block.text}"
+                previous.link_chars += block.link_chars
+                if previous.origin is not None and block.origin is not None:
+                    previous.origin = previous.origin + [(at + start, offset, length)
+                                                         for at, offset, length in block.origin]
+                continue
+            joined.append(block)
+        document.blocks = joined
 
 
 class TextClassifier(Plugin):
@@ -90,7 +107,6 @@ class TextClassifier(Plugin):
             return
         if len(document.blocks) < int(self.options["min_blocks"]) or \
                 sum(len(b.text.split()) for b in document.blocks) < int(self.options["min_words"]):
-            self.join_pieces(document)
             return
         model = load_model(str(self.options["model"] or TEXT_MODEL))
         threshold = self.options["threshold"]
@@ -101,21 +117,3 @@ class TextClassifier(Plugin):
             if not kept:
                 document.drop_block(block, self.name, "boilerplate (classifier)",
                                     score=float(1.0 - score))
-        self.join_pieces(document)
-
-    @staticmethod
-    def join_pieces(document) -> None:
-        """Kept pieces of one line of the input become one block again (one paragraph)."""
-        joined: list[Block] = []
-        for block in document.blocks:
-            if block.kind == "piece" and joined and joined[-1].kind in ("line", "piece"):
-                previous = joined[-1]
-                start = len(previous.text) + 1
-                previous.text = f"{previous.text} {block.text}"
-                previous.link_chars += block.link_chars
-                if previous.origin is not None and block.origin is not None:
-                    previous.origin = previous.origin + [(at + start, offset, length)
-                                                         for at, offset, length in block.origin]
-                continue
-            joined.append(block)
-        document.blocks = joined
