@@ -7,8 +7,9 @@ and the test folds); each fold's pages are classified by a model trained on the 
 folds, exactly as ``python -m clean_corpus_plugins.boilerplate.train`` trains the shipped
 one. Scores are mean word F1 per page, computed by the scorer of ``../shared/tools/
 score_wcxb.py`` (imported, so the figures are the benchmark's), for each input form
-(``blocks``, ``nodes``, ``flat`` from ``tools/scraped_text.py``) next to doing nothing (the
-whole text) and trafilatura alone on the page's HTML. With ``--chain`` every fold's model
+(``blocks``, ``nodes``, ``flat`` from ``tools/scraped_text.py``; ``html``: the page's DOM
+blocks through the HTML classifier, with the page type) next to doing nothing (the whole
+text) and trafilatura alone on the page's HTML. With ``--chain`` every fold's model
 also runs inside the real ``clean-corpus run`` on the fold's text files (rule cleaners
 included) and the records are scored by the scorer's command line; ``--ablate NAME,...``
 adds one chain run per named plugin with that plugin disabled.
@@ -98,12 +99,60 @@ def chain_scores(args, fold_models, folds_of, text_dirs, disable=None) -> None:
             print(f"\n{label} (score_wcxb.py):\n" + result.stdout.rstrip())
 
 
+def html_form(args, scorer, entries) -> None:
+    """The HTML extractor (DOM blocks, HTML classifier, page type), cross-validated by site.
+
+    The models of each fold are trained as ``python -m clean_corpus_plugins.boilerplate.
+    train_html`` trains the shipped ones, on the other folds' pages only (their class/id
+    and URL vocabularies included).
+    """
+    from clean_corpus_plugins.boilerplate import train_html
+
+    started = time.monotonic()
+    pages = train_html.load_pages(args.data, jobs=args.jobs,
+                                  cache=args.cache.with_suffix(".html.pkl") if args.cache else None)
+    print(f"html: {len(pages)} pages, {sum(len(p.blocks) for p in pages)} DOM blocks "
+          f"({time.monotonic() - started:.0f} s)", flush=True)
+    results = train_html.cross_validate(pages, args.folds, args.seed)
+    if args.cache:
+        args.cache.with_suffix(".html-cv.pkl").write_bytes(pickle.dumps(results))
+    tra = cached(args.cache.with_suffix(".trafilatura.pkl") if args.cache else None,
+                 lambda: trafilatura_texts(args.data, entries))
+
+    def f1(text, page):
+        return scorer.word_prf(text, page.reference)[2]
+
+    scores = {
+        "doing nothing": [(p.type, f1("\n".join(b.text for b in p.blocks), p)) for p in pages],
+        "trafilatura (HTML)": [(p.type, f1(tra[p.id], p)) for p in pages],
+        "aligned labels (ceiling)": [
+            (p.type, f1("\n".join(b.text for b, y in zip(p.blocks, p.labels) if y), p))
+            for p in pages],
+        "classifier (HTML blocks)": [(p.type, f1(results[p.id]["text"], p)) for p in pages],
+    }
+    # the extractor's routing: articles and unsure types to trafilatura, others classified
+    from clean_corpus_plugins.boilerplate.html_extract import HtmlExtractor
+
+    options = HtmlExtractor.defaults
+    scores["routed by page type"] = [
+        (p.type, f1(tra[p.id] if results[p.id]["type"] in options["trafilatura_types"]
+                    or results[p.id].get("type_p", 1.0) < options["min_type_probability"]
+                    else results[p.id]["text"], p)) for p in pages]
+    table(f"html: mean word F1, cross-validated by site ({args.folds} folds; "
+          f"{time.monotonic() - started:.0f} s)", scores)
+    right = collections.Counter(p.type for p in pages if results[p.id]["type"] == p.type)
+    total = collections.Counter(p.type for p in pages)
+    print(f"\npage type, cross-validated by site: {sum(right.values()) / len(pages):.3f} right; "
+          "per type (recall): " + ", ".join(f"{t} {right[t] / total[t]:.2f}" for t in TYPES))
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=Path("../shared"))
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--forms", default=",".join(training.FORMS))
+    ap.add_argument("--forms", default=",".join(training.FORMS),
+                    help="comma-separated: blocks,nodes,flat,html")
     ap.add_argument("--cache", type=Path, help="keep the labelled pages here between runs")
     ap.add_argument("--models", type=Path, default=Path(tempfile.gettempdir()) / "cv-models",
                     help="where the fold models are written")
@@ -111,10 +160,16 @@ def main(argv=None) -> int:
     ap.add_argument("--text-dirs", default="", help="FORM=DIR,... text folders for --chain "
                     "(tools/scraped_text.py output of wcxb-dev/pages)")
     ap.add_argument("--ablate", default="", help="plugins to disable one at a time (--chain)")
+    ap.add_argument("--jobs", type=int, default=1, help="processes reading the HTML pages")
     args = ap.parse_args(argv)
     forms = args.forms.split(",")
     scorer = load_scorer(args.data)
     entries, text_of = training.wcxb_source(args.data)
+    if "html" in forms:
+        html_form(args, scorer, entries)
+        forms.remove("html")
+        if not forms:
+            return 0
     started = time.monotonic()
     pages = cached(args.cache, lambda: training.load_pages((entries, text_of), forms))
     pages = [p for p in pages if p.form in forms]

@@ -178,7 +178,7 @@ def xml_safe(text: str) -> str:
 
 #: Metadata fields a record carries, besides the text.
 META_FIELDS = ("title", "kicker", "description", "byline", "date", "section", "language",
-               "caption", "sitename")
+               "caption", "sitename", "page_type")
 
 
 @dataclass

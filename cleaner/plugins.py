@@ -36,6 +36,8 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     # admission: inputs too large or empty (screen), documents left with no text (judge)
     "clean_corpus_plugins.limits:SizeLimit",
     "clean_corpus_plugins.limits:EmptyText",
+    # extraction: the learned block classifier; trafilatura (trylast) when it passes
+    "clean_corpus_plugins.boilerplate.html_extract:HtmlExtractor",
     "clean_corpus_plugins.extract:TrafilaturaExtractor",
     # text documents: lines, long ones cut into sentences and menu runs
     "clean_corpus_plugins.boilerplate.text_extract:TextLines",

@@ -1,4 +1,8 @@
-"""Extraction repairs: the article's lead paragraph, which trafilatura drops for its class name."""
+"""Extraction repairs: the article's lead paragraph, which trafilatura drops for its class name.
+
+The pages go to the trafilatura extractor itself (the learned HTML extractor, which hands
+articles to it, is disabled: whether these small pages read as articles is not the point).
+"""
 from __future__ import annotations
 
 from clean_corpus.testing import builtin_cli, read_jsonl
@@ -36,7 +40,7 @@ def run(tmp_path, html: str, *options: str) -> str:
     source = tmp_path / "page.html"
     source.write_text(html, encoding="utf-8")
     out = tmp_path / "out.jsonl"
-    builtin_cli("run", source, "-o", out, "-q", *options)
+    builtin_cli("run", source, "-o", out, "-q", "--disable", "boilerplate_html", *options)
     [record] = read_jsonl(out)
     return record["text"]
 

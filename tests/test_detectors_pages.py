@@ -1,4 +1,4 @@
-"""Error pages, log-in walls and listing pages are dropped with their reason; real articles
+"""Error pages, log-in walls and (by policy) listing pages are dropped with their reason; real articles
 (one that ends with an appended "Page non trouvée" fragment, one with a related-links list
 and a sign-in box) are kept. Through the command line on the pages in fixtures/pages."""
 from __future__ import annotations
@@ -47,8 +47,11 @@ def test_fixture_set_is_what_this_test_covers():
 
 
 def test_non_articles_dropped_with_reason_articles_kept(inputs, tmp_path):
+    # listing pages are kept by default (a corpus of every kind of page); an article
+    # corpus drops them by policy
     out, rejected = tmp_path / "out.jsonl", tmp_path / "rejected.jsonl"
-    builtin_cli("run", inputs, "-o", out, "--rejected", rejected, "-q")
+    builtin_cli("run", inputs, "-o", out, "--rejected", rejected, "-q",
+                "--set", "listing_page.policy=drop")
     reasons = {Path(e["source"]).name: e["reasons"] for e in read_jsonl(rejected)}
     for name, reason in EXPECTED.items():
         assert reason in reasons.get(name, []), (name, reasons.get(name))

@@ -21,15 +21,19 @@ class LinkLists(Plugin):
       mostly links, is a menu bar ("Politik | Wirtschaft | Kultur").
 
     Needs the extractor's link information (``Block.link_chars``): plain text has none,
-    and nothing is removed from it here.
+    and nothing is removed from it here. On a page whose ``page_type`` is one of
+    ``content_types`` (a listing, a product grid) the lists of links are the content.
     """
 
     name = "link_lists"
     defaults = {"min_run": 3, "max_chars": 200, "link_density": 0.8,
-                "menu_link_density": 0.6, "max_heading_words": 8}
+                "menu_link_density": 0.6, "max_heading_words": 8,
+                "content_types": ["listing", "collection"]}
 
     @hookimpl
     def clean(self, document):
+        if document.meta.get("page_type") in self.options["content_types"]:
+            return
         blocks = document.blocks
         i = 0
         while i < len(blocks):

@@ -9,7 +9,7 @@ from clean_corpus_plugins.detectors.page import (card_share, declares_article,
 
 
 class ListingPage(Detector):
-    """Drop front pages, section pages, tag pages and archives.
+    """Front pages, section pages, tag pages, archives and product grids.
 
     Such a page is a run of *teaser cards*, each a headline link (a link of 4 to 30 words
     that is a heading, holds one, or fills its list item) with perhaps a line of summary.
@@ -18,12 +18,15 @@ class ListingPage(Detector):
     ``min_card_share`` of the record's words lie inside those cards (or almost no words
     are left: under ``min_words``). A page that declares itself one article (``og:type``
     article, JSON-LD ``NewsArticle``...) needs ``min_card_share_article``: listicles
-    built of headline links stay. HTML input only. Default policy ``drop``.
+    built of headline links stay. A page whose predicted ``page_type`` is one of ``types``,
+    with a probability of at least ``min_type_probability``, is a listing too. HTML input only. Default policy ``annotate``: a corpus of articles
+    sets ``drop``.
     """
 
     name = "listing_page"
-    defaults = {"policy": "drop", "min_links": 5, "min_card_share": 0.6,
-                "min_card_share_article": 0.9, "min_words": 20}
+    defaults = {"policy": "annotate", "min_links": 5, "min_card_share": 0.6,
+                "min_card_share_article": 0.9, "min_words": 20,
+                "types": ["listing", "collection"], "min_type_probability": 0.8}
     flag, reason = "listing", "listing page (teasers for other articles, not one article)"
 
     @hookimpl
@@ -38,9 +41,13 @@ class ListingPage(Detector):
         needed = float(self.options["min_card_share_article" if article else "min_card_share"])
         few_words = sum(word_count(b.text) for b in document.blocks) < \
             int(self.options["min_words"])
-        is_listing = signals["headline_links"] >= int(self.options["min_links"]) and \
+        cards = signals["headline_links"] >= int(self.options["min_links"]) and \
             (share >= needed or few_words)
+        typed = document.signatures.get("page_type") or {}
+        by_type = typed.get("type") in self.options["types"] and \
+            typed.get("probability", 0.0) >= float(self.options["min_type_probability"])
         document.detections[self.name] = {
-            "listing": is_listing, "headline_links": signals["headline_links"],
+            "listing": cards or by_type, "page_type": document.meta.get("page_type"),
+            "headline_links": signals["headline_links"],
             "card_share": round(share, 4), "declares_article": article,
             "declares_listing": declares_listing(signals)}

@@ -1,0 +1,100 @@
+"""What the HTML extractor costs per page, step by step, next to trafilatura on the same pages.
+
+    python bench/html_cost.py [PAGES_DIR] [--pages 200] [--repeat 3]
+
+PAGES_DIR holds ``.html`` or ``.html.gz`` files (default: ../shared/wcxb-dev/pages, every
+n-th page up to ``--pages``). For each page, each step runs ``--repeat`` times and its
+fastest CPU time counts (the machine may be shared); the medians and means over pages
+are printed: the one parse, the DOM blocks, the block features, the classifier, the page
+type, the metadata, and the whole extraction hook, next to ``trafilatura.extract`` (default
+options) on the same page text. The classifier's own cost, on top of the parse, is the
+sum of blocks, features and model.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import trafilatura
+
+from clean_corpus.document import Document
+from clean_corpus.htmltree import parse_html
+from clean_corpus_plugins.boilerplate.html import dom_blocks
+from clean_corpus_plugins.boilerplate.html_extract import (MODEL_FILE, HtmlExtractor,
+                                                           block_matrix, page_metadata,
+                                                           predict_page_type)
+from clean_corpus_plugins.boilerplate.model import load_model
+
+
+def fastest(step, repeat: int) -> float:
+    """The fastest of ``repeat`` runs of ``step()``, in CPU milliseconds."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.process_time()
+        step()
+        best = min(best, time.process_time() - start)
+    return best * 1000
+
+
+def read(path: Path) -> str:
+    data = path.read_bytes()
+    if path.suffix == ".gz":
+        data = gzip.decompress(data)
+    return data.decode("utf-8", "replace")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("pages", nargs="?", type=Path, default=Path("../shared/wcxb-dev/pages"))
+    ap.add_argument("--pages", dest="count", type=int, default=200)
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args(argv)
+    files = sorted(p for p in args.pages.iterdir() if p.name.endswith((".html", ".htm", ".html.gz")))
+    files = files[::max(1, len(files) // args.count)][:args.count]
+    model = load_model(str(MODEL_FILE))
+    extractor = HtmlExtractor()
+    extractor.options = dict(HtmlExtractor.defaults)
+    steps: dict[str, list[float]] = {}
+    for path in files:
+        html = read(path)
+        tree = parse_html(html)
+        if tree is None:
+            continue
+        blocks = dom_blocks(tree)
+        X = block_matrix(blocks, model)
+        timings = {
+            "parse (one per page)": fastest(lambda: parse_html(html), args.repeat),
+            "DOM blocks": fastest(lambda: dom_blocks(tree), args.repeat),
+            "block features": fastest(lambda: block_matrix(blocks, model), args.repeat),
+            "classifier": fastest(lambda: model.predict_page(X), args.repeat),
+            "page type": fastest(lambda: predict_page_type(tree, None, blocks), args.repeat),
+            "metadata (trafilatura's reader)": fastest(lambda: page_metadata(tree, None),
+                                                       args.repeat),
+            "extract hook (all of the above)": fastest(
+                lambda: extractor.extract(Document(source=path.name, html=html)), args.repeat),
+            "trafilatura.extract (default)": fastest(lambda: trafilatura.extract(html),
+                                                     args.repeat),
+        }
+        for name, ms in timings.items():
+            steps.setdefault(name, []).append(ms)
+    print(f"{len(steps.get('parse (one per page)', []))} pages, fastest of {args.repeat} runs "
+          f"each, CPU ms per page:")
+    for name, values in steps.items():
+        print(f"  {name:<34} median {statistics.median(values):7.2f}  mean {np.mean(values):7.2f}")
+    classifier = [b + f + c for b, f, c in zip(steps["DOM blocks"], steps["block features"],
+                                                steps["classifier"])]
+    print(f"  {'classifier on top of the parse':<34} median {statistics.median(classifier):7.2f}"
+          f"  mean {np.mean(classifier):7.2f}")
+    ratio = np.mean(steps["extract hook (all of the above)"]) / \
+        np.mean(steps["trafilatura.extract (default)"])
+    print(f"extract hook / trafilatura.extract (means): {ratio:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

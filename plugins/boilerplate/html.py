@@ -1,0 +1,295 @@
+"""DOM blocks of an HTML page and the features only HTML gives: tags, links, class names.
+
+One walk over the page's parsed tree (``document.tree``, shared by every plugin) cuts the
+page into *blocks*, the way a browser breaks text into lines of its own: every block-level
+element (``p``, ``div``, ``li``, ``td``, ``h1``...) starts a new block, inline elements
+(``a``, ``span``, ``b``...) run on inside it. Each block remembers what the classifier
+needs of the DOM: the tags above it, how much of its text is link text, its depth, and the
+words of the class, id, role and itemprop attributes of the elements around it.
+
+Those names are written by people and say what a region is for (``nav``, ``footer``,
+``comment``, ``article-body``); the model learns what the common ones mean from many sites.
+Attributes are read once per element and cut short (a hostile page may hold a class
+attribute of megabytes), so the walk is linear in the size of the page.
+"""
+from __future__ import annotations
+
+import math
+import re
+from functools import lru_cache
+from dataclasses import dataclass, field
+
+import numpy as np
+from lxml import etree
+
+#: Elements that start a block of their own.
+BLOCK_TAGS = frozenset({
+    "address", "article", "aside", "blockquote", "body", "caption", "center", "dd",
+    "details", "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer",
+    "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "html", "li",
+    "main", "menu", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td",
+    "tfoot", "th", "thead", "tr", "ul", "legend"})
+#: Elements whose text is never the page's text (code, styles, widgets, the head).
+SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "head", "svg", "math",
+                       "select", "option", "textarea", "iframe", "object", "canvas",
+                       "button"})
+#: Block kinds of the record (``clean_corpus.document.BLOCK_KINDS``) by the block's tag.
+KINDS = {"h1": "head", "h2": "head", "h3": "head", "h4": "head", "h5": "head", "h6": "head",
+         "li": "item", "dd": "item", "dt": "item", "blockquote": "quote", "td": "table",
+         "th": "table", "figcaption": "caption", "caption": "caption"}
+
+#: Tag of the element that owns the block's text, as one-hot columns.
+OWNER_TAGS = ("p", "div", "li", "td", "h1", "h2", "h3", "h4", "span", "a", "pre", "dd",
+              "blockquote", "section", "article", "figcaption", "label", "th")
+#: Ancestor elements whose presence anywhere above the block is a column.
+ANCESTOR_TAGS = ("nav", "header", "footer", "aside", "form", "li", "table", "article", "main",
+                 "a", "h1", "h2", "h3", "figure", "blockquote", "pre", "dl", "section", "ul",
+                 "ol", "label", "time", "address", "strong")
+_ANCESTOR_SET = frozenset(ANCESTOR_TAGS)
+
+_MAX_ATTR = 200   # characters of a class/id attribute that are read
+_MAX_WORDS = 12   # words kept per element
+_NEAR = 4         # ancestors whose class/id words count as "near"
+MAX_PATH = 16     # ancestors a block remembers
+_MAX_WORDS_ABOVE = 256
+_NAME_SPLIT = re.compile(r"[^A-Za-z]+|(?<=[a-z])(?=[A-Z])")
+_SPACE = re.compile(r"\s+")
+
+
+def name_words(element) -> tuple[str, ...]:
+    """Lower-cased words of an element's class, id, role and itemprop (bounded)."""
+    get = element.get
+    names = " ".join(value[:_MAX_ATTR] for value in (get("class"), get("id"), get("role"),
+                                                      get("itemprop")) if value)
+    return _split_names(names) if names else ()
+
+
+@lru_cache(maxsize=4096)
+def _split_names(names: str) -> tuple[str, ...]:
+    words = [w.lower() for w in _NAME_SPLIT.split(names) if len(w) > 1]
+    return tuple(dict.fromkeys(words))[:_MAX_WORDS]
+
+
+@dataclass
+class DomBlock:
+    """A block of the page's text and where in the DOM it stood."""
+
+    text: str
+    tag: str
+    kind: str
+    link_chars: int
+    links: int
+    #: how deep the block's element sits in the page
+    depth: int
+    #: tags of the owner and its ancestors, innermost first (the nearest ``MAX_PATH``)
+    path: tuple[str, ...]
+    #: class/id/role/itemprop words of the owner and each ancestor, innermost first
+    names: tuple[tuple[str, ...], ...] = field(repr=False, default=())
+    #: ids of the owner and its ancestors (to gather statistics of the containers)
+    ancestors: tuple[int, ...] = field(repr=False, default=())
+    #: the :data:`ANCESTOR_TAGS` and the class/id words found anywhere above the block
+    tags_above: frozenset = field(repr=False, default=frozenset())
+    words_above: frozenset = field(repr=False, default=frozenset())
+
+
+@dataclass
+class _Context:
+    """What a text node inherits from the element it sits in (computed once per element)."""
+
+    owner: object        # the nearest block-level element (or the element itself)
+    skip: bool           # inside script, style, a form control, a hidden element...
+    link: object         # the ``a`` element it is inside, or None
+    depth: int
+    path: tuple
+    names: tuple
+    ids: tuple
+    tags_above: frozenset
+    words_above: frozenset
+
+
+_TEXT_NODES = etree.XPath("//text()")
+
+
+class _Contexts(dict):
+    """Element -> :class:`_Context`, filled from the root down on first use."""
+
+    def get_context(self, element) -> _Context:
+        chain = []
+        node = element
+        while node is not None and node not in self:
+            chain.append(node)
+            node = node.getparent()
+        parent = self[node] if node is not None else None
+        for node in reversed(chain):
+            tag = node.tag if isinstance(node.tag, str) else ""
+            words = name_words(node)
+            if parent is None:
+                context = _Context(node, tag in SKIP_TAGS, None, 1, (tag,), (words,),
+                                   (len(self),), frozenset({tag}) & _ANCESTOR_SET,
+                                   frozenset(words))
+            else:
+                tags_above, words_above = parent.tags_above, parent.words_above
+                if tag in _ANCESTOR_SET and tag not in tags_above:
+                    tags_above = tags_above | {tag}
+                if words and len(words_above) < _MAX_WORDS_ABOVE:
+                    words_above = words_above.union(words)
+                context = _Context(
+                    node if tag in BLOCK_TAGS else parent.owner,
+                    parent.skip or tag in SKIP_TAGS or node.get("hidden") is not None,
+                    node if tag == "a" else parent.link, parent.depth + 1,
+                    # the nearest levels only: a page nested 10,000 deep stays linear
+                    ((tag,) + parent.path)[:MAX_PATH], ((words,) + parent.names)[:MAX_PATH],
+                    ((len(self),) + parent.ids)[:MAX_PATH], tags_above, words_above)
+            self[node] = context
+            parent = context
+        return self[element]
+
+
+def dom_blocks(tree) -> list[DomBlock]:
+    """The text blocks of a parsed page (an lxml HTML tree), in page order.
+
+    Works from the page's text nodes (one XPath call) rather than from every element: a
+    text node joins the block of the nearest block-level element around it,
+    and consecutive text nodes of one such element make one block.
+    """
+    contexts = _Contexts()
+    blocks: list[DomBlock] = []
+    pieces: list[str] = []
+    owner = current = None
+    link_chars = 0
+    links: set = set()
+
+    def flush():
+        text = _SPACE.sub(" ", "".join(pieces)).strip()
+        if text and any(c.isalnum() for c in text):
+            tag = current.path[0]
+            blocks.append(DomBlock(
+                text=text, tag=tag, kind=KINDS.get(tag, "p"),
+                link_chars=min(link_chars, len(text)), links=len(links),
+                depth=current.depth, path=current.path, names=current.names, ancestors=current.ids,
+                tags_above=current.tags_above, words_above=current.words_above))
+
+    for node in _TEXT_NODES(tree):
+        if node.isspace():
+            if pieces:  # the space between two inline elements ("<a>user</a> <span>date")
+                pieces.append(" ")
+            continue
+        element = node.getparent()
+        if element is None:
+            continue
+        if node.is_tail:
+            if element.tag == "br":
+                node = " " + node
+            element = element.getparent()
+            if element is None:
+                continue
+        context = contexts.get(element) or contexts.get_context(element)
+        if context.skip:
+            continue
+        if context.owner is not owner:
+            if pieces:
+                flush()
+            pieces, link_chars, links = [], 0, set()
+            owner = context.owner
+            current = contexts[owner]
+        pieces.append(node)
+        if context.link is not None:
+            link_chars += len(node.strip())
+            links.add(context.link)
+    if pieces:
+        flush()
+    return blocks
+
+
+# ------------------------------------------------------------------------- features
+#: Columns :func:`html_features` appends to the shared text features.
+def html_feature_names(vocabulary: tuple[str, ...]) -> tuple[str, ...]:
+    return (("link_density", "log_links", "links_per_word", "depth", "rel_depth")
+            + tuple(f"tag={t}" for t in OWNER_TAGS)
+            + tuple(f"in={t}" for t in ANCESTOR_TAGS)
+            + ("parent_log_chars", "parent_link_density", "parent_log_blocks",
+               "grand_log_chars", "grand_link_density", "grand_log_blocks",
+               "link_density@-1", "link_density@+1", "link_density~3", "same_tag_run")
+            + tuple(f"near={w}" for w in vocabulary)
+            + tuple(f"far={w}" for w in vocabulary))
+
+
+def html_features(blocks: list[DomBlock], vocabulary: tuple[str, ...]) -> np.ndarray:
+    """The HTML columns (:func:`html_feature_names`) of a page's blocks."""
+    n = len(blocks)
+    names = html_feature_names(vocabulary)
+    if n == 0:
+        return np.zeros((0, len(names)))
+    out = np.zeros((n, len(names)))
+    chars = np.array([len(b.text) for b in blocks], dtype=np.float64)
+    words = np.array([max(1, len(b.text.split())) for b in blocks], dtype=np.float64)
+    link = np.array([b.link_chars for b in blocks], dtype=np.float64) / np.maximum(1, chars)
+    depth = np.array([b.depth for b in blocks], dtype=np.float64)
+    out[:, 0] = link
+    out[:, 1] = np.log1p([b.links for b in blocks])
+    out[:, 2] = np.array([b.links for b in blocks]) / words
+    out[:, 3] = depth
+    # depth against the depth of the page's longest blocks (where its prose usually sits)
+    weights = chars * (1 - link)
+    out[:, 4] = depth - (np.average(depth, weights=weights) if weights.sum() else depth.mean())
+    column = 5
+    tag_index = {t: column + i for i, t in enumerate(OWNER_TAGS)}
+    column += len(OWNER_TAGS)
+    ancestor_index = {t: column + i for i, t in enumerate(ANCESTOR_TAGS)}
+    column += len(ANCESTOR_TAGS)
+    container = column
+    column += 10
+    near_index = {w: column + i for i, w in enumerate(vocabulary)}
+    far_index = {w: column + len(vocabulary) + i for i, w in enumerate(vocabulary)}
+
+    # text and link characters of every ancestor element, to describe each block's containers
+    element_chars: dict[int, float] = {}
+    element_links: dict[int, float] = {}
+    element_blocks: dict[int, int] = {}
+    for b, c in zip(blocks, chars):
+        for a in b.ancestors:
+            element_chars[a] = element_chars.get(a, 0.0) + c
+            element_links[a] = element_links.get(a, 0.0) + b.link_chars
+            element_blocks[a] = element_blocks.get(a, 0) + 1
+
+    for i, b in enumerate(blocks):
+        row = out[i]
+        if b.tag in tag_index:
+            row[tag_index[b.tag]] = 1.0
+        for t in b.tags_above:
+            row[ancestor_index[t]] = 1.0
+        # the block's parent and grandparent containers: the elements above the one that
+        # holds only this block
+        ups = [a for a in reversed(b.ancestors) if element_blocks[a] > 1][:2]
+        for k, a in enumerate(ups):
+            total = element_chars[a]
+            row[container + 3 * k] = math.log1p(total)
+            row[container + 3 * k + 1] = element_links[a] / max(1.0, total)
+            row[container + 3 * k + 2] = math.log1p(element_blocks[a])
+        for words in b.names[:_NEAR + 1]:
+            for w in words:
+                j = near_index.get(w)
+                if j is not None:
+                    row[j] = 1.0
+        for w in b.words_above:
+            j = far_index.get(w)
+            if j is not None:
+                row[j] = 1.0
+    out[1:, container + 6] = link[:-1]
+    out[0, container + 6] = -1
+    out[:-1, container + 7] = link[1:]
+    out[-1, container + 7] = -1
+    cum = np.concatenate(([0.0], np.cumsum(link)))
+    lo = np.clip(np.arange(n) - 1, 0, n)
+    hi = np.clip(np.arange(n) + 2, 0, n)
+    out[:, container + 8] = (cum[hi] - cum[lo]) / (hi - lo)
+    # length of the run of neighbouring blocks with the same tag and path (lists of links)
+    keys = [(b.tag, b.path[:3]) for b in blocks]
+    run = np.ones(n)
+    start = 0
+    for i in range(1, n + 1):
+        if i == n or keys[i] != keys[start]:
+            run[start:i] = i - start
+            start = i
+    out[:, container + 9] = np.log(run)
+    return out

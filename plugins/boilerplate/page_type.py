@@ -1,0 +1,205 @@
+"""What kind of page a document is: article, forum, product, collection, listing,
+documentation or service.
+
+A small model (one tree ensemble per type, trained on labelled pages with folds grouped
+by site) reads what the page says about itself and how it is built: the ``og:type`` and
+JSON-LD ``@type`` it declares, the words of its URL path, the class/id words its elements
+use most, the shape of its blocks (how many, how long, how much link text, list items,
+table cells, code, headings) and the share of its text the boilerplate classifier kept.
+URL and class words come from a vocabulary fixed at training time: the words found on
+the most sites, whatever their meaning, so the model learns what ``thread``, ``sku`` or
+``docs`` signal rather than being told.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import numpy as np
+
+from clean_corpus_plugins.boilerplate.model import TreeEnsemble
+
+PAGE_TYPES = ("article", "forum", "product", "collection", "listing", "documentation",
+              "service")
+
+#: Declared types (``og:type`` and JSON-LD ``@type``, lower-cased) grouped by what they say.
+DECLARED = {
+    "article": ("article", "newsarticle", "blogposting", "reportagenewsarticle",
+                "opinionnewsarticle", "analysisnewsarticle", "scholarlyarticle", "report",
+                "liveblogposting", "recipe", "review"),
+    "discussion": ("discussionforumposting", "qapage", "question", "answer", "comment",
+                   "socialmediaposting"),
+    "product": ("product", "offer", "aggregateoffer", "productgroup", "og:product",
+                "aggregaterating", "individualproduct", "vehicle", "book"),
+    "collection": ("collectionpage", "itemlist", "searchresultspage", "offercatalog",
+                   "listitem"),
+    "documentation": ("techarticle", "apireference", "softwaresourcecode", "howto",
+                      "softwareapplication", "learningresource"),
+    "organisation": ("organization", "localbusiness", "service", "contactpage", "aboutpage",
+                     "faqpage", "professionalservice", "corporation", "event", "place",
+                     "medicalorganization", "store"),
+    "website": ("website", "webpage", "webSite"),
+    "breadcrumb": ("breadcrumblist",),
+}
+_TAG_COUNTS = ("a", "li", "p", "h1", "h2", "h3", "pre", "code", "table", "td", "form", "input",
+               "img", "article", "time", "section", "nav", "aside", "dl", "button")
+_PRICE = re.compile(r"(?:[$€£¥₹]\s?\d|\d[.,]\d\d\s?(?:€|\$|£|eur|usd|chf|kr)\b)", re.I)
+_PATH_SPLIT = re.compile(r"[^a-z]+")
+_DATE_PATH = re.compile(r"/(?:19|20)\d\d/(?:[01]?\d/)?")
+_MAX_SCRIPT = 200_000  # characters of JSON-LD read per script
+
+
+FORMAT = "clean-corpus-page-type/1"
+
+
+@dataclass
+class PageTypeModel:
+    """One tree ensemble per page type; the type whose ensemble is surest wins."""
+
+    types: tuple[str, ...]
+    url_vocabulary: tuple[str, ...]
+    name_vocabulary: tuple[str, ...]
+    ensembles: list[TreeEnsemble]
+    trained: dict
+
+    @classmethod
+    def load(cls, path: str | Path) -> "PageTypeModel":
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        if data.get("format") != FORMAT:
+            raise ValueError(f"not a {FORMAT} model file (format {data.get('format')!r})")
+        return cls(tuple(data["types"]), tuple(data["url_vocabulary"]),
+                   tuple(data["name_vocabulary"]),
+                   [TreeEnsemble.from_dict(e) for e in data["ensembles"]], data.get("trained", {}))
+
+    def dumps(self) -> str:
+        """The model file's text: the same model always gives the same bytes."""
+        return json.dumps({"format": FORMAT, "types": list(self.types),
+                           "url_vocabulary": list(self.url_vocabulary),
+                           "name_vocabulary": list(self.name_vocabulary),
+                           "ensembles": [e.as_dict() for e in self.ensembles],
+                           "trained": self.trained},
+                          sort_keys=True, separators=(",", ":")) + "\n"
+
+    def features(self, tree, url: str | None, blocks) -> np.ndarray:
+        return page_type_features(tree, url, blocks, self.url_vocabulary, self.name_vocabulary)
+
+    def probabilities(self, X: np.ndarray) -> np.ndarray:
+        """P(type) of each row (a page), one column per type, rows summing to 1."""
+        p = np.column_stack([e.predict(X) for e in self.ensembles])
+        return p / np.maximum(1e-12, p.sum(axis=1, keepdims=True))
+
+    def predict(self, tree, url: str | None, blocks) -> tuple[str, float]:
+        """The likeliest type and its probability; without ``url``, the page's own."""
+        X = self.features(tree, url or declared_url(tree), blocks)
+        p = self.probabilities(X[None, :])[0]
+        return self.types[int(np.argmax(p))], float(p.max())
+
+
+@lru_cache(maxsize=None)
+def load_page_type_model(path: str) -> PageTypeModel:
+    return PageTypeModel.load(path)
+
+
+def declared_types(tree) -> tuple[str, set[str]]:
+    """The page's ``og:type`` and the JSON-LD types it declares (lower-cased)."""
+    from clean_corpus_plugins.detectors.page import ld_type_names
+
+    og = ""
+    for meta in tree.iter("meta"):
+        if (meta.get("property") or "").lower() == "og:type":
+            og = (meta.get("content") or "").strip().lower()[:40]
+            break
+    scripts = (s.text[:_MAX_SCRIPT] for s in tree.iter("script")
+               if (s.get("type") or "").lower() == "application/ld+json" and s.text)
+    return og, {name.lower()[:60] for name in ld_type_names(scripts)}
+
+
+def declared_url(tree) -> str | None:
+    """The URL a page gives for itself (``link rel=canonical``, else ``og:url``)."""
+    for link in tree.iter("link"):
+        if (link.get("rel") or "").lower() == "canonical" and link.get("href"):
+            return link.get("href")[:2000]
+    for meta in tree.iter("meta"):
+        if (meta.get("property") or "").lower() == "og:url" and meta.get("content"):
+            return meta.get("content")[:2000]
+    return None
+
+
+def url_words(url: str | None) -> set[str]:
+    """Lower-case words of a URL's path (no host, no query values)."""
+    if not url:
+        return set()
+    try:
+        path = urlsplit(url).path.lower()
+    except ValueError:
+        return set()
+    return {w for w in _PATH_SPLIT.split(path[:300]) if 1 < len(w) <= 20}
+
+
+def feature_names(url_vocabulary, name_vocabulary) -> tuple[str, ...]:
+    return (tuple(f"declares={group}" for group in DECLARED)
+            + ("og=article", "og=product", "og=website", "og=other", "og=none")
+            + ("url_depth", "url_digits", "url_date", "url_query", "url_html", "url_last_len",
+               "url_hyphens")
+            + tuple(f"tags={t}" for t in _TAG_COUNTS)
+            + ("log_blocks", "log_words", "link_share", "item_share", "cell_share",
+               "head_share", "pre_share", "mean_block_words", "long_blocks", "prices")
+            + tuple(f"url={w}" for w in url_vocabulary)
+            + tuple(f"name={w}" for w in name_vocabulary))
+
+
+def page_type_features(tree, url: str | None, blocks, url_vocabulary,
+                       name_vocabulary) -> np.ndarray:
+    """One row of :func:`feature_names` for a page and its DOM blocks."""
+    og, ld = declared_types(tree)
+    declared = ld | {og}
+    row: list[float] = [float(bool(declared & set(names))) for names in DECLARED.values()]
+    row += [float(og == "article"), float(og == "product"), float(og == "website"),
+            float(bool(og) and og not in ("article", "product", "website")), float(not og)]
+    path = ""
+    if url:
+        try:
+            parts = urlsplit(url)
+            path, query = parts.path, parts.query
+        except ValueError:
+            query = ""
+    else:
+        query = ""
+    segments = [s for s in path.split("/") if s]
+    row += [len(segments), sum(c.isdigit() for c in path[:300]), float(bool(_DATE_PATH.search(path))),
+            float(bool(query)), float(path.endswith((".html", ".htm", ".php", ".aspx"))),
+            len(segments[-1]) if segments else 0, path.count("-")]
+    counts = Counter(e.tag for e in tree.iter() if isinstance(e.tag, str))
+    row += [math.log1p(counts[t]) for t in _TAG_COUNTS]
+
+    n = len(blocks)
+    words = np.array([len(b.text.split()) for b in blocks], dtype=np.float64)
+    chars = np.array([max(1, len(b.text)) for b in blocks], dtype=np.float64)
+    links = np.array([b.link_chars for b in blocks], dtype=np.float64)
+    kinds = [b.kind for b in blocks]
+    tags = [b.tag for b in blocks]
+    total = max(1.0, words.sum())
+
+    def share(mask):
+        return float((words * mask).sum() / total)
+
+    item = np.array([k == "item" for k in kinds])
+    cell = np.array([k == "table" for k in kinds])
+    head = np.array([k == "head" for k in kinds])
+    pre = np.array([t == "pre" for t in tags])
+    text = " ".join(b.text for b in blocks)[:200_000]
+    row += [math.log1p(n), math.log1p(total), float(links.sum() / chars.sum()) if n else 0.0,
+            share(item), share(cell), share(head), share(pre),
+            float(words.mean()) if n else 0.0, float((words >= 40).sum()),
+            math.log1p(len(_PRICE.findall(text)))]
+    found_url = url_words(url)
+    row += [float(w in found_url) for w in url_vocabulary]
+    names = Counter(w for b in blocks for level in b.names[:3] for w in level)
+    row += [math.log1p(names[w]) for w in name_vocabulary]
+    return np.array(row, dtype=np.float64)
