@@ -62,7 +62,14 @@ def test_killed_runs_resume_to_the_uninterrupted_output(corpus, tmp_path, plugin
         process = subprocess.Popen(_command(corpus, out, trace, "-j", workers), env=env,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         before = len(_traced(trace))
-        time.sleep(rng.uniform(1.0, 6.0))
+        # Kill at a random point of the run's progress, not after a fixed time: a machine
+        # fast enough to finish within a fixed delay would never be killed at all.
+        target = before + rng.randint(2, 6)
+        deadline = time.monotonic() + 300
+        while (len(_traced(trace)) < target and process.poll() is None
+               and time.monotonic() < deadline):
+            time.sleep(0.01)
+        time.sleep(rng.uniform(0.0, 0.2))
         if process.poll() is not None or kills >= 5:
             break
         process.send_signal(signal.SIGKILL)
