@@ -51,22 +51,22 @@ BODY_EN2 = ("Details of the deployment are still being discussed, and no contrib
     ("mercredi 11 septembre 2019", "2019-09-11"),
     ("April 21, 2022", "2022-04-21"),
 ])
-def test_date_line_at_the_top_goes_to_the_date_field(builtin_chain, line, iso):
-    doc = clean_text([line, BODY_FR, BODY_FR2], chain=builtin_chain)
+def test_date_line_at_the_top_goes_to_the_date_field(chain, line, iso):
+    doc = clean_text([line, BODY_FR, BODY_FR2], chain=chain)
     assert doc.meta["date"] == iso
     assert doc.clean_text.startswith("Les membres")
     assert removed_by(doc, "date_line") == [line]
 
 
-def test_labelled_date_glued_to_the_first_paragraph_is_cut(builtin_chain):
-    doc = clean_text([" date 2021-12 " + BODY_FR, BODY_FR2], chain=builtin_chain)
+def test_labelled_date_glued_to_the_first_paragraph_is_cut(chain):
+    doc = clean_text([" date 2021-12 " + BODY_FR, BODY_FR2], chain=chain)
     assert doc.meta["date"] == "2021-12"
     assert doc.clean_text.startswith("Les membres de la coalition")
     assert "2021-12" not in doc.clean_text
 
 
-def test_labelled_date_line_at_the_bottom_goes_to_the_date_field(builtin_chain):
-    doc = clean_text([BODY_EN, BODY_EN2, "Last updated: 17.01.2021"], chain=builtin_chain)
+def test_labelled_date_line_at_the_bottom_goes_to_the_date_field(chain):
+    doc = clean_text([BODY_EN, BODY_EN2, "Last updated: 17.01.2021"], chain=chain)
     assert doc.meta["date"] == "2021-01-17"
     assert doc.clean_text.endswith("well under way.")
 
@@ -82,38 +82,38 @@ def test_labelled_date_line_at_the_bottom_goes_to_the_date_field(builtin_chain):
     "Stand 1. Januar 2021 lebten in Deutschland rund 83 Millionen Menschen, wie das "
     "Statistische Bundesamt am Montag in Wiesbaden mitteilte.",
 ])
-def test_date_inside_prose_stays(builtin_chain, first):
-    doc = clean_text([first, BODY_EN2], chain=builtin_chain)
+def test_date_inside_prose_stays(chain, first):
+    doc = clean_text([first, BODY_EN2], chain=chain)
     assert "date" not in doc.meta
     assert doc.clean_text.startswith(first)
 
 
-def test_date_line_after_the_prose_has_begun_stays(builtin_chain):
-    doc = clean_text([BODY_FR, "12 mars 2021", BODY_FR2], chain=builtin_chain)
+def test_date_line_after_the_prose_has_begun_stays(chain):
+    doc = clean_text([BODY_FR, "12 mars 2021", BODY_FR2], chain=chain)
     assert "date" not in doc.meta
     assert "12 mars 2021" in doc.clean_text
 
 
 # ---------------------------------------------------------------------------- kicker
-def test_all_caps_kicker_glued_to_the_title_is_split_into_fields(builtin_chain):
+def test_all_caps_kicker_glued_to_the_title_is_split_into_fields(chain):
     doc = clean_text([" date 2016-09 AVANT L'ASSAUT DE L'ARMÉE IRAKIENNE SUR MOSSOUL Plus de 400 "
-                "militaires américains en renfort", BODY_FR, BODY_FR2], chain=builtin_chain)
+                "militaires américains en renfort", BODY_FR, BODY_FR2], chain=chain)
     assert doc.meta["kicker"] == "AVANT L'ASSAUT DE L'ARMÉE IRAKIENNE SUR MOSSOUL"
     assert doc.meta["title"] == "Plus de 400 militaires américains en renfort"
     assert doc.meta["date"] == "2016-09"
     assert doc.clean_text.startswith("Les membres")
 
 
-def test_standfirst_after_a_kicker_and_title_line(builtin_chain):
+def test_standfirst_after_a_kicker_and_title_line(chain):
     doc = clean_text(["GUERRE EN IRAK Plus de 400 militaires américains en renfort",
-                "Le Pentagone a confirmé jeudi l'arrivée des renforts.", BODY_FR, BODY_FR2], chain=builtin_chain)
+                "Le Pentagone a confirmé jeudi l'arrivée des renforts.", BODY_FR, BODY_FR2], chain=chain)
     assert doc.meta["title"] == "Plus de 400 militaires américains en renfort"
     assert doc.meta["description"] == "Le Pentagone a confirmé jeudi l'arrivée des renforts."
     assert doc.clean_text.startswith("Les membres")
 
 
-def test_english_kicker_and_title(builtin_chain):
-    doc = clean_text(["WAR IN UKRAINE Kyiv braces for a new wave of strikes", BODY_EN, BODY_EN2], chain=builtin_chain)
+def test_english_kicker_and_title(chain):
+    doc = clean_text(["WAR IN UKRAINE Kyiv braces for a new wave of strikes", BODY_EN, BODY_EN2], chain=chain)
     assert doc.meta["kicker"] == "WAR IN UKRAINE"
     assert doc.meta["title"] == "Kyiv braces for a new wave of strikes"
 
@@ -126,34 +126,34 @@ def test_english_kicker_and_title(builtin_chain):
     "TEGUCIGALPA, HONDURAS.- Tras la extradición del expresidente de Honduras hacia Estados "
     "Unidos, crecen las preguntas sobre los testigos que declararán en el juicio.",
 ])
-def test_acronym_or_dateline_opening_a_sentence_is_no_kicker(builtin_chain, first):
-    doc = clean_text([first, BODY_EN2], chain=builtin_chain)
+def test_acronym_or_dateline_opening_a_sentence_is_no_kicker(chain, first):
+    doc = clean_text([first, BODY_EN2], chain=chain)
     assert "kicker" not in doc.meta
     assert doc.clean_text.startswith(first)
 
 
 # ------------------------------------------------------------------ title/standfirst
-def test_title_and_standfirst_lines_go_to_fields(builtin_chain):
+def test_title_and_standfirst_lines_go_to_fields(chain):
     doc = clean_text(["Les Etats-Unis doublent leur contingent en Irak contre l'Etat islamique",
                 "Le Pentagone a annoncé l'envoi de 1500 conseillers militaires américains "
                 "supplémentaires.",
-                BODY_FR, BODY_FR2], chain=builtin_chain)
+                BODY_FR, BODY_FR2], chain=chain)
     assert doc.meta["title"] == ("Les Etats-Unis doublent leur contingent en Irak contre "
                                  "l'Etat islamique")
     assert doc.meta["description"].startswith("Le Pentagone a annoncé")
     assert doc.clean_text.startswith("Les membres de la coalition")
 
 
-def test_title_line_without_standfirst(builtin_chain):
+def test_title_line_without_standfirst(chain):
     doc = clean_text(["Coalition to send 1,500 troops to fight the Islamic State group",
-                BODY_EN, BODY_EN2], chain=builtin_chain)
+                BODY_EN, BODY_EN2], chain=chain)
     assert doc.meta["title"] == "Coalition to send 1,500 troops to fight the Islamic State group"
     assert "description" not in doc.meta
     assert doc.clean_text.startswith("The coalition members")
 
 
-def test_text_that_starts_with_prose_has_no_title(builtin_chain):
-    doc = clean_text([BODY_FR, BODY_FR2], chain=builtin_chain)
+def test_text_that_starts_with_prose_has_no_title(chain):
+    doc = clean_text([BODY_FR, BODY_FR2], chain=chain)
     assert "title" not in doc.meta and "description" not in doc.meta
     assert doc.clean_text == BODY_FR + "\n\n" + BODY_FR2
 
@@ -165,17 +165,17 @@ def test_text_that_starts_with_prose_has_no_title(builtin_chain):
     # a list of ingredients
     ("Deux oeufs frais de la ferme", "Cent grammes de farine de blé", "Un verre de lait entier"),
 ])
-def test_short_lines_without_a_body_are_not_a_title(builtin_chain, lines):
-    doc = clean_text([*lines], chain=builtin_chain)
+def test_short_lines_without_a_body_are_not_a_title(chain, lines):
+    doc = clean_text([*lines], chain=chain)
     assert "title" not in doc.meta
     assert doc.clean_text.split("\n\n") == list(lines)
 
 
-def test_a_first_paragraph_as_long_as_the_body_is_not_a_standfirst(builtin_chain):
+def test_a_first_paragraph_as_long_as_the_body_is_not_a_standfirst(chain):
     first = ("Le gouvernement a présenté mercredi un plan de soutien aux entreprises touchées par "
              "la crise, avec des prêts garantis, des reports de charges et une aide directe aux "
              "plus petites d'entre elles, qui devra être voté par le Parlement avant l'été.")
-    doc = clean_text(["Un plan de soutien aux entreprises", first, BODY_FR], chain=builtin_chain)
+    doc = clean_text(["Un plan de soutien aux entreprises", first, BODY_FR], chain=chain)
     assert doc.meta["title"] == "Un plan de soutien aux entreprises"
     assert "description" not in doc.meta
     assert doc.clean_text.startswith("Le gouvernement a présenté")
@@ -188,10 +188,10 @@ def _html(title: str, headings: str) -> str:
             f"{paragraphs}</article></body></html>")
 
 
-def test_html_heading_that_repeats_the_title_leaves_the_text(builtin_chain):
+def test_html_heading_that_repeats_the_title_leaves_the_text(chain):
     headline = "Coalition to send 1,500 troops to Iraq"
     html = _html(headline, f"<h1>{headline}</h1><h2>What the allies decided in Kuwait</h2>")
-    doc = builtin_chain.prepare(Document(source="page.html", html=html)).document
+    doc = chain.prepare(Document(source="page.html", html=html)).document
     assert doc.meta["title"] == headline
     assert headline not in doc.clean_text
     assert removed_by(doc, "title_repeat") == [headline]
@@ -208,14 +208,14 @@ def test_html_heading_that_repeats_the_title_leaves_the_text(builtin_chain):
     ("By Jane Doe", "Jane Doe"),
     ("Von Anna Schmidt und Peter Müller", "Anna Schmidt und Peter Müller"),
 ])
-def test_trailing_byline_line_goes_to_the_byline_field(builtin_chain, last, byline):
-    doc = clean_text([BODY_FR, BODY_FR2, last], chain=builtin_chain)
+def test_trailing_byline_line_goes_to_the_byline_field(chain, last, byline):
+    doc = clean_text([BODY_FR, BODY_FR2, last], chain=chain)
     assert doc.meta["byline"] == byline
     assert doc.clean_text.endswith("calendrier des opérations.")
 
 
-def test_byline_glued_to_the_end_of_the_last_paragraph_is_cut(builtin_chain):
-    doc = clean_text([BODY_FR, BODY_FR2 + " M. T./Agences"], chain=builtin_chain)
+def test_byline_glued_to_the_end_of_the_last_paragraph_is_cut(chain):
+    doc = clean_text([BODY_FR, BODY_FR2 + " M. T./Agences"], chain=chain)
     assert doc.meta["byline"] == "M. T./Agences"
     assert doc.clean_text.endswith("calendrier des opérations.")
     assert removed_by(doc, "byline") == ["M. T./Agences"]
@@ -225,8 +225,8 @@ def test_byline_glued_to_the_end_of_the_last_paragraph_is_cut(builtin_chain):
     "Il est parti.", "Par ailleurs, rien n'a changé.", "He left.", "By then, it was over.",
     "New York and Los Angeles", "By The Numbers",
 ])
-def test_short_real_last_sentence_is_no_byline(builtin_chain, last):
-    doc = clean_text([BODY_EN, BODY_EN2, last], chain=builtin_chain)
+def test_short_real_last_sentence_is_no_byline(chain, last):
+    doc = clean_text([BODY_EN, BODY_EN2, last], chain=chain)
     assert "byline" not in doc.meta
     assert doc.clean_text.endswith(last)
 
@@ -236,23 +236,23 @@ def test_short_real_last_sentence_is_no_byline(builtin_chain, last):
     ("By Jane Doe | Published: March 12, 2021", "Jane Doe", "2021-03-12"),
     ("Von:\nAnna Schmidt", "Anna Schmidt", None),
 ])
-def test_labelled_byline_under_the_title_goes_to_fields(builtin_chain, line, byline, date):
-    doc = clean_text(["Coalition to send 1,500 troops to Iraq", line, BODY_EN, BODY_EN2], chain=builtin_chain)
+def test_labelled_byline_under_the_title_goes_to_fields(chain, line, byline, date):
+    doc = clean_text(["Coalition to send 1,500 troops to Iraq", line, BODY_EN, BODY_EN2], chain=chain)
     assert doc.meta["byline"] == byline
     assert doc.meta.get("date") == date
     assert doc.meta["title"] == "Coalition to send 1,500 troops to Iraq"
     assert doc.clean_text.startswith("The coalition members")
 
 
-def test_sentence_starting_with_a_byline_label_at_the_top_stays(builtin_chain):
+def test_sentence_starting_with_a_byline_label_at_the_top_stays(chain):
     first = "By Monday, the coalition had agreed to send troops."
-    doc = clean_text([first, BODY_EN, BODY_EN2], chain=builtin_chain)
+    doc = clean_text([first, BODY_EN, BODY_EN2], chain=chain)
     assert "byline" not in doc.meta
     assert doc.clean_text.startswith(first)
 
 
-def test_short_last_sentence_glued_to_the_paragraph_stays(builtin_chain):
-    doc = clean_text([BODY_FR, BODY_FR2 + " Il est parti."], chain=builtin_chain)
+def test_short_last_sentence_glued_to_the_paragraph_stays(chain):
+    doc = clean_text([BODY_FR, BODY_FR2 + " Il est parti."], chain=chain)
     assert "byline" not in doc.meta
     assert doc.clean_text.endswith("Il est parti.")
 
@@ -263,16 +263,16 @@ def test_short_last_sentence_glued_to_the_paragraph_stays(builtin_chain):
     ("Home > World > Europe", ["World", "Europe"]),
     ("Accueil › Economie › Entreprises", ["Economie", "Entreprises"]),
 ])
-def test_breadcrumb_trail_near_the_top_goes_to_section(builtin_chain, trail, section):
-    doc = clean_text([trail, BODY_FR, BODY_FR2], chain=builtin_chain)
+def test_breadcrumb_trail_near_the_top_goes_to_section(chain, trail, section):
+    doc = clean_text([trail, BODY_FR, BODY_FR2], chain=chain)
     assert doc.meta["section"] == section
     assert trail not in doc.clean_text
     assert removed_by(doc, "breadcrumbs") == [trail]
 
 
-def test_breadcrumb_ending_with_the_page_title_leaves_the_title_out_of_section(builtin_chain):
+def test_breadcrumb_ending_with_the_page_title_leaves_the_title_out_of_section(chain):
     doc = clean_text(["Home > Politics > Coalition to send troops",
-                "Coalition to send troops", BODY_EN, BODY_EN2], chain=builtin_chain)
+                "Coalition to send troops", BODY_EN, BODY_EN2], chain=chain)
     assert doc.meta["section"] == ["Politics"]
 
 
@@ -281,23 +281,23 @@ def test_breadcrumb_ending_with_the_page_title_leaves_the_title_out_of_section(b
      "publiée mardi par l'association de consommateurs, qui a testé cinquante modèles.", BODY_FR2),
     (BODY_EN, "Sales / Purchases", BODY_EN2),
 ])
-def test_slashes_in_prose_or_after_it_are_no_breadcrumb(builtin_chain, lines):
-    doc = clean_text([*lines], chain=builtin_chain)
+def test_slashes_in_prose_or_after_it_are_no_breadcrumb(chain, lines):
+    doc = clean_text([*lines], chain=chain)
     assert "section" not in doc.meta
     assert doc.clean_text.split("\n\n") == list(lines)
 
 
 # -------------------------------------------------------------------- category lines
-def test_category_line_goes_to_section(builtin_chain):
-    doc = clean_text(["Kategorie: News", BODY_EN, BODY_EN2, "Posted in: Guides, Tips"], chain=builtin_chain)
+def test_category_line_goes_to_section(chain):
+    doc = clean_text(["Kategorie: News", BODY_EN, BODY_EN2, "Posted in: Guides, Tips"], chain=chain)
     assert doc.meta["section"] == ["News"]
     assert "Kategorie" not in doc.clean_text and "Posted in" not in doc.clean_text
 
 
-def test_category_word_in_a_sentence_stays(builtin_chain):
+def test_category_word_in_a_sentence_stays(chain):
     first = ("Catégorie : les petites entreprises sont les plus touchées par la crise, selon "
              "l'étude publiée mardi par la Banque de France, qui en a interrogé dix mille.")
-    doc = clean_text([first, BODY_FR2], chain=builtin_chain)
+    doc = clean_text([first, BODY_FR2], chain=chain)
     assert "section" not in doc.meta
     assert doc.clean_text.startswith(first)
 

@@ -36,24 +36,24 @@ CAPTION = ("La coalition anti-jihadiste va envoyer quelque 1 500 soldats pour ai
 
 
 # ------------------------------------------------------------------------- captions
-def test_caption_repeated_with_its_credit_goes_to_the_caption_field(builtin_chain):
-    doc = clean_text([BODY_FR, CAPTION, CAPTION + " AFP/HAIDAR HAMDANI", BODY_FR2], chain=builtin_chain)
+def test_caption_repeated_with_its_credit_goes_to_the_caption_field(chain):
+    doc = clean_text([BODY_FR, CAPTION, CAPTION + " AFP/HAIDAR HAMDANI", BODY_FR2], chain=chain)
     assert doc.meta["caption"] == CAPTION
     assert "photographiés" not in doc.clean_text and "HAMDANI" not in doc.clean_text
     assert doc.clean_text == BODY_FR + "\n\n" + BODY_FR2
     assert len(removed_by(doc, "captions")) == 2
 
 
-def test_english_caption_repeated_with_a_labelled_credit(builtin_chain):
+def test_english_caption_repeated_with_a_labelled_credit(chain):
     caption = "Iraqi soldiers at a checkpoint north of Baghdad in October 2014."
-    doc = clean_text([BODY_EN, caption, caption + " Photo: Reuters", BODY_EN2], chain=builtin_chain)
+    doc = clean_text([BODY_EN, caption, caption + " Photo: Reuters", BODY_EN2], chain=chain)
     assert doc.meta["caption"] == caption
     assert doc.clean_text == BODY_EN + "\n\n" + BODY_EN2
 
 
-def test_a_paragraph_repeated_without_a_credit_is_no_caption(builtin_chain):
+def test_a_paragraph_repeated_without_a_credit_is_no_caption(chain):
     line = "Les soldats sont arrivés à Bagdad dans la nuit de dimanche à lundi."
-    doc = clean_text([BODY_FR, line, line, BODY_FR2], chain=builtin_chain)
+    doc = clean_text([BODY_FR, line, line, BODY_FR2], chain=chain)
     assert "caption" not in doc.meta
     assert doc.clean_text.count(line) == 2
 
@@ -63,14 +63,14 @@ def test_a_paragraph_repeated_without_a_credit_is_no_caption(builtin_chain):
     "AFP/HAIDAR HAMDANI", "Photo: Reuters", "© AFP", "Crédits photos : Bestimage",
     "Crédit photo : KB / Bondy Blog", "Foto: dpa", "REUTERS/Jim Young", "(c) Getty Images",
 ])
-def test_credit_line_is_removed(builtin_chain, credit):
-    doc = clean_text([BODY_FR, credit, BODY_FR2], chain=builtin_chain)
+def test_credit_line_is_removed(chain, credit):
+    doc = clean_text([BODY_FR, credit, BODY_FR2], chain=chain)
     assert doc.clean_text == BODY_FR + "\n\n" + BODY_FR2
     assert removed_by(doc, "credits") == [credit]
 
 
-def test_credit_glued_to_a_caption_is_cut(builtin_chain):
-    doc = clean_text([BODY_EN, "Fuelling the debate (Photo: Sarawut/Adobe Stock)", BODY_EN2], chain=builtin_chain)
+def test_credit_glued_to_a_caption_is_cut(chain):
+    doc = clean_text([BODY_EN, "Fuelling the debate (Photo: Sarawut/Adobe Stock)", BODY_EN2], chain=chain)
     assert "Fuelling the debate" in doc.clean_text
     assert "Sarawut" not in doc.clean_text
     assert removed_by(doc, "credits") == ["(Photo: Sarawut/Adobe Stock)"]
@@ -82,8 +82,8 @@ def test_credit_glued_to_a_caption_is_cut(builtin_chain):
     "The photo was taken by AFP photographer Haidar Hamdani in October.",
     "Reuters reported the figures on Tuesday.",
 ])
-def test_sentence_mentioning_a_photo_or_an_agency_stays(builtin_chain, sentence):
-    doc = clean_text([BODY_FR, sentence, BODY_FR2], chain=builtin_chain)
+def test_sentence_mentioning_a_photo_or_an_agency_stays(chain, sentence):
+    doc = clean_text([BODY_FR, sentence, BODY_FR2], chain=chain)
     assert sentence in doc.clean_text
     assert not removed_by(doc, "credits")
 
@@ -95,8 +95,8 @@ def test_sentence_mentioning_a_photo_or_an_agency_stays(builtin_chain, sentence)
     "image.jpeg",
     "https://cdn.example.org/img/2021/photo-1.webp?w=640 IMG_2044.JPG",
 ])
-def test_line_of_image_file_names_is_removed(builtin_chain, fragment):
-    doc = clean_text([BODY_FR, fragment, BODY_FR2], chain=builtin_chain)
+def test_line_of_image_file_names_is_removed(chain, fragment):
+    doc = clean_text([BODY_FR, fragment, BODY_FR2], chain=chain)
     assert doc.clean_text == BODY_FR + "\n\n" + BODY_FR2
     assert removed_by(doc, "image_names") == [fragment]
 
@@ -105,8 +105,8 @@ def test_line_of_image_file_names_is_removed(builtin_chain, fragment):
     "Le rapport complet est disponible dans le fichier rapport.pdf.",
     "Download the image.jpeg file from the press kit.",
 ])
-def test_sentence_naming_a_file_stays(builtin_chain, sentence):
-    doc = clean_text([BODY_EN, sentence, BODY_EN2], chain=builtin_chain)
+def test_sentence_naming_a_file_stays(chain, sentence):
+    doc = clean_text([BODY_EN, sentence, BODY_EN2], chain=chain)
     assert sentence in doc.clean_text
 
 
@@ -130,38 +130,38 @@ def test_file_name_line_inside_an_html_paragraph_is_cut():
     ("Erreur 404 - Page non trouvée",),
     ("404", "Page not found"),
 ])
-def test_error_page_fragment_after_the_article_is_cut(builtin_chain, tail):
-    doc = clean_text([BODY_FR, BODY_FR2, *tail], chain=builtin_chain)
+def test_error_page_fragment_after_the_article_is_cut(chain, tail):
+    doc = clean_text([BODY_FR, BODY_FR2, *tail], chain=chain)
     assert doc.clean_text == BODY_FR + "\n\n" + BODY_FR2
     assert removed_by(doc, "error_tail") == list(tail)
 
 
-def test_error_fragment_after_an_article_scraped_one_sentence_per_line_is_cut(builtin_chain):
+def test_error_fragment_after_an_article_scraped_one_sentence_per_line_is_cut(chain):
     sentences = ("Some 1,500 soldiers will soon be sent to Iraq.",
                  "The announcement was made on Monday in Kuwait by general James Terry.",
                  "The troops will train and advise the Iraqi forces.",
                  "Details of the deployment are still being discussed.",
                  "No contributing country has been named so far, the spokesman said.",
                  "Planning is well under way, he added.")
-    doc = clean_text([*sentences, "Page not found", "Go back to the home page"], chain=builtin_chain)
+    doc = clean_text([*sentences, "Page not found", "Go back to the home page"], chain=chain)
     assert doc.clean_text == "\n\n".join(sentences)
 
 
-def test_error_phrase_quoted_in_a_sentence_stays(builtin_chain):
+def test_error_phrase_quoted_in_a_sentence_stays(chain):
     quoted = ("Lundi matin, les internautes ont vu s'afficher « Page non trouvée » sur le site "
               "du ministère, resté inaccessible pendant plusieurs heures.")
-    doc = clean_text([BODY_FR, quoted, BODY_FR2], chain=builtin_chain)
+    doc = clean_text([BODY_FR, quoted, BODY_FR2], chain=chain)
     assert doc.clean_text == "\n\n".join((BODY_FR, quoted, BODY_FR2))
 
 
-def test_error_heading_followed_by_article_paragraphs_stays(builtin_chain):
+def test_error_heading_followed_by_article_paragraphs_stays(chain):
     # An article about broken links may use the phrase as a subheading: its text stays.
     lines = (BODY_EN, "Page not found", BODY_EN2, BODY_EN, BODY_EN2, BODY_EN, BODY_EN2, BODY_EN)
-    doc = clean_text([*lines], chain=builtin_chain)
+    doc = clean_text([*lines], chain=chain)
     assert doc.clean_text == "\n\n".join(lines)
 
 
-def test_page_that_is_only_an_error_page_is_left_to_the_detectors(builtin_chain):
-    doc = clean_text(["Page not found", "The page you are looking for does not exist."], chain=builtin_chain)
+def test_page_that_is_only_an_error_page_is_left_to_the_detectors(chain):
+    doc = clean_text(["Page not found", "The page you are looking for does not exist."], chain=chain)
     assert "Page not found" in doc.clean_text
     assert not removed_by(doc, "error_tail")
