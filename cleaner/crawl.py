@@ -277,7 +277,7 @@ class CleanCorpusPipeline:
                 self._unready += 1
                 if not self._ready_called or self._unready >= self.ready_every:
                     self._corpus_hook("corpus_ready", run=self.run_ctx)
-            return self.chain.finish(outcome)
+            return self.chain.finish(outcome, self.tally)
         except Exception as exc:  # the chain isolates plugins; this guards the crawl anyway
             return self.chain.failed(document, exc)
 

@@ -14,8 +14,11 @@ A document travels through the hooks in this order::
         observe          corpus-level detectors take what they need (hashes, line counts)
     corpus_ready         corpus-level detectors decide (clusters, site profiles)
     for each document, in input order, in the main process:
+        hold             a plugin may ask to decide this one after the others
         revise           corpus-level detectors annotate or remove what they learned
         judge            any plugin may say why the document must be dropped
+        settled          every plugin hears how the document ended
+    the documents held back, in input order, the same way
     run_end              once per run, with the final counts
 
 Built-in behaviour is implemented by ordinary plugins on these same hooks (see
@@ -163,6 +166,33 @@ def judge(document):
 
     All implementations run; every reason returned is kept in the rejection. Detectors
     with a ``policy`` option return a reason only when their policy is ``drop``.
+    """
+
+
+@hookspec
+def hold(document):
+    """Return True to revise and judge ``document`` only after the documents not held back.
+
+    Asked in the main process just before :func:`revise`, when a plugin's verdict on this
+    document depends on how another one ends: the duplicate detector holds back a copy
+    until the copy it would keep is written, so that if the kept copy fails or another
+    plugin drops it, a held copy can be kept instead and no text is lost. Held documents
+    are revised and judged after the others, in input order (their records, if written,
+    come after the others'); a document held again waits for the next round, as long as
+    each round decides at least one document. A crawl never holds a page back (a record
+    it passed on is not taken back).
+    """
+
+
+@hookspec
+def settled(document, status):
+    """``document`` has its final outcome: ``status`` is ``"written"``, ``"rejected"`` or
+    ``"failed"`` (a read failure carries no document and is not announced).
+
+    Called in the main process after :func:`judge` for every document that reached the
+    chain, including those that failed in a worker or in another plugin's hook. Corpus-level
+    detectors use it to learn which documents were really written. A plugin raising here
+    is recorded in the run's ``plugin_errors``; the outcome stands.
     """
 
 

@@ -54,7 +54,7 @@ class Cleaner:
             self.chain.run_hook("run_start", tally, run=self.run)
             outcome = self.chain.observe(self.chain.prepare(document))
             self.chain.run_hook("corpus_ready", tally, run=self.run)
-            outcome = self.chain.finish(outcome)
+            outcome = self.chain.finish(outcome, tally)
             tally.count(outcome)
             self.chain.run_hook("run_end", tally, run=self.run, stats=tally.stats())
         return outcome

@@ -245,8 +245,25 @@ class Chain:
             return self.failed(outcome.document, exc)
         return outcome
 
-    def finish(self, outcome: Outcome) -> Outcome:
-        """Corpus-level revision, then the keep-or-drop decision."""
+    def holds(self, outcome: Outcome) -> bool:
+        """Does a plugin ask to decide ``outcome``'s document after the others?"""
+        if outcome.status != WRITTEN:
+            return False
+        try:
+            return any(self.hook.hold(document=outcome.document))
+        except Exception:
+            return False  # decided now, where the same plugin's failure is reported
+
+    def finish(self, outcome: Outcome, tally: RunTally | None = None) -> Outcome:
+        """Corpus-level revision, then the keep-or-drop decision, which every plugin hears
+        (``settled``; errors there go to ``tally.plugin_errors``)."""
+        outcome = self._judged(outcome)
+        if outcome.document is not None:
+            self.run_hook("settled", tally if tally is not None else RunTally(),
+                          document=outcome.document, status=outcome.status)
+        return outcome
+
+    def _judged(self, outcome: Outcome) -> Outcome:
         if outcome.status != WRITTEN:
             return outcome
         doc = outcome.document
@@ -454,6 +471,7 @@ class Spill:
     """Prepared documents parked on disk between the two passes, so memory stays flat."""
 
     def __init__(self, directory: Path | None = None):
+        self.directory = directory
         self.file = tempfile.TemporaryFile(dir=directory, prefix="clean-corpus-spill-")
         self.count = 0
 
@@ -521,12 +539,29 @@ def run(chain: Chain, items: Iterable, sink, run_ctx: RunContext, progress=None,
         corpus_hook("corpus_ready", run=run_ctx)
         if progress:
             progress.phase("writing", spill.count)
-        for outcome in spill:
-            outcome = chain.finish(outcome)
-            tally.count(outcome)
-            sink(outcome)
-            if progress:
-                progress.advance()
+        # Rounds: documents a plugin holds back wait for the next one, as long as each
+        # round decides at least one document (so a plugin holding everything cannot loop).
+        pending, may_hold = spill, True
+        while pending.count:
+            held = Spill(spill.directory)
+            try:
+                for outcome in pending:
+                    if may_hold and chain.holds(outcome):
+                        held.add(outcome)
+                        continue
+                    outcome = chain.finish(outcome, tally)
+                    tally.count(outcome)
+                    sink(outcome)
+                    if progress:
+                        progress.advance()
+            except BaseException:
+                held.close()
+                raise
+            may_hold = held.count < pending.count
+            if pending is not spill:
+                pending.close()
+            pending = held
+        pending.close()
     finally:
         spill.close()
     stats = tally.stats()

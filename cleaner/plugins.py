@@ -35,6 +35,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "clean_corpus_plugins.parquet:ParquetWriter",
     # admission: inputs too large or empty (screen), documents left with no text (judge)
     "clean_corpus_plugins.limits:SizeLimit",
+    "clean_corpus_plugins.limits:MarkupLimit",
     "clean_corpus_plugins.limits:EmptyText",
     # extraction: the learned block classifier; trafilatura (trylast) when it passes
     "clean_corpus_plugins.boilerplate.html_extract:HtmlExtractor",

@@ -91,8 +91,9 @@ def run_chain(documents: Iterable[Document | str], *plugins, chain: Chain | None
     """Run documents through the whole chain as ``clean-corpus run`` does.
 
     Per-document hooks, then the corpus-level ones (``observe``, ``corpus_ready``,
-    ``revise``, ``judge``) over all of them; one :class:`~clean_corpus.pipeline.Outcome`
-    per document, in order (``status`` is ``written``, ``rejected`` or ``failed``).
+    ``hold``, ``revise``, ``judge``, ``settled``) over all of them; one
+    :class:`~clean_corpus.pipeline.Outcome` per document, in input order (``status`` is
+    ``written``, ``rejected`` or ``failed``).
     Strings are plain-text documents. ``chain_options`` go to :func:`make_chain`.
     """
     chain = chain or make_chain(*plugins, **chain_options)
@@ -100,7 +101,13 @@ def run_chain(documents: Iterable[Document | str], *plugins, chain: Chain | None
             for i, d in enumerate(documents)]
     outcomes: list[Outcome] = []
     run(chain, docs, outcomes.append, RunContext(chain.config))
-    return outcomes  # one per document, in input order, as every run gives them
+    # A run writes held-back documents (``hold``) after the others: give them back in
+    # input order, the order a test lists its documents in.
+    positions: dict[str, list[int]] = {}
+    for position, doc in enumerate(docs):
+        positions.setdefault(doc.source, []).append(position)
+    placed = [(positions[outcome.source].pop(0), outcome) for outcome in outcomes]
+    return [outcome for _, outcome in sorted(placed, key=lambda pair: pair[0])]
 
 
 def _cleaned(outcome: Outcome) -> Document:

@@ -1,5 +1,8 @@
-"""Basic admission rules: inputs too large or empty, documents left with no text."""
+"""Basic admission rules: inputs too large, too heavy to parse or empty, documents left
+with no text."""
 from __future__ import annotations
+
+import re
 
 from clean_corpus import Plugin, hookimpl
 from clean_corpus.plugin import check_option_type
@@ -51,3 +54,36 @@ class EmptyText(Plugin):
             return "no text left after extraction and cleaning" if not chars \
                 else f"text too short: {chars} chars < min_chars {self.options['min_chars']}"
         return None
+
+
+class MarkupLimit(Plugin):
+    """Refuse pages with a tag holding more than ``max_attributes`` attributes.
+
+    The parser's cost for one tag grows with the square of its attribute count (a tag with
+    30,000 attributes takes seconds, 100,000 more than the time limit); no real page comes
+    near 1,000. The check is one linear scan of the page's long tags, before any parse.
+    """
+
+    name = "markup_limit"
+    defaults = {"max_attributes": 1000}
+
+    @hookimpl
+    def screen(self, document):
+        if document.html is None:
+            return None
+        limit = int(self.options["max_attributes"])
+        # A tag with more than ``limit`` attributes is at least ``2 * limit`` characters
+        # long ("a b c ..."): only those are counted.
+        long_tag = re.compile(r"<[A-Za-z][^<>]{%d,}" % (2 * limit))
+        for match in long_tag.finditer(document.html):
+            count = len(_ATTRIBUTE.findall(match.group()))
+            if count > limit:
+                return (f"markup too heavy to parse: a tag with {count:,} attributes > "
+                        f"max_attributes {limit:,}")
+        return None
+
+
+# One attribute: its name after whitespace, then its value, quoted or not (words inside a
+# quoted value are not attributes). A match starts only where a run of whitespace starts,
+# and each part stops at the first character that ends it: one pass over the tag.
+_ATTRIBUTE = re.compile(r"""(?<!\s)\s+[^\s="'/]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"']*))?""")

@@ -218,3 +218,22 @@ def test_hostile_mix_is_byte_identical_for_one_or_two_workers(tmp_path):
     assert outputs[0] == outputs[1]
     records, reports = outputs[0]
     assert records.count(b"\n") + reports.count(b"\n") == 8 and b"named pipe" in reports
+
+
+def test_tag_with_too_many_attributes_is_rejected_before_the_parser_sees_it(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    page = "<html><body><article><h1>Lycées</h1><p>{}</p>{}</article></body></html>"
+    (inputs / "good.html").write_text(page.format(ARTICLE, ""), encoding="utf-8")
+    # 50,000 attributes on one tag: seconds to minutes inside the parser, a rejection here.
+    attributes = " ".join(f'data-a{i}="{i}"' for i in range(50_000))
+    (inputs / "heavy.html").write_text(page.format(ARTICLE, f"<span {attributes}>x</span>"),
+                                       encoding="utf-8")
+    # A class of 50,000 words is one attribute: not what the limit is about.
+    words = " ".join(f"w{i}" for i in range(50_000))
+    (inputs / "long-class.html").write_text(
+        page.format(ARTICLE, f'<span class="{words}">x</span>'), encoding="utf-8")
+    stats, records, reports = run(inputs, tmp_path, "--set", "markup_limit.max_attributes=1000")
+    assert sorted(records) == ["good.html", "long-class.html"]
+    assert report_for(reports, "heavy.html")["reasons"] == [
+        "markup too heavy to parse: a tag with 50,000 attributes > max_attributes 1,000"]

@@ -67,3 +67,51 @@ def test_raising_set_up_hook_is_a_clear_error_not_a_traceback(tmp_path, plugin_e
     assert f"RuntimeError: faults: failing in {hook} on purpose" in result.stderr
     assert "--disable faults" in result.stderr
     assert not out.exists() and read_jsonl_if_any(tmp_path / "out.rejected.jsonl") == []
+
+
+def write_copies(root: Path) -> Path:
+    """Three near copies of one dispatch; ``d3`` has the most words (the copy to keep) and
+    comes last in input order, after the copies it would make redundant."""
+    root.mkdir()
+    body = (f"{ARTICLE} Le budget atteint deux cents millions d'euros, financés pour moitié "
+            "par un emprunt. Les syndicats d'enseignants saluent un effort attendu depuis dix "
+            "ans mais regrettent que les internats ne soient pas concernés. Le vote a réuni "
+            "la majorité et une partie de l'opposition.")
+    (root / "d3.txt").write_text(f"{body} Précisions du rectorat.\n",
+                                 encoding="utf-8")
+    (root / "d1.txt").write_text(f"{body}\n", encoding="utf-8")
+    (root / "d2.txt").write_text(f"{body} Correction.\n", encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize("fault, outcome", [("drop_on", "rejected"),
+                                            ("judge_fail_on", "failed")])
+def test_kept_copy_that_is_not_written_hands_over_to_another_copy(tmp_path, plugin_env,
+                                                                  fault, outcome):
+    inputs = write_copies(tmp_path / "in")
+    out = tmp_path / "out.jsonl"
+    stats_path = tmp_path / "stats.json"
+    result = cli("run", inputs, "-o", out, "--stats", stats_path, "--enable", "faults",
+                 "--set", f"faults.{fault}='rectorat'", env=plugin_env)
+    assert "Traceback" not in result.stderr
+    stats = json.loads(stats_path.read_text(encoding="utf-8"))
+    assert stats["documents"] == stats["written"] + stats["rejected"] + stats["failed"] == 3
+    # d3 would be kept (most words) but ends rejected or failed: d2, the next longest
+    # copy, is written instead of being dropped as a copy of a record that never was.
+    [record] = read_jsonl(out)
+    assert Path(record["source"]).name == "d2.txt"
+    assert record["detections"]["duplicates"]["is_kept"] is True
+    reports = {Path(r["source"]).name: r for r in read_jsonl(tmp_path / "out.rejected.jsonl")}
+    assert reports["d3.txt"]["status"] == outcome and "faults" in str(reports["d3.txt"])
+    assert reports["d1.txt"]["reasons"] == ["near duplicate of a kept record"]
+    assert reports["d1.txt"]["record"]["detections"]["duplicates"]["kept"] == record["id"]
+
+
+def test_kept_copy_written_drops_the_copies_before_it(tmp_path, plugin_env):
+    inputs = write_copies(tmp_path / "in")
+    out = tmp_path / "out.jsonl"
+    result = cli("run", inputs, "-o", out, "--enable", "faults", env=plugin_env)
+    assert result.returncode == 0, result.stderr
+    assert [Path(r["source"]).name for r in read_jsonl(out)] == ["d3.txt"]
+    reports = read_jsonl(tmp_path / "out.rejected.jsonl")
+    assert sorted(Path(r["source"]).name for r in reports) == ["d1.txt", "d2.txt"]

@@ -71,6 +71,9 @@ class Duplicates(CorpusDetector):
     then the one with the most words, then the smallest text hash, then the smallest id: a
     key derived from content, so the choice never depends on the order inputs were listed
     or on the number of workers. In a crawl a copy already passed on stays the kept one.
+    Only a written copy counts as kept: a copy that comes before its kept copy is held back
+    (``hold``) until the kept one is settled, and if that one fails or another plugin drops
+    it, the next copy by the same key is kept instead (``settled``).
     ``detections["duplicates"]`` tells every record its text ``hash`` and, in a cluster,
     the cluster id (the kept record's id), its ``size``, ``kept``, ``is_kept``, ``kind``
     (exact/near) and the ``similarity`` to the kept copy. Default policy ``drop``: copies
@@ -90,8 +93,11 @@ class Duplicates(CorpusDetector):
         self._hashes = array("Q")
         self._words = array("I")
         self._ids = bytearray()
-        # 1: a per-document detector drops it; 2: already revised as the copy to keep.
+        # 1: a per-document detector drops it; 2: written (a crawl never takes it back);
+        # 4: settled; 8: settled and not written (failed, or dropped by some plugin).
         self._flags = bytearray()
+        self._members: dict[int, list[int]] | None = None  # cluster root -> its documents
+        self._judging: dict[str, int] = {}  # record id -> index, from revise to settled
         self._parent = array("q")  # union-find over processed documents
         # Per cluster root of two or more documents: [kept, size, distinct texts].
         self._clusters: dict[int, list[int]] = {}
@@ -146,6 +152,7 @@ class Duplicates(CorpusDetector):
         for index in self._pending:
             self._add(index, num_perm)
         self._pending.clear()
+        self._members = None  # clusters may have grown
 
     def _signature(self, index: int) -> np.ndarray:
         size = 4 * int(self.options["num_perm"])
@@ -191,8 +198,9 @@ class Duplicates(CorpusDetector):
     def _rank(self, i: int) -> tuple:
         # Released first (a crawl never takes back a copy passed on), then not dropped by
         # another detector, then most words, smallest text hash, smallest id: content only.
-        return (not self._flags[i] & 2, self._flags[i] & 1, -self._words[i], self._hashes[i],
-                self._packed_id(i))
+        # A copy known to be lost (settled, not written) comes last of all.
+        return (not self._flags[i] & 2, self._flags[i] & 8, self._flags[i] & 1,
+                -self._words[i], self._hashes[i], self._packed_id(i))
 
     def _union(self, new: int, other: int, shared_texts: int) -> None:
         a, b = self._find(new), self._find(other)
@@ -228,10 +236,46 @@ class Duplicates(CorpusDetector):
             found.update({"cluster": kept_id, "size": size, "kept": kept_id,
                           "is_kept": kept == index, "kind": kind,
                           "similarity": round(similarity, 4)})
-        if index is not None and index < len(self._flags) and not self._flags[index] & 1 \
-                and (cluster is None or cluster[0] == index):
-            self._flags[index] |= 2
+        if index is not None:
+            self._judging[document.id] = index
         document.detections[self.name] = found
+
+    def _cluster_of(self, index: int | None) -> list[int] | None:
+        if index is None or index >= len(self._parent):
+            return None
+        return self._clusters.get(self._find(index))
+
+    @hookimpl
+    def hold(self, document):
+        # A copy waits until the copy its cluster keeps is settled: if that one is lost,
+        # this one may be kept instead.
+        if not self.drops:
+            return False
+        index = document.signatures.get(_INDEX)
+        cluster = self._cluster_of(index)
+        return cluster is not None and cluster[0] != index and not self._flags[cluster[0]] & 4
+
+    @hookimpl
+    def settled(self, document, status):
+        index = self._judging.pop(document.id, None)
+        if index is None:
+            index = document.signatures.get(_INDEX)
+        if index is None or index >= len(self._flags):
+            return
+        self._flags[index] |= 4 | (2 if status == "written" else 8)
+        cluster = self._cluster_of(index)
+        if cluster is not None and cluster[0] == index and status != "written":
+            cluster[0] = min(self._members_of(self._find(index)), key=self._rank)
+
+    def _members_of(self, root: int) -> list[int]:
+        # Built once for every cluster, on the first kept copy lost after corpus_ready.
+        if self._members is None:
+            self._members = {}
+            for index in range(len(self._parent)):
+                found = self._find(index)
+                if found in self._clusters:
+                    self._members.setdefault(found, []).append(index)
+        return self._members[root]
 
     def verdict(self, document):
         found = document.detections.get(self.name) or {}

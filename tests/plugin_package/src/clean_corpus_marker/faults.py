@@ -11,6 +11,9 @@ document whose text contains it triggers the fault:
   parser or a regex would (nothing but killing its process stops it);
 - ``bad_result_on``: ``detect`` leaves what no record can hold: a set and NaN in its
   detections, an lxml element in its signatures (the document fails, blaming ``faults``);
+- ``drop_on``: ``judge`` returns a reason to drop the document;
+- ``judge_fail_on``: ``judge`` raises ``RuntimeError`` (the document fails after the
+  corpus-level detectors have decided on it);
 - ``fail_in``: hook names (``configure``, ``register_readers``, ``register_writers``,
   ``run_start``, ``corpus_ready``, ``run_end``) in which the plugin raises;
 - ``pause_on``: ``judge`` creates the file ``pause_file`` and waits, so that a test can
@@ -38,7 +41,7 @@ class Faults(Plugin):
     name = "faults"
     enabled_by_default = False
     defaults = {"fail_on": "", "interrupt_on": "", "crash_on": "", "hang_on": "", "pause_on": "",
-                "bad_result_on": "", "fail_in": [],
+                "bad_result_on": "", "drop_on": "", "judge_fail_on": "", "fail_in": [],
                 "pause_file": "", "trace_file": ""}
 
     def _hit(self, option: str, document) -> bool:
@@ -102,4 +105,8 @@ class Faults(Plugin):
             deadline = time.monotonic() + 120  # never hang a test run for ever
             while time.monotonic() < deadline:
                 time.sleep(0.02)
+        if self._hit("judge_fail_on", document):
+            raise RuntimeError(f"faults: failing in judge on {self.options['judge_fail_on']!r}")
+        if self._hit("drop_on", document):
+            return f"faults: dropping a document containing {self.options['drop_on']!r}"
         return None
