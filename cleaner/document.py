@@ -144,6 +144,9 @@ class ReadFailure:
     #: Refused rather than broken (larger than ``max_bytes`` once decompressed): the
     #: document is rejected, with ``error`` as its reason.
     rejected: bool = False
+    #: The address of the page that could not be read, when the input names it (a WARC
+    #: record's ``WARC-Target-URI``).
+    url: str | None = None
 
 
 @dataclass

@@ -40,6 +40,7 @@ class Outcome:
     reasons: list[str] = field(default_factory=list)
     plugin: str | None = None
     error: str | None = None
+    url: str | None = None  # of an input that never became a document (a read failure)
 
     @property
     def record(self) -> dict | None:
@@ -53,7 +54,7 @@ class Outcome:
         """The line written to the rejected/failures file."""
         doc = self.document
         entry = {"status": self.status, "source": self.source,
-                 "id": doc.id if doc else None, "url": doc.url if doc else None}
+                 "id": doc.id if doc else None, "url": doc.url if doc else self.url}
         if self.status == REJECTED:
             entry["reasons"] = self.reasons
             if self.record is not None:
@@ -175,8 +176,9 @@ class Chain:
         stopped by ``plugin`` with ``error`` (its worker ran out of time or died)."""
         if isinstance(item, ReadFailure):
             if item.rejected:
-                return Outcome(REJECTED, item.source, reasons=[item.error])
-            return Outcome(FAILED, item.source, plugin=item.plugin, error=item.error)
+                return Outcome(REJECTED, item.source, reasons=[item.error], url=item.url)
+            return Outcome(FAILED, item.source, plugin=item.plugin, error=item.error,
+                           url=item.url)
         item.release_input()  # the report names the document; it need not carry the page
         return Outcome(FAILED, item.source, item, plugin=plugin, error=error)
 

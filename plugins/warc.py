@@ -55,17 +55,18 @@ class WarcReader(Plugin):
                 continue
             record_id = record.rec_headers.get_header("WARC-Record-ID") or ""
             name = f"{source.name}#{record_id}"
+            url = record.rec_headers.get_header("WARC-Target-URI")
             body = record.content_stream().read(source.max_bytes + 1)
             if len(body) > source.max_bytes:
                 yield ReadFailure(name, too_large(source.max_bytes), plugin=self.name,
-                                  rejected=True)
+                                  rejected=True, url=url)
                 continue
             try:
                 html, encoding = decode_with_info(body, http_charset=charset)
             except UndecodableInput as exc:
-                yield ReadFailure(name, f"{type(exc).__name__}: {exc}", plugin=self.name)
+                yield ReadFailure(name, f"{type(exc).__name__}: {exc}", plugin=self.name,
+                                  url=url)
                 continue
-            url = record.rec_headers.get_header("WARC-Target-URI")
             doc = make_document(Path(source.name), html, encoding, html=True, source=name,
                                 url=url)
             doc.extra["warc_record_id"] = record_id

@@ -98,6 +98,18 @@ def test_warc_of_a_thousand_responses_gives_records_with_url_and_charset(tmp_pat
     assert seen == {r["url"] for r in records} and len(seen) == len(records)
 
 
+def test_warc_record_over_max_bytes_is_rejected_with_its_url(tmp_path):
+    archive = tmp_path / "crawl.warc.gz"
+    expected = write_warc(archive, 3)
+    out = tmp_path / "out.jsonl"
+    config = tmp_path / "small.toml"
+    config.write_text("[run]\nmax_bytes = 200\n", encoding="utf-8")
+    builtin_cli("run", archive, "-o", out, "--no-progress", "--config", config)
+    reports = read_jsonl(tmp_path / "out.rejected.jsonl")
+    assert sorted(r["url"] for r in reports) == sorted(expected)
+    assert all(r["reasons"][0].startswith("input too large") for r in reports), reports
+
+
 def _documents():
     docs = []
     for n, page in enumerate(PAGES[:6]):
