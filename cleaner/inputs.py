@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Iterator
 from urllib.parse import unquote, urlsplit
 
+from clean_corpus.document import Skipped
+
 #: Leading bytes of each compression clean-corpus undoes, with the suffix it goes by.
 MAGIC = ((b"\x1f\x8b", "gzip"), (b"\x28\xb5\x2f\xfd", "zstd"), (b"BZh", "bz2"))
 COMPRESSION_SUFFIXES = (".gz", ".gzip", ".zst", ".zstd", ".bz2")
@@ -180,7 +182,7 @@ def missing_inputs(names: Iterable[str]) -> list[str]:
 
 
 def walk(names: Iterable[str], local_walk: Callable[..., Iterator[Path]],
-         exclude: Iterable[Path] = ()) -> Iterator[str]:
+         exclude: Iterable[Path] = ()) -> Iterator[str | Skipped]:
     """Every file named or under a directory named, in a stable (sorted) order, as names.
 
     ``local_walk(paths, exclude)`` walks local paths; URLs are listed through fsspec.
@@ -197,7 +199,11 @@ def walk(names: Iterable[str], local_walk: Callable[..., Iterator[Path]],
             fs, root = _fsspec().core.url_to_fs(name)
             if fs.isdir(root):
                 for found in sorted(fs.find(root)):
-                    if not Path(found).name.startswith("."):
+                    inside = Path(found).relative_to(Path(root)).parts if found != root else ()
+                    if any(part.startswith(".") for part in inside):
+                        # as in a local folder: passed over, and counted
+                        yield Skipped(fs.unstrip_protocol(found), "hidden")
+                    else:
                         yield fs.unstrip_protocol(found)
             else:
                 yield name

@@ -245,11 +245,13 @@ class FileReader(Plugin):
         size = source.size()
         if size is not None and size > source.max_bytes:
             # never read: the size limit rejects it with its size
-            yield make_document(Path(source.name), "", None, html=False, input_bytes=size)
+            yield make_document(Path(source.name), "", None, html=False, source=source.name,
+                                input_bytes=size)
             return
         text, encoding = decode_with_info(source.read_bytes())
         refuse_non_documents(source.head, text)
-        yield make_document(Path(source.name), text, encoding,
+        # ``source.name`` as given: a URL ("s3://bucket/key") is no local path to rewrite
+        yield make_document(Path(source.name), text, encoding, source=source.name,
                             html=self.is_html(source, text))
 
 

@@ -1,5 +1,5 @@
 """Inputs as corpora come: WARC archives, compressed JSON Lines, Parquet, standard input,
-file:// URLs; chosen by content, and refused with the reason when they are not documents."""
+file:// and other URLs (through fsspec); chosen by content, and refused with the reason when they are not documents."""
 from __future__ import annotations
 
 import bz2
@@ -108,6 +108,32 @@ def test_warc_record_over_max_bytes_is_rejected_with_its_url(tmp_path):
     reports = read_jsonl(tmp_path / "out.rejected.jsonl")
     assert sorted(r["url"] for r in reports) == sorted(expected)
     assert all(r["reasons"][0].startswith("input too large") for r in reports), reports
+
+
+def test_folder_named_by_url_is_read_through_fsspec(tmp_path):
+    """A URL input goes through fsspec, as an ``s3://`` one would: here fsspec's own
+    in-memory filesystem, in the same process (``clean-corpus run`` as ``main``)."""
+    import fsspec
+
+    from clean_corpus.cli import main
+
+    memory = fsspec.filesystem("memory")
+    page = PAGES[0].read_bytes()
+    memory.pipe("/dump/2024/page.html", page)
+    memory.pipe("/dump/2024/lot.jsonl.gz", gzip.compress(_jsonl(_documents()[6:8])))
+    memory.pipe("/dump/.cache/stale.html", page)
+    out, stats_path = tmp_path / "out.jsonl", tmp_path / "stats.json"
+    try:
+        code = main(["run", "memory://dump", "-o", str(out), "--stats", str(stats_path),
+                     "--no-progress", "-q", "--set", "duplicates.policy=annotate"])
+    finally:
+        memory.rm("/dump", recursive=True)
+    assert code == 0
+    stats = json.loads(stats_path.read_text(encoding="utf-8"))
+    assert (stats["documents"], stats["written"], stats["skipped"]) == (3, 3, 1)
+    # the JSON Lines documents are named by their own "source" field
+    assert sorted(r["source"] for r in read_jsonl(out)) == \
+        [memory.unstrip_protocol("/dump/2024/page.html"), "seed-0", "seed-1"]
 
 
 def _documents():
