@@ -73,6 +73,36 @@ def test_html_features_have_a_named_column_each():
     assert column["in=footer"].tolist() == [0, 0, 1]
 
 
+def test_container_columns_sum_the_blocks_each_container_holds():
+    # on a shallow page the first containers holding more than one block, from the
+    # outermost remembered level inwards, are the page's html and body elements
+    blocks = blocks_of("""<html><body><div><p>One paragraph of text here.</p>
+        <p>Another paragraph follows it.</p></div>
+        <ul><li><a href="/a">First link</a></li><li><a href="/b">Second</a></li></ul>
+        </body></html>""")
+    column = dict(zip(html_feature_names(()), html_features(blocks, ()).T))
+    chars = sum(len(b.text) for b in blocks)
+    links = sum(b.link_chars for b in blocks)
+    for level in ("parent", "grand"):
+        assert np.allclose(column[f"{level}_log_chars"], np.log1p(chars))
+        assert np.allclose(column[f"{level}_link_density"], links / chars)
+        assert np.allclose(column[f"{level}_log_blocks"], np.log1p(len(blocks)))
+    # a block whose every remembered ancestor holds it alone has no container columns
+    deep = blocks_of("<html><body><p>Alone on the page.</p></body></html>")
+    alone = dict(zip(html_feature_names(()), html_features(deep, ()).T))
+    assert alone["parent_log_chars"].tolist() == [0.0] and alone["grand_log_blocks"].tolist() == [0.0]
+
+
+def test_class_words_near_and_far_are_indicator_columns():
+    blocks = blocks_of("""<html><body><div class="sidebar"><div><div><div><div><div>
+        <p>Far below the sidebar.</p></div></div></div></div></div></div>
+        <div class="content"><p>Near the content.</p></div></body></html>""")
+    column = dict(zip(html_feature_names(("sidebar", "content")),
+                      html_features(blocks, ("sidebar", "content")).T))
+    assert column["near=sidebar"].tolist() == [0, 0] and column["far=sidebar"].tolist() == [1, 0]
+    assert column["near=content"].tolist() == [0, 1] and column["far=content"].tolist() == [0, 1]
+
+
 def test_a_deep_page_keeps_the_nearest_levels_of_each_path():
     html = "<html><body>" + "<div>" * 250 + "deep text" + "</div>" * 250 + "</body></html>"
     (block,) = blocks_of(html)

@@ -214,8 +214,18 @@ def html_feature_names(vocabulary: tuple[str, ...]) -> tuple[str, ...]:
             + tuple(f"far={w}" for w in vocabulary))
 
 
+def _columns(index: dict, keys) -> list[int]:
+    """The columns of ``index`` that ``keys`` name (the others are not features)."""
+    return [index[k] for k in keys if k in index]
+
+
 def html_features(blocks: list[DomBlock], vocabulary: tuple[str, ...]) -> np.ndarray:
-    """The HTML columns (:func:`html_feature_names`) of a page's blocks."""
+    """The HTML columns (:func:`html_feature_names`) of a page's blocks.
+
+    Blocks of one element share their ancestors' tags and names (the same tuple and set
+    objects), so the indicator columns are looked up once per distinct value; the
+    container statistics are sums over (block, ancestor) pairs, done with numpy.
+    """
     n = len(blocks)
     names = html_feature_names(vocabulary)
     if n == 0:
@@ -223,11 +233,13 @@ def html_features(blocks: list[DomBlock], vocabulary: tuple[str, ...]) -> np.nda
     out = np.zeros((n, len(names)))
     chars = np.array([len(b.text) for b in blocks], dtype=np.float64)
     words = np.array([max(1, len(b.text.split())) for b in blocks], dtype=np.float64)
-    link = np.array([b.link_chars for b in blocks], dtype=np.float64) / np.maximum(1, chars)
+    link_chars = np.array([b.link_chars for b in blocks], dtype=np.float64)
+    link = link_chars / np.maximum(1, chars)
+    links = np.array([b.links for b in blocks], dtype=np.float64)
     depth = np.array([b.depth for b in blocks], dtype=np.float64)
     out[:, 0] = link
-    out[:, 1] = np.log1p([b.links for b in blocks])
-    out[:, 2] = np.array([b.links for b in blocks]) / words
+    out[:, 1] = np.log1p(links)
+    out[:, 2] = links / words
     out[:, 3] = depth
     # depth against the depth of the page's longest blocks (where its prose usually sits)
     weights = chars * (1 - link)
@@ -242,39 +254,54 @@ def html_features(blocks: list[DomBlock], vocabulary: tuple[str, ...]) -> np.nda
     near_index = {w: column + i for i, w in enumerate(vocabulary)}
     far_index = {w: column + len(vocabulary) + i for i, w in enumerate(vocabulary)}
 
-    # text and link characters of every ancestor element, to describe each block's containers
-    element_chars: dict[int, float] = {}
-    element_links: dict[int, float] = {}
-    element_blocks: dict[int, int] = {}
-    for b, c in zip(blocks, chars):
-        for a in b.ancestors:
-            element_chars[a] = element_chars.get(a, 0.0) + c
-            element_links[a] = element_links.get(a, 0.0) + b.link_chars
-            element_blocks[a] = element_blocks.get(a, 0) + 1
+    # indicator columns: the owner's tag, the tags above, class/id words near and far;
+    # blocks often share these (siblings, the words of the page's layout), so each
+    # distinct value is looked up once and its row copied
+    for keys, columns_of in (
+            ([b.tag for b in blocks], lambda tag: _columns(tag_index, (tag,))),
+            ([b.tags_above for b in blocks], lambda tags: _columns(ancestor_index, tags)),
+            ([b.names[:_NEAR + 1] for b in blocks],
+             lambda levels: _columns(near_index, {w for level in levels for w in level})),
+            ([b.words_above for b in blocks], lambda found: _columns(far_index, found))):
+        distinct: dict = {}
+        which = [distinct.setdefault(key, len(distinct)) for key in keys]
+        rows: list[int] = []
+        cols: list[int] = []
+        for row, key in enumerate(distinct):
+            found = columns_of(key)
+            rows.extend([row] * len(found))
+            cols.extend(found)
+        indicators = np.zeros((len(distinct), out.shape[1]), dtype=bool)
+        indicators[rows, cols] = True
+        out[indicators[which]] = 1.0
 
-    for i, b in enumerate(blocks):
-        row = out[i]
-        if b.tag in tag_index:
-            row[tag_index[b.tag]] = 1.0
-        for t in b.tags_above:
-            row[ancestor_index[t]] = 1.0
-        # the block's parent and grandparent containers: the elements above the one that
-        # holds only this block
-        ups = [a for a in reversed(b.ancestors) if element_blocks[a] > 1][:2]
-        for k, a in enumerate(ups):
+    # text and link characters of every ancestor element, to describe each block's
+    # containers: sums over (block, ancestor) pairs
+    counts = np.array([len(b.ancestors) for b in blocks])
+    block_of_pair = np.repeat(np.arange(n), counts)
+    pairs = np.fromiter((a for b in blocks for a in b.ancestors), dtype=np.int64,
+                        count=int(counts.sum()))
+    if len(pairs):
+        element_chars = np.bincount(pairs, weights=chars[block_of_pair])
+        element_links = np.bincount(pairs, weights=link_chars[block_of_pair])
+        element_blocks = np.bincount(pairs)
+        # the block's parent and grandparent containers: the first two elements, from
+        # the outermost remembered ancestor inwards, that hold more than this block
+        starts = np.cumsum(counts) - counts
+        outward = counts[block_of_pair] - 1 - (np.arange(len(pairs)) - starts[block_of_pair])
+        shared = element_blocks[pairs] > 1
+        rank = np.zeros((n, MAX_PATH + 1), dtype=np.int64)
+        rank[block_of_pair, outward] = shared
+        rank = np.cumsum(rank, axis=1)
+        for k in range(2):
+            # the pair that is the (k+1)-th shared container of its block
+            chosen = shared & (rank[block_of_pair, outward] == k + 1)
+            a, i = pairs[chosen], block_of_pair[chosen]
             total = element_chars[a]
-            row[container + 3 * k] = math.log1p(total)
-            row[container + 3 * k + 1] = element_links[a] / max(1.0, total)
-            row[container + 3 * k + 2] = math.log1p(element_blocks[a])
-        for words in b.names[:_NEAR + 1]:
-            for w in words:
-                j = near_index.get(w)
-                if j is not None:
-                    row[j] = 1.0
-        for w in b.words_above:
-            j = far_index.get(w)
-            if j is not None:
-                row[j] = 1.0
+            # math's log1p: numpy's may differ in the last bit from the one trained with
+            out[i, container + 3 * k] = [math.log1p(x) for x in total.tolist()]
+            out[i, container + 3 * k + 1] = element_links[a] / np.maximum(1.0, total)
+            out[i, container + 3 * k + 2] = [math.log1p(x) for x in element_blocks[a].tolist()]
     out[1:, container + 6] = link[:-1]
     out[0, container + 6] = -1
     out[:-1, container + 7] = link[1:]
