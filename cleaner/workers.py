@@ -38,12 +38,35 @@ _CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 _MAX_FAILED_STARTS = 3
 
 
-#: A page a fresh worker cleans before it takes documents: the first call of some libraries
-#: loads data (language profiles, parser tables) that must not count against a document.
+#: A page a worker cleans before its first document of a kind (HTML, text): the first call
+#: of some libraries loads data (parser tables, models, language profiles) that must not
+#: count against a document. Only the kinds a run holds are warmed up: a run over text
+#: files never loads the HTML extractor's libraries.
 _WARM_UP_PAGE = ("<html><head><title>Warm-up</title></head><body><article><h1>Warm-up</h1>"
                  "<p>Le conseil municipal a voté le budget de la ville après trois heures de "
                  "débat.</p><p>The council approved the city budget after three hours of "
                  "debate.</p></article></body></html>")
+#: The same for text: lines enough for the text classifier to run (and load its model).
+_WARM_UP_TEXT = "\n".join((
+    "Accueil", "Actualités", "Le budget de la ville voté",
+    "Le conseil municipal a voté le budget de la ville après trois heures de débat.",
+    "The council approved the city budget after three hours of debate, late last night.",
+    "Les travaux de la nouvelle école commenceront au printemps, a précisé la maire.",
+    "Mentions légales", "Contact"))
+#: What the main process sends a worker to warm it up for one kind of document.
+_WARM_UP = "warm-up"
+
+
+def document_kind(item) -> str:
+    """``"html"`` or ``"text"``: which warm-up a document needs."""
+    return "html" if getattr(item, "html", None) is not None else "text"
+
+
+def _warm_up(chain, kind: str) -> None:
+    if kind == "html":
+        chain.prepare(Document(source="(warm-up)", html=_WARM_UP_PAGE))
+    else:
+        chain.prepare(Document(source="(warm-up)", text=_WARM_UP_TEXT))
 
 
 class RunAborted(RuntimeError):
@@ -82,8 +105,6 @@ def _worker_main(conn, config: Config, slot, parent_end=None) -> None:
         for impl in getattr(chain.hook, hook_name).get_hookimpls():
             label = impl.plugin_name.encode("utf-8", "replace")[:_NAME_BYTES - 1]
             impl.function = _announcing(impl.function, label.ljust(_NAME_BYTES, b"\0"), slot)
-    chain.prepare(Document(source="(warm-up)", html=_WARM_UP_PAGE))
-    chain.prepare(Document(source="(warm-up)", text=_WARM_UP_PAGE))
     conn.send("ready")
     while True:
         try:
@@ -93,6 +114,11 @@ def _worker_main(conn, config: Config, slot, parent_end=None) -> None:
         if job is None:
             return
         seq, item = job
+        if seq == _WARM_UP:
+            slot.raw = CORE.encode().ljust(_NAME_BYTES, b"\0")
+            _warm_up(chain, item)
+            conn.send(_WARM_UP)
+            continue
         slot.raw = CORE.encode().ljust(_NAME_BYTES, b"\0")
         try:
             outcome = chain.prepare(item)
@@ -132,12 +158,22 @@ class _Worker:
         self.job: tuple | None = None  # (seq, item)
         self.started = 0.0
         self.cpu_at_start: float | None = None
+        self.warmed: set[str] = set()
 
     def give(self, seq: int, item) -> None:
+        kind = document_kind(item)
+        if kind not in self.warmed:
+            # Warmed up just before its first document of the kind: the document's clock
+            # starts again when the worker reports it warm (see ``warm``).
+            self.warmed.add(kind)
+            self.conn.send((_WARM_UP, kind))
         self.job = (seq, item)
+        self.start_clock()
+        self.conn.send((seq, item))
+
+    def start_clock(self) -> None:
         self.started = time.monotonic()
         self.cpu_at_start = _cpu_seconds(self.process.pid)
-        self.conn.send((seq, item))
 
     def over(self, limit: float, now: float) -> bool:
         """Whether the document it holds has had more than ``limit`` seconds."""
@@ -255,6 +291,9 @@ class WorkerPool:
         if message == "ready":
             worker.ready = True
             self.failed_starts = 0
+            return
+        if message == _WARM_UP:  # the document it holds starts now
+            worker.start_clock()
             return
         seq, outcome = message
         if isinstance(outcome, _Abort):

@@ -73,29 +73,46 @@ def stopwords() -> dict[str, frozenset[str]]:
     return lists
 
 
+_UNKNOWN = -1
+
+
+def _char_class(char: str) -> int:
+    if char in ",;":
+        return _COMMA
+    if char in _SEPARATORS:
+        return _SEP
+    if char in ".!?…":
+        return _STOP
+    if char.isspace():
+        return _SPACE
+    if char.isdigit():
+        return _DIGIT
+    if char.isupper():
+        return _UPPER
+    if char.isalpha() or unicodedata.category(char).startswith("L"):
+        return _LOWER
+    return _OTHER
+
+
 @lru_cache(maxsize=1)
 def _class_table() -> np.ndarray:
-    """Character class of every code point of the Basic Multilingual Plane."""
-    table = np.full(0x10000, _OTHER, dtype=np.int64)
-    for code in range(0x10000):
-        char = chr(code)
-        if char.isspace():
-            table[code] = _SPACE
-        elif char.isdigit():
-            table[code] = _DIGIT
-        elif char.isupper():
-            table[code] = _UPPER
-        elif char.isalpha():
-            table[code] = _LOWER
-        elif unicodedata.category(char).startswith("L"):
-            table[code] = _LOWER
-    for char in ".!?…":
-        table[ord(char)] = _STOP
-    for char in _SEPARATORS:
-        table[ord(char)] = _SEP
-    for char in ",;":
-        table[ord(char)] = _COMMA
-    return table
+    """Character class of the code points of the Basic Multilingual Plane, filled in as
+    they are met (a page uses a few hundred of the 65,536: classifying all of them would
+    cost each process more than a page)."""
+    return np.full(0x10000, _UNKNOWN, dtype=np.int64)
+
+
+def _classes(codes: np.ndarray) -> np.ndarray:
+    """The character class of each code point (beyond the BMP: a letter)."""
+    table = _class_table()
+    bmp = np.minimum(codes, 0xFFFF)
+    classes = table[bmp]
+    unknown = classes == _UNKNOWN
+    if unknown.any():
+        for code in np.unique(bmp[unknown]).tolist():
+            table[code] = _char_class(chr(code))
+        classes = table[bmp]
+    return np.where(codes < 0x10000, classes, _LOWER)
 
 
 @lru_cache(maxsize=1)
@@ -132,7 +149,7 @@ def _char_counts(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     n = len(texts)
     joined = "\n".join(texts)
     codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
-    classes = np.where(codes < 0x10000, _class_table()[np.minimum(codes, 0xFFFF)], _LOWER)
+    classes = _classes(codes)
     lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=n)
     owner = np.repeat(np.arange(n), lengths + 1)[: len(codes)]
     counts = np.bincount(owner * _N_CLASSES + classes, minlength=n * _N_CLASSES)

@@ -15,6 +15,8 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+
 from clean_corpus import hookimpl
 from clean_corpus_plugins.detectors.base import Detector
 
@@ -45,48 +47,71 @@ def _langdetect_factory():
     return factory
 
 
+#: py3langid's model arrays, and those of them its identifier walks one item at a time
+#: (read through a memory view: Python integers, as fast as the lists it makes of them).
+_MODEL_ARRAYS = ("ptc", "pc", "classes", "nextmove", "nextmove_row", "out_feat")
+
+
 def _model_cache() -> Path:
-    """Where py3langid's model is kept decompressed, per py3langid version."""
+    """Where py3langid's model is kept decompressed (a folder of ``.npy`` files), per
+    py3langid version."""
     from importlib.metadata import version
 
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "clean-corpus" / f"py3langid-{version('py3langid')}-model.npz"
+    return Path(base) / "clean-corpus" / f"py3langid-{version('py3langid')}-model"
+
+
+def _identifier_from(arrays):
+    from py3langid import langid
+
+    return langid.LanguageIdentifier(
+        arrays["ptc"], np.asarray(arrays["pc"]), arrays["classes"].tolist(),
+        memoryview(arrays["nextmove"]), memoryview(arrays["out_feat"]),
+        norm_probs=True, tk_row=np.asarray(arrays["nextmove_row"]).tolist())
+
+
+def _write_model_cache(arrays, cache: Path) -> None:
+    """The arrays saved as ``.npy`` files, the folder renamed into place (a process
+    reading it sees all of it or nothing; a folder that cannot be written is no error)."""
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(dir=cache.parent, prefix=f".{cache.name}-"))
+    except OSError:
+        return
+    try:
+        for name in _MODEL_ARRAYS:
+            np.save(folder / f"{name}.npy", arrays[name], allow_pickle=False)
+        os.replace(folder, cache)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @lru_cache(maxsize=1)
 def _py3langid_identifier():
-    """py3langid's identifier, its model read from a decompressed copy when there is one.
+    """py3langid's identifier, its model mapped from a decompressed copy when there is one.
 
     The model ships xz-compressed, and decompressing it costs each process about half a
-    second of CPU, more than the rest of the start-up; the first process keeps a
-    decompressed copy in the user's cache folder (the same arrays; a folder that cannot be
-    written only means the next process decompresses again).
+    second of CPU, more than the rest of the start-up; the first process keeps the arrays
+    decompressed in the user's cache folder, and every process maps them into memory
+    (workers share the pages; a page is read when a text needs it).
     """
-    import numpy as np
-    from py3langid import langid, modelio
+    from py3langid import langid
 
+    cache = _model_cache()
     try:
-        cache = _model_cache()
-        with np.load(cache, allow_pickle=False) as data:
-            return langid.LanguageIdentifier(
-                np.asarray(data["ptc"]), np.asarray(data["pc"]), data["classes"].tolist(),
-                modelio._to_array(data["nextmove"]), data["out_feat"].tolist(),
-                norm_probs=True, tk_row=modelio._to_array(data["nextmove_row"]))
+        return _identifier_from({name: np.load(cache / f"{name}.npy", mmap_mode="r",
+                                               allow_pickle=False)
+                                 for name in _MODEL_ARRAYS})
     except Exception:  # no copy yet, or one this py3langid cannot read: the shipped model
         pass
-    identifier = langid.LanguageIdentifier.from_model_file(langid.MODEL_FILE, norm_probs=True)
-    tmp = None
-    try:
-        cache = _model_cache()
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=cache.parent, suffix=".npz", delete=False) as tmp:
-            with lzma.open(langid.MODEL_DIR / langid.MODEL_FILE) as model:
-                shutil.copyfileobj(model, tmp, length=1 << 20)
-        os.replace(tmp.name, cache)  # atomic: a process reading it sees a whole file
-    except (OSError, RuntimeError, lzma.LZMAError):
-        if tmp is not None:
-            Path(tmp.name).unlink(missing_ok=True)
-    return identifier
+    with tempfile.TemporaryFile(suffix=".npz") as npz:
+        with lzma.open(langid.MODEL_DIR / langid.MODEL_FILE) as model:
+            shutil.copyfileobj(model, npz, length=1 << 20)
+        npz.seek(0)
+        with np.load(npz, allow_pickle=False) as data:
+            arrays = {name: data[name] for name in _MODEL_ARRAYS}
+    _write_model_cache(arrays, cache)
+    return _identifier_from(arrays)
 
 
 class LanguageDetector(Detector):
