@@ -27,7 +27,7 @@ CORPUS_LEVEL = ("duplicates", "text_reuse", "site_boilerplate")
 #: Per-document plugins that ``--lean`` leaves out: what they cost is time per document,
 #: not memory that grows with the corpus, and without them 100,000 documents take minutes
 #: instead of hours on a small machine.
-PER_DOCUMENT = ("trafilatura", "image_names", "error_tail", "breadcrumbs", "captions",
+PER_DOCUMENT = ("boilerplate_html", "trafilatura", "text_lines", "text_classifier", "image_names", "error_tail", "breadcrumbs", "captions",
                 "credits", "skip_links", "ad_labels", "cookie_consent",
                 "subscription_prompts", "comment_prompts", "teaser_lists", "inline_teasers",
                 "link_lists", "link_labels", "contact_blocks", "legal_notices", "date_line",
