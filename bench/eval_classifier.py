@@ -12,7 +12,9 @@ blocks through the HTML classifier, with the page type) next to doing nothing (t
 text) and trafilatura alone on the page's HTML. With ``--chain`` every fold's model
 also runs inside the real ``clean-corpus run`` on the fold's text files (rule cleaners
 included) and the records are scored by the scorer's command line; ``--ablate NAME,...``
-adds one chain run per named plugin with that plugin disabled.
+adds one chain run per named plugin with that plugin disabled. ``--only-fold K`` evaluates
+one fold (with ``--reuse-models``, its model from an earlier run), for ablations that
+would take hours over every fold.
 Needs the ``train`` extra (scikit-learn). Figures are printed; docs/classifier.md quotes them.
 """
 from __future__ import annotations
@@ -32,6 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from clean_corpus_plugins.boilerplate import train as training
+from clean_corpus_plugins.boilerplate.model import load_model
 from clean_corpus_plugins.boilerplate.text_extract import keep_mask
 
 TYPES = ["article", "forum", "product", "collection", "listing", "documentation", "service"]
@@ -84,7 +87,7 @@ def chain_scores(args, fold_models, folds_of, text_dirs, disable=None) -> None:
         with tempfile.TemporaryDirectory() as tmp:
             merged = Path(tmp) / "records.jsonl"
             with open(merged, "w", encoding="utf-8") as out:
-                for k, model in enumerate(fold_models):
+                for k, model in fold_models.items():
                     files = [str(folder / f"{pid}.html.txt") for pid, f in folds_of.items() if f == k]
                     records = Path(tmp) / f"fold{k}.jsonl"
                     cmd = [str(clean_corpus), "run", *files, "-o", str(records), "--no-progress",
@@ -161,6 +164,10 @@ def main(argv=None) -> int:
                     "(tools/scraped_text.py output of wcxb-dev/pages)")
     ap.add_argument("--ablate", default="", help="plugins to disable one at a time (--chain)")
     ap.add_argument("--jobs", type=int, default=1, help="processes reading the HTML pages")
+    ap.add_argument("--only-fold", type=int, help="evaluate this fold alone (text forms)")
+    ap.add_argument("--reuse-models", action="store_true",
+                    help="load a fold's model from --models when it is there instead of "
+                         "training it again (text forms)")
     args = ap.parse_args(argv)
     forms = args.forms.split(",")
     scorer = load_scorer(args.data)
@@ -181,13 +188,17 @@ def main(argv=None) -> int:
     folds_of = {p.id: site_fold[p.domain] for p in pages}
     args.models.mkdir(parents=True, exist_ok=True)
     probabilities: dict[tuple[str, str], np.ndarray] = {}
-    fold_models = []
-    for k in range(args.folds):
+    fold_models: dict[int, Path] = {}
+    evaluated = range(args.folds) if args.only_fold is None else [args.only_fold]
+    for k in evaluated:
         inside = [p for p in pages if folds_of[p.id] != k]
-        model = training.train(inside, args.seed)
         path = args.models / f"fold-{k}.json"
-        path.write_text(model.dumps(), encoding="utf-8")
-        fold_models.append(path)
+        if args.reuse_models and path.exists():
+            model = load_model(str(path))
+        else:
+            model = training.train(inside, args.seed)
+            path.write_text(model.dumps(), encoding="utf-8")
+        fold_models[k] = path
         for page in pages:
             if folds_of[page.id] == k:
                 probabilities[page.id, page.form] = model.predict_page(page.X)
@@ -199,7 +210,7 @@ def main(argv=None) -> int:
     reference = {e["id"]: e["main_content"] for e in entries}
     for form in forms:
         scores: dict[str, list[tuple[str, float]]] = {}
-        form_pages = [p for p in pages if p.form == form]
+        form_pages = [p for p in pages if p.form == form and folds_of[p.id] in fold_models]
         scores["doing nothing"] = [(p.type, scorer.word_prf("\n".join(p.blocks), p.reference)[2])
                                    for p in form_pages]
         scores["trafilatura (HTML)"] = [(p.type, scorer.word_prf(tra[p.id], reference[p.id])[2])
