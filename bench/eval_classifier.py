@@ -96,8 +96,12 @@ def chain_scores(args, fold_models, folds_of, text_dirs, disable=None) -> None:
                         cmd += ["--disable", disable]
                     subprocess.run(cmd, check=True, capture_output=True)
                     out.write(records.read_text(encoding="utf-8"))
+            ids = Path(tmp) / "ids.txt"  # the folds evaluated: every page, or --only-fold's
+            ids.write_text("".join(f"{pid}\n" for pid, f in folds_of.items()
+                                   if f in fold_models), encoding="utf-8")
             result = subprocess.run([sys.executable, str(args.data / "tools" / "score_wcxb.py"),
-                                     str(merged)], check=True, capture_output=True, text=True)
+                                     str(merged), "--ids", str(ids)],
+                                    check=True, capture_output=True, text=True)
             label = f"chain {form}" + (f" without {disable}" if disable else "")
             print(f"\n{label} (score_wcxb.py):\n" + result.stdout.rstrip())
 
