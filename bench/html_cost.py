@@ -8,7 +8,11 @@ fastest CPU time counts (the machine may be shared); the medians and means over 
 are printed: the one parse, the DOM blocks, the block features, the classifier, the page
 type, the metadata, and the whole extraction hook, next to ``trafilatura.extract`` (default
 options) on the same page text. The classifier's own cost, on top of the parse, is the
-sum of blocks, features and model.
+sum of blocks, features and model. The steps of the article path follow: trafilatura as
+the ``trafilatura`` plugin calls it (XML output with links and metadata), without the
+metadata, the metadata alone with and without htmldate's extensive date search, and the
+lead-paragraph scan. (Fastest-of-N hides what a process pays once, such as the date
+parser's languages: ``bench_pipeline.py`` times whole processes.)
 """
 from __future__ import annotations
 
@@ -22,13 +26,14 @@ from pathlib import Path
 import numpy as np
 import trafilatura
 
-from clean_corpus.document import Document
+from clean_corpus.document import Document, Extraction
 from clean_corpus.htmltree import parse_html
 from clean_corpus_plugins.boilerplate.html import dom_blocks
 from clean_corpus_plugins.boilerplate.html_extract import (MODEL_FILE, HtmlExtractor,
                                                            block_matrix, page_metadata,
                                                            predict_page_type)
 from clean_corpus_plugins.boilerplate.model import load_model
+from clean_corpus_plugins.extract import TrafilaturaExtractor, lead_paragraph
 
 
 def fastest(step, repeat: int) -> float:
@@ -59,6 +64,10 @@ def main(argv=None) -> int:
     model = load_model(str(MODEL_FILE))
     extractor = HtmlExtractor()
     extractor.options = dict(HtmlExtractor.defaults)
+    article = TrafilaturaExtractor()
+    article.options = dict(TrafilaturaExtractor.defaults)
+    from trafilatura.metadata import extract_metadata
+    from trafilatura.settings import set_date_params
     steps: dict[str, list[float]] = {}
     for path in files:
         html = read(path)
@@ -80,6 +89,21 @@ def main(argv=None) -> int:
             "trafilatura.extract (default)": fastest(lambda: trafilatura.extract(html),
                                                      args.repeat),
         }
+        document = Document(source=path.name, html=html)
+        document.tree  # parsed once, as in the chain
+        lead_blocks = (article.extract(document) or Extraction([])).blocks
+        timings.update({
+            "article path: trafilatura plugin": fastest(lambda: article.extract(document),
+                                                        args.repeat),
+            "  its extraction, no metadata": fastest(
+                lambda: article._run(document, False, with_metadata=False), args.repeat),
+            "  metadata, extensive date search": fastest(
+                lambda: extract_metadata(tree, None, set_date_params(True)), args.repeat),
+            "  metadata, no extensive search": fastest(
+                lambda: extract_metadata(tree, None, set_date_params(False)), args.repeat),
+            "  lead-paragraph scan": fastest(lambda: lead_paragraph(tree, lead_blocks),
+                                             args.repeat),
+        })
         for name, ms in timings.items():
             steps.setdefault(name, []).append(ms)
     print(f"{len(steps.get('parse (one per page)', []))} pages, fastest of {args.repeat} runs "

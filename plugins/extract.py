@@ -189,11 +189,19 @@ class TrafilaturaExtractor(Plugin):
     (:func:`lead_paragraph`), and when the balanced result has fewer than
     ``recall_below`` characters of prose (0 switches it off), a second pass in recall
     mode replaces it if that finds at least twice as much prose.
+
+    ``extensive_date_search`` is htmldate's extensive search for the page's date (on by
+    default): when the page declares no date it searches the whole page text and, for
+    date-like strings, the dateparser library. On wcxb-dev it finds 3 more right dates in
+    100 (84.7 % against 81.6 % of the pages with a known date) and costs about 15 ms a
+    page on average, mostly on pages without a date, plus about 1.3 s of CPU once per
+    process for dateparser's languages (``bench/README.md``).
     """
 
     name = "trafilatura"
     defaults = {"favor_precision": False, "favor_recall": False, "include_tables": True,
-                "include_links": True, "recover_lead": True, "recall_below": 300}
+                "include_links": True, "recover_lead": True, "recall_below": 300,
+                "extensive_date_search": True}
 
     @hookimpl(trylast=True)
     def extract(self, document):
@@ -221,13 +229,15 @@ class TrafilaturaExtractor(Plugin):
                 blocks.insert(*found)
         return Extraction(blocks=blocks, metadata=metadata)
 
-    def _run(self, document, favor_recall: bool):
+    def _run(self, document, favor_recall: bool, with_metadata: bool = True):
         if document.tree is None:
             return None
         import trafilatura  # on first use: a run over text files never loads it
+        from trafilatura.settings import set_date_params
 
         xml = trafilatura.extract(
-            document.tree, url=document.url, output_format="xml", with_metadata=True,
+            document.tree, url=document.url, output_format="xml", with_metadata=with_metadata,
+            date_extraction_params=set_date_params(self.options["extensive_date_search"]),
             include_comments=False, include_images=False, include_formatting=False,
             include_tables=self.options["include_tables"],
             include_links=self.options["include_links"],
@@ -243,7 +253,8 @@ class TrafilaturaExtractor(Plugin):
         (see ``docs/cleaning.md``), so its result is only taken when the balanced one is
         short of prose and recall mode has at least twice as much.
         """
-        root = self._run(document, favor_recall=True)
+        # the metadata is the balanced pass's: only the blocks are taken from this one
+        root = self._run(document, favor_recall=True, with_metadata=False)
         main = root.find("main") if root is not None else None
         if main is None:
             return blocks

@@ -77,3 +77,21 @@ def test_site_tagline_under_the_site_name_is_not_a_lead(tmp_path):
     text = run(tmp_path, html)
     assert "written by people who live here" not in text
     assert text.startswith(BODY[0])
+
+
+
+def extracted_date(**options):
+    from clean_corpus.document import Document
+    from clean_corpus_plugins.extract import TrafilaturaExtractor
+
+    extractor = TrafilaturaExtractor()
+    extractor.options = {**TrafilaturaExtractor.defaults, **options}
+    html = page("<p>Posted on March 3, 2021 by the harbour desk.</p>")
+    return extractor.extract(Document(source="page.html", html=html)).metadata.get("date")
+
+
+def test_a_date_written_only_in_the_text_is_found_by_the_extensive_search():
+    # the page declares no date (no meta, no JSON-LD, no <time>): only the slower
+    # extensive search, on by default, reads it from the page's text
+    assert extracted_date() == "2021-03-03"
+    assert extracted_date(extensive_date_search=False) is None
