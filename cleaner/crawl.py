@@ -72,8 +72,8 @@ from clean_corpus.config import Config, ConfigError
 from clean_corpus.document import Document
 from clean_corpus.pipeline import (FAILED, REJECTED, WRITTEN, Chain, Outcome, RunContext,
                                    RunTally, error_text, write_stats)
-from clean_corpus_plugins.readers import (UndecodableInput, decode_with_info, looks_like_html,
-                                          make_document)
+from clean_corpus_plugins.readers import (UndecodableInput, decode_with_info, extra_fields,
+                                          looks_like_html, make_document)
 
 logger = logging.getLogger(__name__)
 
@@ -257,11 +257,7 @@ class CleanCorpusPipeline:
             # An item built by spider code can carry a malformed URL ("http://[x"): it is
             # reported as failed, as the JSONL reader reports such a line, not lost.
             return self._unreadable(source, url, exc)
-        extra = {key: adapter[key] for key in adapter.keys()
-                 if key not in PAGE_FIELDS and adapter.get(key) is not None}
-        if extra:
-            # As JSON will hold them (a datetime as its text), so the writers never fail.
-            document.extra = json.loads(json.dumps(extra, ensure_ascii=False, default=str))
+        document.extra = extra_fields(adapter.asdict(), PAGE_FIELDS)
         return document
 
     @staticmethod

@@ -50,11 +50,9 @@ class ParquetReader(FieldsReader):
                 shutil.copyfileobj(source.stream, spool, 1 << 20)
                 spool.seek(0)
                 opened = pa.parquet.ParquetFile(spool)
-            names = set(opened.schema_arrow.names)
-            fields = [f for key, f in self.options.items() if key.endswith("_field")]
-            columns = sorted({f for f in fields if f in names})
             number = 0
-            for batch in opened.iter_batches(batch_size=BATCH_ROWS, columns=columns):
+            # every column: those besides the page go to the record's ``extra``
+            for batch in opened.iter_batches(batch_size=BATCH_ROWS):
                 for row in batch.to_pylist():
                     number += 1
                     yield self._row(source, row, number)

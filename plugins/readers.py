@@ -204,6 +204,17 @@ def make_document(path: Path, text: str, encoding: dict | None, *, html: bool,
     return doc
 
 
+def extra_fields(fields: dict, page_fields) -> dict:
+    """What an input carries besides the page (``page_fields``), for the record's ``extra``:
+    as JSON holds it (a datetime as its text, a lone surrogate replaced), absent values left
+    out, so that no writer fails on it."""
+    extra = {key: value for key, value in fields.items()
+             if key not in page_fields and value is not None}
+    if not extra:
+        return {}
+    return json.loads(xml_safe(json.dumps(extra, ensure_ascii=False, default=str)))
+
+
 def looks_like_html(text: str) -> bool:
     head = text[:2048].lstrip().lower()
     return head.startswith(("<!doctype html", "<html", "<?xml")) or "<body" in head
@@ -279,7 +290,8 @@ class HtmlReader(FileReader):
 
 class FieldsReader(Plugin):
     """What readers of one-document-per-row formats (JSON Lines, Parquet) share: which
-    fields hold the text, the HTML, the URL and the source name (options)."""
+    fields hold the text, the HTML, the URL and the source name (options). The row's other
+    fields are kept in the record's ``extra``."""
 
     defaults = {"text_field": "text", "html_field": "html", "url_field": "url",
                 "source_field": "source"}
@@ -291,9 +303,12 @@ class FieldsReader(Plugin):
         strings = {key: xml_safe(value) for key, value in row.items() if isinstance(value, str)}
         for key, html in ((options["html_field"], True), (options["text_field"], False)):
             if key in strings:
-                return make_document(Path(name), strings[key], None, html=html,
-                                     source=strings.get(options["source_field"]) or source,
-                                     url=strings.get(options["url_field"]))
+                doc = make_document(Path(name), strings[key], None, html=html,
+                                    source=strings.get(options["source_field"]) or source,
+                                    url=strings.get(options["url_field"]))
+                # the row's other fields (an id, a date, a language) travel to the record
+                doc.extra = extra_fields(row, [options[k] for k in self.defaults])
+                return doc
         raise ValueError(f"neither a {options['text_field']!r} nor an "
                          f"{options['html_field']!r} string")
 

@@ -204,16 +204,27 @@ def read_gzip_jsonl(path: Path) -> list[dict]:
         return [json.loads(line) for line in fh]
 
 
-def test_field_names_are_options_for_jsonl_and_parquet(tmp_path):
-    docs = [{"body": "Le conseil municipal a voté le budget de l'année prochaine mardi soir. "
-                     "Les investissements dans les écoles augmentent de dix pour cent.",
-             "link": "https://example.org/budget", "source": "b"}]
-    (tmp_path / "a.jsonl").write_text(json.dumps(docs[0]) + "\n", encoding="utf-8")
-    out = tmp_path / "out.jsonl"
-    builtin_cli("run", tmp_path / "a.jsonl", "-o", out, "--no-progress",
-                "--set", "jsonl_reader.text_field=body", "--set", "jsonl_reader.url_field=link")
-    [record] = read_jsonl(out)
-    assert record["url"] == "https://example.org/budget" and "budget" in record["text"]
+def test_field_names_are_options_and_other_fields_are_kept_in_extra(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    row = {"body": "Le conseil municipal a voté le budget de l'année prochaine mardi soir. "
+                   "Les investissements dans les écoles augmentent de dix pour cent.",
+           "link": "https://example.org/budget", "source": "b", "dump_id": 7,
+           "lang": "fr", "crawled": None}
+    (tmp_path / "a.jsonl").write_text(json.dumps(row) + "\n", encoding="utf-8")
+    pq.write_table(pa.Table.from_pylist([row]), tmp_path / "a.parquet")
+    records = []
+    for name, reader in (("a.jsonl", "jsonl_reader"), ("a.parquet", "parquet_reader")):
+        out = tmp_path / f"{name}.out.jsonl"
+        builtin_cli("run", tmp_path / name, "-o", out, "--no-progress",
+                    "--set", f"{reader}.text_field=body", "--set", f"{reader}.url_field=link")
+        [record] = read_jsonl(out)
+        records.append(record)
+        assert record["url"] == "https://example.org/budget" and "budget" in record["text"]
+        # what the row carries besides the page travels with it; absent values do not
+        assert record["extra"] == {"dump_id": 7, "lang": "fr"}
+    assert records[0] == records[1]
 
 
 def test_standard_input_and_file_urls(tmp_path):
