@@ -6,6 +6,7 @@ import os
 import re
 import unicodedata
 from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -54,13 +55,50 @@ class Block:
 
     def input_span(self, start: int = 0, end: int | None = None) -> tuple[int, int] | None:
         """``(start, end)`` in the input text of ``text[start:end]``, None when unknown."""
-        known = [o for o in self.origins()[start:end] if o >= 0]
-        return (known[0], known[-1] + 1) if known else None
+        if not _in_order(self.origin, len(self.text)):
+            known = [o for o in self.origins()[start:end] if o >= 0]
+            return (known[0], known[-1] + 1) if known else None
+        start, end, _ = slice(start, end).indices(len(self.text))
+        first = last = None
+        for at, offset, length in self.origin:  # runs in order: read them, not each character
+            lo, hi = max(at, start), min(at + length, end)
+            if lo < hi:
+                if first is None:
+                    first = offset + lo - at
+                last = offset + hi - at
+        return (first, last) if first is not None else None
+
+    def runs(self) -> list[tuple[int, int, int]]:
+        """``origin`` as :func:`_runs` makes it of :meth:`origins`: runs of consecutive
+        known offsets, merged where one continues the other."""
+        if not _in_order(self.origin, len(self.text)):
+            return _runs(self.origins())
+        merged: list[list[int]] = []
+        for at, offset, length in self.origin:
+            if length <= 0:
+                continue
+            if merged and merged[-1][0] + merged[-1][2] == at and \
+                    merged[-1][1] + merged[-1][2] == offset:
+                merged[-1][2] += length
+            else:
+                merged.append([at, offset, length])
+        return [tuple(run) for run in merged]
 
     @property
     def link_density(self) -> float:
         """Share of the block's characters inside links, 0.0 to 1.0."""
         return min(1.0, self.link_chars / len(self.text)) if self.text else 0.0
+
+
+def _in_order(origin, size: int) -> bool:
+    """Whether ``origin`` runs are in order, apart and within ``size`` characters (as
+    blocks make them), so that they can be read as they are."""
+    end = 0
+    for at, offset, length in origin or ():
+        if at < end or offset < 0 or length < 0 or at + length > size:
+            return False
+        end = at + length
+    return origin is not None
 
 
 def _runs(offsets: list[int]) -> list[tuple[int, int, int]]:
@@ -90,6 +128,24 @@ def _follow(source: str, offsets: list[int], result: str) -> list[int]:
         else:
             out.append(-1)
     return out
+
+
+def _equality(block) -> tuple:
+    """What makes two blocks equal (``Block.__eq__``: type, text, kind, link_chars)."""
+    return type(block), block.text, block.kind, block.link_chars
+
+
+def _remove(blocks: list, block) -> None:
+    """``blocks.remove(block)``, which takes the first block *equal* to ``block``, without
+    comparing every block before it field by field: only those with the same text."""
+    texts = [b.text for b in blocks]
+    at = 0
+    while True:
+        at = texts.index(block.text, at)  # ValueError, as list.remove, when none is left
+        if blocks[at] is block or blocks[at] == block:
+            del blocks[at]
+            return
+        at += 1
 
 
 def _find_outside(text: str, part: str, start: int, taken: list[tuple[int, int]]) -> int:
@@ -284,13 +340,38 @@ class Document:
     def drop_block(self, block: Block, plugin: str, reason: str,
                    score: float | None = None) -> None:
         """Remove ``block`` from the document and record it (with the plugin's ``score``)."""
-        self.blocks.remove(block)
+        _remove(self.blocks, block)
+        self._record_drop(block, plugin, reason, score)
+
+    def _record_drop(self, block: Block, plugin: str, reason: str,
+                     score: float | None) -> None:
         span = block.input_span() or (None, None)
         self.removed.append(Removal(plugin, reason, block.text, *span, score=score))
 
-    def drop_blocks(self, blocks, plugin: str, reason: str) -> None:
-        for block in list(blocks):
-            self.drop_block(block, plugin, reason)
+    def drop_blocks(self, blocks, plugin: str, reason: str,
+                    scores: list[float] | None = None) -> None:
+        """Remove ``blocks`` (with a ``score`` each, when given) as :meth:`drop_block`
+        does, in one pass over the document's blocks."""
+        blocks = list(blocks)
+        scores = [None] * len(blocks) if scores is None else list(scores)
+        present = set(map(id, self.blocks))
+        if len(set(map(id, blocks))) < len(blocks) or not all(id(b) in present for b in blocks):
+            for block, score in zip(blocks, scores):  # not all there: one at a time
+                self.drop_block(block, plugin, reason, score=score)
+            return
+        # Each removal takes the first block equal to the one named (as drop_block): of k
+        # equal blocks named, the first k equal blocks of the document go.
+        pending = Counter(map(_equality, blocks))
+        kept = []
+        for block in self.blocks:
+            key = _equality(block)
+            if pending[key]:
+                pending[key] -= 1
+            else:
+                kept.append(block)
+        self.blocks[:] = kept
+        for block, score in zip(blocks, scores):
+            self._record_drop(block, plugin, reason, score)
 
     def cut(self, block: Block, start: int, end: int, plugin: str, reason: str,
             link_chars: int | None = None) -> str:
@@ -315,7 +396,7 @@ class Document:
         block.link_chars = min(block.link_chars, len(block.text))
         self.removed.append(Removal(plugin, reason, removed.strip(), *(span or (None, None))))
         if not block.text:
-            self.blocks.remove(block)
+            _remove(self.blocks, block)
         return removed
 
     def set_field(self, name: str, value: Any) -> None:
@@ -338,21 +419,21 @@ class Document:
                 continue
             if parts:
                 at += 2
-            offsets = block.origins()
-            if text != block.text:
-                offsets = _follow(block.text, offsets, text)
-            runs += [(at + pos, offset, length) for pos, offset, length in _runs(offsets)]
+            block_runs = block.runs() if text == block.text else \
+                _runs(_follow(block.text, block.origins(), text))
+            runs += [(at + pos, offset, length) for pos, offset, length in block_runs]
             parts.append(text)
             at += len(text)
         return "\n\n".join(parts), runs
 
     @staticmethod
-    def _place(start: int | None, runs: list[tuple[int, int, int]]) -> int | None:
+    def _place(start: int | None, runs: list[tuple[int, int, int]],
+               offsets: list[int]) -> int | None:
         """Offset in the record's text just after the last kept character that stood
-        before input offset ``start`` (0 when none did)."""
+        before input offset ``start`` (0 when none did); ``offsets``: the runs' offsets."""
         if start is None:
             return None
-        i = bisect_left([offset for _, offset, _ in runs], start) - 1
+        i = bisect_left(offsets, start) - 1
         if i < 0:
             return 0
         pos, offset, length = runs[i]
@@ -374,7 +455,8 @@ class Document:
             record[name] = value if value not in ("", []) else None
         record["text"] = text
         record["detections"] = self.detections
-        record["removed"] = [{**r.as_dict(), "at": self._place(r.start, runs)}
+        offsets = [offset for _, offset, _ in runs]
+        record["removed"] = [{**r.as_dict(), "at": self._place(r.start, runs, offsets)}
                              for r in self.removed]
         if self.extra:
             record["extra"] = self.extra

@@ -81,3 +81,38 @@ def test_cleaning_its_own_output_again_changes_nothing_but_bared_edges(chain, te
         assert {r.plugin for r in second.document.removed} <= EDGE_CLEANERS, \
             (once, again, second.document.removed)
         assert len(again) < len(once)  # only taken away, never rewritten
+
+
+runs = st.lists(st.tuples(st.integers(-2, 14), st.integers(-2, 40), st.integers(-2, 6)),
+                max_size=5)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(size=st.integers(0, 14), origin=st.one_of(st.none(), runs),
+       start=st.integers(-4, 16), end=st.one_of(st.none(), st.integers(-4, 16)))
+def test_a_block_reads_where_its_characters_stood_from_its_runs_as_from_each_character(
+        size, origin, start, end):
+    # Spans and runs are read from the block's runs directly (the record's offsets, every
+    # removal); they must say what the per-character offsets say, whatever the runs.
+    from clean_corpus.document import Block, _runs
+
+    block = Block("x" * size, origin=origin)
+    known = [o for o in block.origins()[start:end] if o >= 0]
+    assert block.input_span(start, end) == ((known[0], known[-1] + 1) if known else None)
+    assert block.runs() == _runs(block.origins())
+
+
+@settings(max_examples=500, deadline=None)
+@given(texts=st.lists(st.sampled_from(["a", "b", "c"]), min_size=1, max_size=12),
+       data=st.data())
+def test_dropping_blocks_at_once_removes_what_dropping_them_one_by_one_does(texts, data):
+    from clean_corpus.document import Block
+
+    blocks = [Block(text, origin=[(0, i, 1)]) for i, text in enumerate(texts)]
+    named = data.draw(st.lists(st.sampled_from(blocks), unique_by=id))
+    one_by_one, at_once = (Document(source="d.txt", blocks=list(blocks)) for _ in range(2))
+    for block in named:
+        one_by_one.drop_block(block, "p", "r")
+    at_once.drop_blocks(named, "p", "r")
+    assert [id(b) for b in at_once.blocks] == [id(b) for b in one_by_one.blocks]
+    assert at_once.removed == one_by_one.removed

@@ -113,7 +113,7 @@ class TextClassifier(Plugin):
         threshold = model.threshold if threshold is None else float(threshold)
         blocks = list(document.blocks)
         p = model.predict_page(text_features([b.text for b in blocks]))
-        for block, kept, score in zip(blocks, keep_mask(p, threshold), p):
-            if not kept:
-                document.drop_block(block, self.name, "boilerplate (classifier)",
-                                    score=float(1.0 - score))
+        dropped = ~keep_mask(p, threshold)
+        document.drop_blocks([b for b, gone in zip(blocks, dropped.tolist()) if gone],
+                             self.name, "boilerplate (classifier)",
+                             scores=(1.0 - p[dropped]).tolist())

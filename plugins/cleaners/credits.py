@@ -35,11 +35,20 @@ def _patterns() -> tuple[re.Pattern, ...]:
     )
 
 
+#: What every credit pattern needs: a label's colon or bar, a copyright sign or a slash.
+_CREDIT_MARK = re.compile(r"[:|/©]|\(c\)|copyright", re.IGNORECASE)
+
+
+def may_hold_credit(text: str) -> bool:
+    """False when no part of ``text`` can be a credit (most lines: one quick scan)."""
+    return bool(_CREDIT_MARK.search(text))
+
+
 def is_credit(text: str) -> bool:
     """True when ``text`` is, as a whole, a photo or agency credit."""
     text = text.strip()
     if not text or "\n" in text or len(text) > MAX_CREDIT_CHARS \
-            or len(words(text)) > MAX_CREDIT_WORDS:
+            or not may_hold_credit(text) or len(words(text)) > MAX_CREDIT_WORDS:
         return False
     labelled, copyright, agency_name, name_agency = _patterns()
     for pattern in (labelled, copyright):
@@ -78,6 +87,8 @@ def credit_tail(text: str) -> int | None:
     Only a credit after a sentence end or inside final parentheses counts: "... à lutter
     contre l'EI. AFP/HAIDAR HAMDANI", "... (Foto: Sarawut /Adobe Stock)".
     """
+    if not may_hold_credit(text[-MAX_CREDIT_CHARS:]):
+        return None
     for m in _TAIL_START.finditer(text):
         start = m.end()
         if len(text) - start <= MAX_CREDIT_CHARS and is_credit(text[start:]):

@@ -64,21 +64,41 @@ def _parts(raw: str):
         yield raw[a:b], a, b
 
 
+@lru_cache(maxsize=1 << 16)
+def _folded(part: str) -> tuple[str, ...]:
+    """The folded tokens of one non-ASCII word (words recur: each is folded once)."""
+    return tuple(fold(_unmask(part)).split())
+
+
+_word = Word._make
+
+
 @lru_cache(maxsize=4096)
 def words(text: str) -> Words:
     """The folded words of ``text`` with their offsets.
 
     Cached: every cleaner of the chain asks for the words of the same blocks.
     """
-    out: list[Word] = []
-    for match in _WORD.finditer(text):
-        raw, base = match.group(), match.start()
-        for part, a, b in _parts(raw):
-            if part.isascii():  # ASCII letters and digits fold to their lower case
-                out.append(Word(part.lower(), base + a, base + b))
+    if _CAMEL.search(text):  # some word to cut in parts
+        out: list[Word] = []
+        for match in _WORD.finditer(text):
+            raw, base = match.group(), match.start()
+            for part, a, b in _parts(raw):
+                if part.isascii():  # ASCII letters and digits fold to their lower case
+                    out.append(Word(part.lower(), base + a, base + b))
+                else:
+                    out.extend(Word(token, base + a, base + b) for token in _folded(part))
+    elif text.isascii():
+        out = [_word((m.group(), m.start(), m.end())) for m in _WORD.finditer(text.lower())]
+    else:
+        out = []
+        for match in _WORD.finditer(text):
+            raw = match.group()
+            if raw.isascii():
+                out.append(_word((raw.lower(), match.start(), match.end())))
             else:
-                for token in fold(_unmask(part)).split():
-                    out.append(Word(token, base + a, base + b))
+                start, end = match.span()
+                out.extend([_word((token, start, end)) for token in _folded(raw)])
     found = Words(out)
     found.tokens = tuple(w.text for w in out)
     return found
@@ -165,7 +185,9 @@ _SEPARATOR_ONLY = re.compile(r"^[\s\-–—•·*|/>»«<]*$")
 _URL = re.compile(r"^\s*+(?:https?://|www\.)\S+\s*$|^\s*+[^\s@]++@\S+\.\w+\s*$")
 
 
+@lru_cache(maxsize=8192)
 def word_count(text: str) -> int:
+    """Letters-and-digits words of ``text`` (cached: most cleaners ask of every block)."""
     return len(_WORD.findall(text))
 
 
