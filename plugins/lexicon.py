@@ -36,8 +36,12 @@ LEXICON_ENTRY_POINTS = "clean_corpus.lexicons"
 _WORDS = re.compile(r"\w+")
 
 
+@lru_cache(maxsize=8192)
 def fold(text: str) -> str:
-    """Case-, accent- and punctuation-insensitive form used to compare lines with phrases."""
+    """Case-, accent- and punctuation-insensitive form used to compare lines with phrases.
+
+    Cached: cleaners and detectors fold the same lines.
+    """
     text = text.casefold()
     if not text.isascii():  # ASCII has no accents to take off
         text = unicodedata.normalize("NFKD", text)

@@ -19,6 +19,7 @@ import re
 import unicodedata
 from collections import Counter
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -130,11 +131,16 @@ def _fold(tokens: list[str]) -> str:
     return joined if joined.isascii() else fold(joined)
 
 
+def _starts_with_phrase(folded: str, lexicon: frozenset[str]) -> bool:
+    """Whether the first one, two or three words of ``folded`` are a lexicon phrase."""
+    first = folded.split(" ", 3)
+    return first[0] in lexicon or " ".join(first[:2]) in lexicon \
+        or " ".join(first[:3]) in lexicon
+
+
 def _page_language(token_lists: list[list[str]]) -> frozenset[str]:
     """The stop-word list that covers most of the page's words."""
-    counts = Counter()
-    for toks in token_lists:
-        counts.update(toks)
+    counts = Counter(chain.from_iterable(token_lists))
     keys = counts.keys()
     best, best_hits = frozenset(), 0
     for words in stopwords().values():
@@ -207,7 +213,8 @@ def text_features(texts: list[str]) -> np.ndarray:
     chars = np.maximum(1, counts.sum(axis=1) - counts[:, _SPACE])
     token_lists = [_TOKEN.findall(t.lower()) for t in texts]
     stops = _page_language(token_lists)
-    stop_count = np.fromiter((sum(1 for w in toks if w in stops) for toks in token_lists),
+    is_stop = stops.__contains__
+    stop_count = np.fromiter((sum(map(is_stop, toks)) for toks in token_lists),
                              dtype=np.float64, count=n)
     n_tokens = np.fromiter((len(toks) for toks in token_lists), dtype=np.float64, count=n)
     safe_words = np.maximum(1, words)
@@ -215,9 +222,8 @@ def text_features(texts: list[str]) -> np.ndarray:
     folded = [_fold(toks) for toks in token_lists]
     lexicon_line = np.fromiter((len(toks) <= _PHRASE_WORDS and f in lexicon
                                 for f, toks in zip(folded, token_lists)), dtype=np.float64, count=n)
-    lexicon_prefix = np.fromiter(
-        (any(" ".join(f.split(" ", 3)[:k]) in lexicon for k in (1, 2, 3)) for f in folded),
-        dtype=np.float64, count=n)
+    lexicon_prefix = np.fromiter((_starts_with_phrase(f, lexicon) for f in folded),
+                                 dtype=np.float64, count=n)
     keys = [" ".join(toks) for toks in token_lists]
     repeats = Counter(keys)
     seen: set[str] = set()

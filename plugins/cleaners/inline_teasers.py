@@ -83,7 +83,7 @@ class InlineTeasers(Plugin):
         # the label is within the last words: a headline is short
         first = max(1, len(ws) - int(self.options["max_title_words"]) - 6)
         for i in range(len(ws) - 1, first - 1, -1):
-            k = related.prefix(ws[i:])
+            k = related.prefix_at(ws.tokens, i)
             if not k or i + k >= len(ws):
                 continue
             if ws[i].start - ws[i - 1].end > _MAX_GAP:

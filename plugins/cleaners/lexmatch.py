@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from clean_corpus_plugins.lexicon import fold, phrases
@@ -41,10 +42,32 @@ class Word(NamedTuple):
     end: int
 
 
-class Words(tuple):
-    """The :class:`Word` s of a text, with their folded texts at hand (``tokens``)."""
+class Words(Sequence):
+    """The :class:`Word` s of a text, with their folded texts at hand (``tokens``).
 
-    tokens: tuple[str, ...]
+    Most blocks are only asked whether a phrase starts or occurs in them, which the
+    tokens tell: the words with their offsets are made when first read.
+    """
+
+    __slots__ = ("text", "tokens", "_words")
+
+    def __init__(self, text: str, tokens: tuple[str, ...], found: list[Word] | None = None):
+        self.text, self.tokens, self._words = text, tokens, found
+
+    def _all(self) -> list[Word]:
+        if self._words is None:
+            self._words = _word_list(self.text)
+        return self._words
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+    def __getitem__(self, index):
+        found = self._all()[index]
+        return tuple(found) if isinstance(index, slice) else found
+
+    def __iter__(self):
+        return iter(self._all())
 
 
 def _unmask(word: str) -> str:
@@ -73,6 +96,19 @@ def _folded(part: str) -> tuple[str, ...]:
 _word = Word._make
 
 
+def _word_list(text: str) -> list[Word]:
+    """The folded words of ``text`` with their offsets."""
+    out: list[Word] = []
+    for match in _WORD.finditer(text):
+        raw, base = match.group(), match.start()
+        for part, a, b in _parts(raw):
+            if part.isascii():  # ASCII letters and digits fold to their lower case
+                out.append(_word((part.lower(), base + a, base + b)))
+            else:
+                out.extend([_word((token, base + a, base + b)) for token in _folded(part)])
+    return out
+
+
 @lru_cache(maxsize=4096)
 def words(text: str) -> Words:
     """The folded words of ``text`` with their offsets.
@@ -80,28 +116,17 @@ def words(text: str) -> Words:
     Cached: every cleaner of the chain asks for the words of the same blocks.
     """
     if _CAMEL.search(text):  # some word to cut in parts
-        out: list[Word] = []
-        for match in _WORD.finditer(text):
-            raw, base = match.group(), match.start()
-            for part, a, b in _parts(raw):
-                if part.isascii():  # ASCII letters and digits fold to their lower case
-                    out.append(Word(part.lower(), base + a, base + b))
-                else:
-                    out.extend(Word(token, base + a, base + b) for token in _folded(part))
-    elif text.isascii():
-        out = [_word((m.group(), m.start(), m.end())) for m in _WORD.finditer(text.lower())]
-    else:
-        out = []
-        for match in _WORD.finditer(text):
-            raw = match.group()
-            if raw.isascii():
-                out.append(_word((raw.lower(), match.start(), match.end())))
-            else:
-                start, end = match.span()
-                out.extend([_word((token, start, end)) for token in _folded(raw)])
-    found = Words(out)
-    found.tokens = tuple(w.text for w in out)
-    return found
+        found = _word_list(text)
+        return Words(text, tuple(w.text for w in found), found)
+    if text.isascii():
+        return Words(text, tuple(_WORD.findall(text.lower())))
+    tokens: list[str] = []
+    for raw in _WORD.findall(text):
+        if raw.isascii():
+            tokens.append(raw.lower())
+        else:
+            tokens.extend(_folded(raw))
+    return Words(text, tuple(tokens))
 
 
 def _tokens(ws) -> tuple[str, ...] | list[str]:
@@ -134,18 +159,25 @@ class Phrases:
 
     def prefix(self, ws) -> int:
         """Number of words of the longest phrase ``ws`` starts with (0 if none)."""
-        if not ws or ws[0].text not in self.by_first:
+        tokens = _tokens(ws)
+        if not tokens or tokens[0] not in self.by_first:
             return 0
-        return max(self._at(_tokens(ws), 0), default=0)
+        return max(self._at(tokens, 0), default=0)
+
+    def prefix_at(self, tokens: tuple[str, ...], i: int) -> int:
+        """``prefix`` of the words from the ``i``-th on, read from their ``tokens``."""
+        if tokens[i] not in self.by_first:
+            return 0
+        return max(self._at(tokens, i), default=0)
 
     def covers(self, ws, numbers: bool = True) -> bool:
         """True when ``ws`` is made of phrases only (and numbers, such as a count)."""
-        if not ws:
+        tokens = _tokens(ws)
+        if not tokens:
             return False
-        first = ws[0].text
+        first = tokens[0]
         if first not in self.by_first and not (numbers and _is_number(first)):
             return False  # the usual case: the block does not start with a phrase
-        tokens = _tokens(ws)
         reachable = [True] + [False] * len(tokens)
         for i in range(len(tokens)):
             if not reachable[i]:
