@@ -91,10 +91,14 @@ def chain_scores(args, fold_models, folds_of, text_dirs, disable=None) -> None:
                     files = [str(folder / f"{pid}.html.txt") for pid, f in folds_of.items() if f == k]
                     records = Path(tmp) / f"fold{k}.jsonl"
                     cmd = [str(clean_corpus), "run", *files, "-o", str(records), "--no-progress",
-                           "--set", f"text_classifier.model={model}", "-j", "1"]
+                           "--set", f"text_classifier.model={model}", "-j", "1",
+                           "--timeout", "600"]  # a busy machine must fail no page
                     if disable:
                         cmd += ["--disable", disable]
-                    subprocess.run(cmd, check=True, capture_output=True)
+                    done = subprocess.run(cmd, capture_output=True, text=True)
+                    if done.returncode not in (0, 1):  # 1: some documents failed, reported
+                        raise SystemExit(f"clean-corpus exited {done.returncode}: "
+                                         f"{done.stderr[-2000:]}")
                     out.write(records.read_text(encoding="utf-8"))
             ids = Path(tmp) / "ids.txt"  # the folds evaluated: every page, or --only-fold's
             ids.write_text("".join(f"{pid}\n" for pid, f in folds_of.items()
