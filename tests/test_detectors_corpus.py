@@ -299,3 +299,31 @@ def test_streaming_a_copy_after_a_dropped_first_copy_is_kept():
     assert outcomes["error.txt"].reasons == ["error page (page not found)"]
     assert outcomes["article.txt"].status == WRITTEN
     assert outcomes["article.txt"].document.detections["duplicates"]["is_kept"]
+
+
+def test_lsh_makes_candidates_of_similar_signatures_only():
+    # LSH proposes, the similarity check decides: a pair is proposed when one of its bands
+    # is equal whole, which the default 14 bands of 9 rows make near-certain for signatures
+    # agreeing on 95 % of their values and near-impossible at 30 %.
+    import numpy as np
+
+    from clean_corpus_plugins.detectors.duplicates import _band_key
+    from clean_corpus_plugins.detectors.lsh import BandIndex
+
+    rng = np.random.default_rng(0)
+    proposed = {}
+    for similarity in (0.3, 0.95):
+        hits = 0
+        for _ in range(200):
+            index = BandIndex(0.8, 128, (0.1, 0.9), _band_key)
+            signature = rng.integers(0, 2**32, 128, dtype=np.uint32)
+            other = signature.copy()
+            changed = rng.random(128) >= similarity
+            other[changed] = rng.integers(0, 2**32, int(changed.sum()), dtype=np.uint32)
+            index.insert(7, signature)
+            hits += index.query(other) == {7}
+        proposed[similarity] = hits / 200
+    assert (index.bands, index.rows) == (14, 9)  # the figures docs/detectors.md gives
+    assert proposed[0.95] >= 0.98 and proposed[0.3] <= 0.02
+    with pytest.raises(ValueError, match="add up to 1.0"):
+        BandIndex(0.8, 128, (0.5, 0.6), _band_key)

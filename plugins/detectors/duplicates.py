@@ -8,6 +8,7 @@ import numpy as np
 
 from clean_corpus import hookimpl
 from clean_corpus_plugins.detectors.base import CorpusDetector, hash64
+from clean_corpus_plugins.detectors.lsh import BandIndex
 from clean_corpus_plugins.detectors.tokens import text_hash, text_shingle_hashes, tokens
 
 _INDEX = "duplicates.index"
@@ -59,8 +60,8 @@ class Duplicates(CorpusDetector):
     Per document (``detect``, in workers): the hash of the normalised text (case, accents,
     punctuation and number typography folded, see :mod:`.tokens`) and a MinHash of its
     5-word shingles. Each ``corpus_ready`` takes the documents observed since the last call,
-    in observe order: a document whose LSH candidates (datasketch's ``MinHashLSH``, queried
-    with its MinHash) include one with the same text hash is an exact copy of it; otherwise
+    in observe order: a document whose LSH candidates (:mod:`.lsh`, the bands datasketch's
+    ``MinHashLSH`` would choose, queried with its MinHash) include one with the same text hash is an exact copy of it; otherwise
     it is inserted into the index (one entry per distinct text), and every candidate whose
     estimated Jaccard similarity reaches ``threshold`` joins its cluster. So each document
     is compared with every earlier one once, and a crawl that asks after every page pays
@@ -101,7 +102,7 @@ class Duplicates(CorpusDetector):
         self._parent = array("q")  # union-find over processed documents
         # Per cluster root of two or more documents: [kept, size, distinct texts].
         self._clusters: dict[int, list[int]] = {}
-        self._lsh = None  # datasketch's MinHashLSH, made when there are texts to compare
+        self._lsh = None  # the LSH index (.lsh), made when there are texts to compare
         self._pending: list[int] = []  # documents with words, not yet in the index
 
     # ------------------------------------------------------------ per document
@@ -144,11 +145,8 @@ class Duplicates(CorpusDetector):
         if self._lsh is None:
             if len(self._pending) < 2:
                 return  # one text is no copy of anything: no index needed yet
-            from datasketch import MinHashLSH  # loads scipy: only where there is work
-
-            self._lsh = MinHashLSH(threshold=float(self.options["threshold"]),
-                                   num_perm=num_perm, hashfunc=_band_key,
-                                   weights=tuple(map(float, self.options["lsh_weights"])))
+            self._lsh = BandIndex(float(self.options["threshold"]), num_perm,
+                                  tuple(map(float, self.options["lsh_weights"])), _band_key)
         for index in self._pending:
             self._add(index, num_perm)
         self._pending.clear()
@@ -165,17 +163,14 @@ class Duplicates(CorpusDetector):
 
     def _add(self, index: int, num_perm: int) -> None:
         """Cluster one new document with the earlier ones its LSH candidates point to."""
-        from datasketch import LeanMinHash
-
-        minhash = LeanMinHash(seed=_SEED, scheme=_SCHEME,
-                              hashvalues=self._signature(index).astype(np.uint64))
-        candidates = sorted(self._lsh.query(minhash))
+        signature = self._signature(index)
+        candidates = sorted(self._lsh.query(signature))
         same_text = [c for c in candidates if self._hashes[c] == self._hashes[index]]
         if same_text:
             # Identical MinHash, identical candidates: the text's first copy stands for it.
             self._union(index, same_text[0], shared_texts=1)
             return
-        self._lsh.insert(index, minhash, check_duplication=False)
+        self._lsh.insert(index, signature)
         threshold = float(self.options["threshold"])
         joined = False
         for other in candidates:
