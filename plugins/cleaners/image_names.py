@@ -18,6 +18,8 @@ _FRAGMENT = re.compile(
 
 def is_file_fragment_line(line: str) -> bool:
     """True when every word of ``line`` is a file name, path or URL of a listed file type."""
+    if "." not in line:  # every file name has its extension after a dot
+        return False
     tokens = line.split()
     return bool(tokens) and all(_FRAGMENT.fullmatch(token) for token in tokens)
 
@@ -35,6 +37,8 @@ class ImageNames(Plugin):
     @hookimpl
     def clean(self, document):
         for block in list(document.blocks):
+            if "." not in block.text and block.text.strip():
+                continue  # no file name in it (the usual case)
             lines = block.text.split("\n")
             if all(is_file_fragment_line(line) for line in lines if line.strip()):
                 document.drop_block(block, self.name, "image or file name fragment")

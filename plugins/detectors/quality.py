@@ -69,7 +69,7 @@ class Quality(Detector):
         # Scripts written without spaces (Chinese, Japanese, Thai) have no words to measure:
         # each character counts as one, and the mean word length is left out.
         unspaced = len(UNSPACED.findall(text))
-        spaced = [w for w in words if not UNSPACED.search(w)]
+        spaced = [w for w in words if not UNSPACED.search(w)] if unspaced else words
         count = len(spaced) + unspaced
         # counted over the distinct characters: a page has thousands, but few kinds
         chars = {c: n for c, n in Counter(text).items() if not c.isspace()}
@@ -87,7 +87,7 @@ class Quality(Detector):
             if spaced and len(spaced) >= unspaced else None,
             "symbol_ratio": _ratio(sum(n for c, n in chars.items() if _is_symbol(c)), visible),
             "digit_ratio": _ratio(sum(n for c, n in chars.items() if c.isdigit()), visible),
-            "stopword_ratio": _ratio(sum(1 for w in folded if w in stops), len(folded))
+            "stopword_ratio": _ratio(sum(map(stops.__contains__, folded)), len(folded))
             if stops else None,
             "punctuated_lines": _ratio(sum(1 for line in lines
                                            if _TERMINAL.search(line.rstrip())), len(lines)),
