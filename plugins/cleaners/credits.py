@@ -81,8 +81,10 @@ def _names_like(value: str) -> bool:
 _TAIL_START = re.compile(r"[.!?…»”\"]\s+|(?<!\s)\s++(?:-\s+|(?=\())")
 
 
+@lru_cache(maxsize=4096)
 def credit_tail(text: str) -> int | None:
-    """Offset where a credit glued to the end of ``text`` starts, if there is one.
+    """Offset where a credit glued to the end of ``text`` starts, if there is one
+    (cached: the captions cleaner asks of every block twice, this one once more).
 
     Only a credit after a sentence end or inside final parentheses counts: "... à lutter
     contre l'EI. AFP/HAIDAR HAMDANI", "... (Foto: Sarawut /Adobe Stock)".

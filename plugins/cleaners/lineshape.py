@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import statistics
+from functools import lru_cache
 
 #: Characters that may close a sentence, and what may follow them (quotes, brackets).
 _SENTENCE_END = re.compile(r"[.!?…](?:[\s\"'»”’)\]]*)$")
@@ -19,9 +20,13 @@ _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 PROSE_MIN_CHARS = 150
 
 
-def words(text: str) -> list[str]:
-    """The words of ``text`` (letters and digits, with inner apostrophes and hyphens)."""
-    return _WORD.findall(text)
+@lru_cache(maxsize=8192)
+def words(text: str) -> tuple[str, ...]:
+    """The words of ``text`` (letters and digits, with inner apostrophes and hyphens).
+
+    Cached: several cleaners ask for the words of every block.
+    """
+    return tuple(_WORD.findall(text))
 
 
 def ends_sentence(text: str) -> bool:
