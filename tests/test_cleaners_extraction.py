@@ -90,8 +90,8 @@ def extracted_date(**options):
     return extractor.extract(Document(source="page.html", html=html)).metadata.get("date")
 
 
-def test_a_date_written_only_in_the_text_is_found_by_the_extensive_search():
-    # the page declares no date (no meta, no JSON-LD, no <time>): only the slower
-    # extensive search, on by default, reads it from the page's text
-    assert extracted_date() == "2021-03-03"
-    assert extracted_date(extensive_date_search=False) is None
+def test_a_date_written_only_in_the_text_takes_the_extensive_search():
+    # the page declares no date (no meta, no JSON-LD, no <time>, no date-named element):
+    # only htmldate's slower extensive search, off by default, reads it from the text
+    assert extracted_date() is None
+    assert extracted_date(extensive_date_search=True) == "2021-03-03"
