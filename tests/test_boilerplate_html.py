@@ -199,3 +199,23 @@ def test_the_shipped_model_decides_as_it_did_when_trained():
     expected = model.trained["check"]
     assert check_labels(model, PAGES / expected["page"]) == expected
     assert "1" in expected["labels"] and "0" in expected["labels"]
+
+
+def test_products_and_forums_are_left_to_trafilatura_by_default():
+    # trafilatura is the better judge of forum and product pages (cross-validated,
+    # docs/classifier.md): the classifier hands them on, with the page type set
+    from clean_corpus.document import Document
+    from clean_corpus_plugins.boilerplate.html_extract import HtmlExtractor
+
+    def extract(**options):
+        extractor = HtmlExtractor()
+        extractor.options = {**HtmlExtractor.defaults, "min_type_probability": 0.0, **options}
+        document = Document(source="product.html", url="https://www.example.org/product/page",
+                            html=(PAGES / "product.html").read_text(encoding="utf-8"))
+        return extractor.extract(document), document
+
+    assert {"forum", "product"} <= set(HtmlExtractor.defaults["trafilatura_types"])
+    extraction, document = extract()
+    assert extraction is None and document.meta["page_type"] == "product"
+    extraction, _ = extract(trafilatura_types=["article"])
+    assert extraction is not None and extraction.metadata["page_type"] == "product"

@@ -2,9 +2,9 @@
 
 One walk over the shared parse (``document.tree``) gives the blocks (:mod:`.html`) and
 the page type (:mod:`.page_type`). Pages of the types trafilatura extracts best
-(``trafilatura_types``, articles by default: cross-validated figures in
+(``trafilatura_types``, articles, forums and products by default: cross-validated figures in
 ``docs/classifier.md``) are left to trafilatura, the extractor after this one, with the
-page type set. On the others (forums, products, collections, listings, documentation,
+page type set. On the others (collections, listings, documentation,
 service pages) the classifier gives each block a probability of being main content and
 the blocks at or above the threshold make the record, in page order, with their kinds
 (heading, list item, caption...) and link text; metadata (title, author, date,
@@ -83,7 +83,8 @@ class HtmlExtractor(Plugin):
 
     name = "boilerplate_html"
     defaults = {"threshold": None, "model": None, "metadata": True,
-                "trafilatura_types": ["article"], "min_type_probability": 0.8}
+                "trafilatura_types": ["article", "forum", "product"],
+                "min_type_probability": 0.8}
     reason = "boilerplate inside the main content (block classifier)"
 
     @hookimpl
