@@ -175,7 +175,7 @@ def page_type_features(tree, url: str | None, blocks, url_vocabulary,
     row += [len(segments), sum(c.isdigit() for c in path[:300]), float(bool(_DATE_PATH.search(path))),
             float(bool(query)), float(path.endswith((".html", ".htm", ".php", ".aspx"))),
             len(segments[-1]) if segments else 0, path.count("-")]
-    counts = Counter(e.tag for e in tree.iter() if isinstance(e.tag, str))
+    counts = Counter(e.tag for e in tree.iter(*_TAG_COUNTS))  # only the tags counted
     row += [math.log1p(counts[t]) for t in _TAG_COUNTS]
 
     n = len(blocks)
