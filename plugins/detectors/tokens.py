@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from hashlib import blake2b
 
 import numpy as np
 
@@ -59,8 +60,11 @@ def shingles(words: tuple[str, ...], size: int) -> list[str]:
 
 
 def shingle_hashes(words: tuple[str, ...], size: int) -> np.ndarray:
-    """32-bit hashes of the shingles, in text order (stable across processes and runs)."""
-    return np.array([hash64(s) & 0xFFFFFFFF for s in shingles(words, size)], dtype=np.uint32)
+    """32-bit hashes of the shingles, in text order (stable across processes and runs):
+    the low 32 bits of :func:`hash64`, the first 4 bytes of its digest."""
+    digests = b"".join([blake2b(s.encode("utf-8", "surrogatepass"), digest_size=8).digest()[:4]
+                        for s in shingles(words, size)])
+    return np.frombuffer(digests, dtype="<u4").astype(np.uint32)
 
 
 def winnow(hashes: np.ndarray, window: int) -> np.ndarray:
