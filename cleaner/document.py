@@ -8,7 +8,7 @@ import unicodedata
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +22,13 @@ _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
+@lru_cache(maxsize=2)
 def normalize_text(text: str) -> str:
-    """NFC, control characters gone, runs of spaces folded, each line stripped."""
+    """NFC, control characters gone, runs of spaces folded, each line stripped.
+
+    The last results are kept: the text extractor and ``mark_input`` normalise the same
+    document text one after the other.
+    """
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROL.sub("", text)
