@@ -62,6 +62,10 @@ class MarkupLimit(Plugin):
     The parser's cost for one tag grows with the square of its attribute count (a tag with
     30,000 attributes takes seconds, 100,000 more than the time limit); no real page comes
     near 1,000. The check is one linear scan of the page's long tags, before any parse.
+    Only ``name=value`` attributes of real tags are counted: the text of scripts, styles
+    and comments, and markup escaped inside an attribute value (an SVG path's thousands of
+    "L 10 20" steps), are no attributes. A tag of thousands of bare names (``<p a b c``)
+    is left to the time limit.
     """
 
     name = "markup_limit"
@@ -72,18 +76,43 @@ class MarkupLimit(Plugin):
         if document.html is None:
             return None
         limit = int(self.options["max_attributes"])
-        # A tag with more than ``limit`` attributes is at least ``2 * limit`` characters
-        # long ("a b c ..."): only those are counted.
-        long_tag = re.compile(r"<[A-Za-z][^<>]{%d,}" % (2 * limit))
-        for match in long_tag.finditer(document.html):
-            count = len(_ATTRIBUTE.findall(match.group()))
-            if count > limit:
-                return (f"markup too heavy to parse: a tag with {count:,} attributes > "
-                        f"max_attributes {limit:,}")
+        # A tag with more than ``limit`` attributes is at least ``4 * limit`` characters
+        # long (" a=1" each): only those are counted.
+        long_tag = re.compile(r"<[A-Za-z][-\w:]*\s[^<>]{%d,}" % (4 * limit))
+        if not long_tag.search(document.html):
+            return None  # most pages: no tag that long anywhere
+        for markup in _outside_raw_text(document.html):
+            for match in long_tag.finditer(markup):
+                count = len(_ATTRIBUTE.findall(match.group()))
+                if count > limit:
+                    return (f"markup too heavy to parse: a tag with {count:,} attributes > "
+                            f"max_attributes {limit:,}")
         return None
 
 
-# One attribute: its name after whitespace, then its value, quoted or not (words inside a
-# quoted value are not attributes). A match starts only where a run of whitespace starts,
-# and each part stops at the first character that ends it: one pass over the tag.
-_ATTRIBUTE = re.compile(r"""(?<!\s)\s+[^\s="'/]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"']*))?""")
+_RAW_TEXT = re.compile(r"<(?:(script|style|textarea)\b|!--)", re.IGNORECASE)
+
+
+def _outside_raw_text(html: str):
+    """The stretches of ``html`` outside scripts, styles, text areas and comments, whose
+    text a parser reads as text, not tags. One pass: each end is found by ``str.find``
+    from where its start was."""
+    lower = None
+    position = 0
+    while match := _RAW_TEXT.search(html, position):
+        yield html[position:match.start()]
+        if match.group(1):
+            lower = html.lower() if lower is None else lower
+            end = lower.find(f"</{match.group(1).lower()}", match.end())
+        else:
+            end = html.find("-->", match.end())
+        if end < 0:
+            return
+        position = end
+    yield html[position:]
+
+
+# One attribute: a name after whitespace, "=", and its value, quoted or not. A match starts
+# only where a run of whitespace starts, and each part stops at the first character that
+# ends it: one pass over the tag.
+_ATTRIBUTE = re.compile(r"""(?<!\s)\s+[A-Za-z_:][-\w:.]*\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+)""")

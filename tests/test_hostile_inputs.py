@@ -229,11 +229,20 @@ def test_tag_with_too_many_attributes_is_rejected_before_the_parser_sees_it(tmp_
     attributes = " ".join(f'data-a{i}="{i}"' for i in range(50_000))
     (inputs / "heavy.html").write_text(page.format(ARTICLE, f"<span {attributes}>x</span>"),
                                        encoding="utf-8")
-    # A class of 50,000 words is one attribute: not what the limit is about.
+    # Not attributes: a class of 50,000 words (one attribute), a script comparing with "<"
+    # then assigning thousands of times, markup escaped inside an attribute value.
     words = " ".join(f"w{i}" for i in range(50_000))
     (inputs / "long-class.html").write_text(
         page.format(ARTICLE, f'<span class="{words}">x</span>'), encoding="utf-8")
+    script = "for (i = 0; i<items.length; i++) { " + " ".join(
+        f"v{i} = items[{i}];" for i in range(20_000)) + " }"
+    (inputs / "script.html").write_text(page.format(ARTICLE, f"<script>{script}</script>"),
+                                        encoding="utf-8")
+    path = " ".join(f"L {i} {i + 1}" for i in range(20_000))
+    (inputs / "escaped.html").write_text(page.format(
+        ARTICLE, f'<span data-icon="<g d=&quot;M 0 0 {path} z=1 &quot;">x</span>'),
+        encoding="utf-8")
     stats, records, reports = run(inputs, tmp_path, "--set", "markup_limit.max_attributes=1000")
-    assert sorted(records) == ["good.html", "long-class.html"]
+    assert sorted(records) == ["escaped.html", "good.html", "long-class.html", "script.html"]
     assert report_for(reports, "heavy.html")["reasons"] == [
         "markup too heavy to parse: a tag with 50,000 attributes > max_attributes 1,000"]
