@@ -1,4 +1,9 @@
-"""Remove advertising labels ("Publicité", "Anzeige"), affiliate notices and ad-sales boxes."""
+"""Remove advertising labels ("Publicité", "Anzeige"), affiliate notices and ad-sales boxes.
+
+Where it earns its place: HTML articles (trafilatura's path) and short texts, which no
+classifier cleans; on whole-page text the classifier does this work (ablation in
+docs/classifier.md).
+"""
 from __future__ import annotations
 
 from clean_corpus import Plugin, hookimpl

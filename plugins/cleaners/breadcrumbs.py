@@ -1,4 +1,8 @@
-"""Lift a breadcrumb trail near the top ("Irak / Terrorisme", "Home > World") into ``section``."""
+"""Lift a breadcrumb trail near the top ("Irak / Terrorisme", "Home > World") into ``section``.
+
+What no classifier feature covers: it moves the trail into `section`; a classifier can
+only keep or drop a block.
+"""
 from __future__ import annotations
 
 import re

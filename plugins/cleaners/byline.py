@@ -1,4 +1,8 @@
-"""Lift a trailing byline or agency credit ("M. T./Agences", "(AFP)", "By Jane Doe") into ``byline``."""
+"""Lift a trailing byline or agency credit ("M. T./Agences", "(AFP)", "By Jane Doe") into ``byline``.
+
+What no classifier feature covers: it moves the byline into `byline`; a classifier can
+only keep or drop a block.
+"""
 from __future__ import annotations
 
 import re

@@ -1,4 +1,8 @@
-"""Move a photo caption that the page repeats (once bare, once with its credit) into ``caption``."""
+"""Move a photo caption that the page repeats (once bare, once with its credit) into ``caption``.
+
+What no classifier feature covers: it moves the caption into `caption`; a classifier can
+only keep or drop a block.
+"""
 from __future__ import annotations
 
 from clean_corpus import Plugin, hookimpl

@@ -1,4 +1,9 @@
-"""Remove cookie-consent banners ("Nous utilisons des cookies ...", "Tout accepter")."""
+"""Remove cookie-consent banners ("Nous utilisons des cookies ...", "Tout accepter").
+
+Where it earns its place: HTML articles (trafilatura's path) and short texts, which no
+classifier cleans; on whole-page text the classifier does this work (ablation in
+docs/classifier.md).
+"""
 from __future__ import annotations
 
 from clean_corpus import Plugin, hookimpl

@@ -1,4 +1,9 @@
-"""Remove photo and agency credits ("AFP/HAIDAR HAMDANI", "Photo: Reuters", "© AFP")."""
+"""Remove photo and agency credits ("AFP/HAIDAR HAMDANI", "Photo: Reuters", "© AFP").
+
+Where it earns its place: HTML articles (trafilatura's path) and short texts, which no
+classifier cleans; on whole-page text the classifier does this work (ablation in
+docs/classifier.md).
+"""
 from __future__ import annotations
 
 import re

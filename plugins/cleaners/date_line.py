@@ -1,4 +1,8 @@
-"""Lift a dangling date ("date 2021-12", "Date: 12/09/2016", a lone date line) into ``date``."""
+"""Lift a dangling date ("date 2021-12", "Date: 12/09/2016", a lone date line) into ``date``.
+
+What no classifier feature covers: it moves the date into `date`; a classifier can only
+keep or drop a block.
+"""
 from __future__ import annotations
 
 import re

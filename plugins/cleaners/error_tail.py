@@ -1,4 +1,9 @@
-"""Cut an error-page fragment ("Page non trouvée", "Page not found") appended to an article."""
+"""Cut an error-page fragment ("Page non trouvée", "Page not found") appended to an article.
+
+Where it earns its place: HTML articles (trafilatura's path) and short texts, which no
+classifier cleans; on whole-page text the classifier does this work (ablation in
+docs/classifier.md).
+"""
 from __future__ import annotations
 
 import re

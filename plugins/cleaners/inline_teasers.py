@@ -1,4 +1,9 @@
-"""Remove inline teasers: "À lire aussi : ...", "Lea también: ...", a paragraph that is one link."""
+"""Remove inline teasers: "À lire aussi : ...", "Lea también: ...", a paragraph that is one link.
+
+Where it earns its place: HTML articles (trafilatura's path) and short texts, which no
+classifier cleans; on whole-page text the classifier does this work (ablation in
+docs/classifier.md).
+"""
 from __future__ import annotations
 
 import re

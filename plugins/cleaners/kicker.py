@@ -1,4 +1,8 @@
-"""Split an ALL-CAPS kicker glued to the headline on the first line into ``kicker`` and ``title``."""
+"""Split an ALL-CAPS kicker glued to the headline on the first line into ``kicker`` and ``title``.
+
+What no classifier feature covers: it moves the kicker into `kicker` and the title into
+`title`; a classifier can only keep or drop a block.
+"""
 from __future__ import annotations
 
 from clean_corpus import Plugin, hookimpl

@@ -1,4 +1,9 @@
-"""Remove copyright and reprint notices ("© 2022 X. All rights reserved.")."""
+"""Remove copyright and reprint notices ("© 2022 X. All rights reserved.").
+
+Where it earns its place: HTML articles (trafilatura's path) and short texts, which no
+classifier cleans; on whole-page text the classifier does this work (ablation in
+docs/classifier.md).
+"""
 from __future__ import annotations
 
 import re

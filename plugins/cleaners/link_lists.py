@@ -1,4 +1,9 @@
-"""Remove lists of links without prose: runs of link-only blocks and menu bars."""
+"""Remove lists of links without prose: runs of link-only blocks and menu bars.
+
+Where it earns its place: HTML articles (trafilatura's path) and short texts, which no
+classifier cleans; on whole-page text the classifier does this work (ablation in
+docs/classifier.md).
+"""
 from __future__ import annotations
 
 import re

@@ -1,4 +1,8 @@
-"""Lift a labelled category line ("Kategorie: News", "Posted in: Guides, Tips") into ``section``."""
+"""Lift a labelled category line ("Kategorie: News", "Posted in: Guides, Tips") into ``section``.
+
+What no classifier feature covers: it moves the category into `section`; a classifier can
+only keep or drop a block.
+"""
 from __future__ import annotations
 
 import re

@@ -1,4 +1,9 @@
-"""Remove skip links and menu controls ("Accéder au contenu principal", "Skip to content")."""
+"""Remove skip links and menu controls ("Accéder au contenu principal", "Skip to content").
+
+Where it earns its place: HTML articles (trafilatura's path) and short texts, which no
+classifier cleans; on whole-page text the classifier does this work (ablation in
+docs/classifier.md).
+"""
 from __future__ import annotations
 
 from clean_corpus import Plugin, hookimpl

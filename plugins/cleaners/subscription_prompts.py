@@ -1,4 +1,9 @@
-"""Remove newsletter, subscription and paywall prompts ("Recevez toute l'actualité ...")."""
+"""Remove newsletter, subscription and paywall prompts ("Recevez toute l'actualité ...").
+
+Where it earns its place: HTML articles (trafilatura's path) and short texts, which no
+classifier cleans; on whole-page text the classifier does this work (ablation in
+docs/classifier.md).
+"""
 from __future__ import annotations
 
 import re

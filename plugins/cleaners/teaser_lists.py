@@ -1,4 +1,9 @@
-"""Remove "read also" teaser lists: a heading ("À regarder", "Related") and its short items."""
+"""Remove "read also" teaser lists: a heading ("À regarder", "Related") and its short items.
+
+Where it earns its place: HTML articles (trafilatura's path) and short texts, which no
+classifier cleans; on whole-page text the classifier does this work (ablation in
+docs/classifier.md).
+"""
 from __future__ import annotations
 
 from clean_corpus import Plugin, hookimpl

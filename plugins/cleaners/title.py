@@ -1,4 +1,8 @@
-"""Lift the headline and the standfirst at the top of a plain text into ``title``/``description``."""
+"""Lift the headline and the standfirst at the top of a plain text into ``title``/``description``.
+
+What no classifier feature covers: it moves the headline and standfirst into `title` and
+`description`; a classifier can only keep or drop a block.
+"""
 from __future__ import annotations
 
 from clean_corpus import Plugin, hookimpl

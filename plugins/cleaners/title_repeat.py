@@ -1,4 +1,8 @@
-"""Drop a leading block that repeats the title the extractor already put in ``title``."""
+"""Drop a leading block that repeats the title the extractor already put in ``title``.
+
+What no classifier feature covers: it compares a block with the `title` the extractor
+found, which the text alone does not show.
+"""
 from __future__ import annotations
 
 import re
