@@ -83,3 +83,40 @@ def test_a_page_on_one_line_comes_out_in_pieces_without_its_menu(tmp_path):
     assert all(piece in flat for piece in dropped)
     assert recall(record["text"], page["main_content"]) >= 0.8
     assert len(record["text"]) < 0.9 * len(flat)
+
+
+RULE_REMOVERS = ("image_names", "error_tail", "credits", "skip_links", "ad_labels",
+                 "cookie_consent", "subscription_prompts", "comment_prompts", "teaser_lists",
+                 "inline_teasers", "link_lists", "link_labels", "contact_blocks",
+                 "legal_notices")
+
+
+def classifier_and_rule_spans(out: Path, *options) -> dict[str, tuple[set, set]]:
+    subprocess.run([*CLI, "run", str(FIXTURES / "text" / "blocks"), "-o", str(out),
+                    "--no-progress", *options], check=True, capture_output=True)
+    spans = {}
+    for record in map(json.loads, out.read_text().splitlines()):
+        mine = {(r["start"], r["end"]) for r in record["removed"] if r["plugin"] == "text_classifier"}
+        rules = {(r["start"], r["end"]) for r in record["removed"]
+                 if r["plugin"] in RULE_REMOVERS}
+        spans[Path(record["source"]).stem] = (mine, rules)
+    return spans
+
+
+def test_the_classifier_rates_the_page_as_extracted_whatever_the_rules_removed(tmp_path):
+    """The model was trained on whole pages: a rule removing a "Comments" line first must
+    not hide from it where the page's tail begins, nor change any other verdict."""
+    with_rules = classifier_and_rule_spans(tmp_path / "a.jsonl")
+    without = classifier_and_rule_spans(
+        tmp_path / "b.jsonl", *(arg for name in RULE_REMOVERS for arg in ("--disable", name)))
+    assert with_rules.keys() == without.keys()
+
+    def touched(span, rule_spans):
+        return any(span[0] < end and start < span[1] for start, end in rule_spans)
+
+    for pid, (mine, rules) in with_rules.items():
+        alone = without[pid][0]
+        # what the classifier drops beside the rules, it drops without them too; what it
+        # drops alone, either it drops beside them or a rule took (part of) it first
+        assert mine <= alone, pid
+        assert all(span in mine or touched(span, rules) for span in alone), pid
