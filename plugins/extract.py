@@ -1,6 +1,7 @@
 """The built-in HTML extractor: trafilatura, keeping the page's block structure."""
 from __future__ import annotations
 
+import copy
 import re
 
 from lxml import etree
@@ -238,14 +239,21 @@ class TrafilaturaExtractor(Plugin):
         import trafilatura  # on first use: a run over text files never loads it
         from trafilatura.settings import set_date_params
 
-        xml = trafilatura.extract(
-            document.tree, url=document.url, output_format="xml", with_metadata=with_metadata,
+        options = dict(
+            url=document.url, output_format="xml", with_metadata=with_metadata,
             date_extraction_params=set_date_params(self.options["extensive_date_search"]),
             include_comments=False, include_images=False, include_formatting=False,
             include_tables=self.options["include_tables"],
             include_links=self.options["include_links"],
             favor_precision=self.options["favor_precision"] and not favor_recall,
             favor_recall=favor_recall, deduplicate=False)
+        try:
+            xml = trafilatura.extract(document.tree, **options)
+        except etree.XMLSyntaxError:
+            # Tag soup can leave attribute names that are no XML names ('<p a"b=1>'):
+            # trafilatura's own XML output then fails to parse. Retry without them, on a
+            # copy (the shared tree is never changed).
+            xml = trafilatura.extract(_without_bad_attributes(document.tree), **options)
         return etree.fromstring(xml.encode("utf-8")) if xml else None
 
     def _recall_fallback(self, document, blocks: list[Block]) -> list[Block]:
@@ -263,3 +271,15 @@ class TrafilaturaExtractor(Plugin):
             return blocks
         recalled = _blocks(main)
         return recalled if _prose_chars(recalled) >= 2 * max(1, _prose_chars(blocks)) else blocks
+
+
+_XML_NAME = re.compile(r"[A-Za-z_][-A-Za-z0-9_.]*\Z")
+
+
+def _without_bad_attributes(tree):
+    """A copy of ``tree`` without the attributes whose names XML does not accept."""
+    tree = copy.deepcopy(tree)
+    for element in tree.iter():
+        for name in [n for n in element.attrib if not _XML_NAME.match(n)]:
+            del element.attrib[name]
+    return tree

@@ -246,3 +246,15 @@ def test_tag_with_too_many_attributes_is_rejected_before_the_parser_sees_it(tmp_
     assert sorted(records) == ["escaped.html", "good.html", "long-class.html", "script.html"]
     assert report_for(reports, "heavy.html")["reasons"] == [
         "markup too heavy to parse: a tag with 50,000 attributes > max_attributes 1,000"]
+
+
+def test_tag_soup_with_attribute_names_xml_refuses_is_still_extracted(tmp_path):
+    # Made by tests/hostile.py (tag soup): attribute names such as "audit<![cdata[" that
+    # the HTML parser keeps and XML refuses made trafilatura's own XML output fail.
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    page = Path(__file__).parent / "data" / "hostile" / "tag-soup-attributes.html"
+    (inputs / page.name).write_bytes(page.read_bytes())
+    stats, records, reports = run(inputs, tmp_path)
+    assert stats["failed"] == 0, reports
+    assert "trois" in records[page.name]["text"]
