@@ -58,6 +58,7 @@ def test_killed_runs_resume_to_the_uninterrupted_output(corpus, tmp_path, plugin
     trace = tmp_path / "killed.trace"
     rng = random.Random(11 + workers)
     kills = 0
+    exiting = False  # a kill that came as the run was exiting, its work done
     for attempt in range(12):
         process = subprocess.Popen(_command(corpus, out, trace, "-j", workers), env=env,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -74,15 +75,22 @@ def test_killed_runs_resume_to_the_uninterrupted_output(corpus, tmp_path, plugin
             break
         process.send_signal(signal.SIGKILL)
         process.wait()
-        kills += 1
         prepared = _traced(trace)
+        state = out.with_name("out.jsonl.unfinished")
+        if len(prepared) > before and not state.is_dir():
+            # The state goes last, once the output and the stats are whole: this kill
+            # interrupted nothing.
+            exiting = True
+            break
+        kills += 1
         if len(prepared) > before:
             # the state is kept beside the output, in plain sight: any output is older
-            assert out.with_name("out.jsonl.unfinished").is_dir()
+            assert state.is_dir()
         # each run prepares only documents that no earlier run finished
         assert len(set(prepared[before:]) & set(prepared[:before])) <= workers * 4
-    stderr = process.communicate(timeout=600)[1].decode()
-    assert process.returncode == 0, stderr
+    if not exiting:
+        stderr = process.communicate(timeout=600)[1].decode()
+        assert process.returncode == 0, stderr
     assert kills >= 2
 
     assert _result(out) == expected  # records, rejected, counts: byte for byte
