@@ -157,11 +157,13 @@ class Chain:
         """
         errors = call_each(getattr(self.hook, name), kwargs)
         for plugin, exc in errors:
-            if plugin == "unknown":
-                plugin = self.registry.blame(exc)
-            tally.plugin_errors.append({"hook": name, "plugin": plugin,
-                                        "error": error_text(exc)})
+            self._hook_error(tally, name, plugin, exc)
         return tally.plugin_errors[-1] if errors else None
+
+    def _hook_error(self, tally: RunTally, hook: str, plugin: str, exc: BaseException) -> None:
+        if plugin == "unknown":
+            plugin = self.registry.blame(exc)
+        tally.plugin_errors.append({"hook": hook, "plugin": plugin, "error": error_text(exc)})
 
     def writers(self) -> dict:
         """Writer factories by format name, as plugins register them (the first name wins)."""
@@ -247,22 +249,23 @@ class Chain:
             return self.failed(outcome.document, exc)
         return outcome
 
-    def holds(self, outcome: Outcome) -> bool:
-        """Does a plugin ask to decide ``outcome``'s document after the others?"""
+    def holds(self, outcome: Outcome, tally: RunTally) -> bool:
+        """Does a plugin ask to decide ``outcome``'s document after the others? A plugin
+        raising there is recorded in ``tally.plugin_errors``; the document is decided now."""
         if outcome.status != WRITTEN:
             return False
         try:
             return any(self.hook.hold(document=outcome.document))
-        except Exception:
-            return False  # decided now, where the same plugin's failure is reported
+        except Exception as exc:
+            self._hook_error(tally, "hold", "unknown", exc)
+            return False
 
-    def finish(self, outcome: Outcome, tally: RunTally | None = None) -> Outcome:
+    def finish(self, outcome: Outcome, tally: RunTally) -> Outcome:
         """Corpus-level revision, then the keep-or-drop decision, which every plugin hears
         (``settled``; errors there go to ``tally.plugin_errors``)."""
         outcome = self._judged(outcome)
         if outcome.document is not None:
-            self.run_hook("settled", tally if tally is not None else RunTally(),
-                          document=outcome.document, status=outcome.status)
+            self.run_hook("settled", tally, document=outcome.document, status=outcome.status)
         return outcome
 
     def _judged(self, outcome: Outcome) -> Outcome:
@@ -548,7 +551,7 @@ def run(chain: Chain, items: Iterable, sink, run_ctx: RunContext, progress=None,
             held = Spill(spill.directory)
             try:
                 for outcome in pending:
-                    if may_hold and chain.holds(outcome):
+                    if may_hold and chain.holds(outcome, tally):
                         held.add(outcome)
                         continue
                     outcome = chain.finish(outcome, tally)

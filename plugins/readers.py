@@ -307,7 +307,8 @@ class FieldsReader(Plugin):
                                     source=strings.get(options["source_field"]) or source,
                                     url=strings.get(options["url_field"]))
                 # the row's other fields (an id, a date, a language) travel to the record
-                doc.extra = extra_fields(row, [options[k] for k in self.defaults])
+                doc.extra = extra_fields(row, [v for k, v in options.items()
+                                               if k.endswith("_field")])
                 return doc
         raise ValueError(f"neither a {options['text_field']!r} nor an "
                          f"{options['html_field']!r} string")

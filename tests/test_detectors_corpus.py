@@ -155,7 +155,7 @@ def test_streaming_keeps_the_copy_already_passed_on():
     already passed on stays the kept one, and a later, longer copy is the duplicate."""
     from clean_corpus.config import Config
     from clean_corpus.document import Document
-    from clean_corpus.pipeline import REJECTED, WRITTEN, Chain, RunContext
+    from clean_corpus.pipeline import REJECTED, WRITTEN, Chain, RunContext, RunTally
 
     # The generated articles are random words, no text the boilerplate classifier is made
     # for: it is left out, so that the copies differ exactly as they were made to.
@@ -168,7 +168,7 @@ def test_streaming_keeps_the_copy_already_passed_on():
                        ("longer.txt", make_near_copy(seed))):
         outcome = chain.observe(chain.prepare(Document(source=name, text=text, site="s")))
         chain.hook.corpus_ready(run=run)
-        outcomes.append(chain.finish(outcome))
+        outcomes.append(chain.finish(outcome, RunTally()))
     first, longer = outcomes
     assert first.status == WRITTEN
     assert longer.status == REJECTED and longer.reasons == ["near duplicate of a kept record"]
@@ -211,11 +211,13 @@ def generated_corpus(count: int = 240, seed: int = 11):
 
 def stream(chain, run, documents):
     """Drive the chain as the Scrapy pipeline does: corpus_ready after every document."""
+    from clean_corpus.pipeline import RunTally
+
     outcomes = {}
     for document in documents:
         outcome = chain.observe(chain.prepare(document))
         chain.hook.corpus_ready(run=run)
-        outcomes[document.source] = chain.finish(outcome)
+        outcomes[document.source] = chain.finish(outcome, RunTally())
     return outcomes
 
 

@@ -115,9 +115,12 @@ class TextClassifier(Plugin):
             raise ConfigError(f"[plugin.{self.name}] score_on must be 'page' or 'cleaned', "
                               f"got {self.options['score_on']!r}")
 
-    def _verdicts(self, blocks: list[Block]) -> dict[int, float] | None:
-        """P(content) of each block to drop, by the block's identity; None when the page
-        is too short for the classifier."""
+    _scored: tuple[str, dict | None] | None = None  # (document id, verdicts), extract to clean
+
+    def _verdicts(self, blocks: list[Block]) -> dict[int, tuple[Block, float]] | None:
+        """Each block to drop and its P(content), by the block's identity (the block is
+        held, so its id is not reused while the verdicts live); None when the page is too
+        short for the classifier."""
         if len(blocks) < int(self.options["min_blocks"]) or \
                 sum(len(b.text.split()) for b in blocks) < int(self.options["min_words"]):
             return None
@@ -126,7 +129,8 @@ class TextClassifier(Plugin):
         threshold = model.threshold if threshold is None else float(threshold)
         p = model.predict_page(text_features([b.text for b in blocks]))
         keep = keep_mask(p, threshold)
-        return {id(b): float(pb) for b, pb, k in zip(blocks, p.tolist(), keep.tolist()) if not k}
+        return {id(b): (b, float(pb))
+                for b, pb, k in zip(blocks, p.tolist(), keep.tolist()) if not k}
 
     @hookimpl(wrapper=True)
     def extract(self, document):
@@ -145,7 +149,7 @@ class TextClassifier(Plugin):
         if document.html is not None or not document.blocks:
             return
         blocks = list(document.blocks)
-        scored = getattr(self, "_scored", None)
+        scored = self._scored
         if self.options["score_on"] == "page":
             # Blocks a rule cleaner made after extraction (none of the page's own) stay.
             verdicts = scored[1] if scored is not None and scored[0] == document.id else None
@@ -154,6 +158,6 @@ class TextClassifier(Plugin):
         self._scored = None
         if not verdicts:
             return
-        dropped = [b for b in blocks if id(b) in verdicts]
+        dropped = [b for b in blocks if verdicts.get(id(b), (None,))[0] is b]
         document.drop_blocks(dropped, self.name, "boilerplate (classifier)",
-                             scores=[1.0 - verdicts[id(b)] for b in dropped])
+                             scores=[1.0 - verdicts[id(b)][1] for b in dropped])

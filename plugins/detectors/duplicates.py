@@ -61,11 +61,11 @@ class Duplicates(CorpusDetector):
     punctuation and number typography folded, see :mod:`.tokens`) and a MinHash of its
     5-word shingles. Each ``corpus_ready`` takes the documents observed since the last call,
     in observe order: a document whose LSH candidates (:mod:`.lsh`, the bands datasketch's
-    ``MinHashLSH`` would choose, queried with its MinHash) include one with the same text hash is an exact copy of it; otherwise
-    it is inserted into the index (one entry per distinct text), and every candidate whose
-    estimated Jaccard similarity reaches ``threshold`` joins its cluster. So each document
-    is compared with every earlier one once, and a crawl that asks after every page pays
-    for that page only.
+    ``MinHashLSH`` would choose, queried with its MinHash) include one with the same text
+    hash is an exact copy of it; otherwise it is inserted into the index (one entry per
+    distinct text), and every candidate whose estimated Jaccard similarity reaches
+    ``threshold`` joins its cluster. So each document is compared with every earlier one
+    once, and a crawl that asks after every page pays for that page only.
 
     The copy kept in a cluster is, first, one that no per-document detector of the chain
     drops (an error page that happens to be a copy must not take its cluster down with it),
@@ -216,9 +216,7 @@ class Duplicates(CorpusDetector):
         found = {"hash": None if signature is None else f"{signature['hash']:016x}",
                  "cluster": None}
         index = document.signatures.get(_INDEX)
-        cluster = None
-        if index is not None and index < len(self._parent):
-            cluster = self._clusters.get(self._find(index))
+        cluster = self._cluster_of(index)
         if cluster is not None:
             kept, size, distinct = cluster
             kept_id = self._record_id(kept)
