@@ -39,8 +39,18 @@ def read_jsonl(path: Path) -> list[dict]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def run_batch(root: Path, seed: int, count: int, workers: int, timeout: float) -> dict:
-    """One batch: inputs written, run, checked. Returns its figures; raises on a breach."""
+#: Plugins whose failures are the expected end of a hostile input (it cannot be read, or
+#: it outlived the time limit); a failure elsewhere is a bug worth a look (``--keep``).
+EXPECTED_FAILURES = {"core", "text_reader", "html_reader", "jsonl_reader", "warc_reader",
+                     "parquet_reader", "size_limit", "markup_limit"}
+
+
+def run_batch(root: Path, seed: int, count: int, workers: int, timeout: float,
+              keep: Path | None = None) -> dict:
+    """One batch: inputs written, run, checked. Returns its figures; raises on a breach.
+
+    With ``keep``, every input that a chain plugin (not a reader) failed is copied there
+    with its error, to be replayed."""
     inputs = root / "in"
     expected, skipped = write_inputs(inputs, random.Random(seed), count)
     out = root / "out" / "records.jsonl"
@@ -71,11 +81,31 @@ def run_batch(root: Path, seed: int, count: int, workers: int, timeout: float) -
     if stats["skipped"] != skipped:
         problems.append(f"skipped {stats['skipped']}, expected {skipped}")
     limited = sum(1 for r in reports if "TimeLimit" in (r.get("error") or ""))
+    if keep is not None:
+        keep_failures(reports, inputs, keep, seed)
     return {"problems": problems, "seconds": seconds, "inputs": count,
             "documents": stats["documents"], "written": stats["written"],
             "rejected": stats["rejected"], "failed": stats["failed"],
             "skipped": stats["skipped"], "time_limited": limited,
             "failed_plugins": stats["failed_plugins"]}
+
+
+def keep_failures(reports: list[dict], inputs: Path, keep: Path, seed: int) -> None:
+    for number, report in enumerate(reports):
+        error = report.get("error") or ""
+        if report.get("status") != "failed" or report.get("plugin") in EXPECTED_FAILURES \
+                or "TimeLimit" in error:
+            continue
+        source = Path(source_file(report["source"]))
+        if not source.is_absolute():
+            source = inputs / source
+        keep.mkdir(parents=True, exist_ok=True)
+        name = f"{seed}-{number}-{report.get('plugin')}"
+        if source.is_file():
+            shutil.copyfile(source, keep / f"{name}{''.join(source.suffixes)[-12:]}")
+        (keep / f"{name}.error.txt").write_text(f"{report['source']}\n{error}\n",
+                                                encoding="utf-8")
+        print(f"  kept {name}: {error.splitlines()[-1][:200] if error else '?'}", flush=True)
 
 
 def main() -> int:
@@ -85,6 +115,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("-j", "--workers", type=int, default=2)
     parser.add_argument("--timeout", type=float, default=10.0)
+    parser.add_argument("--keep", type=Path, help="copy inputs a chain plugin failed here")
     args = parser.parse_args()
     totals: Counter = Counter()
     failed_plugins: Counter = Counter()
@@ -95,7 +126,7 @@ def main() -> int:
         root = Path(tempfile.mkdtemp(prefix="clean-corpus-fuzz-"))
         try:
             figures = run_batch(root, args.seed * 1_000_003 + number, count, args.workers,
-                                args.timeout)
+                                args.timeout, args.keep)
         finally:
             shutil.rmtree(root, ignore_errors=True)
         for problem in figures["problems"]:

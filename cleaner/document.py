@@ -6,7 +6,6 @@ import os
 import re
 import unicodedata
 from bisect import bisect_left
-from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -135,21 +134,26 @@ def _follow(source: str, offsets: list[int], result: str) -> list[int]:
     return out
 
 
-def _equality(block) -> tuple:
-    """What makes two blocks equal (``Block.__eq__``: type, text, kind, link_chars)."""
-    return type(block), block.text, block.kind, block.link_chars
-
-
 def _remove(blocks: list, block) -> None:
-    """``blocks.remove(block)``, which takes the first block *equal* to ``block``, without
-    comparing every block before it field by field: only those with the same text."""
+    """Remove ``block`` itself from ``blocks``; when only a copy of it is there (equal, as
+    ``list.remove`` compares), the first such copy. Identity comes first: of two equal
+    blocks (a caption printed twice), the one the cleaner named goes, so the text kept is
+    the other copy and the offsets of both stay true."""
     texts = [b.text for b in blocks]
-    at = 0
+    at, first_equal = 0, None
     while True:
-        at = texts.index(block.text, at)  # ValueError, as list.remove, when none is left
-        if blocks[at] is block or blocks[at] == block:
+        try:
+            at = texts.index(block.text, at)  # only blocks of the same text are compared
+        except ValueError:
+            if first_equal is None:
+                raise  # as list.remove, when none is left
+            del blocks[first_equal]
+            return
+        if blocks[at] is block:
             del blocks[at]
             return
+        if first_equal is None and blocks[at] == block:
+            first_equal = at
         at += 1
 
 
@@ -364,17 +368,8 @@ class Document:
             for block, score in zip(blocks, scores):  # not all there: one at a time
                 self.drop_block(block, plugin, reason, score=score)
             return
-        # Each removal takes the first block equal to the one named (as drop_block): of k
-        # equal blocks named, the first k equal blocks of the document go.
-        pending = Counter(map(_equality, blocks))
-        kept = []
-        for block in self.blocks:
-            key = _equality(block)
-            if pending[key]:
-                pending[key] -= 1
-            else:
-                kept.append(block)
-        self.blocks[:] = kept
+        named = set(map(id, blocks))
+        self.blocks[:] = [block for block in self.blocks if id(block) not in named]
         for block, score in zip(blocks, scores):
             self._record_drop(block, plugin, reason, score)
 

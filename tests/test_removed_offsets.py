@@ -129,3 +129,22 @@ def test_what_a_text_extractor_removed_is_placed_in_the_input_text():
     assert [input_text[r["start"]:r["end"]] for r in spans] == ["Menu Home News", "Menu Home"]
     assert [r["at"] for r in spans] == [0, record["text"].index("\n\nThe vote")]
     assert _squeeze(_put_back(record)) == _squeeze(input_text)
+
+
+@pytest.mark.parametrize("at_once", [False, True], ids=["drop_block", "drop_blocks"])
+def test_of_two_equal_blocks_the_one_named_goes(at_once):
+    """A line printed twice ("Share" above and below the article): removing the second
+    copy keeps the first, and the removal's offsets are the second copy's."""
+    doc = Document(source="a.txt", blocks=[Block("Share"), Block("Body of the article."),
+                                           Block("Share")])
+    doc.mark_input()
+    second = doc.blocks[2]
+    if at_once:
+        doc.drop_blocks([second], "share", "share prompt")
+    else:
+        doc.drop_block(second, "share", "share prompt")
+    record = doc.to_record()
+    assert record["text"] == "Share\n\nBody of the article."
+    assert doc.blocks[0].input_span() == (0, 5)
+    removal = record["removed"][0]
+    assert (removal["start"], removal["end"], removal["at"]) == (29, 34, len(record["text"]))
