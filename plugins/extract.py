@@ -250,10 +250,16 @@ class TrafilaturaExtractor(Plugin):
         try:
             xml = trafilatura.extract(document.tree, **options)
         except etree.XMLSyntaxError:
-            # Tag soup can leave attribute names that are no XML names ('<p a"b=1>'):
-            # trafilatura's own XML output then fails to parse. Retry without them, on a
-            # copy (the shared tree is never changed).
-            xml = trafilatura.extract(_without_bad_attributes(document.tree), **options)
+            # Tag soup can leave tag or attribute names that are no XML names ('<p a"b=1>',
+            # '<la&x;>'): trafilatura's own XML output then fails to parse. Retry on an
+            # XML-safe copy (the shared tree is never changed).
+            xml = trafilatura.extract(_xml_safe_copy(document.tree), **options)
+        except Exception:
+            if not with_metadata:
+                raise
+            # htmldate's date search can trip on tag soup (an AssertionError in lxml's
+            # drop_tree): the text is still worth having, without the page's metadata.
+            return self._run(document, favor_recall, with_metadata=False)
         return etree.fromstring(xml.encode("utf-8")) if xml else None
 
     def _recall_fallback(self, document, blocks: list[Block]) -> list[Block]:
@@ -276,10 +282,13 @@ class TrafilaturaExtractor(Plugin):
 _XML_NAME = re.compile(r"[A-Za-z_][-A-Za-z0-9_.]*\Z")
 
 
-def _without_bad_attributes(tree):
-    """A copy of ``tree`` without the attributes whose names XML does not accept."""
+def _xml_safe_copy(tree):
+    """A copy of ``tree`` whose tag and attribute names are all XML names: an element
+    with another name becomes a ``span`` (its text stays), such an attribute goes."""
     tree = copy.deepcopy(tree)
     for element in tree.iter():
+        if isinstance(element.tag, str) and not _XML_NAME.match(element.tag):
+            element.tag = "span"
         for name in [n for n in element.attrib if not _XML_NAME.match(n)]:
             del element.attrib[name]
     return tree

@@ -8,6 +8,8 @@ import json
 import os
 from pathlib import Path
 
+import pytest
+
 from conftest import BUILTINS_ONLY, cli, read_jsonl, read_jsonl_if_any
 
 ARTICLE = ("Le conseil régional a adopté jeudi un plan de rénovation des lycées. Les travaux "
@@ -248,13 +250,21 @@ def test_tag_with_too_many_attributes_is_rejected_before_the_parser_sees_it(tmp_
         "markup too heavy to parse: a tag with 50,000 attributes > max_attributes 1,000"]
 
 
-def test_tag_soup_with_attribute_names_xml_refuses_is_still_extracted(tmp_path):
-    # Made by tests/hostile.py (tag soup): attribute names such as "audit<![cdata[" that
-    # the HTML parser keeps and XML refuses made trafilatura's own XML output fail.
+@pytest.mark.parametrize("name, word", [
+    # attribute names such as "audit<![cdata[" that the HTML parser keeps and XML refuses
+    # made trafilatura's own XML output fail
+    ("tag-soup-attributes.html", "trois"),
+    # so did a tag name such as "la&bogus;'&amp;<&bogus;<<"
+    ("tag-soup-names.html", "trois"),
+    # htmldate's date search raised an AssertionError on this soup, failing the page
+    ("tag-soup-date-search.html", "budget"),
+])
+def test_tag_soup_that_trafilatura_trips_on_is_still_extracted(tmp_path, name, word):
+    # Pages made by tests/hostile.py (tag soup), found failing by bench/fuzz.py.
     inputs = tmp_path / "in"
     inputs.mkdir()
-    page = Path(__file__).parent / "data" / "hostile" / "tag-soup-attributes.html"
+    page = Path(__file__).parent / "data" / "hostile" / name
     (inputs / page.name).write_bytes(page.read_bytes())
     stats, records, reports = run(inputs, tmp_path)
     assert stats["failed"] == 0, reports
-    assert "trois" in records[page.name]["text"]
+    assert word in records[page.name]["text"]
