@@ -124,9 +124,8 @@ def html_form(args, scorer, entries) -> None:
                                   cache=args.cache.with_suffix(".html.pkl") if args.cache else None)
     print(f"html: {len(pages)} pages, {sum(len(p.blocks) for p in pages)} DOM blocks "
           f"({time.monotonic() - started:.0f} s)", flush=True)
-    results = train_html.cross_validate(pages, args.folds, args.seed)
-    if args.cache:
-        args.cache.with_suffix(".html-cv.pkl").write_bytes(pickle.dumps(results))
+    results = cached(args.cache.with_suffix(".html-cv.pkl") if args.cache else None,
+                     lambda: train_html.cross_validate(pages, args.folds, args.seed))
     tra = cached(args.cache.with_suffix(".trafilatura.pkl") if args.cache else None,
                  lambda: trafilatura_texts(args.data, entries))
 
@@ -141,14 +140,25 @@ def html_form(args, scorer, entries) -> None:
             for p in pages],
         "classifier (HTML blocks)": [(p.type, f1(results[p.id]["text"], p)) for p in pages],
     }
-    # the extractor's routing: articles and unsure types to trafilatura, others classified
-    from clean_corpus_plugins.boilerplate.html_extract import HtmlExtractor
+    # the extractor: trafilatura's text (its lines as its blocks) less the lines the
+    # classifier is sure are boilerplate, and the blocks it missed that the classifier
+    # rates at or above the threshold of the page's (out-of-fold) type
+    from clean_corpus_plugins.boilerplate.html_extract import (Alignment, HtmlExtractor,
+                                                               left_out, taken_back)
 
-    options = HtmlExtractor.defaults
-    scores["routed by page type"] = [
-        (p.type, f1(tra[p.id] if results[p.id]["type"] in options["trafilatura_types"]
-                    or results[p.id].get("type_p", 1.0) < options["min_type_probability"]
-                    else results[p.id]["text"], p)) for p in pages]
+    extractor = HtmlExtractor()
+
+    def combined(page):
+        texts = [b.text for b in page.blocks]
+        lines = [line for line in tra[page.id].split("\n") if line.strip()]
+        p = results[page.id]["p"]
+        alignment = Alignment(texts, lines, p)
+        add = taken_back(p, alignment, lines, extractor.threshold(results[page.id]["type"]))
+        dropped = left_out(alignment.rated, extractor.options["drop_threshold"])
+        kept = [line for j, line in enumerate(lines) if j not in dropped]
+        return "\n".join([*kept, *(texts[i] for i in add)])
+
+    scores["trafilatura + classifier"] = [(p.type, f1(combined(p), p)) for p in pages]
     table(f"html: mean word F1, cross-validated by site ({args.folds} folds; "
           f"{time.monotonic() - started:.0f} s)", scores)
     right = collections.Counter(p.type for p in pages if results[p.id]["type"] == p.type)

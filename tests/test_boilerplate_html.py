@@ -17,7 +17,6 @@ from clean_corpus import clean
 from clean_corpus.config import Config
 from clean_corpus.document import schema_path
 from clean_corpus_plugins.boilerplate.html import dom_blocks, html_feature_names, html_features
-from clean_corpus_plugins.boilerplate.page_type import PAGE_TYPES
 
 PAGES = Path(__file__).parent / "data" / "html_types"
 
@@ -148,11 +147,21 @@ def records():
     return clean_all()
 
 
+EVERY_TYPE_AT_HALF = {kind: 0.5 for kind in MAIN_CONTENT}
+
+
 @pytest.fixture(scope="module")
 def classified():
-    """Every page through the block classifier, none handed to trafilatura."""
-    return clean_all(Config(options={"boilerplate_html": {"trafilatura_types": [],
-                                                          "min_type_probability": 0.0}}))
+    """Every page through the block classifier alone (trafilatura switched off)."""
+    return clean_all(Config(disable=["trafilatura"],
+                            options={"boilerplate_html": {"add_threshold": EVERY_TYPE_AT_HALF}}))
+
+
+@pytest.fixture(scope="module")
+def trafilatura_alone():
+    """trafilatura's text, nothing taken back (the page type still set)."""
+    return clean_all(Config(options={"boilerplate_html": {
+        "add_threshold": {kind: 1.1 for kind in MAIN_CONTENT}}}))
 
 
 @pytest.mark.parametrize("kind", sorted(MAIN_CONTENT))
@@ -164,16 +173,33 @@ def test_the_classifier_keeps_the_main_content_of_a_page_of_each_kind(classified
         assert chrome not in record["text"], (kind, chrome)
 
 
-@pytest.mark.parametrize("kind", ["article", "collection", "documentation", "product",
-                                  "service"])
+@pytest.mark.parametrize("kind", sorted(MAIN_CONTENT))
 def test_the_default_chain_keeps_the_main_content(records, kind):
-    # forum and listing pages whose type the model is unsure of go to trafilatura, which
-    # loses part of these two small pages (see docs/classifier.md)
     record = records[kind]
     for sentence in MAIN_CONTENT[kind]:
         assert sentence in record["text"], (kind, sentence, record["text"])
     for chrome in CHROME:
         assert chrome not in record["text"], (kind, chrome)
+
+
+def test_content_trafilatura_misses_is_taken_back_and_explained(records, trafilatura_alone):
+    # trafilatura alone loses part of the main content of these small pages; the
+    # classifier's blocks bring it back, each listed with its P(content)
+    missed = {kind: [s for s in MAIN_CONTENT[kind] if s not in trafilatura_alone[kind]["text"]]
+              for kind in MAIN_CONTENT}
+    assert any(missed.values()), "trafilatura alone keeps everything: the test shows nothing"
+    for kind, sentences in missed.items():
+        if not sentences:
+            continue
+        added = records[kind]["detections"]["boilerplate_html"]["added"]
+        for sentence in sentences:
+            assert sentence in records[kind]["text"]
+            entry = next(a for a in added if sentence in a["text"])
+            assert entry["score"] >= 0.4
+    # what trafilatura kept stays in its order, the blocks taken back sit in page order
+    text = records["forum"]["text"]
+    positions = [text.index(s) for s in MAIN_CONTENT["forum"]]
+    assert positions == sorted(positions)
 
 
 def test_every_html_record_has_a_page_type_the_schema_allows(records):
@@ -185,9 +211,9 @@ def test_every_html_record_has_a_page_type_the_schema_allows(records):
     assert records["article"]["page_type"] == "article"
 
 
-def test_plain_text_gets_its_page_type_from_the_text_model():
+def test_plain_text_has_no_page_type():
     record = clean(text="A short note.\n\nIt has two paragraphs of plain text in it.").record
-    assert record["page_type"] in PAGE_TYPES
+    assert record["page_type"] is None
 
 
 def test_the_shipped_model_decides_as_it_did_when_trained():
@@ -202,21 +228,55 @@ def test_the_shipped_model_decides_as_it_did_when_trained():
     assert "1" in expected["labels"] and "0" in expected["labels"]
 
 
-def test_products_and_forums_are_left_to_trafilatura_by_default():
-    # trafilatura is the better judge of forum and product pages (cross-validated,
-    # docs/classifier.md): the classifier hands them on, with the page type set
-    from clean_corpus.document import Document
+def around(kind: str, extracted: list[str], **options):
+    """The extractor wrapped around another extractor that found ``extracted`` on the
+    fixture page of ``kind``: the extraction it returns."""
+    from clean_corpus.document import Block, Document, Extraction
     from clean_corpus_plugins.boilerplate.html_extract import HtmlExtractor
 
-    def extract(**options):
-        extractor = HtmlExtractor()
-        extractor.options = {**HtmlExtractor.defaults, "min_type_probability": 0.0, **options}
-        document = Document(source="product.html", url="https://www.example.org/product/page",
-                            html=(PAGES / "product.html").read_text(encoding="utf-8"))
-        return extractor.extract(document), document
+    extractor = HtmlExtractor()
+    extractor.options = {**HtmlExtractor.defaults, **options}
+    document = Document(source=f"{kind}.html", url=f"https://www.example.org/{kind}/page",
+                        html=(PAGES / f"{kind}.html").read_text(encoding="utf-8"))
+    hook = extractor.extract(document)
+    next(hook)  # up to the extractor it wraps
+    with pytest.raises(StopIteration) as done:
+        hook.send(Extraction(blocks=[Block(text) for text in extracted]))
+    return done.value.value
 
-    assert {"forum", "product"} <= set(HtmlExtractor.defaults["trafilatura_types"])
-    extraction, document = extract()
-    assert extraction is None and document.meta["page_type"] == "product"
-    extraction, _ = extract(trafilatura_types=["article"])
-    assert extraction is not None and extraction.metadata["page_type"] == "product"
+
+def test_a_page_the_extractor_finds_nothing_in_keeps_its_likeliest_blocks():
+    extraction = around("service", [])
+    text = "\n".join(b.text for b in extraction.blocks)
+    assert all(sentence in text for sentence in MAIN_CONTENT["service"])
+    assert extraction.metadata["page_type"] == "service"
+
+
+def test_page_chrome_the_extractor_kept_is_dropped_with_the_classifier_score():
+    body = [s for s in MAIN_CONTENT["article"]]
+    teaser = "Ten garden tools we could not live without this year"
+    newsletter = "Sign up to our newsletter for weekly deals"
+    extraction = around("article", [teaser, *body, newsletter])
+    assert [b.text for b in extraction.blocks if b.text in body] == body
+    assert teaser not in [b.text for b in extraction.blocks]
+    assert newsletter not in [b.text for b in extraction.blocks]
+    removed = {r.text: r for r in extraction.removed}
+    for chrome in (teaser, newsletter):
+        assert removed[chrome].plugin == "boilerplate_html"
+        assert removed[chrome].score >= 0.9
+    # with the drop switched off, what the extractor kept stays
+    kept = around("article", [teaser, *body, newsletter], drop_threshold=0.0)
+    assert teaser in [b.text for b in kept.blocks] and not kept.removed
+    # nor does the drop ever take all the extractor found
+    alone = around("article", [teaser], add_threshold={"article": 1.1})
+    assert [b.text for b in alone.blocks] == [teaser] and not alone.removed
+
+
+def test_the_threshold_of_each_page_type_can_be_set():
+    from clean_corpus_plugins.boilerplate.html_extract import ADD_THRESHOLDS, HtmlExtractor
+
+    extractor = HtmlExtractor()
+    extractor.options = {**HtmlExtractor.defaults, "add_threshold": {"forum": 0.9}}
+    assert extractor.threshold("forum") == 0.9
+    assert extractor.threshold("article") == ADD_THRESHOLDS["article"]
+    assert extractor.threshold(None) == HtmlExtractor.defaults["default_add_threshold"]
