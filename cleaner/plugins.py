@@ -42,6 +42,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "clean_corpus_plugins.extract:TrafilaturaExtractor",
     # text documents: lines, long ones cut into sentences and menu runs
     "clean_corpus_plugins.boilerplate.text_extract:TextLines",
+    "clean_corpus_plugins.boilerplate.text_page_type:TextPageType",
     # structure first: these shapes hide the article's first and last lines
     "clean_corpus_plugins.cleaners.image_names:ImageNames",
     "clean_corpus_plugins.cleaners.error_tail:ErrorTail",

@@ -17,6 +17,7 @@ from clean_corpus import clean
 from clean_corpus.config import Config
 from clean_corpus.document import schema_path
 from clean_corpus_plugins.boilerplate.html import dom_blocks, html_feature_names, html_features
+from clean_corpus_plugins.boilerplate.page_type import PAGE_TYPES
 
 PAGES = Path(__file__).parent / "data" / "html_types"
 
@@ -211,9 +212,9 @@ def test_every_html_record_has_a_page_type_the_schema_allows(records):
     assert records["article"]["page_type"] == "article"
 
 
-def test_plain_text_has_no_page_type():
+def test_plain_text_gets_its_page_type_from_the_text_model():
     record = clean(text="A short note.\n\nIt has two paragraphs of plain text in it.").record
-    assert record["page_type"] is None
+    assert record["page_type"] in PAGE_TYPES
 
 
 def test_the_shipped_model_decides_as_it_did_when_trained():

@@ -138,7 +138,7 @@ def _starts_with_phrase(folded: str, lexicon: frozenset[str]) -> bool:
         or " ".join(first[:3]) in lexicon
 
 
-def _page_language(token_lists: list[list[str]]) -> frozenset[str]:
+def page_stopwords(token_lists: list[list[str]]) -> frozenset[str]:
     """The stop-word list that covers most of the page's words."""
     counts = Counter(chain.from_iterable(token_lists))
     keys = counts.keys()
@@ -212,7 +212,7 @@ def text_features(texts: list[str]) -> np.ndarray:
     counts, words, caps = _char_counts(texts)
     chars = np.maximum(1, counts.sum(axis=1) - counts[:, _SPACE])
     token_lists = [_TOKEN.findall(t.lower()) for t in texts]
-    stops = _page_language(token_lists)
+    stops = page_stopwords(token_lists)
     is_stop = stops.__contains__
     stop_count = np.fromiter((sum(map(is_stop, toks)) for toks in token_lists),
                              dtype=np.float64, count=n)

@@ -19,8 +19,9 @@ class ListingPage(Detector):
     are left: under ``min_words``). A page that declares itself one article (``og:type``
     article, JSON-LD ``NewsArticle``...) needs ``min_card_share_article``: listicles
     built of headline links stay. A page whose predicted ``page_type`` is one of ``types``,
-    with a probability of at least ``min_type_probability``, is a listing too. HTML input only. Default policy ``annotate``: a corpus of articles
-    sets ``drop``.
+    with a probability of at least ``min_type_probability``, is a listing too; for a text
+    document (no links to read) the predicted type is all there is. Default policy
+    ``annotate``: a corpus of articles sets ``drop``.
     """
 
     name = "listing_page"
@@ -32,9 +33,13 @@ class ListingPage(Detector):
     @hookimpl
     def detect(self, document):
         signals = page_signals(document)
-        if not signals["html"]:
-            document.detections[self.name] = {"listing": False, "headline_links": 0,
-                                              "card_share": 0.0}
+        typed = document.signatures.get("page_type") or {}
+        by_type = typed.get("type") in self.options["types"] and \
+            typed.get("probability", 0.0) >= float(self.options["min_type_probability"])
+        if not signals["html"]:  # text: no links to read, the predicted type alone
+            document.detections[self.name] = {"listing": by_type,
+                                              "page_type": document.meta.get("page_type"),
+                                              "headline_links": 0, "card_share": 0.0}
             return
         share = card_share(document, signals)
         article = declares_article(signals)
@@ -43,9 +48,6 @@ class ListingPage(Detector):
             int(self.options["min_words"])
         cards = signals["headline_links"] >= int(self.options["min_links"]) and \
             (share >= needed or few_words)
-        typed = document.signatures.get("page_type") or {}
-        by_type = typed.get("type") in self.options["types"] and \
-            typed.get("probability", 0.0) >= float(self.options["min_type_probability"])
         document.detections[self.name] = {
             "listing": cards or by_type, "page_type": document.meta.get("page_type"),
             "headline_links": signals["headline_links"],

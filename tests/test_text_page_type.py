@@ -1,0 +1,108 @@
+"""The page type of text documents: its training, the shipped model, the record field and
+the listing detector that reads it.
+
+Training runs end to end on ``tests/data/boilerplate``: eight wcxb-dev pages (one site
+each, all seven page types; Web Content eXtraction Benchmark, Murrough Foley, 2026,
+CC-BY-4.0) already turned into text in the three scraped forms.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from clean_corpus import Document
+from clean_corpus.config import Config
+from clean_corpus.pipeline import Chain
+from clean_corpus_plugins.boilerplate import train
+from clean_corpus_plugins.boilerplate.page_type import PAGE_TYPES
+from clean_corpus_plugins.boilerplate.text_page_type import (MODEL_FILE, FEATURES,
+                                                              TextPageTypeModel,
+                                                              text_page_features)
+from clean_corpus_plugins.boilerplate.train_text_page_type import load_pages
+
+FIXTURES = Path(__file__).parent / "data" / "boilerplate"
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """The training command run twice on the fixture pages, with the same seed."""
+    out = tmp_path_factory.mktemp("model")
+    paths = []
+    for name in ("a.json", "b.json"):
+        path = out / name
+        done = subprocess.run([sys.executable, "-m",
+                               "clean_corpus_plugins.boilerplate.train_text_page_type",
+                               "--text", str(FIXTURES), "--out", str(path), "--seed", "3",
+                               "--folds", "0"], capture_output=True, text=True, cwd=REPO)
+        assert done.returncode == 0, done.stderr
+        paths.append(path)
+    return paths
+
+
+def test_training_twice_with_the_same_seed_gives_the_same_file(trained):
+    assert trained[0].read_bytes() == trained[1].read_bytes()
+
+
+def test_the_trained_model_tells_the_types_of_its_training_pages(trained):
+    model = TextPageTypeModel.load(trained[0])
+    pages = load_pages(train.text_source(FIXTURES))
+    right = sum(model.predict(p.blocks)[0] == p.type for p in pages)
+    assert right / len(pages) > 0.9  # 24 pages (8 in 3 forms) it has seen
+
+
+def test_the_shipped_model_predicts_as_it_did_when_it_was_trained():
+    model = TextPageTypeModel.load(MODEL_FILE)
+    kept = model.trained["check"]
+    pages = load_pages(train.text_source(FIXTURES))
+    assert len(kept) == len(pages)
+    assert {f"{p.id}/{p.form}": model.predict(p.blocks)[0] for p in pages} == kept
+
+
+def test_a_model_reading_other_features_is_refused(tmp_path):
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    data["features"] = list(FEATURES[:-1])
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ValueError, match="other features"):
+        TextPageTypeModel.load(path)
+
+
+def test_features_of_an_empty_page_and_of_a_huge_one_are_finite():
+    for lines in ([], ["x"] * 100_000, ["word " * 50_000]):
+        row = text_page_features(lines)
+        assert row.shape == (len(FEATURES),)
+        assert all(abs(v) < float("inf") for v in row.tolist())
+
+
+def _record(chain: Chain, text: str) -> dict:
+    outcome = chain.prepare(Document(source="page.txt", text=text))
+    assert outcome.status == "written", outcome.error
+    return outcome.document.to_record()
+
+
+def test_every_text_record_gets_a_page_type(chain):
+    for path in sorted((FIXTURES / "text" / "blocks").glob("*.txt")):
+        record = _record(chain, path.read_text(encoding="utf-8"))
+        assert record["page_type"] in PAGE_TYPES, path.name
+
+
+@pytest.mark.parametrize("page_type, probability, listing", [
+    ("listing", 0.9, True), ("collection", 0.85, True), ("listing", 0.6, False),
+    ("article", 0.99, False)])
+def test_listing_page_reads_the_predicted_type_of_a_text_document(page_type, probability,
+                                                                   listing):
+    """An article corpus can drop listings by policy, whatever form its pages came in."""
+    from clean_corpus_plugins.detectors.listing_page import ListingPage
+
+    detector = ListingPage()
+    detector.options = dict(ListingPage.defaults)
+    document = Document(source="page.txt", text="Home\n\nNews\n\nSport")
+    document.signatures["page_type"] = {"type": page_type, "probability": probability}
+    detector.detect(document)
+    assert document.detections["listing_page"]["listing"] is listing
+    assert (detector.verdict(document) is not None) is listing
