@@ -35,10 +35,10 @@ import numpy as np
 
 from clean_corpus_plugins.boilerplate import train as training
 from clean_corpus_plugins.boilerplate.model import load_model
-from clean_corpus_plugins.boilerplate.text_extract import keep_mask
+from clean_corpus_plugins.boilerplate.text_extract import TextClassifier, keep_mask
 
 TYPES = ["article", "forum", "product", "collection", "listing", "documentation", "service"]
-THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7)
+THRESHOLDS = (0.3, 0.4, 0.45, 0.5, 0.55, 0.6)
 
 
 def load_scorer(data: Path):
@@ -71,13 +71,13 @@ def trafilatura_texts(data: Path, entries) -> dict[str, str]:
 def table(title: str, scores: dict[str, list[tuple[str, float]]]) -> None:
     """One line per method: mean F1 over all pages, then per page type."""
     print(f"\n{title}")
-    print(f"  {'':<24} {'all':>6} " + " ".join(f"{t[:7]:>7}" for t in TYPES))
+    print(f"  {'':<34} {'all':>6} " + " ".join(f"{t[:7]:>7}" for t in TYPES))
     for name, rows in scores.items():
         by_type = collections.defaultdict(list)
         for page_type, f1 in rows:
             by_type[page_type].append(f1)
         cells = " ".join(f"{np.mean(by_type[t]):7.3f}" if by_type[t] else "      -" for t in TYPES)
-        print(f"  {name:<24} {np.mean([f for _, f in rows]):6.3f} {cells}")
+        print(f"  {name:<34} {np.mean([f for _, f in rows]):6.3f} {cells}")
 
 
 def chain_scores(args, fold_models, folds_of, text_dirs, disable=None) -> None:
@@ -236,13 +236,16 @@ def main(argv=None) -> int:
         scores["aligned labels (ceiling)"] = [
             (p.type, scorer.word_prf("\n".join(b for b, y in zip(p.blocks, p.labels) if y),
                                      p.reference)[2]) for p in form_pages]
-        for threshold in THRESHOLDS:
+        # the chain's decision: P(content) >= threshold, or >= relative x the page's best
+        relative = float(TextClassifier.defaults["relative"])
+        for threshold, share in [(0.5, 0.0)] + [(t, relative) for t in THRESHOLDS]:
             rows = []
             for p in form_pages:
-                keep = keep_mask(probabilities[p.id, form], threshold)
+                keep = keep_mask(probabilities[p.id, form], threshold, share)
                 kept = "\n".join(b for b, k in zip(p.blocks, keep) if k)
                 rows.append((p.type, scorer.word_prf(kept, p.reference)[2]))
-            scores[f"classifier p>={threshold}"] = rows
+            name = f"p>={threshold}" + (f" or {share}x best" if share else "")
+            scores[f"classifier {name}"] = rows
         table(f"{form}: mean word F1, cross-validated by site ({args.folds} folds)", scores)
 
     if args.chain:

@@ -95,6 +95,29 @@ def test_trees_are_walked_as_written():
     assert p[0] == pytest.approx(1 / (1 + np.exp(2)))
 
 
+def test_blocks_are_kept_against_the_threshold_or_the_pages_best_block():
+    from clean_corpus_plugins.boilerplate.text_extract import keep_mask
+
+    sure = np.array([0.02, 0.9, 0.6, 0.3, 0.45, 0.05])
+    assert keep_mask(sure, 0.5, relative=0.6).tolist() == [False, True, True, False, False, False]
+    # a page unlike the training pages: its content rated low, but well above its menus
+    unsure = np.array([0.03, 0.04, 0.30, 0.25, 0.12, 0.35, 0.03])
+    assert keep_mask(unsure, 0.5, relative=0.6).tolist() == \
+        [False, False, True, True, False, True, False]
+    # without the relative threshold only the likeliest block and its run stay
+    assert keep_mask(unsure, 0.5).tolist() == [False, False, False, False, False, True, False]
+    assert not keep_mask(np.zeros(0), 0.5, relative=0.6).any()
+
+
+def test_a_feature_matrix_of_another_width_is_refused():
+    model = BlockClassifier(("a", "b"), [TreeEnsemble(0.0, np.array([0]), np.array([0]),
+                                                      np.array([0.0]), np.array([-1]),
+                                                      np.array([-1]), np.array([1.0]))], 0.5, {})
+    assert model.predict_page(np.zeros((3, 2))) == pytest.approx([1 / (1 + np.exp(-1))] * 3)
+    with pytest.raises(ValueError, match="reads 2 features per block, got 3"):
+        model.predict_page(np.zeros((3, 3)))
+
+
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
     """The training command run twice on the fixture pages, with the same seed."""
@@ -127,6 +150,17 @@ def test_the_written_model_predicts_as_the_trained_one_and_learned_the_labels(tr
         hits += float(((p >= 0.5) == page.labels) @ page.weights)
         total += float(page.weights.sum())
     assert hits / total > 0.9  # the words of the training pages are mostly labelled right
+
+
+def test_a_model_made_for_other_neighbour_features_is_refused(trained, tmp_path):
+    import json
+
+    data = json.loads(trained[0].read_text())
+    data["context"] = data["context"][:-1]  # a version that computed one column fewer
+    path = tmp_path / "older.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(ValueError, match="other neighbour features"):
+        BlockClassifier.load(path)
 
 
 def test_a_file_of_another_format_is_refused(tmp_path):

@@ -120,3 +120,12 @@ def test_the_classifier_rates_the_page_as_extracted_whatever_the_rules_removed(t
         # drops alone, either it drops beside them or a rule took (part of) it first
         assert mine <= alone, pid
         assert all(span in mine or touched(span, rules) for span in alone), pid
+
+
+def test_a_relative_threshold_out_of_range_is_a_clear_error(tmp_path):
+    done = subprocess.run([*CLI, "run", str(FIXTURES / "text" / "blocks"), "-o",
+                           str(tmp_path / "out.jsonl"), "--no-progress",
+                           "--set", "text_classifier.relative=1.5"], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert "relative must be between 0 and 1, got 1.5" in done.stderr
+    assert not (tmp_path / "out.jsonl").exists()

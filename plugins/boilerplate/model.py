@@ -3,16 +3,18 @@
 A model file is JSON::
 
     {"format": "clean-corpus-boilerplate/1", "features": [...], "threshold": 0.5,
-     "stages": [{"features": [...], "baseline": b, "trees": {"root": [...], "feature": [...],
+     "stages": [{"baseline": b, "trees": {"root": [...], "feature": [...],
                  "threshold": [...], "left": [...], "right": [...], "value": [...]}}, ...],
-     "trained": {...how it was trained...}}
+     "context": [...], "trained": {...how it was trained...}}
 
-``trees`` holds every tree's nodes in flat arrays (a leaf has ``left == -1``); a row goes
+``context`` names the neighbour features the later stages read (a file made for other
+ones is refused). ``trees`` holds every tree's nodes in flat arrays (a leaf has ``left == -1``); a row goes
 left when ``x[feature] <= threshold``, and its raw score is ``baseline`` plus the values
 of the leaves it reaches, a log-odds turned into a probability by the logistic function.
 Stage one reads the block features; stage two reads stage one's probabilities of the
-block and its neighbours (see :func:`context_features`), which smooths the decisions into
-coherent runs of content. Everything here is deterministic and needs numpy only.
+block and its neighbours, and of the block against the page's likeliest one (see
+:func:`context_features`), which smooths the decisions into coherent runs of content and
+reads each page on its own scale. Everything here is deterministic and needs numpy only.
 """
 from __future__ import annotations
 
@@ -33,7 +35,7 @@ CONTEXT_FEATURES: tuple[str, ...] = (
     + tuple(f"p@{o:+d}" for o in CONTEXT_OFFSETS)
     + tuple(f"p~{w}" for w in CONTEXT_WINDOWS)
     + ("p_max_before~10", "p_max_after~10", "p_page_mean", "p_page_rank", "p_share_before",
-       "p_share_after")
+       "p_share_after", "p_page_max", "p_of_page_max")
 )
 
 
@@ -128,6 +130,8 @@ def context_features(p: np.ndarray) -> np.ndarray:
     columns.append(np.argsort(np.argsort(-p, kind="stable"), kind="stable") / max(1, n - 1))
     columns.append(cum[:-1] / max(1e-9, cum[-1]))
     columns.append((cum[-1] - cum[1:]) / max(1e-9, cum[-1]))
+    columns.append(np.full(n, p.max()))
+    columns.append(p / max(1e-9, p.max()))
     return np.column_stack(columns)
 
 
@@ -144,6 +148,9 @@ class BlockClassifier:
     def from_dict(cls, data: dict) -> "BlockClassifier":
         if data.get("format") != FORMAT:
             raise ValueError(f"not a {FORMAT} model file (format {data.get('format')!r})")
+        if len(data["stages"]) > 1 and tuple(data.get("context", ())) != CONTEXT_FEATURES:
+            raise ValueError("the model's later stages read other neighbour features than "
+                             "this version computes: retrain it")
         return cls(tuple(data["features"]), [TreeEnsemble.from_dict(s) for s in data["stages"]],
                    float(data["threshold"]), data.get("trained", {}))
 
@@ -152,8 +159,11 @@ class BlockClassifier:
         return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
 
     def as_dict(self) -> dict:
-        return {"format": FORMAT, "features": list(self.features), "threshold": self.threshold,
+        data = {"format": FORMAT, "features": list(self.features), "threshold": self.threshold,
                 "stages": [stage.as_dict() for stage in self.stages], "trained": self.trained}
+        if len(self.stages) > 1:
+            data["context"] = list(CONTEXT_FEATURES)
+        return data
 
     def dumps(self) -> str:
         """The model file's text: the same model always gives the same bytes."""
@@ -161,6 +171,9 @@ class BlockClassifier:
 
     def predict_page(self, X: np.ndarray) -> np.ndarray:
         """P(content) of each block of one page (rows in page order)."""
+        if X.shape[1] != len(self.features):
+            raise ValueError(f"the model reads {len(self.features)} features per block, "
+                             f"got {X.shape[1]}: a model file of another version")
         if X.shape[0] == 0:
             return np.zeros(0)
         p = self.stages[0].predict(X)

@@ -27,13 +27,19 @@ def text_blocks(text: str, min_chars: int = MIN_CHARS) -> list[str]:
     return [lines[n][s:e] for n, s, e in line_pieces(lines, min_chars)]
 
 
-def keep_mask(p: np.ndarray, threshold: float) -> np.ndarray:
-    """Blocks to keep; when none clears the threshold, the likeliest block and its run.
+def keep_mask(p: np.ndarray, threshold: float, relative: float = 0.0) -> np.ndarray:
+    """Blocks to keep: those rated ``threshold`` or more, or ``relative`` times the
+    page's likeliest block or more; when none is, the likeliest block and its run.
 
+    The model's probabilities are surest on pages like those it learned from; on a page
+    unlike them (a table of figures, a list of short items) it rates the main content low
+    but still above the menus, and a threshold relative to the page's best block keeps it.
     A page with main content must never come out empty because the model was unsure of
     every block: the block it rates highest stays, with the neighbours rated at least
     half as high.
     """
+    if len(p) and relative > 0:
+        threshold = min(threshold, relative * float(p.max()))
     keep = p >= threshold
     if keep.any() or not len(p):
         return keep
@@ -97,7 +103,8 @@ class TextClassifier(Plugin):
     (devset as text: boilerplate left 0.204 -> 0.178 at the same recall; wcxb-dev
     unchanged within 0.002; docs/classifier.md). ``"cleaned"`` rates what the rules left.
     Blocks a rule cleaner made are kept. Every block the model rates under
-    ``threshold`` (P(content); the model's own when unset) is one ``removed`` entry whose
+    ``threshold`` (P(content); the model's own when unset) and under ``relative`` times
+    the page's likeliest block (0 switches this off) is one ``removed`` entry whose
     score is P(boilerplate). ``model`` names another model file than the shipped one. A
     document of fewer than ``min_blocks`` blocks or ``min_words`` words (a note, a few
     paragraphs) is no page as scrapers leave it, with menus and footers around the text,
@@ -105,8 +112,8 @@ class TextClassifier(Plugin):
     """
 
     name = "text_classifier"
-    defaults = {"threshold": None, "model": None, "min_words": 30, "min_blocks": 6,
-                "score_on": "page"}
+    defaults = {"threshold": None, "relative": 0.6, "model": None, "min_words": 30,
+                "min_blocks": 6, "score_on": "page"}
 
     @hookimpl
     def configure(self, config):
@@ -114,6 +121,10 @@ class TextClassifier(Plugin):
         if self.options["score_on"] not in ("page", "cleaned"):
             raise ConfigError(f"[plugin.{self.name}] score_on must be 'page' or 'cleaned', "
                               f"got {self.options['score_on']!r}")
+        relative = self.options["relative"]
+        if not isinstance(relative, (int, float)) or not 0.0 <= relative <= 1.0:
+            raise ConfigError(f"[plugin.{self.name}] relative must be between 0 and 1, "
+                              f"got {self.options['relative']!r}")
 
     _scored: tuple[str, dict | None] | None = None  # (document id, verdicts), extract to clean
 
@@ -128,7 +139,7 @@ class TextClassifier(Plugin):
         threshold = self.options["threshold"]
         threshold = model.threshold if threshold is None else float(threshold)
         p = model.predict_page(text_features([b.text for b in blocks]))
-        keep = keep_mask(p, threshold)
+        keep = keep_mask(p, threshold, float(self.options["relative"]))
         return {id(b): (b, float(pb))
                 for b, pb, k in zip(blocks, p.tolist(), keep.tolist()) if not k}
 
