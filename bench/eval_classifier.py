@@ -174,7 +174,8 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--forms", default=",".join(training.FORMS),
                     help="comma-separated: blocks,nodes,flat,html")
-    ap.add_argument("--cache", type=Path, help="keep the labelled pages here between runs")
+    ap.add_argument("--cache", type=Path, help="keep the labelled pages here between runs "
+                    "(for html also the fold results and trafilatura's texts, reused when there)")
     ap.add_argument("--models", type=Path, default=Path(tempfile.gettempdir()) / "cv-models",
                     help="where the fold models are written")
     ap.add_argument("--chain", action="store_true", help="also score the whole chain per fold")
