@@ -112,7 +112,7 @@ def stage_times(pages: Path) -> tuple[dict[str, float], int]:
     main process's own share: receiving each outcome from a worker (unpickling), observe,
     the spill to disk and back, corpus_ready, revise and judge, the record as JSON."""
     from clean_corpus.config import Config
-    from clean_corpus.pipeline import Chain, RunContext, Spill, iter_documents
+    from clean_corpus.pipeline import Chain, RunContext, RunTally, Spill, iter_documents
 
     chain = Chain(Config())
     spent: dict[str, float] = defaultdict(float)
@@ -128,7 +128,26 @@ def stage_times(pages: Path) -> tuple[dict[str, float], int]:
                     return _function(*args, **kwargs)
                 finally:
                     spent[_key] += time.process_time() - started
-            impl.function = timed
+
+            def timed_wrapper(*args, _function=impl.function, _key=key, **kwargs):
+                # a wrapper's own work, before and after the calls it wraps (which are
+                # timed on their own): each step of its generator
+                steps = _function(*args, **kwargs)
+                value, error = None, None
+                while True:
+                    started = time.process_time()
+                    try:
+                        sent = steps.send(value) if error is None else steps.throw(error)
+                    except StopIteration as stop:
+                        return stop.value
+                    finally:
+                        spent[_key] += time.process_time() - started
+                    value, error = None, None
+                    try:
+                        value = yield sent
+                    except BaseException as exc:  # an inner call raised: the wrapper hears it
+                        error = exc
+            impl.function = timed_wrapper if impl.wrapper else timed
     paths = sorted(pages.iterdir())
     for document in iter_documents(chain.registry, paths[:2]):  # warm-up: models load
         chain.prepare(document)
@@ -138,12 +157,13 @@ def stage_times(pages: Path) -> tuple[dict[str, float], int]:
     spent["worker (read, screen, extract, clean, detect)"] = time.process_time() - started
     sent = [pickle.dumps(o, protocol=pickle.HIGHEST_PROTOCOL) for o in outcomes]
     started = time.process_time()
+    tally = RunTally()
     spill = Spill()
     for data in sent:
         spill.add(chain.observe(pickle.loads(data)))
     chain.hook.corpus_ready(run=RunContext(chain.config))
     for outcome in spill:
-        record = chain.finish(outcome).record
+        record = chain.finish(outcome, tally).record
         if record is not None:
             json.dumps(record, ensure_ascii=False)
     spill.close()
