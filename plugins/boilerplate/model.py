@@ -39,6 +39,24 @@ CONTEXT_FEATURES: tuple[str, ...] = (
 )
 
 
+def check_format(data: dict, expected: str) -> dict:
+    """``data``, a model file's content, refused unless it is of format ``expected``."""
+    if data.get("format") != expected:
+        raise ValueError(f"not a {expected} model file (format {data.get('format')!r})")
+    return data
+
+
+def model_file_text(data: dict) -> str:
+    """A model file's text: the same model always gives the same bytes."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":")) + "\n"
+
+
+def type_probabilities(ensembles: list["TreeEnsemble"], X: np.ndarray) -> np.ndarray:
+    """P(type) of each row from one-against-the-rest ensembles, rows summing to 1."""
+    p = np.column_stack([e.predict(X) for e in ensembles])
+    return p / np.maximum(1e-12, p.sum(axis=1, keepdims=True))
+
+
 @dataclass
 class TreeEnsemble:
     """Binary gradient-boosted trees in flat arrays: ``predict`` gives P(content)."""
@@ -146,8 +164,7 @@ class BlockClassifier:
 
     @classmethod
     def from_dict(cls, data: dict) -> "BlockClassifier":
-        if data.get("format") != FORMAT:
-            raise ValueError(f"not a {FORMAT} model file (format {data.get('format')!r})")
+        check_format(data, FORMAT)
         if len(data["stages"]) > 1 and tuple(data.get("context", ())) != CONTEXT_FEATURES:
             raise ValueError("the model's later stages read other neighbour features than "
                              "this version computes: retrain it")
@@ -167,7 +184,7 @@ class BlockClassifier:
 
     def dumps(self) -> str:
         """The model file's text: the same model always gives the same bytes."""
-        return json.dumps(self.as_dict(), sort_keys=True, separators=(",", ":")) + "\n"
+        return model_file_text(self.as_dict())
 
     def predict_page(self, X: np.ndarray) -> np.ndarray:
         """P(content) of each block of one page (rows in page order)."""

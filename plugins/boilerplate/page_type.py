@@ -23,7 +23,8 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from clean_corpus_plugins.boilerplate.model import TreeEnsemble
+from clean_corpus_plugins.boilerplate.model import (TreeEnsemble, check_format,
+                                                     model_file_text, type_probabilities)
 
 PAGE_TYPES = ("article", "forum", "product", "collection", "listing", "documentation",
               "service")
@@ -70,29 +71,25 @@ class PageTypeModel:
 
     @classmethod
     def load(cls, path: str | Path) -> "PageTypeModel":
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-        if data.get("format") != FORMAT:
-            raise ValueError(f"not a {FORMAT} model file (format {data.get('format')!r})")
+        data = check_format(json.loads(Path(path).read_text(encoding="utf-8")), FORMAT)
         return cls(tuple(data["types"]), tuple(data["url_vocabulary"]),
                    tuple(data["name_vocabulary"]),
                    [TreeEnsemble.from_dict(e) for e in data["ensembles"]], data.get("trained", {}))
 
     def dumps(self) -> str:
         """The model file's text: the same model always gives the same bytes."""
-        return json.dumps({"format": FORMAT, "types": list(self.types),
-                           "url_vocabulary": list(self.url_vocabulary),
-                           "name_vocabulary": list(self.name_vocabulary),
-                           "ensembles": [e.as_dict() for e in self.ensembles],
-                           "trained": self.trained},
-                          sort_keys=True, separators=(",", ":")) + "\n"
+        return model_file_text({"format": FORMAT, "types": list(self.types),
+                                "url_vocabulary": list(self.url_vocabulary),
+                                "name_vocabulary": list(self.name_vocabulary),
+                                "ensembles": [e.as_dict() for e in self.ensembles],
+                                "trained": self.trained})
 
     def features(self, tree, url: str | None, blocks) -> np.ndarray:
         return page_type_features(tree, url, blocks, self.url_vocabulary, self.name_vocabulary)
 
     def probabilities(self, X: np.ndarray) -> np.ndarray:
         """P(type) of each row (a page), one column per type, rows summing to 1."""
-        p = np.column_stack([e.predict(X) for e in self.ensembles])
-        return p / np.maximum(1e-12, p.sum(axis=1, keepdims=True))
+        return type_probabilities(self.ensembles, X)
 
     def predict(self, tree, url: str | None, blocks) -> tuple[str, float]:
         """The likeliest type and its probability; without ``url``, the page's own."""

@@ -28,7 +28,8 @@ import numpy as np
 
 from clean_corpus import Plugin, hookimpl
 from clean_corpus_plugins.boilerplate.features import page_stopwords
-from clean_corpus_plugins.boilerplate.model import TreeEnsemble
+from clean_corpus_plugins.boilerplate.model import (TreeEnsemble, check_format,
+                                                     model_file_text, type_probabilities)
 from clean_corpus_plugins.boilerplate.page_type import PAGE_TYPES
 
 FORMAT = "clean-corpus-text-page-type/1"
@@ -134,9 +135,7 @@ class TextPageTypeModel:
 
     @classmethod
     def load(cls, path: str | Path) -> "TextPageTypeModel":
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-        if data.get("format") != FORMAT:
-            raise ValueError(f"not a {FORMAT} model file (format {data.get('format')!r})")
+        data = check_format(json.loads(Path(path).read_text(encoding="utf-8")), FORMAT)
         if tuple(data.get("features", ())) != FEATURES:
             raise ValueError(f"{path}: the model reads other features than this version's")
         return cls(tuple(data["types"]), [TreeEnsemble.from_dict(e) for e in data["ensembles"]],
@@ -144,16 +143,14 @@ class TextPageTypeModel:
 
     def dumps(self) -> str:
         """The model file's text: the same model always gives the same bytes."""
-        return json.dumps({"format": FORMAT, "types": list(self.types),
-                           "features": list(FEATURES),
-                           "ensembles": [e.as_dict() for e in self.ensembles],
-                           "trained": self.trained},
-                          sort_keys=True, separators=(",", ":")) + "\n"
+        return model_file_text({"format": FORMAT, "types": list(self.types),
+                                "features": list(FEATURES),
+                                "ensembles": [e.as_dict() for e in self.ensembles],
+                                "trained": self.trained})
 
     def probabilities(self, X: np.ndarray) -> np.ndarray:
         """P(type) of each row (a page), one column per type, rows summing to 1."""
-        p = np.column_stack([e.predict(X) for e in self.ensembles])
-        return p / np.maximum(1e-12, p.sum(axis=1, keepdims=True))
+        return type_probabilities(self.ensembles, X)
 
     def predict(self, lines: list[str]) -> tuple[str, float]:
         """The likeliest type of the page made of ``lines``, and its probability."""
