@@ -253,6 +253,20 @@ def test_a_page_the_extractor_finds_nothing_in_keeps_its_likeliest_blocks():
     assert extraction.metadata["page_type"] == "service"
 
 
+def test_a_list_of_bare_addresses_is_never_taken_back_as_content():
+    """A sitemap read as a page holds nothing but URLs: it is left with no text (and
+    rejected so) rather than written as a record of addresses."""
+    urls = "".join(f"<url><loc>http://www.example.org/2024/03/{day:02d}/a-story-{day}.html"
+                   f"</loc></url>" for day in range(1, 12))
+    result = clean(html=f'<?xml version="1.0"?><urlset>{urls}</urlset>', source="sitemap.xml")
+    assert result.status == "rejected"
+    assert "no text left after extraction and cleaning" in result.reasons
+    kept = clean(html="<html><body><p>Contact: mail@example.org, or read "
+                      "https://www.example.org/about for the whole story of the shop.</p>"
+                      "</body></html>", source="page.html")
+    assert "whole story" in (kept.record or {}).get("text", "")
+
+
 def test_page_chrome_the_extractor_kept_is_dropped_with_the_classifier_score():
     body = [s for s in MAIN_CONTENT["article"]]
     teaser = "Ten garden tools we could not live without this year"

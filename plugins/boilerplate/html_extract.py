@@ -17,10 +17,12 @@ Cross-validated by site, this beats both alone on every page type
 Each block taken back is listed in the record's ``detections["boilerplate_html"]``
 (``added``: its text and P(content)), so that what the extractor added can be explained
 as what it removed can. A page where trafilatura finds nothing keeps the likeliest
-blocks (:func:`.text_extract.keep_mask`), so a page with text never ends empty.
+blocks (:func:`.text_extract.keep_mask`), so a page with text never ends empty; a block
+of bare web or e-mail addresses is never taken back (a sitemap is no article).
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -147,6 +149,16 @@ def taken_back(p: np.ndarray, alignment: Alignment, extracted: list[str],
     return np.flatnonzero((p >= threshold) & (alignment.held < HELD))
 
 
+_ADDRESS = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+")
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
+
+
+def has_words(text: str) -> bool:
+    """Whether ``text`` holds a letter or digit besides web and e-mail addresses: a list
+    of bare URLs (a sitemap read as a page, a feed's links) is never taken back."""
+    return bool(_LETTER_OR_DIGIT.search(_ADDRESS.sub(" ", text)))
+
+
 def left_out(rated: list[float | None], threshold: float) -> set[int]:
     """The extracted blocks to drop: those whose text the classifier rated under
     ``threshold`` (:attr:`Alignment.rated`). When that is all of them, none: the two
@@ -205,7 +217,8 @@ class HtmlExtractor(Plugin):
         texts = [b.text for b in blocks]
         extracted = [b.text for b in extraction.blocks]
         alignment = Alignment(texts, extracted, p)
-        add = taken_back(p, alignment, extracted, self.threshold(page_type))
+        add = [i for i in taken_back(p, alignment, extracted, self.threshold(page_type))
+               if has_words(texts[i])]
         positions, rated = alignment.positions, alignment.rated
         dropped = left_out(rated, float(self.options["drop_threshold"]))
         if not len(add) and not dropped:
