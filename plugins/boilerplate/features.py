@@ -204,6 +204,20 @@ def _prose_run(words: np.ndarray, prose: np.ndarray) -> tuple[int, int]:
     return best_span
 
 
+@lru_cache(maxsize=4)
+def stop_word_counts(texts: tuple[str, ...]) -> tuple[list[list[str]], np.ndarray, np.ndarray]:
+    """The lower-cased tokens of each block, and its stop words and tokens counted, in
+    the page's language (:func:`page_stopwords`). Cached, and to be read only: the text
+    classifier and the page-type model read the same page's blocks."""
+    token_lists = [_TOKEN.findall(t.lower()) for t in texts]
+    is_stop = page_stopwords(token_lists).__contains__
+    stop_count = np.fromiter((sum(map(is_stop, toks)) for toks in token_lists),
+                             dtype=np.float64, count=len(texts))
+    n_tokens = np.fromiter((len(toks) for toks in token_lists), dtype=np.float64,
+                           count=len(texts))
+    return token_lists, stop_count, n_tokens
+
+
 def text_features(texts: list[str]) -> np.ndarray:
     """The :data:`TEXT_FEATURES` matrix of a page's blocks, one row per block, in order."""
     n = len(texts)
@@ -211,12 +225,7 @@ def text_features(texts: list[str]) -> np.ndarray:
         return np.zeros((0, len(TEXT_FEATURES)))
     counts, words, caps = _char_counts(texts)
     chars = np.maximum(1, counts.sum(axis=1) - counts[:, _SPACE])
-    token_lists = [_TOKEN.findall(t.lower()) for t in texts]
-    stops = page_stopwords(token_lists)
-    is_stop = stops.__contains__
-    stop_count = np.fromiter((sum(map(is_stop, toks)) for toks in token_lists),
-                             dtype=np.float64, count=n)
-    n_tokens = np.fromiter((len(toks) for toks in token_lists), dtype=np.float64, count=n)
+    token_lists, stop_count, n_tokens = stop_word_counts(tuple(texts))
     safe_words = np.maximum(1, words)
     lexicon = _lexicon()
     folded = [_fold(toks) for toks in token_lists]

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from clean_corpus import Plugin, hookimpl
-from clean_corpus_plugins.boilerplate.features import page_stopwords
+from clean_corpus_plugins.boilerplate.features import stop_word_counts
 from clean_corpus_plugins.boilerplate.model import (TreeEnsemble, check_format,
                                                      model_file_text, type_probabilities)
 from clean_corpus_plugins.boilerplate.page_type import PAGE_TYPES
@@ -51,8 +51,6 @@ _QUESTION_ENDS = re.compile(r"\?[ \t]*$", re.M)
 _COLON_ENDS = re.compile(r":[ \t]*$", re.M)
 _NUMBERED = re.compile(r"^[0-9]", re.M)
 _CODE = re.compile(r"[{}();=<>\[\]_#$]")
-_TOKEN = re.compile(r"\w+")
-
 #: Lines of the page that are read (a hostile page of millions of lines costs no more
 #: than a long article).
 MAX_LINES = 2000
@@ -104,10 +102,7 @@ def text_page_features(lines: list[str]) -> np.ndarray:
            share(len(_COLON_ENDS.findall(joined)))]
     # stop words tell prose in any language the lists cover: a page of sentences or of
     # names, titles, prices and labels
-    tokens = [_TOKEN.findall(line.lower()) for line in lines]
-    stop = page_stopwords(tokens)
-    hits = np.array([sum(map(stop.__contains__, toks)) for toks in tokens], dtype=np.float64)
-    sizes = np.array([len(toks) for toks in tokens], dtype=np.float64)
+    _, hits, sizes = stop_word_counts(tuple(lines))
     sentences = (sizes >= 4) & (hits >= 0.25 * sizes)
     row += [float(hits.sum()) / max(1.0, float(sizes.sum())), share(float(sentences.sum())),
             float(sizes[sentences].sum()) / max(1.0, float(sizes.sum()))]
