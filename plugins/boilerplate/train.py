@@ -200,20 +200,29 @@ def stage_features() -> tuple[str, ...]:
     return CONTEXT_FEATURES + TEXT_FEATURES
 
 
-def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def add_source_arguments(ap: argparse.ArgumentParser) -> None:
+    """``--data`` (wcxb-dev and the scraper tool) or ``--text`` (pages already as text)."""
     ap.add_argument("--data", type=Path, default=Path("../shared"),
                     help="a folder with wcxb-dev/ and tools/scraped_text.py")
     ap.add_argument("--text", type=Path, help="instead of --data: a folder with index.jsonl "
                     "and text/<form>/<id>.txt (pages already turned into text)")
+
+
+def page_source(args: argparse.Namespace):
+    """The pages the arguments of :func:`add_source_arguments` name."""
+    return text_source(args.text) if args.text else wcxb_source(args.data)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_source_arguments(ap)
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--forms", default=",".join(FORMS), help="comma-separated: blocks,nodes,flat")
     ap.add_argument("--limit", type=int, help="only the first N pages (for a quick try)")
     ap.add_argument("--trees", type=int, help="at most N trees per stage (for a quick try)")
     args = ap.parse_args(argv)
-    source = text_source(args.text) if args.text else wcxb_source(args.data)
-    pages = load_pages(source, args.forms.split(","), args.limit)
+    pages = load_pages(page_source(args), args.forms.split(","), args.limit)
     model = train(pages, args.seed, trees=args.trees)
     args.out.write_text(model.dumps(), encoding="utf-8")
     print(f"{model.trained['pages']} pages, {model.trained['blocks']} blocks -> {args.out} "

@@ -120,10 +120,7 @@ def check_types(model: TextPageTypeModel, folder: Path) -> dict[str, str]:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", type=Path, default=Path("../shared"),
-                    help="a folder with wcxb-dev/ and tools/scraped_text.py")
-    ap.add_argument("--text", type=Path, help="instead of --data: a folder with index.jsonl "
-                    "and text/<form>/<id>.txt (pages already turned into text)")
+    training.add_source_arguments(ap)
     ap.add_argument("--check", type=Path, default=CHECK_PAGES,
                     help="pages turned into text (as --text) whose predicted types the model "
                          "file keeps, for the tests")
@@ -133,8 +130,7 @@ def main(argv=None) -> int:
     ap.add_argument("--limit", type=int, help="only the first N pages (for a quick try)")
     ap.add_argument("--cache", type=Path, help="keep the pages' text in this file, and reuse it")
     args = ap.parse_args(argv)
-    source = training.text_source(args.text) if args.text else training.wcxb_source(args.data)
-    pages = load_pages(source, limit=args.limit, cache=args.cache)
+    pages = load_pages(training.page_source(args), limit=args.limit, cache=args.cache)
     if args.folds:
         print(report(cross_validate(pages, args.folds, args.seed)))
     model = train(pages, args.seed)
