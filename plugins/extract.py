@@ -200,6 +200,11 @@ class TrafilaturaExtractor(Plugin):
     on average, mostly on pages without a date, and about 1.3 s of CPU once per process
     when dateparser first loads its languages: 29 % of the CPU of a run over 100 devset
     pages (``bench/README.md``).
+
+    When trafilatura fails on a page while reading its metadata (htmldate's date search
+    tripping on tag soup), the page is extracted again without metadata and the record's
+    ``detections["trafilatura"]["metadata_failed"]`` names the error, so a record without
+    title or date says why.
     """
 
     name = "trafilatura"
@@ -254,11 +259,14 @@ class TrafilaturaExtractor(Plugin):
             # '<la&x;>'): trafilatura's own XML output then fails to parse. Retry on an
             # XML-safe copy (the shared tree is never changed).
             xml = trafilatura.extract(_xml_safe_copy(document.tree), **options)
-        except Exception:
+        except Exception as error:
             if not with_metadata:
                 raise
             # htmldate's date search can trip on tag soup (an AssertionError in lxml's
-            # drop_tree): the text is still worth having, without the page's metadata.
+            # drop_tree): the text is still worth having, without the page's metadata,
+            # and the record says why its title and date are missing.
+            document.detections[self.name] = {
+                "metadata_failed": f"{type(error).__name__}: {error}"[:300]}
             return self._run(document, favor_recall, with_metadata=False)
         return etree.fromstring(xml.encode("utf-8")) if xml else None
 

@@ -268,3 +268,6 @@ def test_tag_soup_that_trafilatura_trips_on_is_still_extracted(tmp_path, name, w
     stats, records, reports = run(inputs, tmp_path)
     assert stats["failed"] == 0, reports
     assert word in records[page.name]["text"]
+    # the page kept without its metadata says so; the others lost none
+    lost = records[page.name]["detections"].get("trafilatura", {}).get("metadata_failed", "")
+    assert lost.startswith("AssertionError") == (name == "tag-soup-date-search.html"), lost
