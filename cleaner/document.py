@@ -28,6 +28,11 @@ def normalize_text(text: str) -> str:
     The last results are kept: the text extractor and ``mark_input`` normalise the same
     document text one after the other.
     """
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " " \
+            and unicodedata.is_normalized("NFC", text):
+        # the usual block: one line, no control character, no space to fold or strip
+        # (any other space character is no printable one), already NFC
+        return text
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROL.sub("", text)

@@ -116,3 +116,18 @@ def test_dropping_blocks_at_once_removes_what_dropping_them_one_by_one_does(text
     at_once.drop_blocks(named, "p", "r")
     assert [id(b) for b in at_once.blocks] == [id(b) for b in one_by_one.blocks]
     assert at_once.removed == one_by_one.removed
+
+
+@PROPERTY
+@given(text=st.one_of(line, document_text))
+def test_normalised_text_is_nfc_without_control_characters_or_loose_spaces(text):
+    # what every block and record field is held to, whichever path normalize_text takes
+    import re
+    import unicodedata
+
+    normal = normalize_text(text)
+    assert unicodedata.is_normalized("NFC", normal)
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f\r]", normal)
+    for part in normal.split("\n"):
+        assert part == part.strip() and not re.search(r"[ \t\u00a0\u3000]{2}", part)
+    assert normalize_text(normal) == normal
