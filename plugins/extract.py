@@ -241,24 +241,23 @@ class TrafilaturaExtractor(Plugin):
     def _run(self, document, favor_recall: bool, with_metadata: bool = True):
         if document.tree is None:
             return None
-        import trafilatura  # on first use: a run over text files never loads it
-        from trafilatura.settings import set_date_params
+        # on first use: a run over text files never loads trafilatura
+        from trafilatura.settings import Extractor, set_date_params
 
-        options = dict(
-            url=document.url, output_format="xml", with_metadata=with_metadata,
-            date_extraction_params=set_date_params(self.options["extensive_date_search"]),
-            include_comments=False, include_images=False, include_formatting=False,
-            include_tables=self.options["include_tables"],
-            include_links=self.options["include_links"],
-            favor_precision=self.options["favor_precision"] and not favor_recall,
-            favor_recall=favor_recall, deduplicate=False)
+        options = Extractor(
+            output_format="xml", url=document.url, with_metadata=with_metadata,
+            date_params=set_date_params(self.options["extensive_date_search"]),
+            comments=False, images=False, formatting=False,
+            tables=self.options["include_tables"], links=self.options["include_links"],
+            precision=self.options["favor_precision"] and not favor_recall,
+            recall=favor_recall, dedup=False)
         try:
-            xml = trafilatura.extract(document.tree, **options)
+            xml = _xml_output(document.tree, options)
         except etree.XMLSyntaxError:
             # Tag soup can leave tag or attribute names that are no XML names ('<p a"b=1>',
             # '<la&x;>'): trafilatura's own XML output then fails to parse. Retry on an
             # XML-safe copy (the shared tree is never changed).
-            xml = trafilatura.extract(_xml_safe_copy(document.tree), **options)
+            xml = _xml_output(_xml_safe_copy(document.tree), options)
         except Exception as error:
             if not with_metadata:
                 raise
@@ -285,6 +284,16 @@ class TrafilaturaExtractor(Plugin):
             return blocks
         recalled = _blocks(main)
         return recalled if _prose_chars(recalled) >= 2 * max(1, _prose_chars(blocks)) else blocks
+
+
+def _xml_output(tree, options) -> str | None:
+    """trafilatura's XML output of the page: what ``trafilatura.extract`` returns, without
+    the content fingerprint it also computes (a hash over the text, nowhere used here:
+    about 3 % of a page's time)."""
+    from trafilatura.core import bare_extraction, determine_returnstring
+
+    document = bare_extraction(tree, options=options)
+    return determine_returnstring(document, options) if document is not None else None
 
 
 _XML_NAME = re.compile(r"[A-Za-z_][-A-Za-z0-9_.]*\Z")
