@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 import re
+from functools import lru_cache
 
 from lxml import etree
 
@@ -59,9 +60,15 @@ def _names(element) -> str:
     return f"{element.get('class') or ''} {element.get('id') or ''}"[:_MAX_NAMES_CHARS]
 
 
-def _name_words(element) -> set[str]:
+def _name_words(element) -> frozenset[str]:
     """Lower-cased words of the element's class and id ("tb-article-intro", "documentDescription")."""
-    return {w.lower() for w in _NAME_SPLIT.split(_names(element)) if w}
+    return _split_names(_names(element))
+
+
+@lru_cache(maxsize=4096)
+def _split_names(names: str) -> frozenset[str]:
+    # cached: a page repeats the same few class names on most of its elements
+    return frozenset(w.lower() for w in _NAME_SPLIT.split(names) if w)
 
 
 def _names_other_region(element) -> bool:

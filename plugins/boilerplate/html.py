@@ -59,9 +59,13 @@ _SPACE = re.compile(r"\s+")
 def name_words(element) -> tuple[str, ...]:
     """Lower-cased words of an element's class, id, role and itemprop (bounded)."""
     get = element.get
-    names = " ".join(value[:_MAX_ATTR] for value in (get("class"), get("id"), get("role"),
-                                                      get("itemprop")) if value)
-    return _split_names(names) if names else ()
+    values = (get("class"), get("id"), get("role"), get("itemprop"))
+    if values == _NO_NAMES:  # most elements: no generator, no join
+        return ()
+    return _split_names(" ".join(value[:_MAX_ATTR] for value in values if value))
+
+
+_NO_NAMES = (None, None, None, None)
 
 
 @lru_cache(maxsize=4096)
