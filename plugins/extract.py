@@ -168,10 +168,11 @@ def _link_chars(element) -> int:
 
 def _blocks(main) -> list[Block]:
     blocks = []
+    taken = set()
     for element in main.iter(*_KINDS):
-        if element.tag == "p" and element.getparent() is not None \
-                and element.getparent().tag in ("item", "quote", "cell"):
-            continue  # the enclosing item/quote carries this text
+        if any(above in taken for above in element.iterancestors(*_KINDS)):
+            continue  # the block around it (a list item, a quote, a table row) holds its text
+        taken.add(element)
         if element.tag == "row":
             text = " | ".join(_text_of(cell) for cell in element.iter("cell"))
         else:

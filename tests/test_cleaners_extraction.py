@@ -95,3 +95,19 @@ def test_a_date_written_only_in_the_text_takes_the_extensive_search():
     # only htmldate's slower extensive search, off by default, reads it from the text
     assert extracted_date() is None
     assert extracted_date(extensive_date_search=True) == "2021-03-03"
+
+
+def test_text_inside_a_table_row_or_a_list_item_is_written_once(tmp_path):
+    # trafilatura's XML nests lists in table cells and lists in list items: each
+    # element holds its descendants' text, which must not come out twice
+    rows = "".join(f"<tr><td><h2>Chapter {n}</h2><ul><li>{BODY[n]}</li></ul></td>"
+                   f"<td>Notes on chapter {n}</td></tr>" for n in range(3))
+    nested = (f"<ul><li>{LEAD}<ul><li>{OTHER_STORY}</li></ul></li></ul>")
+    html = (f"<!DOCTYPE html><html lang='en'><head><title>Cranes</title></head><body><main>"
+            f"<article><h1>Harbour cranes</h1><table>{rows}</table>{nested}</article>"
+            f"</main></body></html>")
+    text = run(tmp_path, html)
+    for sentence in BODY:
+        assert text.count(sentence[:60]) == 1, (sentence, text)
+    for sentence in (LEAD, OTHER_STORY):
+        assert text.count(sentence[:60]) <= 1, (sentence, text)
