@@ -126,7 +126,8 @@ def trained(tmp_path_factory):
     for name in ("a.json", "b.json"):
         path = out / name
         subprocess.run([sys.executable, "-m", "clean_corpus_plugins.boilerplate.train",
-                        "--text", str(FIXTURES), "--out", str(path), "--seed", "3", "--trees", "30"],
+                        "--text", str(FIXTURES), "--out", str(path), "--seed", "3", "--trees", "30",
+                        "--check", str(FIXTURES)],
                        check=True, capture_output=True)
         paths.append(path)
     return paths
@@ -141,6 +142,7 @@ def test_the_written_model_predicts_as_the_trained_one_and_learned_the_labels(tr
 
     pages = train.load_pages(train.text_source(FIXTURES))
     model = train.train(pages, seed=3, trees=30)
+    model.trained["check"] = train.check_labels(model, FIXTURES)
     loaded = BlockClassifier.load(trained[0])
     assert loaded.dumps() == model.dumps()
     hits = total = 0
@@ -150,6 +152,18 @@ def test_the_written_model_predicts_as_the_trained_one_and_learned_the_labels(tr
         hits += float(((p >= 0.5) == page.labels) @ page.weights)
         total += float(page.weights.sum())
     assert hits / total > 0.9  # the words of the training pages are mostly labelled right
+
+
+def test_the_shipped_model_keeps_the_blocks_it_kept_when_it_was_trained():
+    from clean_corpus_plugins.boilerplate import train
+    from clean_corpus_plugins.boilerplate.text_extract import TEXT_MODEL
+
+    model = BlockClassifier.load(TEXT_MODEL)
+    kept = model.trained["check"]
+    assert len(kept) == 24  # eight pages in three forms
+    assert train.check_labels(model, FIXTURES) == kept
+    # the check would tell: the pages keep some blocks and drop others
+    assert {"0", "1"} <= set("".join(kept.values()))
 
 
 def test_a_model_made_for_other_neighbour_features_is_refused(trained, tmp_path):

@@ -41,6 +41,9 @@ STAGE_PARAMS = ({"max_iter": 120, "max_leaf_nodes": 24, "max_depth": 7, "learnin
 INNER_FOLDS = 2
 #: Rows each stage is fitted on, drawn at random (with the seed) from all blocks.
 MAX_ROWS = 150_000
+#: Pages the shipped models' predictions are kept for (eight wcxb-dev pages as text), from
+#: the repository's root: a test tells whether today's feature code still agrees.
+CHECK_PAGES = Path("tests/data/boilerplate")
 
 
 @dataclass
@@ -195,6 +198,14 @@ def train(pages: list[Page], seed: int = 0, threshold: float = 0.5,
     return BlockClassifier(TEXT_FEATURES, [first, second], threshold, trained)
 
 
+def check_labels(model: BlockClassifier, folder: Path) -> dict[str, str]:
+    """Which blocks ``model`` keeps on the pages of ``folder`` (``"1"`` kept, ``"0"``
+    dropped, block by block), kept in the model file for the tests."""
+    return {f"{p.id}/{p.form}": "".join("01"[k] for k in
+                                        (model.predict_page(p.X) >= model.threshold).tolist())
+            for p in load_pages(text_source(folder))}
+
+
 def stage_features() -> tuple[str, ...]:
     """Column names of the second stage's input, for reports."""
     return CONTEXT_FEATURES + TEXT_FEATURES
@@ -221,9 +232,14 @@ def main(argv=None) -> int:
     ap.add_argument("--forms", default=",".join(FORMS), help="comma-separated: blocks,nodes,flat")
     ap.add_argument("--limit", type=int, help="only the first N pages (for a quick try)")
     ap.add_argument("--trees", type=int, help="at most N trees per stage (for a quick try)")
+    ap.add_argument("--check", type=Path, default=CHECK_PAGES,
+                    help="pages turned into text (as --text) whose predicted labels the model "
+                         "file keeps, for the tests")
     args = ap.parse_args(argv)
     pages = load_pages(page_source(args), args.forms.split(","), args.limit)
     model = train(pages, args.seed, trees=args.trees)
+    if args.check and (args.check / "index.jsonl").exists():
+        model.trained["check"] = check_labels(model, args.check)
     args.out.write_text(model.dumps(), encoding="utf-8")
     print(f"{model.trained['pages']} pages, {model.trained['blocks']} blocks -> {args.out} "
           f"({args.out.stat().st_size // 1024} KB)", file=sys.stderr)

@@ -27,9 +27,8 @@ from clean_corpus_plugins.boilerplate.text_page_type import (MODEL_FILE, TextPag
                                                               text_page_features)
 from clean_corpus_plugins.boilerplate.train_html import DATA_CREDIT, PAGE_TYPE_PARAMS
 
-#: Pages the shipped model's predictions are kept for (eight wcxb-dev pages as text),
-#: from the repository's root.
-CHECK_PAGES = Path("tests/data/boilerplate")
+#: Pages the shipped model's predictions are kept for.
+CHECK_PAGES = training.CHECK_PAGES
 
 
 @dataclass
