@@ -68,6 +68,23 @@ def trafilatura_texts(data: Path, entries) -> dict[str, str]:
     return texts
 
 
+def plugin_texts(data: Path, entries) -> dict[str, list[str]]:
+    """The text blocks the chain's ``trafilatura`` plugin (default options, its lead and
+    recall repairs) takes from each page: what the HTML extractor combines at inference."""
+    from clean_corpus.document import Document
+    from clean_corpus_plugins.extract import TrafilaturaExtractor
+
+    extractor = TrafilaturaExtractor()
+    texts = {}
+    for entry in entries:
+        html = gzip.decompress((data / "wcxb-dev" / "pages" / f"{entry['id']}.html.gz").read_bytes())
+        extraction = extractor.extract(Document(source=f"{entry['id']}.html",
+                                                url=entry.get("url") or None,
+                                                html=html.decode("utf-8", "replace")))
+        texts[entry["id"]] = [b.text for b in extraction.blocks] if extraction else []
+    return texts
+
+
 def table(title: str, scores: dict[str, list[tuple[str, float]]]) -> None:
     """One line per method: mean F1 over all pages, then per page type."""
     print(f"\n{title}")
@@ -128,34 +145,42 @@ def html_form(args, scorer, entries) -> None:
                      lambda: train_html.cross_validate(pages, args.folds, args.seed))
     tra = cached(args.cache.with_suffix(".trafilatura.pkl") if args.cache else None,
                  lambda: trafilatura_texts(args.data, entries))
+    plugin = cached(args.cache.with_suffix(".plugin.pkl") if args.cache else None,
+                    lambda: plugin_texts(args.data, entries))
 
     def f1(text, page):
         return scorer.word_prf(text, page.reference)[2]
 
     scores = {
         "doing nothing": [(p.type, f1("\n".join(b.text for b in p.blocks), p)) for p in pages],
-        "trafilatura (HTML)": [(p.type, f1(tra[p.id], p)) for p in pages],
+        "trafilatura (default options)": [(p.type, f1(tra[p.id], p)) for p in pages],
+        "trafilatura plugin (the chain's)": [(p.type, f1("\n".join(plugin[p.id]), p))
+                                             for p in pages],
         "aligned labels (ceiling)": [
             (p.type, f1("\n".join(b.text for b, y in zip(p.blocks, p.labels) if y), p))
             for p in pages],
         "classifier (HTML blocks)": [(p.type, f1(results[p.id]["text"], p)) for p in pages],
     }
-    # the extractor: trafilatura's text (its lines as its blocks) less the lines the
-    # classifier is sure are boilerplate, and the blocks it missed that the classifier
-    # rates at or above the threshold of the page's (out-of-fold) type
+    # the extractor: the trafilatura plugin's blocks less those the classifier is sure
+    # are boilerplate, and the blocks it missed that the classifier rates at or above the
+    # threshold of the page's (out-of-fold) type, as the chain combines them
     from clean_corpus_plugins.boilerplate.html_extract import (Alignment, HtmlExtractor,
-                                                               left_out, taken_back)
+                                                               has_words, left_out, taken_back)
 
     extractor = HtmlExtractor()
 
     def combined(page):
         texts = [b.text for b in page.blocks]
-        lines = [line for line in tra[page.id].split("\n") if line.strip()]
+        extracted = plugin[page.id]
+        if not texts:
+            return "\n".join(extracted)
         p = results[page.id]["p"]
-        alignment = Alignment(texts, lines, p)
-        add = taken_back(p, alignment, lines, extractor.threshold(results[page.id]["type"]))
+        alignment = Alignment(texts, extracted, p)
+        add = [i for i in taken_back(p, alignment, extracted,
+                                     extractor.threshold(results[page.id]["type"]))
+               if has_words(texts[i])]
         dropped = left_out(alignment.rated, extractor.options["drop_threshold"])
-        kept = [line for j, line in enumerate(lines) if j not in dropped]
+        kept = [text for j, text in enumerate(extracted) if j not in dropped]
         return "\n".join([*kept, *(texts[i] for i in add)])
 
     scores["trafilatura + classifier"] = [(p.type, f1(combined(p), p)) for p in pages]
