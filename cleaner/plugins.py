@@ -71,6 +71,8 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "clean_corpus_plugins.cleaners.title:TitleStandfirst",
     # text documents: what the rules left, rated block by block by the learned classifier
     "clean_corpus_plugins.boilerplate.text_extract:TextClassifier",
+    # what is left, read once: a later copy of a block goes
+    "clean_corpus_plugins.cleaners.repeated_blocks:RepeatedBlocks",
     # detectors, on the cleaned text (quality reads the language)
     "clean_corpus_plugins.detectors.language:LanguageDetector",
     "clean_corpus_plugins.detectors.language:LangdetectDetector",

@@ -54,8 +54,9 @@ def test_english_caption_repeated_with_a_labelled_credit(chain):
 def test_a_paragraph_repeated_without_a_credit_is_no_caption(chain):
     line = "Les soldats sont arrivés à Bagdad dans la nuit de dimanche à lundi."
     doc = clean_text([BODY_FR, line, line, BODY_FR2], chain=chain)
-    assert "caption" not in doc.meta
-    assert doc.clean_text.count(line) == 2
+    assert "caption" not in doc.meta and not removed_by(doc, "captions")
+    # the copy goes as a repetition, not as a caption
+    assert doc.clean_text.count(line) == 1 and removed_by(doc, "repeated_blocks") == [line]
 
 
 # -------------------------------------------------------------------------- credits
@@ -156,7 +157,9 @@ def test_error_phrase_quoted_in_a_sentence_stays(chain):
 
 def test_error_heading_followed_by_article_paragraphs_stays(chain):
     # An article about broken links may use the phrase as a subheading: its text stays.
-    lines = (BODY_EN, "Page not found", BODY_EN2, BODY_EN, BODY_EN2, BODY_EN, BODY_EN2, BODY_EN)
+    more = [BODY_EN.replace("Monday", day) for day in ("Tuesday", "Wednesday", "Friday")] + \
+        [BODY_EN2.replace("discussed", word) for word in ("debated", "negotiated")]
+    lines = (BODY_EN, "Page not found", BODY_EN2, *more)
     doc = clean_text([*lines], chain=chain)
     assert doc.clean_text == "\n\n".join(lines)
 
@@ -165,3 +168,26 @@ def test_page_that_is_only_an_error_page_is_left_to_the_detectors(chain):
     doc = clean_text(["Page not found", "The page you are looking for does not exist."], chain=chain)
     assert "Page not found" in doc.clean_text
     assert not removed_by(doc, "error_tail")
+
+
+# ------------------------------------------------------------------------- repeated blocks
+PROMPT = "Recevez chaque matin l'essentiel de l'actualité dans votre boîte mail"
+
+
+def test_later_copy_of_a_block_goes_and_the_first_stays(chain):
+    doc = clean_text([BODY_FR, PROMPT, BODY_FR2, PROMPT.upper().replace("  ", " "), BODY_EN],
+                     chain=chain)
+    assert doc.clean_text.count(PROMPT) == 1 and PROMPT.upper() not in doc.clean_text
+    assert doc.clean_text.index(PROMPT) < doc.clean_text.index(BODY_FR2)
+    assert removed_by(doc, "repeated_blocks") == [PROMPT.upper()]
+    assert [r.reason for r in doc.removed if r.plugin == "repeated_blocks"] == \
+        ["repeats an earlier block"]
+
+
+def test_short_repeated_labels_stay(chain):
+    # a list or table repeats short labels ("En stock", "Couleur : bleu"): not boilerplate
+    # the way a repeated sentence is
+    lines = [BODY_FR, "Couleur : bleu", BODY_FR2, "Couleur : bleu", BODY_EN]
+    doc = clean_text(lines, chain=chain)
+    assert doc.clean_text.count("Couleur : bleu") == 2
+    assert not removed_by(doc, "repeated_blocks")
