@@ -178,3 +178,25 @@ def test_version_and_help_tell_the_user_what_to_expect():
     assert "CLEAN_CORPUS_DISABLE_PLUGIN_AUTOLOAD" in help_text
     result = cli()
     assert result.returncode == 2 and "run" in result.stderr
+
+
+def test_a_document_crosses_to_the_main_process_whole(chain):
+    # Workers send documents to the main process and the spill keeps them on disk, both
+    # by pickle; blocks and removals pickle by their fields, and what a plugin set on a
+    # block outside them travels too.
+    import pickle
+
+    from clean_corpus import Document
+
+    outcome = chain.prepare(Document(source="page.txt", text="\n".join([
+        "Accueil > Monde", "Publicité",
+        "Le conseil municipal a voté le budget de la ville après trois heures de débat.",
+        "Publicité"])))
+    doc = outcome.document
+    doc.blocks[0].note = {"seen_by": "my_plugin"}
+    back = pickle.loads(pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)).document
+    assert back.removed == doc.removed and back.removed
+    assert back.blocks == doc.blocks
+    assert [b.origin for b in back.blocks] == [b.origin for b in doc.blocks]
+    assert back.blocks[0].note == {"seen_by": "my_plugin"}
+    assert back.to_record() == doc.to_record()
