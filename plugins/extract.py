@@ -298,8 +298,12 @@ def _xml_output(tree, options) -> str | None:
     """trafilatura's XML output of the page: what ``trafilatura.extract`` returns, without
     the content fingerprint it also computes (a hash over the text, nowhere used here:
     about 3 % of a page's time)."""
-    from trafilatura.core import bare_extraction, determine_returnstring
+    try:
+        from trafilatura.core import bare_extraction, determine_returnstring
+    except ImportError:  # internals a later trafilatura may move: its public call instead
+        import trafilatura
 
+        return trafilatura.extract(tree, options=options)
     document = bare_extraction(tree, options=options)
     return determine_returnstring(document, options) if document is not None else None
 
