@@ -31,7 +31,7 @@ from clean_corpus import Plugin, hookimpl
 from clean_corpus.document import Block, Extraction, Removal
 from clean_corpus_plugins.boilerplate.html import dom_blocks, html_features
 from clean_corpus_plugins.boilerplate.features import text_features
-from clean_corpus_plugins.boilerplate.labels import tokens
+from clean_corpus_plugins.boilerplate.labels import covered_share, ngram_codes, word_ids
 from clean_corpus_plugins.boilerplate.model import BlockClassifier, load_model
 from clean_corpus_plugins.boilerplate.page_type import load_page_type_model
 from clean_corpus_plugins.boilerplate.text_extract import keep_mask
@@ -59,16 +59,6 @@ def predict_page_type(tree, url: str | None, blocks) -> tuple[str | None, float]
     return load_page_type_model(str(PAGE_TYPE_FILE)).predict(tree, url, blocks)
 
 
-def _codes(ids: np.ndarray, n: int, base: int) -> np.ndarray:
-    """One integer per word n-gram of the word ids ``ids`` (``base`` above every id)."""
-    if len(ids) < n:
-        return np.zeros(0, dtype=np.int64)
-    codes = np.zeros(len(ids) - n + 1, dtype=np.int64)
-    for k in range(n):
-        codes = codes * base + ids[k:len(ids) - n + 1 + k]
-    return codes
-
-
 class Alignment:
     """A page's blocks and the blocks an extractor took from it, matched by word 3-grams.
 
@@ -83,37 +73,18 @@ class Alignment:
     """
 
     def __init__(self, page: list[str], extracted: list[str], p: np.ndarray, n: int = 3):
-        vocabulary: dict[str, int] = {}
-        page_words = [tokens(text) for text in page]
-        extracted_words = [tokens(text) for text in extracted]
-        ids = [vocabulary.setdefault(w, len(vocabulary))
-               for words in (*page_words, *extracted_words) for w in words]
-        base = len(vocabulary) + 1
-        page_sizes = [len(words) for words in page_words]
-        stream = np.array(ids[:sum(page_sizes)], dtype=np.int64)
-        flat = np.array(ids[len(stream):], dtype=np.int64)
-        owner = np.repeat(np.arange(len(page)), page_sizes)
-        flat_owner = np.repeat(np.arange(len(extracted)),
-                               [len(words) for words in extracted_words])
-        # a text shorter than n words is matched with n-grams of its own length
-        m = max(1, min(n, len(flat)))
-        hit = np.isin(_codes(stream, m, base), _codes(flat, m, base))
-        covered = np.zeros(len(stream), dtype=bool)
-        for k in range(m):
-            covered[k:k + len(hit)] |= hit
-        totals = np.bincount(owner, minlength=len(page))
-        hits = np.bincount(owner, weights=covered, minlength=len(page))
-        self.held = np.divide(hits, totals, out=np.zeros(len(page)), where=totals > 0)
+        ((stream, owner), (flat, flat_owner)), base = word_ids(page, extracted)
+        self.held = covered_share(stream, owner, len(page), flat, n, base)
 
         # each distinct n-gram of the page: where it first occurs, the best P(content)
-        codes = _codes(stream, n, base)
+        codes = ngram_codes(stream, n, base)
         grams, first = np.unique(codes, return_index=True)
         best = np.full(len(grams), -np.inf)
         if len(grams):
             np.maximum.at(best, np.searchsorted(grams, codes),
                           np.asarray(p, dtype=float)[owner[:len(codes)]])
         # the n-grams of each extracted block (none across its boundaries)
-        own = _codes(flat, n, base)
+        own = ngram_codes(flat, n, base)
         of = flat_owner[:len(own)]
         inside = of == flat_owner[n - 1:n - 1 + len(own)] if len(own) else of[:0] == 0
         own, of = own[inside], of[inside]

@@ -6,10 +6,15 @@ boundaries, so a one-word heading followed by the paragraph it introduces is ali
 through the n-grams it shares with that paragraph, while a lone "Home" or "Share" between
 menus finds no n-gram of the reference to sit in, even though the word itself may occur
 there. Words are lower-cased ``\\w+`` tokens, as the benchmark's scorer counts them.
+
+The same alignment tells the HTML extractor which page blocks trafilatura's text holds
+(:class:`.html_extract.Alignment`): both count with :func:`covered_share`.
 """
 from __future__ import annotations
 
 import re
+
+import numpy as np
 
 TOKEN = re.compile(r"\w+")
 
@@ -19,32 +24,52 @@ def tokens(text: str) -> list[str]:
     return TOKEN.findall(text.lower())
 
 
-def coverage(blocks: list[str], reference: str, n: int = 3) -> list[float]:
-    """For each block, the share of its words covered by an n-gram of ``reference``.
+def word_ids(*groups: list[str]) -> tuple[list[tuple[np.ndarray, np.ndarray]], int]:
+    """The words of each group of texts as integer ids of one shared vocabulary.
 
-    A block without words gets 0.0. A reference shorter than ``n`` words is matched with
-    n-grams of its own length.
+    For each group: the ids of its words in order and, for each word, the index of the
+    text it came from. Also a base above every id, for :func:`ngram_codes`.
     """
-    ref = tokens(reference)
-    n = max(1, min(n, len(ref)))
-    grams = {tuple(ref[i:i + n]) for i in range(len(ref) - n + 1)} if ref else set()
-    stream: list[str] = []
-    owner: list[int] = []
-    for index, block in enumerate(blocks):
-        words = tokens(block)
-        stream.extend(words)
-        owner.extend([index] * len(words))
-    covered = [False] * len(stream)
-    for i in range(len(stream) - n + 1):
-        if tuple(stream[i:i + n]) in grams:
-            for j in range(i, i + n):
-                covered[j] = True
-    hits = [0] * len(blocks)
-    totals = [0] * len(blocks)
-    for index, hit in zip(owner, covered):
-        totals[index] += 1
-        hits[index] += hit
-    return [h / t if t else 0.0 for h, t in zip(hits, totals)]
+    vocabulary: dict[str, int] = {}
+    encoded = []
+    for texts in groups:
+        words = [tokens(text) for text in texts]
+        ids = [vocabulary.setdefault(w, len(vocabulary)) for ws in words for w in ws]
+        owner = np.repeat(np.arange(len(texts)), [len(ws) for ws in words])
+        encoded.append((np.array(ids, dtype=np.int64), owner))
+    return encoded, len(vocabulary) + 1
+
+
+def ngram_codes(ids: np.ndarray, n: int, base: int) -> np.ndarray:
+    """One integer per word n-gram of the word ids ``ids`` (``base`` above every id)."""
+    if len(ids) < n:
+        return np.zeros(0, dtype=np.int64)
+    codes = np.zeros(len(ids) - n + 1, dtype=np.int64)
+    for k in range(n):
+        codes = codes * base + ids[k:len(ids) - n + 1 + k]
+    return codes
+
+
+def covered_share(stream: np.ndarray, owner: np.ndarray, count: int, reference: np.ndarray,
+                  n: int, base: int) -> np.ndarray:
+    """For each of ``count`` blocks, the share of its words that sit in an n-gram of
+    ``reference``: ``stream`` is the blocks' word ids in order, ``owner`` the block of
+    each. A block without words gets 0.0; a reference shorter than ``n`` words is matched
+    with n-grams of its own length."""
+    m = max(1, min(n, len(reference)))
+    hit = np.isin(ngram_codes(stream, m, base), ngram_codes(reference, m, base))
+    covered = np.zeros(len(stream), dtype=bool)
+    for k in range(m):
+        covered[k:k + len(hit)] |= hit
+    totals = np.bincount(owner, minlength=count)
+    hits = np.bincount(owner, weights=covered, minlength=count)
+    return np.divide(hits, totals, out=np.zeros(count), where=totals > 0)
+
+
+def coverage(blocks: list[str], reference: str, n: int = 3) -> list[float]:
+    """For each block, the share of its words covered by an n-gram of ``reference``."""
+    ((stream, owner), (ref, _)), base = word_ids(blocks, [reference])
+    return covered_share(stream, owner, len(blocks), ref, n, base).tolist()
 
 
 def content_labels(blocks: list[str], reference: str, min_share: float = 0.5) -> list[int]:
