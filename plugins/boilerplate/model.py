@@ -51,12 +51,6 @@ def model_file_text(data: dict) -> str:
     return json.dumps(data, sort_keys=True, separators=(",", ":")) + "\n"
 
 
-def type_probabilities(ensembles: list["TreeEnsemble"], X: np.ndarray) -> np.ndarray:
-    """P(type) of each row from one-against-the-rest ensembles, rows summing to 1."""
-    p = np.column_stack([e.predict(X) for e in ensembles])
-    return p / np.maximum(1e-12, p.sum(axis=1, keepdims=True))
-
-
 @dataclass
 class TreeEnsemble:
     """Binary gradient-boosted trees in flat arrays: ``predict`` gives P(content)."""
@@ -151,6 +145,52 @@ def context_features(p: np.ndarray) -> np.ndarray:
     columns.append(np.full(n, p.max()))
     columns.append(p / max(1e-9, p.max()))
     return np.column_stack(columns)
+
+
+@dataclass
+class TypeEnsembles:
+    """One tree ensemble per page type, each one type against the rest; the surest wins.
+
+    The HTML and the text page-type models are this with their own features: a subclass
+    names its file ``FORMAT`` and what else its file holds (:meth:`file_fields`,
+    :meth:`fields_from_file`), and computes the row :meth:`likeliest` reads.
+    """
+
+    FORMAT = ""
+    types: tuple[str, ...]
+    ensembles: list[TreeEnsemble]
+    trained: dict
+
+    @classmethod
+    def load(cls, path: str | Path) -> "TypeEnsembles":
+        data = check_format(json.loads(Path(path).read_text(encoding="utf-8")), cls.FORMAT)
+        return cls(tuple(data["types"]), [TreeEnsemble.from_dict(e) for e in data["ensembles"]],
+                   data.get("trained", {}), **cls.fields_from_file(data, path))
+
+    @classmethod
+    def fields_from_file(cls, data: dict, path: str | Path) -> dict:
+        """The subclass's own fields, read from its model file."""
+        return {}
+
+    def file_fields(self) -> dict:
+        """The subclass's own fields, as its model file keeps them."""
+        return {}
+
+    def dumps(self) -> str:
+        """The model file's text: the same model always gives the same bytes."""
+        return model_file_text({"format": self.FORMAT, "types": list(self.types),
+                                "ensembles": [e.as_dict() for e in self.ensembles],
+                                "trained": self.trained, **self.file_fields()})
+
+    def probabilities(self, X: np.ndarray) -> np.ndarray:
+        """P(type) of each row (a page), one column per type, rows summing to 1."""
+        p = np.column_stack([e.predict(X) for e in self.ensembles])
+        return p / np.maximum(1e-12, p.sum(axis=1, keepdims=True))
+
+    def likeliest(self, row: np.ndarray) -> tuple[str, float]:
+        """The likeliest type of the page whose features are ``row``, and its probability."""
+        p = self.probabilities(row[None, :])[0]
+        return self.types[int(np.argmax(p))], float(p.max())
 
 
 @dataclass

@@ -12,19 +12,16 @@ the most sites, whatever their meaning, so the model learns what ``thread``, ``s
 """
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import numpy as np
 
-from clean_corpus_plugins.boilerplate.model import (TreeEnsemble, check_format,
-                                                     model_file_text, type_probabilities)
+from clean_corpus_plugins.boilerplate.model import TypeEnsembles
 
 PAGE_TYPES = ("article", "forum", "product", "collection", "listing", "documentation",
               "service")
@@ -60,42 +57,29 @@ FORMAT = "clean-corpus-page-type/1"
 
 
 @dataclass
-class PageTypeModel:
-    """One tree ensemble per page type; the type whose ensemble is surest wins."""
+class PageTypeModel(TypeEnsembles):
+    """The HTML page-type model: what the page declares, its URL and class words, its
+    blocks (:func:`page_type_features`)."""
 
-    types: tuple[str, ...]
-    url_vocabulary: tuple[str, ...]
-    name_vocabulary: tuple[str, ...]
-    ensembles: list[TreeEnsemble]
-    trained: dict
+    FORMAT = FORMAT
+    url_vocabulary: tuple[str, ...] = ()
+    name_vocabulary: tuple[str, ...] = ()
 
     @classmethod
-    def load(cls, path: str | Path) -> "PageTypeModel":
-        data = check_format(json.loads(Path(path).read_text(encoding="utf-8")), FORMAT)
-        return cls(tuple(data["types"]), tuple(data["url_vocabulary"]),
-                   tuple(data["name_vocabulary"]),
-                   [TreeEnsemble.from_dict(e) for e in data["ensembles"]], data.get("trained", {}))
+    def fields_from_file(cls, data: dict, path) -> dict:
+        return {"url_vocabulary": tuple(data["url_vocabulary"]),
+                "name_vocabulary": tuple(data["name_vocabulary"])}
 
-    def dumps(self) -> str:
-        """The model file's text: the same model always gives the same bytes."""
-        return model_file_text({"format": FORMAT, "types": list(self.types),
-                                "url_vocabulary": list(self.url_vocabulary),
-                                "name_vocabulary": list(self.name_vocabulary),
-                                "ensembles": [e.as_dict() for e in self.ensembles],
-                                "trained": self.trained})
+    def file_fields(self) -> dict:
+        return {"url_vocabulary": list(self.url_vocabulary),
+                "name_vocabulary": list(self.name_vocabulary)}
 
     def features(self, tree, url: str | None, blocks) -> np.ndarray:
         return page_type_features(tree, url, blocks, self.url_vocabulary, self.name_vocabulary)
 
-    def probabilities(self, X: np.ndarray) -> np.ndarray:
-        """P(type) of each row (a page), one column per type, rows summing to 1."""
-        return type_probabilities(self.ensembles, X)
-
     def predict(self, tree, url: str | None, blocks) -> tuple[str, float]:
         """The likeliest type and its probability; without ``url``, the page's own."""
-        X = self.features(tree, url or declared_url(tree), blocks)
-        p = self.probabilities(X[None, :])[0]
-        return self.types[int(np.argmax(p))], float(p.max())
+        return self.likeliest(self.features(tree, url or declared_url(tree), blocks))
 
 
 @lru_cache(maxsize=None)

@@ -17,7 +17,6 @@ Training: ``python -m clean_corpus_plugins.boilerplate.train_text_page_type``.
 """
 from __future__ import annotations
 
-import json
 import math
 import re
 from dataclasses import dataclass
@@ -28,9 +27,7 @@ import numpy as np
 
 from clean_corpus import Plugin, hookimpl
 from clean_corpus_plugins.boilerplate.features import stop_word_counts
-from clean_corpus_plugins.boilerplate.model import (TreeEnsemble, check_format,
-                                                     model_file_text, type_probabilities)
-from clean_corpus_plugins.boilerplate.page_type import PAGE_TYPES
+from clean_corpus_plugins.boilerplate.model import TypeEnsembles
 
 FORMAT = "clean-corpus-text-page-type/1"
 MODEL_FILE = Path(__file__).with_name("model-text-page-type.json")
@@ -121,36 +118,23 @@ def _digits_and_capitals(text: str) -> tuple[int, int]:
 
 
 @dataclass
-class TextPageTypeModel:
-    """One tree ensemble per page type; the type whose ensemble is surest wins."""
+class TextPageTypeModel(TypeEnsembles):
+    """The text page-type model: the shape of the page's lines (:func:`text_page_features`)."""
 
-    types: tuple[str, ...]
-    ensembles: list[TreeEnsemble]
-    trained: dict
+    FORMAT = FORMAT
 
     @classmethod
-    def load(cls, path: str | Path) -> "TextPageTypeModel":
-        data = check_format(json.loads(Path(path).read_text(encoding="utf-8")), FORMAT)
+    def fields_from_file(cls, data: dict, path) -> dict:
         if tuple(data.get("features", ())) != FEATURES:
             raise ValueError(f"{path}: the model reads other features than this version's")
-        return cls(tuple(data["types"]), [TreeEnsemble.from_dict(e) for e in data["ensembles"]],
-                   data.get("trained", {}))
+        return {}
 
-    def dumps(self) -> str:
-        """The model file's text: the same model always gives the same bytes."""
-        return model_file_text({"format": FORMAT, "types": list(self.types),
-                                "features": list(FEATURES),
-                                "ensembles": [e.as_dict() for e in self.ensembles],
-                                "trained": self.trained})
-
-    def probabilities(self, X: np.ndarray) -> np.ndarray:
-        """P(type) of each row (a page), one column per type, rows summing to 1."""
-        return type_probabilities(self.ensembles, X)
+    def file_fields(self) -> dict:
+        return {"features": list(FEATURES)}
 
     def predict(self, lines: list[str]) -> tuple[str, float]:
         """The likeliest type of the page made of ``lines``, and its probability."""
-        p = self.probabilities(text_page_features(lines)[None, :])[0]
-        return self.types[int(np.argmax(p))], float(p.max())
+        return self.likeliest(text_page_features(lines))
 
 
 @lru_cache(maxsize=None)

@@ -191,7 +191,7 @@ def train_page_type(pages, seed: int = 0) -> PageTypeModel:
         y = np.array([p.type == page_type for p in pages], dtype=np.int64)
         ensembles.append(training.fit_stage(X, y, np.ones(len(y)), PAGE_TYPE_PARAMS, seed))
     trained = {"seed": seed, "pages": len(pages), "data": DATA_CREDIT}
-    return PageTypeModel(PAGE_TYPES, url_vocabulary, name_vocabulary, ensembles, trained)
+    return PageTypeModel(PAGE_TYPES, ensembles, trained, url_vocabulary, name_vocabulary)
 
 
 def cross_validate(pages, folds: int = 5, seed: int = 0) -> dict[str, dict]:
