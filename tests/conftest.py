@@ -5,6 +5,8 @@ are the public ones plugin authors use, in :mod:`clean_corpus.testing`.
 """
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -36,3 +38,18 @@ def chain():
     them on text documents, has its own tests (test_boilerplate_*.py).
     """
     return make_chain(config=Config(disable=["text_classifier"]))
+
+
+def train_twice(tmp_path_factory, module: str, *args: str) -> list[Path]:
+    """A training command (``python -m module ... --out FILE``) run twice with the same
+    arguments: the two model files it wrote, for the tests that they are the same bytes
+    and that the written model behaves as trained."""
+    out = tmp_path_factory.mktemp("model")
+    paths = []
+    for name in ("a.json", "b.json"):
+        path = out / name
+        done = subprocess.run([sys.executable, "-m", module, *args, "--out", str(path)],
+                              capture_output=True, text=True, cwd=REPO)
+        assert done.returncode == 0, done.stderr
+        paths.append(path)
+    return paths

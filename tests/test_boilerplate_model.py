@@ -6,12 +6,11 @@ CC-BY-4.0) already turned into text in the three scraped forms.
 """
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import train_twice
 
 from clean_corpus_plugins.boilerplate import features, labels
 from clean_corpus_plugins.boilerplate.model import BlockClassifier, TreeEnsemble
@@ -121,16 +120,9 @@ def test_a_feature_matrix_of_another_width_is_refused():
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
     """The training command run twice on the fixture pages, with the same seed."""
-    out = tmp_path_factory.mktemp("model")
-    paths = []
-    for name in ("a.json", "b.json"):
-        path = out / name
-        subprocess.run([sys.executable, "-m", "clean_corpus_plugins.boilerplate.train",
-                        "--text", str(FIXTURES), "--out", str(path), "--seed", "3", "--trees", "30",
-                        "--check", str(FIXTURES)],
-                       check=True, capture_output=True)
-        paths.append(path)
-    return paths
+    return train_twice(tmp_path_factory, "clean_corpus_plugins.boilerplate.train",
+                       "--text", str(FIXTURES), "--seed", "3", "--trees", "30",
+                       "--check", str(FIXTURES))
 
 
 def test_training_twice_with_the_same_seed_gives_the_same_file(trained):

@@ -8,14 +8,12 @@ CC-BY-4.0) already turned into text in the three scraped forms.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import train_twice
 
 from clean_corpus import Document
-from clean_corpus.config import Config
 from clean_corpus.pipeline import Chain
 from clean_corpus_plugins.boilerplate import train
 from clean_corpus_plugins.boilerplate.page_type import PAGE_TYPES
@@ -31,17 +29,8 @@ REPO = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
     """The training command run twice on the fixture pages, with the same seed."""
-    out = tmp_path_factory.mktemp("model")
-    paths = []
-    for name in ("a.json", "b.json"):
-        path = out / name
-        done = subprocess.run([sys.executable, "-m",
-                               "clean_corpus_plugins.boilerplate.train_text_page_type",
-                               "--text", str(FIXTURES), "--out", str(path), "--seed", "3",
-                               "--folds", "0"], capture_output=True, text=True, cwd=REPO)
-        assert done.returncode == 0, done.stderr
-        paths.append(path)
-    return paths
+    return train_twice(tmp_path_factory, "clean_corpus_plugins.boilerplate.train_text_page_type",
+                       "--text", str(FIXTURES), "--seed", "3", "--folds", "0")
 
 
 def test_training_twice_with_the_same_seed_gives_the_same_file(trained):
