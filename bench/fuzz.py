@@ -39,10 +39,17 @@ def read_jsonl(path: Path) -> list[dict]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-#: Plugins whose failures are the expected end of a hostile input (it cannot be read, or
-#: it outlived the time limit); a failure elsewhere is a bug worth a look (``--keep``).
-EXPECTED_FAILURES = {"core", "text_reader", "html_reader", "jsonl_reader", "warc_reader",
-                     "parquet_reader", "size_limit", "markup_limit"}
+def expected_failures() -> set[str]:
+    """Plugins whose failures are the expected end of a hostile input: every reader the
+    built-in chain registers (it cannot be read), the two limits (it is too large or too
+    deeply nested) and the core (it outlived the time limit). A failure elsewhere is a
+    bug worth a look (``--keep``)."""
+    from clean_corpus.config import Config
+    from clean_corpus.plugins import PluginRegistry
+
+    readers = {info.name for info in PluginRegistry(Config()).infos
+               if "register_readers" in info.hooks}
+    return readers | {"core", "size_limit", "markup_limit"}
 
 
 def run_batch(root: Path, seed: int, count: int, workers: int, timeout: float,
@@ -91,9 +98,10 @@ def run_batch(root: Path, seed: int, count: int, workers: int, timeout: float,
 
 
 def keep_failures(reports: list[dict], inputs: Path, keep: Path, seed: int) -> None:
+    expected = expected_failures()
     for number, report in enumerate(reports):
         error = report.get("error") or ""
-        if report.get("status") != "failed" or report.get("plugin") in EXPECTED_FAILURES \
+        if report.get("status") != "failed" or report.get("plugin") in expected \
                 or "TimeLimit" in error:
             continue
         source = Path(source_file(report["source"]))
