@@ -8,6 +8,7 @@ CC-BY-4.0) already turned into text in the three scraped forms.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from clean_corpus.pipeline import Chain
 from clean_corpus_plugins.boilerplate import train
 from clean_corpus_plugins.boilerplate.page_type import PAGE_TYPES
 from clean_corpus_plugins.boilerplate.text_page_type import (MODEL_FILE, FEATURES,
-                                                              TextPageTypeModel,
+                                                              TextPageTypeModel, _LinesWith,
                                                               text_page_features)
 from clean_corpus_plugins.boilerplate.train_text_page_type import load_pages
 
@@ -66,6 +67,18 @@ def test_features_of_an_empty_page_and_of_a_huge_one_are_finite():
         row = text_page_features(lines)
         assert row.shape == (len(FEATURES),)
         assert all(abs(v) < float("inf") for v in row.tolist())
+
+
+@pytest.mark.parametrize("text", [
+    "", "12:30", "a\n12:30\nb 1:00 and 2:00\n\n3:45", "$\n5 then $6\n$7", "x 9.99\neur\ny 1,00 kr",
+    "| a » b\n\n›", "1999 12.03.2020\n2024", "no match\nat all\n", "12:30\n" * 50])
+def test_lines_with_a_pattern_are_counted_as_an_anchored_findall_counts_them(text):
+    # the count reads each line's first match and skips what a match ran over, as the
+    # anchored pattern does: "$\n5" is a price running over a newline
+    for pattern in (r"[$€£¥₹]\s?\d|\d[.,]\d\d\s?(?:€|\$|£|eur|usd|chf|kr)\b",
+                    r"\b\d{1,2}:\d\d\b", r"[|»›]", r"\b(?:19|20)\d\d\b"):
+        anchored = re.compile(r"^[^\n]*?(?:" + pattern + ")", re.M | re.I)
+        assert _LinesWith(pattern).count(text) == len(anchored.findall(text))
 
 
 def _record(chain: Chain, text: str) -> dict:
