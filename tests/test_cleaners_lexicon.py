@@ -568,3 +568,29 @@ def test_sentences_quoting_legal_wording_stay(chain, sentence):
 def test_legal_notices_with_a_mark_or_short_still_go(chain, notice):
     doc = clean_text([BODY_EN, notice, BODY_EN2], chain=chain)
     assert notice in removed_by(doc, "legal_notices")
+
+
+def test_the_blocks_a_lexicon_test_can_hold_of_are_all_kept_as_candidates():
+    # ``holding`` lets a cleaner skip blocks: it must keep every block that ``covers``,
+    # ``prefix`` or ``found`` says yes to (glued words and look-alike letters included),
+    # and it does skip a block where no phrase of the lists can start
+    from clean_corpus_plugins.cleaners.lexmatch import Phrases, holding, lexicon, words
+    from clean_corpus_plugins.lexicon import load_all
+
+    kinds = sorted({kind for tables in load_all().values() for kind in tables})
+    lines = [BODY_FR, BODY_FR2, "12 Kommentare", "NewsletterRecevez nos infos",
+             "Аdvеrtіѕеment", "Lire aussi : la réforme", "© 2024 Tous droits réservés"]
+    for kind in kinds:
+        lines += [" ".join(seq) for seq in lexicon(kind).seqs[:40]]
+    blocks = [Block(line) for line in lines]
+    for kind in kinds:
+        phrases = lexicon(kind)
+        kept = {id(b) for b in holding(blocks, phrases)}
+        for block in blocks:
+            ws = words(block.text)
+            if phrases.covers(ws) or phrases.prefix(ws) or phrases.found(ws):
+                assert id(block) in kept, (kind, block.text)
+    plain = Block("Xylophon quarzt zebrafink")
+    assert not holding([plain], *(lexicon(kind) for kind in kinds))
+    # a list made after the block was first looked at is looked up anew
+    assert holding([plain], Phrases("advertising", extra=("quarzt",)))

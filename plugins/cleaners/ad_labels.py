@@ -7,7 +7,7 @@ docs/classifier.md).
 from __future__ import annotations
 
 from clean_corpus import Plugin, hookimpl
-from clean_corpus_plugins.cleaners.lexmatch import lexicon, word_count, words
+from clean_corpus_plugins.cleaners.lexmatch import holding, lexicon, word_count, words
 
 
 class AdLabels(Plugin):
@@ -32,7 +32,7 @@ class AdLabels(Plugin):
     def clean(self, document):
         labels = lexicon("advertising")
         disclosures, sales = lexicon("ad_disclosure"), lexicon("ad_sales")
-        for block in list(document.blocks):
+        for block in holding(document.blocks, labels, disclosures, sales):
             ws = words(block.text)
             count = word_count(block.text)
             if labels.covers(ws, numbers=False):

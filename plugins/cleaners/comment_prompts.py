@@ -7,7 +7,7 @@ docs/classifier.md).
 from __future__ import annotations
 
 from clean_corpus import Plugin, hookimpl
-from clean_corpus_plugins.cleaners.lexmatch import lexicon, word_count, words
+from clean_corpus_plugins.cleaners.lexmatch import holding, lexicon, word_count, words
 
 
 class CommentPrompts(Plugin):
@@ -29,7 +29,7 @@ class CommentPrompts(Plugin):
     def clean(self, document):
         headings, login = lexicon("comments"), lexicon("login")
         prompts, actions = lexicon("comment_prompt"), lexicon("comment_action")
-        for block in list(document.blocks):
+        for block in holding(document.blocks, headings, login, prompts, actions):
             ws = words(block.text)
             if headings.covers(ws):
                 document.drop_block(block, self.name, "comment section heading")

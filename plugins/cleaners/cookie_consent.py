@@ -7,7 +7,7 @@ docs/classifier.md).
 from __future__ import annotations
 
 from clean_corpus import Plugin, hookimpl
-from clean_corpus_plugins.cleaners.lexmatch import lexicon, word_count, words
+from clean_corpus_plugins.cleaners.lexmatch import holding, lexicon, word_count, words
 
 
 class CookieConsent(Plugin):
@@ -26,7 +26,7 @@ class CookieConsent(Plugin):
     @hookimpl
     def clean(self, document):
         notices, buttons = lexicon("cookie_notice"), lexicon("consent_button")
-        for block in list(document.blocks):
+        for block in holding(document.blocks, notices, buttons):
             ws = words(block.text)
             if buttons.covers(ws, numbers=False):
                 document.drop_block(block, self.name, "cookie consent button")

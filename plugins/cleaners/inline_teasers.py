@@ -85,6 +85,8 @@ class InlineTeasers(Plugin):
         """
         text, ws = block.text, words(block.text)
         related = lexicon("related")
+        if not related.may_start_in(ws):
+            return None
         # the label is within the last words: a headline is short
         first = max(1, len(ws) - int(self.options["max_title_words"]) - 6)
         for i in range(len(ws) - 1, first - 1, -1):

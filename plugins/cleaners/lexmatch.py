@@ -54,6 +54,11 @@ class Words(Sequence):
     def __init__(self, text: str, tokens: tuple[str, ...], found: list[Word] | None = None):
         self.text, self.tokens, self._words = text, tokens, found
 
+    def starts(self) -> int:
+        """The bits (:attr:`Phrases.bit`) of the phrase lists that have a phrase starting
+        with one of these words."""
+        return _starting_bits(self.text, len(_LISTS))
+
     def _all(self) -> list[Word]:
         if self._words is None:
             self._words = _word_list(self.text)
@@ -129,12 +134,31 @@ def words(text: str) -> Words:
     return Words(text, tuple(tokens))
 
 
+@lru_cache(maxsize=4096)
+def _starting_bits(text: str, lists: int) -> int:
+    """The bits of the phrase lists (the first ``lists`` made) that have a phrase starting
+    with a word of ``text``. The words are looked up once per text, and every list then
+    tells at once whether it can occur in the block: most blocks hold no phrase at all.
+    (A list made later changes ``lists``, so the bits are looked up again.)"""
+    bits = 0
+    starting = _STARTING.get
+    for token in set(words(text).tokens):
+        bits |= starting(token, 0)
+    return bits
+
+
 def _tokens(ws) -> tuple[str, ...] | list[str]:
     return ws.tokens if isinstance(ws, Words) else [w.text for w in ws]
 
 
 def _is_number(token: str) -> bool:
     return token.isdigit()
+
+
+#: Each word that starts a phrase, and the bits of the phrase lists holding such a
+#: phrase (see :meth:`Words.starts`); and the lists made so far.
+_STARTING: dict[str, int] = {}
+_LISTS: list[Phrases] = []
 
 
 class Phrases:
@@ -148,6 +172,17 @@ class Phrases:
         for seq in self.seqs:
             self.by_first.setdefault(seq[0], []).append(seq)
         self.firsts = frozenset(self.by_first)
+        #: This list's bit in :meth:`Words.starts`.
+        self.bit = 1 << len(_LISTS)
+        _LISTS.append(self)
+        for first in self.firsts:
+            _STARTING[first] = _STARTING.get(first, 0) | self.bit
+
+    def may_start_in(self, ws) -> bool:
+        """Whether one of the words ``ws`` starts a phrase (else none occurs in them)."""
+        if isinstance(ws, Words):
+            return bool(ws.starts() & self.bit)
+        return not self.firsts.isdisjoint(_tokens(ws))
 
     def __bool__(self) -> bool:
         return bool(self.seqs)
@@ -191,10 +226,10 @@ class Phrases:
 
     def found(self, ws) -> set[tuple[str, ...]]:
         """The distinct phrases that occur in ``ws``."""
-        tokens = _tokens(ws)
         hits: set[tuple[str, ...]] = set()
-        if self.firsts.isdisjoint(tokens):
+        if not self.may_start_in(ws):
             return hits  # the usual case: no phrase starts anywhere in the block
+        tokens = _tokens(ws)
         for i in range(len(tokens)):
             for seq in self.by_first.get(tokens[i], ()):
                 if tuple(tokens[i:i + len(seq)]) == seq:
@@ -206,6 +241,18 @@ class Phrases:
 def lexicon(kind: str) -> Phrases:
     """The :class:`Phrases` of ``kind``, loaded once per process."""
     return Phrases(kind)
+
+
+def holding(blocks, *lists: Phrases) -> list:
+    """The ``blocks`` in which a phrase of one of ``lists`` may occur (one of their words
+    starts one), in order. No lexicon test (``covers``, ``prefix``, ``found``) holds of
+    the others, so a cleaner whose every test is one need look at these only: most blocks
+    of a page hold no phrase at all."""
+    bits = 0
+    for phrase_list in lists:
+        bits |= phrase_list.bit
+    known = len(_LISTS)
+    return [b for b in blocks if _starting_bits(b.text, known) & bits]
 
 
 # ------------------------------------------------------------------ block shape

@@ -10,7 +10,7 @@ import re
 
 from clean_corpus import Plugin, hookimpl
 from clean_corpus_plugins.cleaners.lexmatch import (ends_with_full_stop, is_prose, lexicon,
-                                                    word_count, words)
+                                                    holding, word_count, words)
 
 
 #: Where a sentence ends and the next begins (after its closing quotes).
@@ -41,8 +41,12 @@ class SubscriptionPrompts(Plugin):
     def clean(self, document):
         self._paywall(document)
         strong, weak = lexicon("subscription"), lexicon("subscription_hint")
+        with_cues = set(map(id, holding(document.blocks, strong, weak)))
         in_box = False
         for block in list(document.blocks):
+            if id(block) not in with_cues:
+                in_box = False  # no cue: not a prompt, and the box (if any) ended
+                continue
             ws = words(block.text)
             count = word_count(block.text)
             n_strong, n_weak = len(strong.found(ws)), len(weak.found(ws))
@@ -69,8 +73,10 @@ class SubscriptionPrompts(Plugin):
 
     def _paywall(self, document) -> None:
         paywall = lexicon("paywall")
+        with_cues = set(map(id, holding(document.blocks, paywall)))
         for i, block in enumerate(document.blocks):
-            if word_count(block.text) > int(self.options["max_words"]):
+            if id(block) not in with_cues \
+                    or word_count(block.text) > int(self.options["max_words"]):
                 continue
             hits = paywall.found(words(block.text))
             # "Il était déjà abonné." is a sentence; a paywall line is a call, or says

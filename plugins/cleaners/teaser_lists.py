@@ -21,6 +21,8 @@ def is_teaser_heading(block) -> bool:
     text = block.text
     ws = words(text)
     related = lexicon("related")
+    if not related.may_start_in(ws):
+        return False
     if related.covers(ws, numbers=False):
         return True
     k = related.prefix(ws)
