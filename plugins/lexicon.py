@@ -52,6 +52,14 @@ def fold(text: str) -> str:
     return " ".join(_WORDS.findall(text))
 
 
+def fold_text(text: str) -> str:
+    """:func:`fold` of a long text, made of the folds of its paragraphs (the parts between
+    blank lines): the same string, since folding reads nothing across a line break, for
+    less. A record's text is its blocks joined by blank lines, and the cleaners have
+    folded most of them already (cached)."""
+    return " ".join(f for f in map(fold, text.split("\n\n")) if f)
+
+
 def lexicon_dirs() -> list[Path]:
     """The built-in lexicons, installed packages' lexicons (by entry-point name), then
     the folders of ``CLEAN_CORPUS_LEXICONS``."""

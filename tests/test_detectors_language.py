@@ -93,3 +93,15 @@ def test_unknown_policy_is_a_usage_error(mixed, tmp_path):
                    "--set", "language.policy=delete", env=BUILTINS_ONLY)
     assert done.returncode == 2
     assert "policy must be one of ['annotate', 'drop']" in done.stderr
+
+
+@pytest.mark.parametrize("text", ["", "a", "12 34 __ --", "l'été 2024 à Paris", "x1y2z3_",
+                                  "日本語のテキスト", "ab" * 30, "Straße, café, ÆØÅ!", "9" * 100])
+def test_enough_letters_is_told_as_counting_them_tells_it(text):
+    import re
+
+    from clean_corpus_plugins.detectors.language import has_letters
+
+    letters = len(re.findall(r"[^\W\d_]", text))
+    for count in range(0, 70):
+        assert has_letters(text, count) == (letters >= count), (text, count)

@@ -83,3 +83,17 @@ def test_drop_policy_and_configurable_thresholds(inputs, tmp_path):
     dropped = {Path(e["source"]).name: e["reasons"][0] for e in read_jsonl_if_any(rejected2)}
     assert "english.txt" in dropped and "min_words 300" in dropped["english.txt"]
     assert "symbol_ratio" not in dropped["junk.txt"]
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", "Un été à Paris.\n\nDer Straße 1 000 Schritte.",
+                                  "e\n\n\u0301t\u0301e", "ﬁn\n\nß\n\n\n\nΣΑΣ ς", "a\u0308\n\n\u0308b",
+                                  "日本語\n\n1,000\n\n000 x", " \n\n  Leading and trailing \n\n"])
+def test_a_text_folds_as_its_paragraphs_fold(text):
+    # the detectors fold a record's text paragraph by paragraph (cached per block): it
+    # must be the fold of the whole text, and its words the same
+    from clean_corpus_plugins.detectors.tokens import _THOUSANDS, UNSPACED, tokens
+    from clean_corpus_plugins.lexicon import fold, fold_text
+
+    assert fold_text(text) == fold(text)
+    whole = fold(_THOUSANDS.sub("", text)).split()
+    assert tokens(text) == tuple(c for w in whole for c in (w if UNSPACED.search(w) else [w]))

@@ -136,12 +136,12 @@ class InlineTeasers(Plugin):
         return linked(block) and end - start + 1 >= int(self.options["link_run"])
 
     def _lone_link(self, block) -> bool:
-        if block.kind not in ("p", "line", "piece", "quote"):
-            return False
+        if block.kind not in ("p", "line", "piece", "quote") \
+                or block.link_density < float(self.options["link_density"]):
+            return False  # (scraped text has no links: its blocks all stop here)
         # "Von: Götz Warnke", "By Jane Doe": a linked byline is left to the byline cleaner.
         if lexicon("byline_label").prefix(words(block.text)):
             return False
         count = word_count(block.text)
-        return (block.link_density >= float(self.options["link_density"])
-                and 3 <= count <= int(self.options["max_link_words"])
-                and not is_bare_address(block.text))
+        return 3 <= count <= int(self.options["max_link_words"]) \
+            and not is_bare_address(block.text)

@@ -21,11 +21,15 @@ from clean_corpus import hookimpl
 from clean_corpus_plugins.detectors.base import Detector
 
 UNDETERMINED = "und"
-_LETTER = re.compile(r"[^\W\d_]")
+@lru_cache(maxsize=8)
+def _letters(count: int) -> re.Pattern:
+    # possessive: the letters and what lies between them never give back what they took
+    return re.compile(r"(?:[\W\d_]*+[^\W\d_]){%d}" % count)
 
 
-def letter_count(text: str) -> int:
-    return len(_LETTER.findall(text))
+def has_letters(text: str, count: int) -> bool:
+    """Whether ``text`` holds at least ``count`` letters (read only as far as they go)."""
+    return count <= 0 or _letters(count).match(text) is not None
 
 
 @lru_cache(maxsize=1)
@@ -151,7 +155,7 @@ class LanguageDetector(Detector):
     def detect(self, document):
         text = self.text_of(document)
         lang, prob = UNDETERMINED, 0.0
-        if letter_count(text) >= int(self.options["min_letters"]):
+        if has_letters(text, int(self.options["min_letters"])):
             lang, prob = self.identify(text)
             if prob < float(self.options["min_prob"]):
                 lang = UNDETERMINED

@@ -10,7 +10,7 @@ from clean_corpus import hookimpl
 from clean_corpus_plugins.cleaners.lineshape import words as split_words
 from clean_corpus_plugins.detectors.base import Detector
 from clean_corpus_plugins.detectors.tokens import UNSPACED
-from clean_corpus_plugins.lexicon import fold, load_all
+from clean_corpus_plugins.lexicon import fold, fold_text, load_all
 
 _TERMINAL = re.compile(r"[.!?…。！？:;][\"'»”’)\]]*$")
 _SYMBOLS = frozenset("#@*|_~^<>[]{}\\/=+")
@@ -80,7 +80,7 @@ class Quality(Detector):
             or document.meta.get("language") or "und"
         stops = stopwords(lang)
         # Elided articles count as words here ("l'armée" is "l" + "armee").
-        folded = fold(text).split() if stops else []
+        folded = fold_text(text).split() if stops else []
         found = {
             "words": count,
             "mean_word_length": round(sum(map(len, spaced)) / len(spaced), 3)

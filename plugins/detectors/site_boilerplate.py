@@ -13,7 +13,7 @@ import numpy as np
 
 from clean_corpus import hookimpl
 from clean_corpus_plugins.detectors.base import CorpusDetector, SortedRuns, hash64
-from clean_corpus_plugins.lexicon import fold
+from clean_corpus_plugins.lexicon import fold, fold_text
 
 PROFILE_VERSION = 1
 
@@ -122,7 +122,7 @@ class SiteBoilerplate(CorpusDetector):
         site = document.site or ""
         document.signatures[self.name] = {
             "blocks": {block.text: self._key(site, block.text) for block in document.blocks},
-            "document": hash64(site + "\x00" + fold(document.clean_text))}
+            "document": hash64(site + "\x00" + fold_text(document.clean_text))}
 
     def _block_keys(self, document) -> dict:
         signature = document.signatures.get(self.name)
@@ -140,7 +140,7 @@ class SiteBoilerplate(CorpusDetector):
         self._key_counts.append(len(keys))
         signature = document.signatures.get(self.name)
         self._doc_hash.append(signature["document"] if signature else
-                              hash64(site + "\x00" + fold(document.clean_text)))
+                              hash64(site + "\x00" + fold_text(document.clean_text)))
         self._doc_site.append(self._sites.setdefault(site, len(self._sites)))
 
     # --------------------------------------------------------------- corpus-wide

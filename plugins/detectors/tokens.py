@@ -29,8 +29,14 @@ UNSPACED = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 @lru_cache(maxsize=4)
 def tokens(text: str) -> tuple[str, ...]:
     """The folded words of ``text``."""
+    # paragraph by paragraph (:func:`fold_text`): a number's digits are never split by a
+    # blank line, and most paragraphs are the record's blocks, folded already
+    folded = " ".join(f for f in (fold(_THOUSANDS.sub("", part)) for part in text.split("\n\n"))
+                      if f)
+    if not UNSPACED.search(folded):  # the usual text: no word to cut in characters
+        return tuple(folded.split())
     out: list[str] = []
-    for word in fold(_THOUSANDS.sub("", text)).split():
+    for word in folded.split():
         if UNSPACED.search(word):
             out.extend(word)
         else:
