@@ -57,7 +57,7 @@ class Words(Sequence):
     def starts(self) -> int:
         """The bits (:attr:`Phrases.bit`) of the phrase lists that have a phrase starting
         with one of these words."""
-        return _starting_bits(self.text, len(_LISTS))
+        return _starting_bits(self.text)
 
     def _all(self) -> list[Word]:
         if self._words is None:
@@ -135,11 +135,11 @@ def words(text: str) -> Words:
 
 
 @lru_cache(maxsize=4096)
-def _starting_bits(text: str, lists: int) -> int:
-    """The bits of the phrase lists (the first ``lists`` made) that have a phrase starting
-    with a word of ``text``. The words are looked up once per text, and every list then
-    tells at once whether it can occur in the block: most blocks hold no phrase at all.
-    (A list made later changes ``lists``, so the bits are looked up again.)"""
+def _starting_bits(text: str) -> int:
+    """The bits of the phrase lists that have a phrase starting with a word of ``text``.
+    The words are looked up once per text, and every list then tells at once whether it
+    can occur in the block: most blocks hold no phrase at all. (Making a list empties
+    the cache.)"""
     bits = 0
     starting = _STARTING.get
     for token in set(words(text).tokens):
@@ -177,6 +177,7 @@ class Phrases:
         _LISTS.append(self)
         for first in self.firsts:
             _STARTING[first] = _STARTING.get(first, 0) | self.bit
+        _starting_bits.cache_clear()
 
     def may_start_in(self, ws) -> bool:
         """Whether one of the words ``ws`` starts a phrase (else none occurs in them)."""
@@ -251,8 +252,7 @@ def holding(blocks, *lists: Phrases) -> list:
     bits = 0
     for phrase_list in lists:
         bits |= phrase_list.bit
-    known = len(_LISTS)
-    return [b for b in blocks if _starting_bits(b.text, known) & bits]
+    return [b for b in blocks if _starting_bits(b.text) & bits]
 
 
 # ------------------------------------------------------------------ block shape
