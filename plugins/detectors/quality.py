@@ -65,7 +65,8 @@ class Quality(Detector):
     @hookimpl
     def detect(self, document):
         text = document.clean_text
-        words = split_words(text)
+        # block by block: no word runs over a blank line, and the blocks' words are cached
+        words = [w for part in text.split("\n\n") for w in split_words(part)]
         # Scripts written without spaces (Chinese, Japanese, Thai) have no words to measure:
         # each character counts as one, and the mean word length is left out.
         unspaced = len(UNSPACED.findall(text))
