@@ -10,8 +10,8 @@ import re
 
 from clean_corpus import Plugin, hookimpl
 from clean_corpus_plugins.cleaners.lexmatch import (LABEL_SEPARATOR, ends_with_full_stop,
-                                                    is_bare_address, lexicon, word_count,
-                                                    words)
+                                                    holding, is_bare_address, lexicon,
+                                                    word_count, words)
 
 #: Between the end of a sentence and a label glued after it ("... ministre. (Lire aussi").
 #: The most characters between two sentences' words ("?!» « ").
@@ -48,17 +48,21 @@ class InlineTeasers(Plugin):
 
     @hookimpl
     def clean(self, document):
+        # the label, glued-teaser and pointer tests need a phrase: most blocks have none
+        labelled = set(map(id, holding(document.blocks, lexicon("related"),
+                                       lexicon("related_label"), lexicon("more_info"))))
         for block in list(document.blocks):
-            if self._labelled(block):
+            lexical = id(block) in labelled
+            if lexical and self._labelled(block):
                 document.drop_block(block, self.name, "inline teaser")
-            elif (start := self._glued(block)) is not None:
+            elif lexical and (start := self._glued(block)) is not None:
                 # the teaser's link goes with it; the paragraph left is prose
                 document.cut(block, start, len(block.text), self.name,
                              "inline teaser at the end of a paragraph",
                              link_chars=len(block.text) - start)
             elif self._lone_link(block) and not self._in_link_run(document.blocks, block):
                 document.drop_block(block, self.name, "paragraph that is only a link")
-            elif self._pointer(block):
+            elif lexical and self._pointer(block):
                 document.drop_block(block, self.name, "pointer to another page")
 
     def _labelled(self, block) -> bool:
@@ -85,8 +89,6 @@ class InlineTeasers(Plugin):
         """
         text, ws = block.text, words(block.text)
         related = lexicon("related")
-        if not related.may_start_in(ws):
-            return None
         # the label is within the last words: a headline is short
         first = max(1, len(ws) - int(self.options["max_title_words"]) - 6)
         for i in range(len(ws) - 1, first - 1, -1):
