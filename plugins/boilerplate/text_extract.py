@@ -53,6 +53,16 @@ def keep_mask(p: np.ndarray, threshold: float, relative: float = 0.0) -> np.ndar
     return keep
 
 
+def _has_words(blocks: list[Block], count: int) -> bool:
+    """Whether ``blocks`` hold ``count`` words or more (read only as far as they go)."""
+    words = 0
+    for block in blocks:
+        if words >= count:
+            return True
+        words += len(block.text.split())
+    return words >= count
+
+
 class TextLines(Plugin):
     """The blocks of a text document: its lines, a long line cut into its pieces.
 
@@ -133,7 +143,7 @@ class TextClassifier(Plugin):
         held, so its id is not reused while the verdicts live); None when the page is too
         short for the classifier."""
         if len(blocks) < int(self.options["min_blocks"]) or \
-                sum(len(b.text.split()) for b in blocks) < int(self.options["min_words"]):
+                not _has_words(blocks, int(self.options["min_words"])):
             return None
         model = load_model(str(self.options["model"] or TEXT_MODEL))
         threshold = self.options["threshold"]

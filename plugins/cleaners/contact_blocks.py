@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from clean_corpus import Plugin, hookimpl
-from clean_corpus_plugins.cleaners.lexmatch import is_prose, lexicon, word_count, words
+from clean_corpus_plugins.cleaners.lexmatch import holding, is_prose, lexicon, word_count, words
 
 # Each pattern starts at the start of its token (a lookbehind) and its runs never give
 # back what they took (possessive): a 40,000-letter token is one pass, not 40,000.
@@ -43,10 +43,12 @@ class ContactBlocks(Plugin):
     @hookimpl
     def clean(self, document):
         headings = lexicon("contact")
+        # a heading needs a phrase: most blocks have none
+        lexical = set(map(id, holding(document.blocks, headings)))
         i = 0
         while i < len(document.blocks):
             block = document.blocks[i]
-            if self._is_heading(block, headings):
+            if id(block) in lexical and self._is_heading(block, headings):
                 run = self._run(document.blocks, i + 1)
                 if any(contact_signals(b.text) for b in run):
                     document.drop_block(block, self.name, "contact box heading")
@@ -82,5 +84,5 @@ class ContactBlocks(Plugin):
         return run
 
     def _is_contact_line(self, block) -> bool:
-        return (self._short(block) and bool(EMAIL.search(block.text))
+        return ("@" in block.text and self._short(block) and bool(EMAIL.search(block.text))
                 and bool(PHONE.search(block.text)))

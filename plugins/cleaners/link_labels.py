@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from clean_corpus import Plugin, hookimpl
-from clean_corpus_plugins.cleaners.lexmatch import lexicon, word_count, words
+from clean_corpus_plugins.cleaners.lexmatch import holding, lexicon, word_count, words
 
 #: "PDF | 38 KB", "(PDF, 1,2 Mo)": the file type and size a download link shows.
 _DOWNLOAD = re.compile(r"(?<![A-Za-z])(?:PDF|DOCX?|XLSX?|PPTX?|ODT|ODS|ZIP|EPUB|MP3|MP4)\b\W{0,4}"
@@ -33,13 +33,15 @@ class LinkLabels(Plugin):
     @hookimpl
     def clean(self, document):
         labels = lexicon("link_label")
+        # the label and reading-time tests need a phrase: most blocks have none
+        lexical = set(map(id, holding(document.blocks, labels, lexicon("reading_time"))))
         for block in list(document.blocks):
-            if labels.covers(words(block.text)):
+            if id(block) in lexical and labels.covers(words(block.text)):
                 document.drop_block(block, self.name, "link or button label")
             elif block.link_density >= 0.3 and word_count(block.text) <= 20 \
                     and _DOWNLOAD.search(block.text):
                 document.drop_block(block, self.name, "download link")
-            elif self._reading_time(block.text):
+            elif id(block) in lexical and self._reading_time(block.text):
                 document.drop_block(block, self.name, "reading-time label")
 
     @staticmethod
