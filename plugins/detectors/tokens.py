@@ -68,8 +68,16 @@ def shingles(words: tuple[str, ...], size: int) -> list[str]:
 def shingle_hashes(words: tuple[str, ...], size: int) -> np.ndarray:
     """32-bit hashes of the shingles, in text order (stable across processes and runs):
     the low 32 bits of :func:`hash64`, the first 4 bytes of its digest."""
-    digests = b"".join([blake2b(s.encode("utf-8", "surrogatepass"), digest_size=8).digest()[:4]
-                        for s in shingles(words, size)])
+    if size < 1 or len(words) < size:
+        parts = [s.encode("utf-8", "surrogatepass") for s in shingles(words, size)]
+    else:
+        # each shingle's bytes cut out of the words' bytes joined once (a space is one
+        # byte, found in no word): no string joined and encoded per shingle
+        data = " ".join(words).encode("utf-8", "surrogatepass")
+        spaces = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 32).tolist()
+        starts, ends = [0, *(at + 1 for at in spaces)], [*spaces, len(data)]
+        parts = [data[s:e] for s, e in zip(starts, ends[size - 1:])]
+    digests = b"".join([blake2b(part, digest_size=8).digest()[:4] for part in parts])
     return np.frombuffer(digests, dtype="<u4").astype(np.uint32)
 
 
