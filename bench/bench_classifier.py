@@ -4,8 +4,9 @@
 
 TEXT_DIR holds pages as scrapers leave them (``tools/scraped_text.py`` output, any form).
 For each page: the time to make its blocks (lines, long lines cut), to compute the block
-features, and to run the model; medians and 90th percentiles in milliseconds per page, best
-of three runs per page (the machine may be shared: compare the columns of one run).
+features, and to run the model (for a model with a vocabulary its lookups included, and
+also shown alone); medians and 90th percentiles in milliseconds per page, best of three
+runs per page (the machine may be shared: compare the columns of one run).
 """
 from __future__ import annotations
 
@@ -41,8 +42,10 @@ def main(argv=None) -> int:
         text = path.read_text(encoding="utf-8")
         t_blocks, blocks = best_of(lambda: text_blocks(text))
         t_features, X = best_of(lambda: text_features(blocks))
-        t_model, _ = best_of(lambda: model.predict_page(X))
-        rows.append((len(blocks), t_blocks, t_features, t_model))
+        t_model, _ = best_of(lambda: model.predict_texts(blocks, X))
+        t_vocab = best_of(lambda: model.vocabulary.columns(blocks))[0] if model.vocabulary \
+            else 0.0
+        rows.append((len(blocks), t_blocks, t_features, t_model, t_vocab))
 
     def stat(i):
         values = sorted(r[i] for r in rows)
@@ -53,6 +56,8 @@ def main(argv=None) -> int:
     print(f"  blocks (lines, cutting)  {stat(1)}")
     print(f"  features                 {stat(2)}")
     print(f"  model (both stages)      {stat(3)}")
+    if model.vocabulary:
+        print(f"  of which vocabulary      {stat(4)}")
     total = sorted(r[2] + r[3] for r in rows)
     print(f"  classifier (features + model) median {statistics.median(total):.2f} ms, "
           f"p90 {total[int(0.9 * (len(total) - 1))]:.2f} ms")

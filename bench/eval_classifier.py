@@ -212,6 +212,10 @@ def main(argv=None) -> int:
     ap.add_argument("--reuse-models", action="store_true",
                     help="load a fold's model from --models when it is there instead of "
                          "training it again (text forms)")
+    ap.add_argument("--no-vocabulary", action="store_true",
+                    help="train the fold models without the vocabulary columns")
+    ap.add_argument("--vocab-sites", type=int, default=training.MIN_SITES,
+                    help="sites a word or line must occur on to enter the vocabulary")
     args = ap.parse_args(argv)
     forms = args.forms.split(",")
     scorer = load_scorer(args.data)
@@ -240,12 +244,13 @@ def main(argv=None) -> int:
         if args.reuse_models and path.exists():
             model = load_model(str(path))
         else:
-            model = training.train(inside, args.seed)
+            model = training.train(inside, args.seed, vocabulary=not args.no_vocabulary,
+                                   min_sites=args.vocab_sites)
             path.write_text(model.dumps(), encoding="utf-8")
         fold_models[k] = path
         for page in pages:
             if folds_of[page.id] == k:
-                probabilities[page.id, page.form] = model.predict_page(page.X)
+                probabilities[page.id, page.form] = model.predict_texts(page.blocks, page.X)
         print(f"fold {k}: trained on {len({p.id for p in inside})} pages "
               f"({time.monotonic() - started:.0f} s)", flush=True)
 

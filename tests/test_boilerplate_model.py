@@ -15,6 +15,7 @@ from conftest import train_twice
 from clean_corpus_plugins.boilerplate import features, labels
 from clean_corpus_plugins.boilerplate.model import BlockClassifier, TreeEnsemble
 from clean_corpus_plugins.boilerplate.segment import segments
+from clean_corpus_plugins.boilerplate.vocabulary import VOCAB_FEATURES, Counts, page_keys
 
 FIXTURES = Path(__file__).parent / "data" / "boilerplate"
 
@@ -66,6 +67,31 @@ def test_a_repeated_line_and_a_lexicon_phrase_are_marked():
     assert column["lexicon_line"][0] == 1 and column["lexicon_line"][2] == 0
     assert column["seen_before"].tolist() == [0, 0, 0, 1]
     assert column["repeats"][1] > column["repeats"][2]
+
+
+def test_the_vocabulary_learns_words_and_lines_seen_on_enough_sites():
+    counts = Counts()
+    for site in [f"site{n}.example" for n in range(20)]:
+        page = ["Share", "Reply", f"The {site} committee met on Tuesday to discuss its budget.",
+                "All rights reserved 2024"]
+        counts.add(site, page_keys(page), np.array([0, 0, 1, 0]))
+    counts.add("d.example", page_keys(["Share", "A word only this site uses"]), np.array([0, 1]))
+    table = Counts.table([counts], min_sites=3)
+    assert table.lines["share"] < 0 and table.lines["all rights reserved 0000"] < 0
+    assert table.words["committee"] > 0 > table.words["reply"]
+    assert "only" not in table.words  # seen on one site: left out, whatever its labels
+    column = dict(zip(VOCAB_FEATURES, table.columns(
+        ["Reply", "The committee will reply again in May.", "Unheard-of words", "Share"]).T))
+    assert column["line_known"].tolist() == [1, 0, 0, 1]
+    assert column["line_odds"][0] < 0 and column["line_odds"][1] == 0
+    assert column["vocab_mean"][1] > 0 > column["vocab_mean"][0]
+    assert column["vocab_share"][2] == 0 and 0 < column["vocab_share"][1] < 1
+    assert column["vocab_min"][1] < 0 < column["vocab_max"][1]
+    assert column["vocab_mean@+1"][0] == column["vocab_mean"][1]
+    assert column["vocab_mean@-1"][0] == 0
+    assert table.coverage(table.odds(page_keys(["Share", "Reply", "Share"])[0])) == 1.0
+    german = table.odds(page_keys(["Teilen", "Antworten", "Share"])[0])
+    assert table.coverage(german) == pytest.approx(1 / 3)
 
 
 # ------------------------------------------------------------------------- segmentation
@@ -122,7 +148,7 @@ def trained(tmp_path_factory):
     """The training command run twice on the fixture pages, with the same seed."""
     return train_twice(tmp_path_factory, "clean_corpus_plugins.boilerplate.train",
                        "--text", str(FIXTURES), "--seed", "3", "--trees", "30",
-                       "--check", str(FIXTURES))
+                       "--vocab-sites", "2", "--check", str(FIXTURES))
 
 
 def test_training_twice_with_the_same_seed_gives_the_same_file(trained):
@@ -133,14 +159,18 @@ def test_the_written_model_predicts_as_the_trained_one_and_learned_the_labels(tr
     from clean_corpus_plugins.boilerplate import train
 
     pages = train.load_pages(train.text_source(FIXTURES))
-    model = train.train(pages, seed=3, trees=30)
+    model = train.train(pages, seed=3, trees=30, min_sites=2)
     model.trained["check"] = train.check_labels(model, FIXTURES)
     loaded = BlockClassifier.load(trained[0])
     assert loaded.dumps() == model.dumps()
+    assert loaded.vocabulary.words and loaded.fallback.vocabulary is None
+    assert loaded.features == features.TEXT_FEATURES + VOCAB_FEATURES
+    assert loaded.fallback.features == features.TEXT_FEATURES
     hits = total = 0
     for page in pages:
-        p = loaded.predict_page(page.X)
-        assert np.array_equal(p >= loaded.threshold, model.predict_page(page.X) >= model.threshold)
+        p = loaded.predict_texts(page.blocks)
+        assert np.array_equal(p >= loaded.threshold,
+                              model.predict_texts(page.blocks, page.X) >= model.threshold)
         hits += float(((p >= 0.5) == page.labels) @ page.weights)
         total += float(page.weights.sum())
     assert hits / total > 0.9  # the words of the training pages are mostly labelled right
@@ -167,6 +197,38 @@ def test_a_model_made_for_other_neighbour_features_is_refused(trained, tmp_path)
     path.write_text(json.dumps(data))
     with pytest.raises(ValueError, match="other neighbour features"):
         BlockClassifier.load(path)
+
+
+def test_a_model_and_its_vocabulary_must_agree(trained, tmp_path):
+    import json
+
+    data = json.loads(trained[0].read_text())
+    without = dict(data)
+    del without["vocabulary"]  # columns read, but no table to compute them from
+    (tmp_path / "a.json").write_text(json.dumps(without))
+    with pytest.raises(ValueError, match="vocabulary columns"):
+        BlockClassifier.load(tmp_path / "a.json")
+    fewer = dict(data, features=data["features"][:-1])  # a version with one column fewer
+    (tmp_path / "b.json").write_text(json.dumps(fewer))
+    with pytest.raises(ValueError, match="vocabulary columns"):
+        BlockClassifier.load(tmp_path / "b.json")
+    unread = dict(data, features=[f for f in data["features"] if f not in VOCAB_FEATURES])
+    (tmp_path / "c.json").write_text(json.dumps(unread))
+    with pytest.raises(ValueError, match="vocabulary its features do not read"):
+        BlockClassifier.load(tmp_path / "c.json")
+
+
+def test_a_page_the_vocabulary_does_not_know_goes_to_the_fallback(trained):
+    model = BlockClassifier.load(trained[0])
+    english = ["Home", "About us", "Contact", "Log in", "Privacy policy", "Terms of use"]
+    X = features.text_features(english)
+    model.vocabulary.min_coverage = 0.0  # every page is read with the vocabulary
+    with_words = model.predict_texts(english)
+    assert np.array_equal(with_words, model.predict_page(
+        np.hstack((X, model.vocabulary.columns(english)))))
+    model.vocabulary.min_coverage = 1.01  # no page is
+    assert np.array_equal(model.predict_texts(english), model.fallback.predict_page(X))
+    assert not np.array_equal(with_words, model.fallback.predict_page(X))
 
 
 def test_a_file_of_another_format_is_refused(tmp_path):

@@ -8,7 +8,10 @@ A model file is JSON::
      "context": [...], "trained": {...how it was trained...}}
 
 ``context`` names the neighbour features the later stages read (a file made for other
-ones is refused). ``trees`` holds every tree's nodes in flat arrays (a leaf has ``left == -1``); a row goes
+ones is refused). A text model may also hold ``"vocabulary"`` (the word and line table of
+:mod:`.vocabulary`, whose columns end its ``features``) and ``"fallback"`` (a model file
+of its own, reading no vocabulary, for pages the table mostly does not know); a file whose
+features and vocabulary disagree is refused. ``trees`` holds every tree's nodes in flat arrays (a leaf has ``left == -1``); a row goes
 left when ``x[feature] <= threshold``, and its raw score is ``baseline`` plus the values
 of the leaves it reaches, a log-odds turned into a probability by the logistic function.
 Stage one reads the block features; stage two reads stage one's probabilities of the
@@ -24,6 +27,9 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
+
+from clean_corpus_plugins.boilerplate.features import text_features
+from clean_corpus_plugins.boilerplate.vocabulary import VOCAB_FEATURES, Vocabulary, page_keys
 
 FORMAT = "clean-corpus-boilerplate/1"
 
@@ -236,6 +242,20 @@ class BlockClassifier:
     stages: list[TreeEnsemble]
     threshold: float
     trained: dict
+    vocabulary: Vocabulary | None = None
+    #: Rates the pages whose words the vocabulary mostly does not know (no vocabulary).
+    fallback: "BlockClassifier | None" = None
+
+    def __post_init__(self) -> None:
+        reads = [name for name in self.features if name in VOCAB_FEATURES]
+        if reads and (self.vocabulary is None or self.fallback is None
+                      or tuple(self.features[-len(VOCAB_FEATURES):]) != VOCAB_FEATURES):
+            raise ValueError("the model reads vocabulary columns this version does not "
+                             "compute from its file: retrain it")
+        if (self.vocabulary is not None or self.fallback is not None) and not reads:
+            raise ValueError("the model file holds a vocabulary its features do not read")
+        if self.fallback is not None and self.fallback.vocabulary is not None:
+            raise ValueError("a model's fallback must read no vocabulary")
 
     @classmethod
     def from_dict(cls, data: dict) -> "BlockClassifier":
@@ -243,8 +263,10 @@ class BlockClassifier:
         if len(data["stages"]) > 1 and tuple(data.get("context", ())) != CONTEXT_FEATURES:
             raise ValueError("the model's later stages read other neighbour features than "
                              "this version computes: retrain it")
+        vocabulary = Vocabulary.from_dict(data["vocabulary"]) if "vocabulary" in data else None
+        fallback = cls.from_dict(data["fallback"]) if "fallback" in data else None
         return cls(tuple(data["features"]), [TreeEnsemble.from_dict(s) for s in data["stages"]],
-                   float(data["threshold"]), data.get("trained", {}))
+                   float(data["threshold"]), data.get("trained", {}), vocabulary, fallback)
 
     @classmethod
     def load(cls, path: str | Path) -> "BlockClassifier":
@@ -255,7 +277,26 @@ class BlockClassifier:
                 "stages": [stage.as_dict() for stage in self.stages], "trained": self.trained}
         if len(self.stages) > 1:
             data["context"] = list(CONTEXT_FEATURES)
+        if self.vocabulary is not None:
+            data["vocabulary"] = self.vocabulary.as_dict()
+        if self.fallback is not None:
+            data["fallback"] = self.fallback.as_dict()
         return data
+
+    def predict_texts(self, texts: list[str], X: np.ndarray | None = None) -> np.ndarray:
+        """P(content) of each block of a page given as its blocks' texts (``X``: their
+        text features, computed when not given). A model with a vocabulary reads its
+        columns too, unless the page's words are mostly unknown to it (another language
+        than its training pages'): then its fallback, which reads none, rates the page."""
+        if X is None:
+            X = text_features(texts)
+        if self.vocabulary is None:
+            return self.predict_page(X)
+        keys = page_keys(texts)
+        odds = self.vocabulary.odds(keys[0])
+        if self.vocabulary.coverage(odds) < self.vocabulary.min_coverage:
+            return self.fallback.predict_page(X)
+        return self.predict_page(np.hstack((X, self.vocabulary.columns_of(*keys, odds))))
 
     def dumps(self) -> str:
         """The model file's text: the same model always gives the same bytes."""

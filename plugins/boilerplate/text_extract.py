@@ -8,7 +8,6 @@ import numpy as np
 from clean_corpus import Plugin, hookimpl
 from clean_corpus.config import ConfigError
 from clean_corpus.document import Block, Extraction, normalize_text
-from clean_corpus_plugins.boilerplate.features import text_features
 from clean_corpus_plugins.boilerplate.model import load_model
 from clean_corpus_plugins.boilerplate.segment import MIN_CHARS, segments
 
@@ -148,7 +147,7 @@ class TextClassifier(Plugin):
         model = load_model(str(self.options["model"] or TEXT_MODEL))
         threshold = self.options["threshold"]
         threshold = model.threshold if threshold is None else float(threshold)
-        p = model.predict_page(text_features([b.text for b in blocks]))
+        p = model.predict_texts([b.text for b in blocks])
         keep = keep_mask(p, threshold, float(self.options["relative"]))
         return {id(b): (b, float(pb))
                 for b, pb, k in zip(blocks, p.tolist(), keep.tolist()) if not k}

@@ -10,7 +10,11 @@ one line cut by :mod:`.segment`); its blocks are labelled by alignment with the 
 main content (:mod:`.labels`) and weighted by their words, since word F1 is what counts.
 Stage one is fitted on the block features; stage two on stage one's out-of-fold
 probabilities (folds grouped by site), so it learns how a block's neighbours' decisions
-bear on it as they will look on unseen pages. Needs the ``train`` extra (scikit-learn).
+bear on it as they will look on unseen pages. The blocks' words are read through a table
+learned from the training pages (:mod:`.vocabulary`; its columns of the training rows out
+of fold, by site), and a model without it, the fallback, is trained on the same pages for
+pages in a language the table does not know (``--no-vocabulary``: that model alone).
+Needs the ``train`` extra (scikit-learn).
 The same data and seed give a byte-identical file.
 """
 from __future__ import annotations
@@ -30,6 +34,8 @@ from clean_corpus_plugins.boilerplate.labels import coverage, tokens
 from clean_corpus_plugins.boilerplate.model import (CONTEXT_FEATURES, BlockClassifier,
                                                      TreeEnsemble, context_features)
 from clean_corpus_plugins.boilerplate.text_extract import text_blocks
+from clean_corpus_plugins.boilerplate.vocabulary import (MIN_SITES, VOCAB_FEATURES, Counts,
+                                                          Vocabulary, page_keys)
 
 FORMS = ("blocks", "nodes", "flat")
 
@@ -39,6 +45,10 @@ STAGE_PARAMS = ({"max_iter": 120, "max_leaf_nodes": 24, "max_depth": 7, "learnin
                 {"max_iter": 60, "max_leaf_nodes": 16, "max_depth": 6, "learning_rate": 0.1,
                  "min_samples_leaf": 40, "l2_regularization": 1.0})
 INNER_FOLDS = 2
+#: Folds (grouped by site) the training rows' vocabulary columns are computed out of: each
+#: row sees a table learned without its own site, as the model's table will look on a
+#: site it never saw.
+VOCAB_FOLDS = 5
 #: Rows each stage is fitted on, drawn at random (with the seed) from all blocks.
 MAX_ROWS = 150_000
 #: Pages the shipped models' predictions are kept for (eight wcxb-dev pages as text), from
@@ -165,12 +175,41 @@ def group_folds(groups: list[str], k: int, seed: int) -> list[int]:
     return [fold_of[g] for g in groups]
 
 
+def vocabulary_columns(pages: list[Page], seed: int, min_sites: int = MIN_SITES
+                       ) -> tuple[Vocabulary, list[np.ndarray]]:
+    """The vocabulary of all ``pages``, and each page's vocabulary columns as a table
+    learned without its site's fold (:data:`VOCAB_FOLDS`, grouped by site) gives them."""
+    keys = [page_keys(p.blocks) for p in pages]
+    folds = group_folds([p.domain for p in pages], VOCAB_FOLDS, seed)
+    parts = [Counts() for _ in range(VOCAB_FOLDS)]
+    for page, key, k in zip(pages, keys, folds):
+        parts[k].add(page.domain, key, page.labels)
+    tables = [Counts.table([part for j, part in enumerate(parts) if j != k], min_sites)
+              for k in range(VOCAB_FOLDS)]
+    columns = [tables[k].columns_of(*key) for key, k in zip(keys, folds)]
+    return Counts.table(parts, min_sites), columns
+
+
 def train(pages: list[Page], seed: int = 0, threshold: float = 0.5,
-          trees: int | None = None) -> BlockClassifier:
+          trees: int | None = None, vocabulary: bool = True,
+          min_sites: int = MIN_SITES) -> BlockClassifier:
     """Both stages on ``pages``; stage two on out-of-fold stage-one probabilities.
 
-    ``trees`` caps the number of trees of each stage (a quick model for tests).
+    ``trees`` caps the number of trees of each stage (a quick model for tests). With
+    ``vocabulary``, the blocks' words are read too (:mod:`.vocabulary`): words and lines on
+    at least ``min_sites`` sites; the training rows' columns are computed out of fold; a
+    model without vocabulary, trained on the same pages, rates the pages whose words the
+    table mostly does not know.
     """
+    names = TEXT_FEATURES
+    table = fallback = None
+    if vocabulary:
+        fallback = train(pages, seed, threshold, trees, vocabulary=False)
+        fallback.trained = {}
+        table, columns = vocabulary_columns(pages, seed, min_sites)
+        pages = [Page(p.id, p.domain, p.type, p.form, p.blocks, p.reference, p.labels,
+                      p.weights, np.hstack((p.X, v))) for p, v in zip(pages, columns)]
+        names = TEXT_FEATURES + VOCAB_FEATURES
     params = [dict(p, max_iter=min(p["max_iter"], trees or p["max_iter"])) for p in STAGE_PARAMS]
     first = fit_stage(*_stack(pages, MAX_ROWS, seed), params[0], seed)
     folds = group_folds([p.domain for p in pages], INNER_FOLDS, seed)
@@ -195,14 +234,17 @@ def train(pages: list[Page], seed: int = 0, threshold: float = 0.5,
                "blocks": int(sum(len(p.blocks) for p in pages)),
                "data": "Web Content eXtraction Benchmark (WCXB) development split, "
                        "Murrough Foley, 2026, CC-BY-4.0"}
-    return BlockClassifier(TEXT_FEATURES, [first, second], threshold, trained)
+    if table is not None:
+        trained["vocabulary"] = {"words": len(table.words), "lines": len(table.lines)}
+    return BlockClassifier(names, [first, second], threshold, trained, table, fallback)
 
 
 def check_labels(model: BlockClassifier, folder: Path) -> dict[str, str]:
     """Which blocks ``model`` keeps on the pages of ``folder`` (``"1"`` kept, ``"0"``
     dropped, block by block), kept in the model file for the tests."""
     return {f"{p.id}/{p.form}": "".join("01"[k] for k in
-                                        (model.predict_page(p.X) >= model.threshold).tolist())
+                                        (model.predict_texts(p.blocks, p.X) >= model.threshold)
+                                        .tolist())
             for p in load_pages(text_source(folder))}
 
 
@@ -232,12 +274,17 @@ def main(argv=None) -> int:
     ap.add_argument("--forms", default=",".join(FORMS), help="comma-separated: blocks,nodes,flat")
     ap.add_argument("--limit", type=int, help="only the first N pages (for a quick try)")
     ap.add_argument("--trees", type=int, help="at most N trees per stage (for a quick try)")
+    ap.add_argument("--no-vocabulary", action="store_true",
+                    help="read no words of the blocks (the features of shape alone)")
+    ap.add_argument("--vocab-sites", type=int, default=MIN_SITES,
+                    help="sites a word or line must occur on to enter the vocabulary")
     ap.add_argument("--check", type=Path, default=CHECK_PAGES,
                     help="pages turned into text (as --text) whose predicted labels the model "
                          "file keeps, for the tests")
     args = ap.parse_args(argv)
     pages = load_pages(page_source(args), args.forms.split(","), args.limit)
-    model = train(pages, args.seed, trees=args.trees)
+    model = train(pages, args.seed, trees=args.trees, vocabulary=not args.no_vocabulary,
+                  min_sites=args.vocab_sites)
     if args.check and (args.check / "index.jsonl").exists():
         model.trained["check"] = check_labels(model, args.check)
     args.out.write_text(model.dumps(), encoding="utf-8")

@@ -1,0 +1,186 @@
+"""Learned vocabulary of the text classifier: how often a word, or a whole short line, is
+in main content rather than boilerplate, over the training pages of many sites.
+
+Shape and stop words do not tell that a line "Share", "Reply", "Add to cart" or "All rights
+reserved" is boilerplate wherever it stands. A :class:`Vocabulary` holds the log-odds of
+content against boilerplate of every word (lower-cased, digits folded to ``0``) and of
+every short line that the training pages show on at least ``min_sites`` distinct sites
+(chosen by site counts, never by labels, so that what it knows carries to other sites),
+and gives each block the :data:`VOCAB_FEATURES` columns: the mean log-odds of its known
+words, the lowest and highest of them (0 when none is known), the share of its words that
+are known, the log-odds of the whole line, and the mean of the neighbouring blocks. A
+block counts each of its distinct words once (block-weighted), and the counts are
+smoothed towards the training pages' base rate.
+
+The words learned are those of the training pages' languages: on a page whose words the
+table mostly does not know (:data:`MIN_COVERAGE`), content would look like boilerplate
+for want of known content words, so such a page is rated by a model without vocabulary
+(the model file's fallback).
+
+The table ships inside the model file (``"vocabulary"``), so a model stays self-contained;
+looking a page up is one dictionary lookup per word.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from itertools import chain, repeat
+
+import numpy as np
+
+from clean_corpus_plugins.boilerplate.features import _shifted, stop_word_counts
+
+#: Lines of at most this many words are looked up whole.
+LINE_WORDS = 6
+#: A word or line must occur on this many distinct training sites to enter the table.
+MIN_SITES = 8
+#: Pseudo-count of blocks pulling a rare word's log-odds towards 0 (the base rate).
+SMOOTHING = 10.0
+_DIGITS = re.compile("[0-9]")
+
+#: A page whose words the table knows less than this share of is in a language (or of a
+#: kind) the training pages did not teach it: the model without vocabulary rates it.
+MIN_COVERAGE = 0.6
+
+VOCAB_FEATURES: tuple[str, ...] = (
+    "vocab_mean", "vocab_min", "vocab_max", "vocab_share", "line_odds", "line_known",
+    "vocab_mean@-1", "vocab_mean@+1",
+)
+
+
+def block_keys(token_lists: list[list[str]]) -> tuple[list[str], np.ndarray, list[str | None]]:
+    """Every block's words (digits folded) flattened in page order, how many each block
+    has, and each short block's whole-line key (None for a longer one)."""
+    lengths = np.fromiter((len(t) for t in token_lists), dtype=np.int64, count=len(token_lists))
+    flat = _DIGITS.sub("0", " ".join(chain.from_iterable(token_lists))).split(" ") \
+        if lengths.sum() else []
+    lines: list[str | None] = []
+    at = 0
+    for n in lengths.tolist():
+        lines.append(" ".join(flat[at:at + n]) if 0 < n <= LINE_WORDS else None)
+        at += n
+    return flat, lengths, lines
+
+
+def page_keys(texts: list[str]) -> tuple[list[str], np.ndarray, list[str | None]]:
+    """:func:`block_keys` of a page's blocks (tokens as the text features cut them)."""
+    token_lists = stop_word_counts(tuple(texts))[0]
+    return block_keys(token_lists)
+
+
+@dataclass
+class Vocabulary:
+    """Log-odds of content of words and of whole short lines."""
+
+    words: dict[str, float]
+    lines: dict[str, float]
+    min_sites: int = MIN_SITES
+    min_coverage: float = MIN_COVERAGE
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Vocabulary":
+        return cls(dict(data["words"]), dict(data["lines"]), int(data["min_sites"]),
+                   float(data["min_coverage"]))
+
+    def as_dict(self) -> dict:
+        return {"min_sites": self.min_sites, "min_coverage": self.min_coverage,
+                "words": self.words, "lines": self.lines}
+
+    def columns(self, texts: list[str]) -> np.ndarray:
+        """The :data:`VOCAB_FEATURES` columns of a page's blocks."""
+        return self.columns_of(*page_keys(texts))
+
+    def odds(self, flat: list[str]) -> np.ndarray:
+        """The log-odds of each word of ``flat``, NaN for a word the table does not know."""
+        return np.fromiter(map(self.words.get, flat, repeat(np.nan)), dtype=np.float64,
+                           count=len(flat))
+
+    @staticmethod
+    def coverage(odds: np.ndarray) -> float:
+        """The share of a page's words (their :meth:`odds`) the table knows."""
+        return float(np.count_nonzero(~np.isnan(odds))) / len(odds) if len(odds) else 0.0
+
+    def columns_of(self, flat: list[str], lengths: np.ndarray, lines: list[str | None],
+                   odds: np.ndarray | None = None) -> np.ndarray:
+        """The columns of a page given as its :func:`page_keys` (and the words' odds)."""
+        n = len(lengths)
+        if n == 0:
+            return np.zeros((0, len(VOCAB_FEATURES)))
+        if odds is None:
+            odds = self.odds(flat)
+        known = ~np.isnan(odds)
+        owner = np.repeat(np.arange(n), lengths)
+        hits = np.bincount(owner, weights=known, minlength=n)
+        values = np.where(known, odds, 0.0)
+        mean = np.bincount(owner, weights=values, minlength=n) / np.maximum(1.0, hits)
+        # lowest and highest known word of each block: the blocks' words are contiguous
+        low, high = np.zeros(n), np.zeros(n)
+        words = np.flatnonzero(lengths)
+        if len(words):
+            starts = (np.cumsum(lengths) - lengths)[words]
+            low[words] = np.minimum.reduceat(np.where(known, odds, np.inf), starts)
+            high[words] = np.maximum.reduceat(np.where(known, odds, -np.inf), starts)
+            low[hits == 0] = high[hits == 0] = 0.0
+        share = hits / np.maximum(1, lengths)
+        line_get = self.lines.get
+        line_odds = np.array([line_get(k, np.nan) if k is not None else np.nan for k in lines],
+                             dtype=np.float64)
+        line_known = ~np.isnan(line_odds)
+        return np.column_stack((mean, low, high, share, np.where(line_known, line_odds, 0.0),
+                                line_known.astype(np.float64),
+                                _shifted(mean, -1, 0.0), _shifted(mean, 1, 0.0)))
+
+class Counts:
+    """Block counts of words and short lines, content and boilerplate, and the sites
+    each is seen on, added page by page; tables are made from sums of them."""
+
+    def __init__(self) -> None:
+        self.words: dict[str, list] = defaultdict(lambda: [0, 0, set()])
+        self.lines: dict[str, list] = defaultdict(lambda: [0, 0, set()])
+        self.blocks = [0, 0]
+
+    def add(self, site: str, keys, labels: np.ndarray) -> None:
+        flat, lengths, lines = keys
+        at = 0
+        for n, line, label in zip(lengths.tolist(), lines, labels.tolist()):
+            label = int(label)
+            self.blocks[label] += 1
+            for word in set(flat[at:at + n]):
+                entry = self.words[word]
+                entry[label] += 1
+                entry[2].add(site)
+            if line is not None:
+                entry = self.lines[line]
+                entry[label] += 1
+                entry[2].add(site)
+            at += n
+
+    @staticmethod
+    def table(parts: list["Counts"], min_sites: int = MIN_SITES) -> Vocabulary:
+        """The vocabulary of the pages counted in ``parts`` together."""
+        blocks = [sum(p.blocks[k] for p in parts) for k in (0, 1)]
+        prior = max(1, blocks[1]) / max(1, sum(blocks))
+        base = math.log(prior / (1.0 - prior)) if 0 < prior < 1 else 0.0
+
+        def odds(kind: str) -> dict[str, float]:
+            merged: dict[str, list] = {}
+            for part in parts:
+                for key, (c0, c1, sites) in getattr(part, kind).items():
+                    entry = merged.get(key)
+                    if entry is None:
+                        merged[key] = [c0, c1, set(sites)]
+                    else:
+                        entry[0] += c0
+                        entry[1] += c1
+                        entry[2] |= sites
+            out = {}
+            for key in sorted(merged):
+                c0, c1, sites = merged[key]
+                if len(sites) >= min_sites:
+                    value = math.log((c1 + SMOOTHING * prior) / (c0 + SMOOTHING * (1 - prior)))
+                    out[key] = round(value - base, 3)
+            return out
+
+        return Vocabulary(odds("words"), odds("lines"), min_sites)
