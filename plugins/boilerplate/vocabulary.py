@@ -132,6 +132,7 @@ class Vocabulary:
                                 line_known.astype(np.float64),
                                 _shifted(mean, -1, 0.0), _shifted(mean, 1, 0.0)))
 
+
 class Counts:
     """Block counts of words and short lines, content and boilerplate, and the sites
     each is seen on, added page by page; tables are made from sums of them."""
