@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from clean_corpus import hookimpl
+from clean_corpus_plugins.cleaners.lexmatch import holding, lexicon
 from clean_corpus_plugins.detectors.base import Detector
 from clean_corpus_plugins.detectors.page import heads, is_cue, page_signals, words_outside
 
@@ -39,8 +40,11 @@ class ErrorPage(Detector):
         signals = page_signals(document)
         head_cue = next((h for h in heads(document, signals)
                          if _STATUS.match(h) or self._is_cue(h)), None)
-        body_cues = [b.text for b in document.blocks if self._is_cue(b.text)]
-        removed_cue = next((r.text for r in document.removed if self._is_cue(r.text)), None)
+        # a cue holds a phrase: only the blocks and removals where one can start are read
+        phrases = lexicon("error_page")
+        body_cues = [b.text for b in holding(document.blocks, phrases) if self._is_cue(b.text)]
+        removed_cue = next((r.text for r in holding(document.removed, phrases)
+                            if self._is_cue(r.text)), None)
         rest = words_outside(document, body_cues)
         is_error = bool(head_cue and rest < int(self.options["max_words"])) or bool(
             (body_cues or removed_cue) and rest < int(self.options["max_words_body"]))

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from clean_corpus import hookimpl
-from clean_corpus_plugins.cleaners.lexmatch import lexicon, words
+from clean_corpus_plugins.cleaners.lexmatch import holding, lexicon, words
 from clean_corpus_plugins.detectors.base import Detector
 from clean_corpus_plugins.detectors.page import heads, is_cue, page_signals, words_outside
 
@@ -35,9 +35,11 @@ class LoginWall(Detector):
     def detect(self, document):
         signals = page_signals(document)
         titles = heads(document, signals)
-        body_cues = [b.text for b in document.blocks if self._is_cue(b.text)]
-        cue = next((t for t in (*titles, *body_cues, *(r.text for r in document.removed))
-                    if self._is_cue(t)), None)
+        # a cue holds a phrase: only the blocks and removals where one can start are read
+        phrases = (lexicon("login_wall"), lexicon("paywall"))
+        body_cues = [b.text for b in holding(document.blocks, *phrases) if self._is_cue(b.text)]
+        removed = [r.text for r in holding(document.removed, *phrases)]
+        cue = next((t for t in (*titles, *body_cues, *removed) if self._is_cue(t)), None)
         if cue is None and signals["password"]:
             cue = next((h for h in titles if lexicon("login").found(words(h))), None)
         rest = words_outside(document, body_cues)
