@@ -19,6 +19,10 @@ SCHEMA_VERSION = "1.0"
 BLOCK_KINDS = ("p", "head", "item", "caption", "quote", "table", "line", "piece")
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+#: The runs of ``_SPACES`` that folding them to one space changes: not a lone space (a
+#: text has one between every two words, and a replacement each cost more than the rest).
+_SPACES_TO_FOLD = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]{2,}"
+                             r"|[\t\u00a0\u2000-\u200b\u202f\u205f\u3000]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
@@ -37,7 +41,7 @@ def normalize_text(text: str) -> str:
         return text
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _SPACES.sub(" ", _CONTROL.sub("", text))  # (no run of spaces crosses a line)
+    text = _SPACES_TO_FOLD.sub(" ", _CONTROL.sub("", text))  # (no run crosses a line)
     return "\n".join([line.strip() for line in text.split("\n")])
 
 
@@ -96,6 +100,11 @@ class Block(PickledByFields):
 
     def input_span(self, start: int = 0, end: int | None = None) -> tuple[int, int] | None:
         """``(start, end)`` in the input text of ``text[start:end]``, None when unknown."""
+        origin = self.origin
+        if start == 0 and end is None and origin is not None and len(origin) == 1:
+            at, offset, length = origin[0]
+            if at == 0 and offset >= 0 and 0 < length == len(self.text):
+                return offset, offset + length  # the usual block: one run, the whole text
         if not _in_order(self.origin, len(self.text)):
             known = [o for o in self.origins()[start:end] if o >= 0]
             return (known[0], known[-1] + 1) if known else None
