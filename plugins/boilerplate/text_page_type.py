@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -99,9 +100,7 @@ def text_page_features(lines: list[str]) -> np.ndarray:
         run = run + w if is_prose else 0.0
         if run > best:
             best, best_end = run, i
-    counts: dict[str, int] = {}
-    for line in lines:
-        counts[line] = counts.get(line, 0) + 1
+    counts = Counter(lines)
     row = [math.log1p(n), math.log1p(total_words),
            float(words.mean()) if n else 0.0, float(np.median(words)) if n else 0.0,
            share(float((words <= 3).sum())), share(float((words <= 1).sum())),

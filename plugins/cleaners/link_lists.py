@@ -72,9 +72,10 @@ class LinkLists(Plugin):
                 and block.text.rstrip().endswith(":"))
 
     def _is_menu(self, block) -> bool:
-        parts = [p for p in _MENU_SEPARATORS.split(block.text) if p.strip()]
         # A table row is joined with "|" too: it must be links almost throughout.
         density = float(self.options["link_density" if block.kind == "table"
                                      else "menu_link_density"])
-        return (len(parts) >= 3 and all(word_count(p) <= 4 for p in parts)
-                and block.link_density >= density)
+        if block.link_density < density:
+            return False  # (the usual block, and every block of plain text)
+        parts = [p for p in _MENU_SEPARATORS.split(block.text) if p.strip()]
+        return len(parts) >= 3 and all(word_count(p) <= 4 for p in parts)
