@@ -126,9 +126,12 @@ _PHRASE_WORDS = 12
 
 
 def _fold(tokens: list[str]) -> str:
-    """The :func:`fold` form of a block's first words (cheap for ASCII, the common case)."""
-    joined = " ".join(tokens[:_PHRASE_WORDS])
-    return joined if joined.isascii() else fold(joined)
+    """The :func:`fold` form of a block's first words (cheap for ASCII, the common case;
+    else word by word, which gives the same string: folding reads nothing across a
+    space, and the folds of words, which recur, are cached)."""
+    first = tokens[:_PHRASE_WORDS]
+    joined = " ".join(first)
+    return joined if joined.isascii() else " ".join(f for f in map(fold, first) if f)
 
 
 def _starts_with_phrase(folded: str, lexicon: frozenset[str]) -> bool:
