@@ -112,7 +112,7 @@ def stage_times(pages: Path) -> tuple[dict[str, float], int]:
     main process's own share: receiving each outcome from a worker (unpickling), observe,
     the spill to disk and back, corpus_ready, revise and judge, the record as JSON."""
     from clean_corpus.config import Config
-    from clean_corpus.pipeline import Chain, RunContext, RunTally, Spill, iter_documents
+    from clean_corpus.pipeline import Chain
 
     chain = Chain(Config())
     spent: dict[str, float] = defaultdict(float)
@@ -149,12 +149,28 @@ def stage_times(pages: Path) -> tuple[dict[str, float], int]:
                         error = exc
             impl.function = timed_wrapper if impl.wrapper else timed
     paths = sorted(pages.iterdir())
-    for document in iter_documents(chain.registry, paths[:2]):  # warm-up: models load
+    worker, main = time_chain(chain, paths, before=spent.clear)
+    spent["worker (read, screen, extract, clean, detect)"] = worker
+    spent["main process (receive, observe, spill, corpus pass, record)"] = main
+    return {k: 1000 * v / len(paths) for k, v in spent.items()}, len(paths)
+
+
+def time_chain(chain, paths: list[Path], before=None) -> tuple[float, float]:
+    """CPU seconds ``chain`` spends on the documents of ``paths``, in this process: the
+    worker's part (read, screen, extract, clean, detect) and the main process's (each
+    outcome unpickled, observe, the spill to disk and back, the corpus pass, revise and
+    judge, the record as JSON). Two documents are prepared first, untimed (models load,
+    caches fill); ``before()`` is called after them. ``side_by_side.py`` runs this in
+    another checkout's environment, so it uses only what every version of the chain has."""
+    from clean_corpus.pipeline import RunContext, RunTally, Spill, iter_documents
+
+    for document in iter_documents(chain.registry, paths[:2]):
         chain.prepare(document)
-    spent.clear()
+    if before is not None:
+        before()
     started = time.process_time()
     outcomes = [chain.prepare(d) for d in iter_documents(chain.registry, paths)]
-    spent["worker (read, screen, extract, clean, detect)"] = time.process_time() - started
+    worker = time.process_time() - started
     sent = [pickle.dumps(o, protocol=pickle.HIGHEST_PROTOCOL) for o in outcomes]
     started = time.process_time()
     tally = RunTally()
@@ -167,9 +183,7 @@ def stage_times(pages: Path) -> tuple[dict[str, float], int]:
         if record is not None:
             json.dumps(record, ensure_ascii=False)
     spill.close()
-    spent["main process (receive, observe, spill, corpus pass, record)"] = \
-        time.process_time() - started
-    return {k: 1000 * v / len(paths) for k, v in spent.items()}, len(paths)
+    return worker, time.process_time() - started
 
 
 def print_stages(title: str, pages: Path) -> None:

@@ -25,30 +25,17 @@ import sys
 import tempfile
 from pathlib import Path
 
+#: Runs in the other checkout's environment: its chain, timed by this checkout's
+#: :func:`bench_pipeline.time_chain`.
 IN_PROCESS = r"""
-import json, pickle, sys, time
+import json, sys
 from pathlib import Path
+sys.path.insert(0, sys.argv[2])
+from bench_pipeline import time_chain
 from clean_corpus.config import Config
-from clean_corpus.pipeline import Chain, RunContext, RunTally, Spill, iter_documents
-chain = Chain(Config())
+from clean_corpus.pipeline import Chain
 paths = sorted(Path(sys.argv[1]).iterdir())
-for document in iter_documents(chain.registry, paths[:2]):
-    chain.prepare(document)
-started = time.process_time()
-outcomes = [chain.prepare(d) for d in iter_documents(chain.registry, paths)]
-worker = time.process_time() - started
-sent = [pickle.dumps(o, protocol=pickle.HIGHEST_PROTOCOL) for o in outcomes]
-started = time.process_time()
-tally, spill = RunTally(), Spill()
-for data in sent:
-    spill.add(chain.observe(pickle.loads(data)))
-chain.hook.corpus_ready(run=RunContext(chain.config))
-for outcome in spill:
-    record = chain.finish(outcome, tally).record
-    if record is not None:
-        json.dumps(record, ensure_ascii=False)
-spill.close()
-main = time.process_time() - started
+worker, main = time_chain(Chain(Config()), paths)
 print(json.dumps({"worker": 1000 * worker / len(paths), "main": 1000 * main / len(paths)}))
 """
 
@@ -84,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def run_in_process(tree: Path) -> dict:
         done = subprocess.run([str(tree / ".venv" / "bin" / "python"), "-c", IN_PROCESS,
-                               str(args.documents)], capture_output=True, text=True,
+                               str(args.documents), str(Path(__file__).resolve().parent)], capture_output=True, text=True,
                               check=True, cwd=scratch)
         return json.loads(done.stdout.strip().splitlines()[-1])
 
