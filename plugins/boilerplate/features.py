@@ -121,6 +121,13 @@ def _lexicon() -> frozenset[str]:
     return frozenset().union(*(folded_phrases(kind) for kind in BOILERPLATE_KINDS))
 
 
+@lru_cache(maxsize=1)
+def _lexicon_first_words() -> frozenset[str]:
+    """The first words of the lexicon's phrases: a block whose first word is none of
+    them starts with no phrase (most blocks, told by one lookup)."""
+    return frozenset(phrase.split(" ", 1)[0] for phrase in _lexicon())
+
+
 #: Lexicon phrases are short: a longer block is never one, and only its first words may be.
 _PHRASE_WORDS = 12
 
@@ -139,6 +146,28 @@ def _starts_with_phrase(folded: str, lexicon: frozenset[str]) -> bool:
     first = folded.split(" ", 3)
     return first[0] in lexicon or " ".join(first[:2]) in lexicon \
         or " ".join(first[:3]) in lexicon
+
+
+def _lexicon_columns(token_lists: list[list[str]], keys: list[str]) -> tuple[list, list]:
+    """``lexicon_line`` and ``lexicon_prefix`` of each block (its tokens, and ``keys``,
+    the tokens joined by spaces): whether the block is a lexicon phrase, and whether its
+    first one, two or three folded words are one."""
+    lexicon, firsts = _lexicon(), _lexicon_first_words()
+    line, prefix = [], []
+    for toks, key in zip(token_lists, keys):
+        if key.isascii():
+            # lower-cased ASCII tokens are their own folds: no folding, no joining
+            line.append(len(toks) <= _PHRASE_WORDS and key in lexicon)
+            first = toks[0] if toks else ""
+            prefix.append(first in firsts and (first in lexicon
+                                               or " ".join(toks[:2]) in lexicon
+                                               or " ".join(toks[:3]) in lexicon))
+        else:
+            folded = _fold(toks)
+            line.append(len(toks) <= _PHRASE_WORDS and folded in lexicon)
+            prefix.append(folded.split(" ", 1)[0] in firsts
+                          and _starts_with_phrase(folded, lexicon))
+    return line, prefix
 
 
 def page_stopwords(token_lists: list[list[str]]) -> frozenset[str]:
@@ -230,19 +259,14 @@ def text_features(texts: list[str]) -> np.ndarray:
     chars = np.maximum(1, counts.sum(axis=1) - counts[:, _SPACE])
     token_lists, stop_count, n_tokens = stop_word_counts(tuple(texts))
     safe_words = np.maximum(1, words)
-    lexicon = _lexicon()
-    folded = [_fold(toks) for toks in token_lists]
-    lexicon_line = np.fromiter((len(toks) <= _PHRASE_WORDS and f in lexicon
-                                for f, toks in zip(folded, token_lists)), dtype=np.float64, count=n)
-    lexicon_prefix = np.fromiter((_starts_with_phrase(f, lexicon) for f in folded),
-                                 dtype=np.float64, count=n)
     keys = [" ".join(toks) for toks in token_lists]
-    repeats = Counter(keys)
-    seen: set[str] = set()
-    seen_before = np.zeros(n)
-    for i, key in enumerate(keys):
-        seen_before[i] = key in seen
-        seen.add(key)
+    lexicon_line, lexicon_prefix = (np.array(c, dtype=np.float64)
+                                    for c in _lexicon_columns(token_lists, keys))
+    # each block's text as a number (the first block with the same tokens): how often it
+    # recurs, and whether an earlier block had it, in numpy
+    numbers: dict[str, int] = {}
+    ids = np.fromiter(map(numbers.setdefault, keys, range(n)), dtype=np.int64, count=n)
+    seen_before = (ids != np.arange(n)).astype(np.float64)
     ends = [t.rstrip().rstrip(_CLOSERS) for t in texts]
     ends_sentence = np.fromiter((e.endswith((".", "!", "?", "…")) for e in ends), dtype=np.float64,
                                 count=n)
@@ -266,7 +290,7 @@ def text_features(texts: list[str]) -> np.ndarray:
         "starts_upper": np.fromiter((t[:1].isupper() for t in texts), dtype=np.float64, count=n),
         "stop_share": stop_share,
         "stop_count": np.log1p(stop_count),
-        "repeats": np.log(np.fromiter((repeats[k] for k in keys), dtype=np.float64, count=n)),
+        "repeats": np.log(np.bincount(ids, minlength=n)[ids].astype(np.float64)),
         "seen_before": seen_before,
         "lexicon_line": lexicon_line,
         "lexicon_prefix": lexicon_prefix,
