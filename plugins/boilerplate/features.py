@@ -163,11 +163,36 @@ def _lexicon_columns(token_lists: list[list[str]], keys: list[str]) -> tuple[lis
                                                or " ".join(toks[:2]) in lexicon
                                                or " ".join(toks[:3]) in lexicon))
         else:
-            folded = _fold(toks)
-            line.append(len(toks) <= _PHRASE_WORDS and folded in lexicon)
+            if len(toks) <= _PHRASE_WORDS:
+                folded = _fold(toks)
+                line.append(folded in lexicon)
+            else:
+                # a longer block is no phrase, and only its first three folded words are
+                # read: those of its first three tokens, unless a token folds to nothing
+                line.append(False)
+                folded = _fold(toks[:3])
+                if folded.count(" ") < 2:
+                    folded = _fold(toks)
             prefix.append(folded.split(" ", 1)[0] in firsts
                           and _starts_with_phrase(folded, lexicon))
     return line, prefix
+
+
+_SENTENCE_ENDS = frozenset(".!?…")
+_URL_HINT = re.compile(r"http|www\.")
+
+
+def _has_url(texts: list[str]) -> np.ndarray:
+    """Whether each block holds "http" or "www.": found in the page's text at once, and
+    told to the blocks by where they start (neither spans a line break)."""
+    n = len(texts)
+    out = np.zeros(n)
+    joined = "\n".join(texts)
+    hits = [m.start() for m in _URL_HINT.finditer(joined)]
+    if hits:
+        sizes = np.fromiter(map(len, texts), dtype=np.int64, count=n) + 1
+        out[np.searchsorted(np.cumsum(sizes) - sizes, hits, side="right") - 1] = 1.0
+    return out
 
 
 def page_stopwords(token_lists: list[list[str]]) -> frozenset[str]:
@@ -200,16 +225,18 @@ def _char_counts(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _window_mean(values: np.ndarray, half: int) -> np.ndarray:
-    """Mean of ``values`` over ``[i - half, i + half]``, clipped at the page's edges."""
+    """Mean of ``values`` over ``[i - half, i + half]``, clipped at the page's edges (of
+    each column of a matrix ``values``)."""
     n = len(values)
-    cum = np.concatenate(([0.0], np.cumsum(values)))
+    cum = np.concatenate((np.zeros((1,) + values.shape[1:]), np.cumsum(values, axis=0)))
     lo = np.clip(np.arange(n) - half, 0, n)
     hi = np.clip(np.arange(n) + half + 1, 0, n)
-    return (cum[hi] - cum[lo]) / (hi - lo)
+    width = (hi - lo) if values.ndim == 1 else (hi - lo)[:, None]
+    return (cum[hi] - cum[lo]) / width
 
 
 def _shifted(values: np.ndarray, offset: int, fill: float = -1.0) -> np.ndarray:
-    """``values[i + offset]``, ``fill`` past the page's edges."""
+    """``values[i + offset]`` (rows of a matrix), ``fill`` past the page's edges."""
     out = np.full_like(values, fill)
     if offset > 0:
         out[:-offset] = values[offset:]
@@ -267,8 +294,9 @@ def text_features(texts: list[str]) -> np.ndarray:
     numbers: dict[str, int] = {}
     ids = np.fromiter(map(numbers.setdefault, keys, range(n)), dtype=np.int64, count=n)
     seen_before = (ids != np.arange(n)).astype(np.float64)
-    ends = [t.rstrip().rstrip(_CLOSERS) for t in texts]
-    ends_sentence = np.fromiter((e.endswith((".", "!", "?", "…")) for e in ends), dtype=np.float64,
+    # each block's last character before closing quotes and brackets ("" for none)
+    lasts = [t.rstrip().rstrip(_CLOSERS)[-1:] for t in texts]
+    ends_sentence = np.fromiter(map(_SENTENCE_ENDS.__contains__, lasts), dtype=np.float64,
                                 count=n)
     stop_share = stop_count / np.maximum(1, n_tokens)
     log_words = np.log1p(words)
@@ -286,7 +314,7 @@ def text_features(texts: list[str]) -> np.ndarray:
         "stops_inside": np.log1p(counts[:, _STOP]),
         "capitalised_words": caps / safe_words,
         "ends_sentence": ends_sentence,
-        "ends_colon": np.fromiter((e.endswith(":") for e in ends), dtype=np.float64, count=n),
+        "ends_colon": np.fromiter(map(":".__eq__, lasts), dtype=np.float64, count=n),
         "starts_upper": np.fromiter((t[:1].isupper() for t in texts), dtype=np.float64, count=n),
         "stop_share": stop_share,
         "stop_count": np.log1p(stop_count),
@@ -294,15 +322,15 @@ def text_features(texts: list[str]) -> np.ndarray:
         "seen_before": seen_before,
         "lexicon_line": lexicon_line,
         "lexicon_prefix": lexicon_prefix,
-        "has_url": np.fromiter(("http" in t or "www." in t for t in texts), dtype=np.float64,
-                               count=n),
+        "has_url": _has_url(texts),
         "is_prose": is_prose,
     }
     columns = [base[name] for name in _BASE]
-    for offset in _OFFSETS:
-        columns.extend(_shifted(base[name], offset) for name in _NEIGHBOUR_BASE)
-    for half in _WINDOWS:
-        columns.extend(_window_mean(base[name], half) for name in _WINDOW_BASE)
+    # the neighbour and window columns, a few base columns at a time (same values)
+    neighbours = np.column_stack([base[name] for name in _NEIGHBOUR_BASE])
+    columns.extend(_shifted(neighbours, offset) for offset in _OFFSETS)
+    windowed = np.column_stack([base[name] for name in _WINDOW_BASE])
+    columns.extend(_window_mean(windowed, half) for half in _WINDOWS)
 
     index = np.arange(n, dtype=np.float64)
     total_words = float(words.sum())
@@ -327,4 +355,4 @@ def text_features(texts: list[str]) -> np.ndarray:
         np.full(n, is_prose.mean()),
         np.full(n, stop_count.sum() / max(1.0, n_tokens.sum())),
     ])
-    return np.column_stack(columns).astype(np.float64)
+    return np.column_stack(columns).astype(np.float64, copy=False)
