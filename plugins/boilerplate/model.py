@@ -97,6 +97,9 @@ class TreeEnsemble:
                                    np.where(leaf, index, self.left)), axis=1).ravel()
         self._feature2, self._threshold2, self._value2 = (
             np.repeat(a, 2) for a in (self.feature, self.threshold, self.value))
+        self._root2 = 2 * self.root
+        self._root_feature = self.feature[self.root]
+        self._root_threshold = self.threshold[self.root]
         deepest = 0
         stack = [(int(r), 0) for r in self.root]
         while stack:
@@ -131,8 +134,10 @@ class TreeEnsemble:
         # one entry per (row, tree), row after row; np.take on flat arrays is the fastest
         # gather numpy has
         base = np.repeat(np.arange(n) * width, trees)
-        node = np.tile(2 * self.root, n)
-        for _ in range(self._depth):
+        # the first level, where every row is at each tree's root, reads one column a tree
+        goes_left = flat.reshape(n, width).take(self._root_feature, axis=1) <= self._root_threshold
+        node = np.take(self._next, (self._root2 + goes_left).ravel())
+        for _ in range(self._depth - 1):
             node = np.take(self._next, node + (np.take(flat, base + np.take(self._feature2, node))
                                                <= np.take(self._threshold2, node)))
         return np.take(self._value2, node).reshape(n, trees)
