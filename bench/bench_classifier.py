@@ -4,9 +4,10 @@
 
 TEXT_DIR holds pages as scrapers leave them (``tools/scraped_text.py`` output, any form).
 For each page: the time to make its blocks (lines, long lines cut), to compute the block
-features, and to run the model (for a model with a vocabulary its lookups included, and
-also shown alone); medians and 90th percentiles in milliseconds per page, best of three
-runs per page (the machine may be shared: compare the columns of one run).
+features (the blocks' tokens included: their cache is emptied before each run), and to
+run the model (for a model with a vocabulary its lookups included, and also shown
+alone); medians and 90th percentiles in milliseconds per page, best of three runs per
+page (the machine may be shared: compare the columns of one run).
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import statistics
 import time
 from pathlib import Path
 
-from clean_corpus_plugins.boilerplate.features import text_features
+from clean_corpus_plugins.boilerplate.features import stop_word_counts, text_features
 from clean_corpus_plugins.boilerplate.model import load_model
 from clean_corpus_plugins.boilerplate.text_extract import TEXT_MODEL, text_blocks
 
@@ -41,7 +42,11 @@ def main(argv=None) -> int:
     for path in sorted(args.text_dir.glob("*.txt"))[: args.pages]:
         text = path.read_text(encoding="utf-8")
         t_blocks, blocks = best_of(lambda: text_blocks(text))
-        t_features, X = best_of(lambda: text_features(blocks))
+        def features():
+            stop_word_counts.cache_clear()  # the tokens are this page's cost
+            return text_features(blocks)
+
+        t_features, X = best_of(features)
         t_model, _ = best_of(lambda: model.predict_texts(blocks, X))
         t_vocab = best_of(lambda: model.vocabulary.columns(blocks))[0] if model.vocabulary \
             else 0.0

@@ -17,9 +17,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, repeat
 from pathlib import Path
 
 import numpy as np
@@ -195,16 +194,16 @@ def _has_url(texts: list[str]) -> np.ndarray:
     return out
 
 
-def page_stopwords(token_lists: list[list[str]]) -> frozenset[str]:
-    """The stop-word list that covers most of the page's words."""
-    counts = Counter(chain.from_iterable(token_lists))
-    keys = counts.keys()
-    best, best_hits = frozenset(), 0
-    for words in stopwords().values():
-        hits = sum(counts[w] for w in keys & words)
-        if hits > best_hits:
-            best, best_hits = words, hits
-    return best
+@lru_cache(maxsize=1)
+def _stopword_lists() -> dict[str, int]:
+    """Each stop word's lists as bits: bit k for the k-th list of :func:`stopwords`."""
+    bits: dict[str, int] = {}
+    for k, words in enumerate(stopwords().values()):
+        for word in words:
+            bits[word] = bits.get(word, 0) | 1 << k
+    if len(stopwords()) > 62:
+        raise ValueError("more stop-word lists than bits in an int64")
+    return bits
 
 
 def _char_counts(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -263,17 +262,45 @@ def _prose_run(words: np.ndarray, prose: np.ndarray) -> tuple[int, int]:
     return best_span
 
 
+#: ASCII characters that are not word characters (``\w``), made spaces; "\n" is kept.
+_ASCII_NON_WORD = str.maketrans({c: " " for c in map(chr, range(128))
+                                 if not (c.isalnum() or c == "_") and c != "\n"})
+
+
+def _tokens(texts: tuple[str, ...] | list[str]) -> list[list[str]]:
+    r"""The lower-cased ``\w+`` tokens of each block. The ASCII blocks (most) are cut
+    together: their text lower-cased and its other characters made spaces in one pass,
+    then split at the spaces, for a third of the regular expression's cost."""
+    plain = list(map(str.isascii, texts))
+    ascii_texts = [t for t, a in zip(texts, plain) if a]
+    parts = "\n".join(ascii_texts).lower().translate(_ASCII_NON_WORD).split("\n")
+    if len(parts) != len(ascii_texts):  # a block holding a line break: one by one
+        return [_TOKEN.findall(t.lower()) for t in texts]
+    fast = map(str.split, parts)
+    slow = map(_TOKEN.findall, map(str.lower, (t for t, a in zip(texts, plain) if not a)))
+    return [next(fast) if a else next(slow) for a in plain]
+
+
 @lru_cache(maxsize=4)
 def stop_word_counts(texts: tuple[str, ...]) -> tuple[list[list[str]], np.ndarray, np.ndarray]:
     """The lower-cased tokens of each block, and its stop words and tokens counted, in
-    the page's language (:func:`page_stopwords`). Cached, and to be read only: the text
-    classifier and the page-type model read the same page's blocks."""
-    token_lists = [_TOKEN.findall(t.lower()) for t in texts]
-    is_stop = page_stopwords(token_lists).__contains__
-    stop_count = np.fromiter((sum(map(is_stop, toks)) for toks in token_lists),
-                             dtype=np.float64, count=len(texts))
-    n_tokens = np.fromiter((len(toks) for toks in token_lists), dtype=np.float64,
-                           count=len(texts))
+    the page's language: the stop-word list that covers most of the page's tokens (the
+    first such list on a tie, none when no token is a stop word). Cached, and to be read
+    only: the text classifier and the page-type model read the same page's blocks."""
+    n = len(texts)
+    token_lists = _tokens(texts)
+    lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=n)
+    flat = list(chain.from_iterable(token_lists))
+    # every token's lists as bits, read once: the lists' hits and the page's stop words
+    # are then counted with numpy
+    bits = np.fromiter(map(_stopword_lists().get, flat, repeat(0)), dtype=np.int64,
+                       count=len(flat))
+    hits = ((bits[:, None] >> np.arange(len(stopwords()))) & 1).sum(axis=0)
+    is_stop = (bits >> int(np.argmax(hits))) & 1 if len(flat) and hits.max() > 0 \
+        else np.zeros(len(flat), dtype=np.int64)
+    stop_count = np.bincount(np.repeat(np.arange(n), lengths), weights=is_stop,
+                             minlength=n).astype(np.float64)  # (an empty page's is int)
+    n_tokens = lengths.astype(np.float64)
     return token_lists, stop_count, n_tokens
 
 
