@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from clean_corpus import Plugin, hookimpl
-from clean_corpus_plugins.cleaners.lexmatch import holding, is_prose, lexicon, word_count, words
+from clean_corpus_plugins.cleaners.lexmatch import holding_ids, is_prose, lexicon, word_count, words
 
 # Each pattern starts at the start of its token (a lookbehind) and its runs never give
 # back what they took (possessive): a 40,000-letter token is one pass, not 40,000.
@@ -44,7 +44,7 @@ class ContactBlocks(Plugin):
     def clean(self, document):
         headings = lexicon("contact")
         # a heading needs a phrase: most blocks have none
-        lexical = set(map(id, holding(document.blocks, headings)))
+        lexical = holding_ids(document.blocks, headings)
         i = 0
         while i < len(document.blocks):
             block = document.blocks[i]

@@ -10,7 +10,7 @@ import re
 
 from clean_corpus import Plugin, hookimpl
 from clean_corpus_plugins.cleaners.lexmatch import (LABEL_SEPARATOR, ends_with_full_stop,
-                                                    holding, is_bare_address, lexicon,
+                                                    holding_ids, is_bare_address, lexicon,
                                                     word_count, words)
 
 #: Between the end of a sentence and a label glued after it ("... ministre. (Lire aussi").
@@ -49,8 +49,8 @@ class InlineTeasers(Plugin):
     @hookimpl
     def clean(self, document):
         # the label, glued-teaser and pointer tests need a phrase: most blocks have none
-        labelled = set(map(id, holding(document.blocks, lexicon("related"),
-                                       lexicon("related_label"), lexicon("more_info"))))
+        labelled = holding_ids(document.blocks, lexicon("related"), lexicon("related_label"),
+                               lexicon("more_info"))
         for block in list(document.blocks):
             lexical = id(block) in labelled
             if lexical and self._labelled(block):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from clean_corpus import Plugin, hookimpl
-from clean_corpus_plugins.cleaners.lexmatch import holding, lexicon, word_count, words
+from clean_corpus_plugins.cleaners.lexmatch import holding_ids, lexicon, word_count, words
 
 #: "PDF | 38 KB", "(PDF, 1,2 Mo)": the file type and size a download link shows.
 _DOWNLOAD = re.compile(r"(?<![A-Za-z])(?:PDF|DOCX?|XLSX?|PPTX?|ODT|ODS|ZIP|EPUB|MP3|MP4)\b\W{0,4}"
@@ -34,7 +34,7 @@ class LinkLabels(Plugin):
     def clean(self, document):
         labels = lexicon("link_label")
         # the label and reading-time tests need a phrase: most blocks have none
-        lexical = set(map(id, holding(document.blocks, labels, lexicon("reading_time"))))
+        lexical = holding_ids(document.blocks, labels, lexicon("reading_time"))
         for block in list(document.blocks):
             if id(block) in lexical and labels.covers(words(block.text)):
                 document.drop_block(block, self.name, "link or button label")

@@ -10,7 +10,7 @@ import re
 
 from clean_corpus import Plugin, hookimpl
 from clean_corpus_plugins.cleaners.lexmatch import (ends_with_full_stop, is_prose, lexicon,
-                                                    holding, word_count, words)
+                                                    holding_ids, word_count, words)
 
 
 #: Where a sentence ends and the next begins (after its closing quotes).
@@ -41,7 +41,7 @@ class SubscriptionPrompts(Plugin):
     def clean(self, document):
         self._paywall(document)
         strong, weak = lexicon("subscription"), lexicon("subscription_hint")
-        with_cues = set(map(id, holding(document.blocks, strong, weak)))
+        with_cues = holding_ids(document.blocks, strong, weak)
         in_box = False
         for block in list(document.blocks):
             if id(block) not in with_cues:
@@ -73,7 +73,7 @@ class SubscriptionPrompts(Plugin):
 
     def _paywall(self, document) -> None:
         paywall = lexicon("paywall")
-        with_cues = set(map(id, holding(document.blocks, paywall)))
+        with_cues = holding_ids(document.blocks, paywall)
         for i, block in enumerate(document.blocks):
             if id(block) not in with_cues \
                     or word_count(block.text) > int(self.options["max_words"]):

@@ -21,6 +21,8 @@ from clean_corpus import hookimpl
 from clean_corpus_plugins.detectors.base import Detector
 
 UNDETERMINED = "und"
+
+
 @lru_cache(maxsize=8)
 def _letters(count: int) -> re.Pattern:
     # possessive: the letters and what lies between them never give back what they took

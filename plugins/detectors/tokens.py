@@ -18,7 +18,7 @@ from hashlib import blake2b
 import numpy as np
 
 from clean_corpus_plugins.detectors.base import hash64
-from clean_corpus_plugins.lexicon import fold
+from clean_corpus_plugins.lexicon import fold_text
 
 # "1.500", "1 500", "1,500", "1 500" (narrow no-break space) are one number.
 _THOUSANDS = re.compile(r"(?<=\d)[ .,\u00a0\u202f'’](?=\d{3}(?!\d))")
@@ -29,10 +29,9 @@ UNSPACED = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 @lru_cache(maxsize=4)
 def tokens(text: str) -> tuple[str, ...]:
     """The folded words of ``text``."""
-    # paragraph by paragraph (:func:`fold_text`): a number's digits are never split by a
-    # blank line, and most paragraphs are the record's blocks, folded already
-    folded = " ".join(f for f in (fold(_THOUSANDS.sub("", part)) for part in text.split("\n\n"))
-                      if f)
+    # no thousands separator stands at a line break, so the paragraphs come out of the
+    # substitution as they went in: most are the record's blocks, folded already (cached)
+    folded = fold_text(_THOUSANDS.sub("", text))
     if not UNSPACED.search(folded):  # the usual text: no word to cut in characters
         return tuple(folded.split())
     out: list[str] = []
