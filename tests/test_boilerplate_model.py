@@ -6,6 +6,7 @@ CC-BY-4.0) already turned into text in the three scraped forms.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -59,6 +60,15 @@ def test_stop_words_are_counted_in_the_page_language():
     column = dict(zip(features.TEXT_FEATURES, features.text_features(german).T))
     assert column["stop_share"][0] > 0.3
     assert {"en", "de", "fr", "es", "it", "nl", "pt", "pl"} <= set(features.stopwords())
+
+
+def test_the_words_of_a_block_are_its_lower_cased_word_characters_in_any_script():
+    texts = ["Don’t STOP—the “Straße” İstanbul ΣΊΣΥΦΟΣ", "naïve café: 50% off!", "",
+             "K\u212a e\u0301t\u00e9 🙂 x_y\u00a0z\u2028w", "中文。日本語、한국어 «Ελλάδα»",
+             "a " + "".join(map(chr, range(0x2190, 0x21c0))) + " b"]
+    words = features.stop_word_counts(tuple(texts))[0]
+    assert words == [re.findall(r"\w+", text.lower()) for text in texts]
+    assert words[0][:3] == ["don", "t", "stop"]
 
 
 def test_a_repeated_line_and_a_lexicon_phrase_are_marked():

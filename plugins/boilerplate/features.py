@@ -19,6 +19,7 @@ import re
 import unicodedata
 from functools import lru_cache
 from itertools import chain, repeat
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -99,20 +100,20 @@ def _class_table() -> np.ndarray:
     """Character class of the code points of the Basic Multilingual Plane, filled in as
     they are met (a page uses a few hundred of the 65,536: classifying all of them would
     cost each process more than a page)."""
-    return np.full(0x10000, _UNKNOWN, dtype=np.int64)
+    return np.full(0x10000, _UNKNOWN, dtype=np.int8)
 
 
 def _classes(codes: np.ndarray) -> np.ndarray:
     """The character class of each code point (beyond the BMP: a letter)."""
     table = _class_table()
-    bmp = np.minimum(codes, 0xFFFF)
+    beyond = len(codes) > 0 and int(codes.max()) > 0xFFFF  # rare: most pages skip the clip
+    bmp = np.minimum(codes, 0xFFFF) if beyond else codes
     classes = table[bmp]
-    unknown = classes == _UNKNOWN
-    if unknown.any():
-        for code in np.unique(bmp[unknown]).tolist():
+    if len(codes) and classes.min() == _UNKNOWN:
+        for code in np.unique(bmp[classes == _UNKNOWN]).tolist():
             table[code] = _char_class(chr(code))
         classes = table[bmp]
-    return np.where(codes < 0x10000, classes, _LOWER)
+    return np.where(codes < 0x10000, classes, _LOWER) if beyond else classes
 
 
 @lru_cache(maxsize=1)
@@ -178,20 +179,30 @@ def _lexicon_columns(token_lists: list[list[str]], keys: list[str]) -> tuple[lis
 
 
 _SENTENCE_ENDS = frozenset(".!?…")
-_URL_HINT = re.compile(r"http|www\.")
+_FIRST, _LAST = itemgetter(slice(None, 1)), itemgetter(slice(-1, None))  # "" for ""
+_URL_HINTS = ("http", "www.")
 
 
-def _has_url(texts: list[str]) -> np.ndarray:
-    """Whether each block holds "http" or "www.": found in the page's text at once, and
-    told to the blocks by where they start (neither spans a line break)."""
+def _has_url(texts: list[str], joined: str) -> np.ndarray:
+    """Whether each block holds "http" or "www.": found in the page's text at once
+    (``joined``: the blocks joined by line breaks), and told to the blocks by where they
+    start (neither spans a line break)."""
     n = len(texts)
     out = np.zeros(n)
-    joined = "\n".join(texts)
-    hits = [m.start() for m in _URL_HINT.finditer(joined)]
+    # str.find for each (a regular expression of the two tries both at every character)
+    hits = [at for hint in _URL_HINTS for at in _occurrences(joined, hint)]
     if hits:
         sizes = np.fromiter(map(len, texts), dtype=np.int64, count=n) + 1
         out[np.searchsorted(np.cumsum(sizes) - sizes, hits, side="right") - 1] = 1.0
     return out
+
+
+def _occurrences(text: str, part: str):
+    """Where ``part`` starts in ``text``, left to right, without overlaps."""
+    at = text.find(part)
+    while at >= 0:
+        yield at
+        at = text.find(part, at + len(part))
 
 
 @lru_cache(maxsize=1)
@@ -206,21 +217,25 @@ def _stopword_lists() -> dict[str, int]:
     return bits
 
 
-def _char_counts(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per block: counts of each character class, of words and of capitalised words."""
+def _char_counts(texts: list[str], joined: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per block (``joined``: the blocks joined by line breaks): counts of each character
+    class, of words and of capitalised words."""
     n = len(texts)
-    joined = "\n".join(texts)
     codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
     classes = _classes(codes)
-    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=n)
-    owner = np.repeat(np.arange(n), lengths + 1)[: len(codes)]
-    counts = np.bincount(owner * _N_CLASSES + classes, minlength=n * _N_CLASSES)
-    counts = counts[: n * _N_CLASSES].reshape(n, _N_CLASSES)
-    wordish = (classes == _LOWER) | (classes == _UPPER) | (classes == _DIGIT)
-    starts = wordish & ~np.concatenate(([False], wordish[:-1]))
-    words = np.bincount(owner[starts], minlength=n)[:n]
-    caps = np.bincount(owner[starts & (classes == _UPPER)], minlength=n)[:n]
-    return counts, words, caps
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
+    wordish = (classes >= _LOWER) & (classes <= _DIGIT)  # the classes 1, 2 and 3
+    starts = wordish.copy()  # a word starts where a word character follows another
+    np.greater(wordish[1:], wordish[:-1], out=starts[1:])
+    # one count of (block, class, whether a word starts there) gives the class counts,
+    # words and capitalised words (the line break after a block is counted with it)
+    bins = 2 * _N_CLASSES
+    keys = np.repeat(np.arange(0, bins * n, bins), lengths + 1)[: len(codes)] \
+        + (classes + starts.view(np.int8) * _N_CLASSES)
+    both = np.bincount(keys, minlength=bins * n).reshape(n, bins)
+    at_start = both[:, _N_CLASSES:]
+    words = at_start[:, _LOWER] + at_start[:, _UPPER] + at_start[:, _DIGIT]
+    return both[:, :_N_CLASSES] + at_start, words, at_start[:, _UPPER]
 
 
 def _window_mean(values: np.ndarray, half: int) -> np.ndarray:
@@ -247,38 +262,72 @@ def _shifted(values: np.ndarray, offset: int, fill: float = -1.0) -> np.ndarray:
 def _prose_run(words: np.ndarray, prose: np.ndarray) -> tuple[int, int]:
     """The run of blocks with the most prose words, less a cost per block that is not prose.
 
-    A maximum-sum segment (Kadane): prose blocks count their words, other blocks cost
+    A maximum-sum segment (Kadane's): prose blocks count their words, other blocks cost
     five words each, so a menu between two articles' paragraphs splits the run.
     """
-    gains = np.where(prose, words, -5.0).tolist()
-    best, best_span = 0.0, (0, -1)
-    total, start = 0.0, 0
-    for i, gain in enumerate(gains):
-        if total <= 0:
-            total, start = 0.0, i
-        total += gain
-        if total > best:
-            best, best_span = total, (start, i)
-    return best_span
+    gains = np.where(prose, words, -5.0)
+    # in numpy: Kadane's running total after block i is the gains up to it less the lowest
+    # of the sums before blocks 0..i, and it restarts at block j when the sum before j is
+    # the lowest yet (sums of whole numbers of words: exact, as the loop's)
+    sums = np.concatenate(([0.0], np.cumsum(gains)))
+    lowest = np.minimum.accumulate(sums[:-1])
+    totals = sums[1:] - lowest
+    end = int(np.argmax(totals))  # the first best, as the loop kept it
+    if totals[end] <= 0:
+        return 0, -1
+    restarts = np.flatnonzero(sums[1:end + 1] <= lowest[:end])
+    return (int(restarts[-1]) + 1 if len(restarts) else 0), end
 
 
-#: ASCII characters that are not word characters (``\w``), made spaces; "\n" is kept.
-_ASCII_NON_WORD = str.maketrans({c: " " for c in map(chr, range(128))
-                                 if not (c.isalnum() or c == "_") and c != "\n"})
+#: Bytes of UTF-8 text: ASCII capitals lower-cased, the ASCII characters that are not
+#: word characters (``\w``) made spaces but "\n"; the bytes of other characters kept.
+_ASCII_LOWER_WORDS = bytes(ord(c.lower()) if c.isalnum() or c in "_\n" else ord(" ")
+                           for c in map(chr, range(128))) + bytes(range(128, 256))
+
+
+#: Above this many distinct characters to make spaces, one ``str.translate`` (a lookup a
+#: character) costs less than a ``str.replace`` each.
+_REPLACES = 16
+
+
+@lru_cache(maxsize=None)
+def _is_word(char: str) -> bool:
+    r"""Whether ``char`` is a word character (``\w``: alphanumeric or "_")."""
+    return char.isalnum() or char == "_"
 
 
 def _tokens(texts: tuple[str, ...] | list[str]) -> list[list[str]]:
-    r"""The lower-cased ``\w+`` tokens of each block. The ASCII blocks (most) are cut
-    together: their text lower-cased and its other characters made spaces in one pass,
-    then split at the spaces, for a third of the regular expression's cost."""
-    plain = list(map(str.isascii, texts))
-    ascii_texts = [t for t, a in zip(texts, plain) if a]
-    parts = "\n".join(ascii_texts).lower().translate(_ASCII_NON_WORD).split("\n")
-    if len(parts) != len(ascii_texts):  # a block holding a line break: one by one
+    r"""The lower-cased ``\w+`` tokens of each block, cut for the whole page at once: the
+    page's few distinct non-ASCII characters that are not word characters (quotes,
+    dashes) are replaced by spaces, then, as UTF-8 bytes, the ASCII ones are and the ASCII
+    capitals lower-cased by one ``bytes.translate``, and the text split at line breaks
+    and spaces (no word character is a space). Unless a non-ASCII character changes case
+    (then the page is lower-cased first), that is the regular expression's cut of the
+    lower-cased text, for about half its cost and none a block."""
+    joined = "\n".join(texts)
+    if not joined.isascii():
+        others = "".join(map(chr, _non_ascii_codes(joined)))
+        if others.lower() != others:  # a non-ASCII capital (or sigma): Unicode's lowering
+            joined = joined.lower()
+            others = "".join(map(chr, _non_ascii_codes(joined)))
+        spaces = [char for char in others if not _is_word(char)]
+        if len(spaces) <= _REPLACES:
+            for char in spaces:
+                joined = joined.replace(char, " ")
+        else:  # one pass however many there are
+            joined = joined.translate(dict.fromkeys(map(ord, spaces), " "))
+    parts = joined.encode("utf-8", "surrogatepass").translate(_ASCII_LOWER_WORDS) \
+        .decode("utf-8", "surrogatepass").split("\n")
+    if len(parts) != len(texts):  # a block holding a line break: one by one
         return [_TOKEN.findall(t.lower()) for t in texts]
-    fast = map(str.split, parts)
-    slow = map(_TOKEN.findall, map(str.lower, (t for t, a in zip(texts, plain) if not a)))
-    return [next(fast) if a else next(slow) for a in plain]
+    return list(map(str.split, parts))
+
+
+def _non_ascii_codes(text: str) -> list[int]:
+    """The distinct code points above ASCII in ``text``, in numpy (a Python loop or a
+    regular expression over the characters costs more than all the rest)."""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return np.unique(codes[codes > 127]).tolist()
 
 
 @lru_cache(maxsize=4)
@@ -295,7 +344,9 @@ def stop_word_counts(texts: tuple[str, ...]) -> tuple[list[list[str]], np.ndarra
     # are then counted with numpy
     bits = np.fromiter(map(_stopword_lists().get, flat, repeat(0)), dtype=np.int64,
                        count=len(flat))
-    hits = ((bits[:, None] >> np.arange(len(stopwords()))) & 1).sum(axis=0)
+    # a page's tokens hold a few distinct sets of lists: each counted once
+    patterns, times = np.unique(bits, return_counts=True)
+    hits = ((patterns[:, None] >> np.arange(len(stopwords()))) & 1).T @ times
     is_stop = (bits >> int(np.argmax(hits))) & 1 if len(flat) and hits.max() > 0 \
         else np.zeros(len(flat), dtype=np.int64)
     stop_count = np.bincount(np.repeat(np.arange(n), lengths), weights=is_stop,
@@ -309,11 +360,12 @@ def text_features(texts: list[str]) -> np.ndarray:
     n = len(texts)
     if n == 0:
         return np.zeros((0, len(TEXT_FEATURES)))
-    counts, words, caps = _char_counts(texts)
+    joined = "\n".join(texts)
+    counts, words, caps = _char_counts(texts, joined)
     chars = np.maximum(1, counts.sum(axis=1) - counts[:, _SPACE])
     token_lists, stop_count, n_tokens = stop_word_counts(tuple(texts))
     safe_words = np.maximum(1, words)
-    keys = [" ".join(toks) for toks in token_lists]
+    keys = list(map(" ".join, token_lists))
     lexicon_line, lexicon_prefix = (np.array(c, dtype=np.float64)
                                     for c in _lexicon_columns(token_lists, keys))
     # each block's text as a number (the first block with the same tokens): how often it
@@ -322,7 +374,7 @@ def text_features(texts: list[str]) -> np.ndarray:
     ids = np.fromiter(map(numbers.setdefault, keys, range(n)), dtype=np.int64, count=n)
     seen_before = (ids != np.arange(n)).astype(np.float64)
     # each block's last character before closing quotes and brackets ("" for none)
-    lasts = [t.rstrip().rstrip(_CLOSERS)[-1:] for t in texts]
+    lasts = list(map(_LAST, map(str.rstrip, map(str.rstrip, texts), repeat(_CLOSERS))))
     ends_sentence = np.fromiter(map(_SENTENCE_ENDS.__contains__, lasts), dtype=np.float64,
                                 count=n)
     stop_share = stop_count / np.maximum(1, n_tokens)
@@ -342,14 +394,15 @@ def text_features(texts: list[str]) -> np.ndarray:
         "capitalised_words": caps / safe_words,
         "ends_sentence": ends_sentence,
         "ends_colon": np.fromiter(map(":".__eq__, lasts), dtype=np.float64, count=n),
-        "starts_upper": np.fromiter((t[:1].isupper() for t in texts), dtype=np.float64, count=n),
+        "starts_upper": np.fromiter(map(str.isupper, map(_FIRST, texts)), dtype=np.float64,
+                                    count=n),
         "stop_share": stop_share,
         "stop_count": np.log1p(stop_count),
         "repeats": np.log(np.bincount(ids, minlength=n)[ids].astype(np.float64)),
         "seen_before": seen_before,
         "lexicon_line": lexicon_line,
         "lexicon_prefix": lexicon_prefix,
-        "has_url": _has_url(texts),
+        "has_url": _has_url(texts, joined),
         "is_prose": is_prose,
     }
     columns = [base[name] for name in _BASE]

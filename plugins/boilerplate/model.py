@@ -131,16 +131,17 @@ class TreeEnsemble:
         n, width = X.shape
         trees = len(self.root)
         flat = np.ascontiguousarray(X, dtype=np.float64).ravel()
-        # one entry per (row, tree), row after row; np.take on flat arrays is the fastest
-        # gather numpy has
+        # one entry per (row, tree), row after row; take on flat arrays is the fastest
+        # gather numpy has (the method: np.take adds a Python call to each)
         base = np.repeat(np.arange(n) * width, trees)
         # the first level, where every row is at each tree's root, reads one column a tree
         goes_left = flat.reshape(n, width).take(self._root_feature, axis=1) <= self._root_threshold
-        node = np.take(self._next, (self._root2 + goes_left).ravel())
+        after, feature, threshold = self._next, self._feature2, self._threshold2
+        node = after.take((self._root2 + goes_left).ravel())
         for _ in range(self._depth - 1):
-            node = np.take(self._next, node + (np.take(flat, base + np.take(self._feature2, node))
-                                               <= np.take(self._threshold2, node)))
-        return np.take(self._value2, node).reshape(n, trees)
+            node = after.take(node + (flat.take(base + feature.take(node))
+                                      <= threshold.take(node)))
+        return self._value2.take(node).reshape(n, trees)
 
     def raw(self, X: np.ndarray) -> np.ndarray:
         """Log-odds of every row."""
@@ -159,33 +160,40 @@ def context_features(p: np.ndarray) -> np.ndarray:
     n = len(p)
     if n == 0:
         return np.zeros((0, len(CONTEXT_FEATURES)))
-    columns = [p]
-    for offset in CONTEXT_OFFSETS:
-        shifted = np.full(n, -1.0)
-        if offset > 0:
-            shifted[:-offset] = p[offset:]
-        else:
-            shifted[-offset:] = p[:offset]
-        columns.append(shifted)
+    # the columns written into one matrix, each group by a few whole-array operations
+    # (a page's arrays are short: the number of numpy calls is most of the cost)
+    out = np.empty((n, len(CONTEXT_FEATURES)))
+    out[:, 0] = p
+    reach = max(map(abs, CONTEXT_OFFSETS))
+    padded = np.full(n + 2 * reach, -1.0)
+    padded[reach:reach + n] = p
+    for at, offset in enumerate(CONTEXT_OFFSETS, 1):
+        out[:, at] = padded[reach + offset:reach + offset + n]
+    at = 1 + len(CONTEXT_OFFSETS)
     cum = np.concatenate(([0.0], np.cumsum(p)))
-    index = np.arange(n)
-    for half in CONTEXT_WINDOWS:
-        lo, hi = np.clip(index - half, 0, n), np.clip(index + half + 1, 0, n)
-        columns.append((cum[hi] - cum[lo]) / (hi - lo))
+    index = np.arange(n)[:, None]
+    half = np.array(CONTEXT_WINDOWS)
+    lo, hi = np.maximum(index - half, 0), np.minimum(index + half + 1, n)
+    out[:, at:at + len(CONTEXT_WINDOWS)] = (cum[hi] - cum[lo]) / (hi - lo)
+    at += len(CONTEXT_WINDOWS)
+    # the highest of every 10 blocks in a row: block i's before (the 10 ending at i - 1)
+    # and after (those starting at i + 1) are two of them
     padded = np.concatenate((np.full(10, -1.0), p, np.full(10, -1.0)))
-    windows = np.lib.stride_tricks.sliding_window_view(padded, 10)
-    columns.append(windows[:n].max(axis=1))          # the 10 blocks before
-    columns.append(windows[11:11 + n].max(axis=1))   # the 10 blocks after
-    columns.append(np.full(n, p.mean()))
+    highest = np.lib.stride_tricks.as_strided(padded, (n + 11, 10), padded.strides * 2) \
+        .max(axis=1)
+    out[:, at] = highest[:n]
+    out[:, at + 1] = highest[11:]
+    out[:, at + 2] = p.mean()
     # each block's rank: the inverse of the stable order (the same as sorting the order)
     rank = np.empty(n, dtype=np.int64)
     rank[np.argsort(-p, kind="stable")] = np.arange(n)
-    columns.append(rank / max(1, n - 1))
-    columns.append(cum[:-1] / max(1e-9, cum[-1]))
-    columns.append((cum[-1] - cum[1:]) / max(1e-9, cum[-1]))
-    columns.append(np.full(n, p.max()))
-    columns.append(p / max(1e-9, p.max()))
-    return np.column_stack(columns)
+    out[:, at + 3] = rank / max(1, n - 1)
+    out[:, at + 4] = cum[:-1] / max(1e-9, cum[-1])
+    out[:, at + 5] = (cum[-1] - cum[1:]) / max(1e-9, cum[-1])
+    top = p.max()
+    out[:, at + 6] = top
+    out[:, at + 7] = p / max(1e-9, top)
+    return out
 
 
 @dataclass

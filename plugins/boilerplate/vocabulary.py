@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
-from itertools import chain, repeat
+from itertools import repeat
 
 import numpy as np
 
@@ -60,15 +60,13 @@ VOCAB_FEATURES: tuple[str, ...] = (
 def block_keys(token_lists: list[list[str]]) -> tuple[list[str], np.ndarray, list[str | None]]:
     """Every block's words (digits folded) flattened in page order, how many each block
     has, and each short block's whole-line key (None for a longer one)."""
-    lengths = np.fromiter((len(t) for t in token_lists), dtype=np.int64, count=len(token_lists))
-    flat = _fold_digits(" ".join(chain.from_iterable(token_lists))).split(" ") \
-        if lengths.sum() else []
-    lines: list[str | None] = []
-    at = 0
-    for n in lengths.tolist():
-        lines.append(" ".join(flat[at:at + n]) if 0 < n <= LINE_WORDS else None)
-        at += n
-    return flat, lengths, lines
+    lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(token_lists))
+    # the blocks' keys, a line each, folded at once: the words are then the text's split
+    # (no token holds a space), the keys its lines
+    keys = _fold_digits("\n".join(map(" ".join, token_lists)))
+    lines = [key if 0 < n <= LINE_WORDS else None
+             for key, n in zip(keys.split("\n"), lengths.tolist())]
+    return keys.split(), lengths, lines
 
 
 def page_keys(texts: list[str]) -> tuple[list[str], np.ndarray, list[str | None]]:
@@ -131,9 +129,9 @@ class Vocabulary:
             high[words] = np.maximum.reduceat(np.where(known, odds, -np.inf), starts)
             low[hits == 0] = high[hits == 0] = 0.0
         share = hits / np.maximum(1, lengths)
-        line_get = self.lines.get
-        line_odds = np.array([line_get(k, np.nan) if k is not None else np.nan for k in lines],
-                             dtype=np.float64)
+        # (None, a long block's, is no key of the table)
+        line_odds = np.fromiter(map(self.lines.get, lines, repeat(np.nan)), dtype=np.float64,
+                                count=n)
         line_known = ~np.isnan(line_odds)
         return np.column_stack((mean, low, high, share, np.where(line_known, line_odds, 0.0),
                                 line_known.astype(np.float64),
