@@ -16,7 +16,7 @@ import statistics
 import time
 from pathlib import Path
 
-from clean_corpus_plugins.boilerplate.features import stop_word_counts, text_features
+from clean_corpus_plugins.boilerplate.features import stop_word_counts, text_features, token_keys
 from clean_corpus_plugins.boilerplate.model import load_model
 from clean_corpus_plugins.boilerplate.text_extract import TEXT_MODEL, text_blocks
 
@@ -44,6 +44,7 @@ def main(argv=None) -> int:
         t_blocks, blocks = best_of(lambda: text_blocks(text))
         def features():
             stop_word_counts.cache_clear()  # the tokens are this page's cost
+            token_keys.cache_clear()
             return text_features(blocks)
 
         t_features, X = best_of(features)

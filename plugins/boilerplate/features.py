@@ -355,6 +355,13 @@ def stop_word_counts(texts: tuple[str, ...]) -> tuple[list[list[str]], np.ndarra
     return token_lists, stop_count, n_tokens
 
 
+@lru_cache(maxsize=4)
+def token_keys(texts: tuple[str, ...]) -> list[str]:
+    """Each block's tokens joined by spaces, the block as the features and the vocabulary
+    compare it. Cached, and to be read only, as :func:`stop_word_counts`."""
+    return list(map(" ".join, stop_word_counts(texts)[0]))
+
+
 def text_features(texts: list[str]) -> np.ndarray:
     """The :data:`TEXT_FEATURES` matrix of a page's blocks, one row per block, in order."""
     n = len(texts)
@@ -363,9 +370,10 @@ def text_features(texts: list[str]) -> np.ndarray:
     joined = "\n".join(texts)
     counts, words, caps = _char_counts(texts, joined)
     chars = np.maximum(1, counts.sum(axis=1) - counts[:, _SPACE])
-    token_lists, stop_count, n_tokens = stop_word_counts(tuple(texts))
+    page = tuple(texts)
+    token_lists, stop_count, n_tokens = stop_word_counts(page)
     safe_words = np.maximum(1, words)
-    keys = list(map(" ".join, token_lists))
+    keys = token_keys(page)
     lexicon_line, lexicon_prefix = (np.array(c, dtype=np.float64)
                                     for c in _lexicon_columns(token_lists, keys))
     # each block's text as a number (the first block with the same tokens): how often it

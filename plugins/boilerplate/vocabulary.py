@@ -25,11 +25,11 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import chain, repeat
 
 import numpy as np
 
-from clean_corpus_plugins.boilerplate.features import _shifted, stop_word_counts
+from clean_corpus_plugins.boilerplate.features import _shifted, stop_word_counts, token_keys
 
 #: Lines of at most this many words are looked up whole.
 LINE_WORDS = 6
@@ -57,22 +57,28 @@ VOCAB_FEATURES: tuple[str, ...] = (
 )
 
 
-def block_keys(token_lists: list[list[str]]) -> tuple[list[str], np.ndarray, list[str | None]]:
+def block_keys(token_lists: list[list[str]], keys: list[str] | None = None,
+               ) -> tuple[list[str], np.ndarray, list[str | None]]:
     """Every block's words (digits folded) flattened in page order, how many each block
-    has, and each short block's whole-line key (None for a longer one)."""
+    has, and each short block's whole-line key (None for a longer one). ``keys``: the
+    blocks' tokens joined by spaces, when already made."""
     lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(token_lists))
-    # the blocks' keys, a line each, folded at once: the words are then the text's split
-    # (no token holds a space), the keys its lines
-    keys = _fold_digits("\n".join(map(" ".join, token_lists)))
-    lines = [key if 0 < n <= LINE_WORDS else None
-             for key, n in zip(keys.split("\n"), lengths.tolist())]
-    return keys.split(), lengths, lines
+    if keys is None:
+        keys = list(map(" ".join, token_lists))
+    # the blocks' keys, a line each, folded at once
+    folded = _fold_digits("\n".join(keys)).split("\n")
+    lines = [key if 0 < n <= LINE_WORDS else None for key, n in zip(folded, lengths.tolist())]
+    # a block without digits keeps its tokens: no new strings, and their hashes are known
+    # from the stop-word lookup (a fresh string's hash costs as much as its lookup)
+    words = [toks if key == fold else fold.split()
+             for toks, key, fold in zip(token_lists, keys, folded)]
+    return list(chain.from_iterable(words)), lengths, lines
 
 
 def page_keys(texts: list[str]) -> tuple[list[str], np.ndarray, list[str | None]]:
     """:func:`block_keys` of a page's blocks (tokens as the text features cut them)."""
-    token_lists = stop_word_counts(tuple(texts))[0]
-    return block_keys(token_lists)
+    page = tuple(texts)
+    return block_keys(stop_word_counts(page)[0], token_keys(page))
 
 
 @dataclass
