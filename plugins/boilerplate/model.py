@@ -155,14 +155,17 @@ def _logistic(raw: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-raw))
 
 
-def context_features(p: np.ndarray) -> np.ndarray:
-    """Second-stage features of one page: each block's probability and its neighbours'."""
+def context_features(p: np.ndarray, X: np.ndarray | None = None) -> np.ndarray:
+    """Second-stage features of one page: each block's probability and its neighbours'
+    (followed by the columns of ``X``, when given: the second stage's input at once)."""
     n = len(p)
     if n == 0:
-        return np.zeros((0, len(CONTEXT_FEATURES)))
+        return np.zeros((0, len(CONTEXT_FEATURES) + (0 if X is None else X.shape[1])))
     # the columns written into one matrix, each group by a few whole-array operations
     # (a page's arrays are short: the number of numpy calls is most of the cost)
-    out = np.empty((n, len(CONTEXT_FEATURES)))
+    out = np.empty((n, len(CONTEXT_FEATURES) + (0 if X is None else X.shape[1])))
+    if X is not None:
+        out[:, len(CONTEXT_FEATURES):] = X
     out[:, 0] = p
     reach = max(map(abs, CONTEXT_OFFSETS))
     padded = np.full(n + 2 * reach, -1.0)
@@ -329,7 +332,7 @@ class BlockClassifier:
             return np.zeros(0)
         p = self.stages[0].predict(X)
         for stage in self.stages[1:]:
-            p = stage.predict(np.column_stack((context_features(p), X)))
+            p = stage.predict(context_features(p, X))
         return p
 
 
