@@ -71,6 +71,27 @@ def test_the_words_of_a_block_are_its_lower_cased_word_characters_in_any_script(
     assert words[0][:3] == ["don", "t", "stop"]
 
 
+def test_the_fallback_reads_a_blocks_shape_against_its_pages_prose():
+    english = ["Home", "About Us", "The committee met on Tuesday to discuss the new budget for "
+               "the library, and it agreed to extend the opening hours in the winter.",
+               "Many readers had asked for it, and the staff were glad of the change."]
+    german = ["Startseite", "Über Uns", "Der Ausschuss hat am Dienstag über den neuen Haushalt "
+              "der Bibliothek beraten und die Öffnungszeiten im Winter verlängert.",
+              "Viele Leser hatten darum gebeten, und die Mitarbeiter freuten sich darüber."]
+    absolute, relative = {}, {}
+    for name, page in (("en", english), ("de", german)):
+        X = features.text_features(page)
+        absolute[name] = dict(zip(features.TEXT_FEATURES, X.T))["capitalised_words"]
+        relative[name] = dict(zip(features.RELATIVE_FEATURES, features.relative_features(X).T))
+    # German capitalises its nouns: its prose has more capitalised words than English...
+    assert absolute["de"][2:].mean() > absolute["en"][2:].mean() + 0.1
+    for name in ("en", "de"):
+        column = relative[name]["capitalised_words-prose"]
+        # ...but against the page's own prose, prose reads alike in both, a menu above it
+        assert abs(column[2:]).max() < 0.1 and column[1] > 0.5
+        assert "capitalised_words" not in relative[name]
+
+
 def test_a_repeated_line_and_a_lexicon_phrase_are_marked():
     texts = ["Skip to content", "Menu", "Some text of the page.", "Menu"]
     column = dict(zip(features.TEXT_FEATURES, features.text_features(texts).T))
@@ -175,7 +196,7 @@ def test_the_written_model_predicts_as_the_trained_one_and_learned_the_labels(tr
     assert loaded.dumps() == model.dumps()
     assert loaded.vocabulary.words and loaded.fallback.vocabulary is None
     assert loaded.features == features.TEXT_FEATURES + VOCAB_FEATURES
-    assert loaded.fallback.features == features.TEXT_FEATURES
+    assert loaded.fallback.features == features.RELATIVE_FEATURES
     hits = total = 0
     for page in pages:
         p = loaded.predict_texts(page.blocks)
@@ -236,9 +257,10 @@ def test_a_page_the_vocabulary_does_not_know_goes_to_the_fallback(trained):
     with_words = model.predict_texts(english)
     assert np.array_equal(with_words, model.predict_page(
         np.hstack((X, model.vocabulary.columns(english)))))
-    model.vocabulary.min_coverage = 1.01  # no page is
-    assert np.array_equal(model.predict_texts(english), model.fallback.predict_page(X))
-    assert not np.array_equal(with_words, model.fallback.predict_page(X))
+    model.vocabulary.min_coverage = 1.01  # no page is: the fallback reads shape against prose
+    shape = features.relative_features(X)
+    assert np.array_equal(model.predict_texts(english), model.fallback.predict_page(shape))
+    assert not np.array_equal(with_words, model.fallback.predict_page(shape))
 
 
 def test_a_file_of_another_format_is_refused(tmp_path):

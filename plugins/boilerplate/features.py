@@ -11,7 +11,9 @@ phrase of the cleaners' lexicons (``plugins/lexicons``).
 Character classes are counted with numpy over the page's code points and most per-block
 work is one C-level call, so a page of a few hundred blocks costs well under a millisecond
 or two. :func:`text_features` returns a float64 matrix whose columns are
-:data:`TEXT_FEATURES`; HTML callers append their own columns to it.
+:data:`TEXT_FEATURES`; HTML callers append their own columns to it. A text model that reads no
+vocabulary (the fallback) reads :func:`relative_features`: the same, with the shape
+columns that differ by language read against the page's own prose.
 """
 from __future__ import annotations
 
@@ -444,3 +446,35 @@ def text_features(texts: list[str]) -> np.ndarray:
         np.full(n, stop_count.sum() / max(1.0, n_tokens.sum())),
     ])
     return np.column_stack(columns).astype(np.float64, copy=False)
+
+
+#: Shape columns whose values differ by language (German capitalises its nouns and writes
+#: longer words; stop-word lists differ in reach): a model that reads no vocabulary reads
+#: each against the page's own prose, and the first four no longer as they are
+#: (:func:`relative_features`).
+_RELATIVE = ("mean_word_len", "lower_share", "upper_share", "capitalised_words", "stop_share",
+             "comma_per_word")
+_ABSOLUTE_LEFT_OUT = frozenset(_RELATIVE[:4])
+_KEPT_COLUMNS = [i for i, name in enumerate(TEXT_FEATURES) if name not in _ABSOLUTE_LEFT_OUT]
+RELATIVE_FEATURES: tuple[str, ...] = (tuple(TEXT_FEATURES[i] for i in _KEPT_COLUMNS)
+                                      + tuple(f"{name}-prose" for name in _RELATIVE))
+_COLUMN = {name: i for i, name in enumerate(TEXT_FEATURES)}
+
+
+def relative_features(X: np.ndarray) -> np.ndarray:
+    """The :data:`RELATIVE_FEATURES` of a page's blocks from their :func:`text_features`
+    ``X``: what a model reads that knows no words of the page's language (the fallback).
+
+    A block's capitalised words, word length, case and stop-word shares are read less
+    their mean over the page's prose blocks (weighted by words; over all blocks on a page
+    without prose): the models learned them on English pages, and a German paragraph,
+    with its capitalised nouns and long words, looked less like prose to them than an
+    English one. Against its page's own prose a block reads alike in any language.
+    """
+    words = np.expm1(X[:, _COLUMN["log_words"]])
+    weights = np.where(X[:, _COLUMN["is_prose"]] > 0, words, 0.0)
+    if weights.sum() <= 0:
+        weights = words
+    total = max(1e-9, float(weights.sum()))
+    shape = X[:, [_COLUMN[name] for name in _RELATIVE]]
+    return np.hstack((X[:, _KEPT_COLUMNS], shape - (weights @ shape) / total))

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from clean_corpus_plugins.boilerplate.features import text_features
+from clean_corpus_plugins.boilerplate.features import relative_features, text_features
 from clean_corpus_plugins.boilerplate.vocabulary import VOCAB_FEATURES, Vocabulary, page_keys
 
 FORMAT = "clean-corpus-boilerplate/1"
@@ -308,15 +308,17 @@ class BlockClassifier:
         """P(content) of each block of a page given as its blocks' texts (``X``: their
         text features, computed when not given). A model with a vocabulary reads its
         columns too, unless the page's words are mostly unknown to it (another language
-        than its training pages'): then its fallback, which reads none, rates the page."""
+        than its training pages'): then its fallback, which reads none, rates the page.
+        A model without vocabulary reads the block shapes against the page's prose
+        (:func:`.relative_features`), which carry across languages."""
         if X is None:
             X = text_features(texts)
         if self.vocabulary is None:
-            return self.predict_page(X)
+            return self.predict_page(relative_features(X))
         keys = page_keys(texts)
         odds = self.vocabulary.odds(keys[0])
         if self.vocabulary.coverage(odds) < self.vocabulary.min_coverage:
-            return self.fallback.predict_page(X)
+            return self.fallback.predict_texts(texts, X)
         return self.predict_page(np.hstack((X, self.vocabulary.columns_of(*keys, odds))))
 
     def dumps(self) -> str:

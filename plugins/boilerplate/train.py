@@ -13,7 +13,8 @@ probabilities (folds grouped by site), so it learns how a block's neighbours' de
 bear on it as they will look on unseen pages. The blocks' words are read through a table
 learned from the training pages (:mod:`.vocabulary`; its columns of the training rows out
 of fold, by site), and a model without it, the fallback, is trained on the same pages for
-pages in a language the table does not know (``--no-vocabulary``: that model alone).
+pages in a language the table does not know (``--no-vocabulary``: that model alone); it
+reads the blocks' shapes against the page's prose (:func:`.relative_features`).
 Needs the ``train`` extra (scikit-learn).
 The same data and seed give a byte-identical file.
 """
@@ -29,7 +30,8 @@ from pathlib import Path
 
 import numpy as np
 
-from clean_corpus_plugins.boilerplate.features import TEXT_FEATURES, text_features
+from clean_corpus_plugins.boilerplate.features import (RELATIVE_FEATURES, TEXT_FEATURES,
+                                                        relative_features, text_features)
 from clean_corpus_plugins.boilerplate.labels import coverage, tokens
 from clean_corpus_plugins.boilerplate.model import (CONTEXT_FEATURES, BlockClassifier,
                                                      TreeEnsemble, context_features)
@@ -199,11 +201,17 @@ def train(pages: list[Page], seed: int = 0, threshold: float = 0.5,
     ``vocabulary``, the blocks' words are read too (:mod:`.vocabulary`): words and lines on
     at least ``min_sites`` sites; the training rows' columns are computed out of fold; a
     model without vocabulary, trained on the same pages, rates the pages whose words the
-    table mostly does not know.
+    table mostly does not know. It, as any model without vocabulary, reads the block
+    shapes against the page's prose (:func:`.relative_features`), which carry across
+    languages.
     """
     names = TEXT_FEATURES
     table = fallback = None
-    if vocabulary:
+    if not vocabulary:
+        pages = [Page(p.id, p.domain, p.type, p.form, p.blocks, p.reference, p.labels,
+                      p.weights, relative_features(p.X)) for p in pages]
+        names = RELATIVE_FEATURES
+    else:
         fallback = train(pages, seed, threshold, trees, vocabulary=False)
         fallback.trained = {}
         table, columns = vocabulary_columns(pages, seed, min_sites)
