@@ -268,3 +268,15 @@ def test_a_file_of_another_format_is_refused(tmp_path):
     path.write_text('{"format": "something-else"}')
     with pytest.raises(ValueError, match="not a clean-corpus-boilerplate"):
         BlockClassifier.load(path)
+
+
+def test_a_model_without_vocabulary_of_the_absolute_columns_still_rates_pages():
+    # a `--no-vocabulary` model trained before the relative columns reads TEXT_FEATURES
+    column = features.TEXT_FEATURES.index("log_words")
+    stump = TreeEnsemble(0.0, np.array([0]), np.array([column] * 3), np.array([1.5, 0, 0]),
+                         np.array([1, -1, -1]), np.array([2, -1, -1]), np.array([0, -2.0, 2.0]))
+    older = BlockClassifier(features.TEXT_FEATURES, [stump], 0.5, {})
+    page = ["Home", "A paragraph of several words that reads like prose, as articles do."]
+    assert (older.predict_texts(page) >= 0.5).tolist() == [False, True]
+    newer = BlockClassifier(features.RELATIVE_FEATURES, [stump], 0.5, {})
+    assert newer.predict_texts(page).shape == (2,)  # reads the 62 relative columns

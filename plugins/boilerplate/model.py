@@ -28,7 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
-from clean_corpus_plugins.boilerplate.features import relative_features, text_features
+from clean_corpus_plugins.boilerplate.features import (RELATIVE_FEATURES, relative_features,
+                                                        text_features)
 from clean_corpus_plugins.boilerplate.vocabulary import VOCAB_FEATURES, Vocabulary, page_keys
 
 FORMAT = "clean-corpus-boilerplate/1"
@@ -314,7 +315,9 @@ class BlockClassifier:
         if X is None:
             X = text_features(texts)
         if self.vocabulary is None:
-            return self.predict_page(relative_features(X))
+            # a model trained before the relative columns reads the absolute ones
+            relative = self.features == RELATIVE_FEATURES
+            return self.predict_page(relative_features(X) if relative else X)
         keys = page_keys(texts)
         odds = self.vocabulary.odds(keys[0])
         if self.vocabulary.coverage(odds) < self.vocabulary.min_coverage:
