@@ -20,7 +20,9 @@ MIN_CHARS = 1000
 
 # not after a one-letter word: initials ("M. T./Agences", "J. R. R. Tolkien")
 _SENTENCE_END = re.compile(r"(?<!\b\w)[.!?…][\"'»”’)\]]*\s+(?=[\"'«“‘(\[]?[^\W_])")
-_SEPARATOR = re.compile(r"\s+[|•·›»]\s+")
+# from the start of a run of spaces only, and never given back: a separator must follow the
+# whole run (it is no space), and retrying at every space of a long run was quadratic
+_SEPARATOR = re.compile(r"(?<!\s)\s++[|•·›»]\s+")
 _WORD = re.compile(r"[^\W_][\w'’-]*")
 #: A run of capitalised words this long before a sentence is cut off it.
 MIN_RUN = 3
