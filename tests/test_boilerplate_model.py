@@ -280,3 +280,12 @@ def test_a_model_without_vocabulary_of_the_absolute_columns_still_rates_pages():
     assert (older.predict_texts(page) >= 0.5).tolist() == [False, True]
     newer = BlockClassifier(features.RELATIVE_FEATURES, [stump], 0.5, {})
     assert newer.predict_texts(page).shape == (2,)  # reads the 62 relative columns
+
+
+def test_a_block_with_a_lone_surrogate_is_rated_like_any_other():
+    # text read with errors="surrogateescape" keeps undecodable bytes as lone surrogates
+    page = ["Home", "Broken byte \udcff here", "A paragraph of prose, as articles write it."]
+    X = features.text_features(page)
+    assert X.shape == (3, len(features.TEXT_FEATURES)) and np.isfinite(X).all()
+    # read as any other character that is no letter, digit or separator
+    assert np.array_equal(X, features.text_features([page[0], "Broken byte \u2603 here", page[2]]))

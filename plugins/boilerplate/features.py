@@ -223,7 +223,9 @@ def _char_counts(texts: list[str], joined: str) -> tuple[np.ndarray, np.ndarray,
     """Per block (``joined``: the blocks joined by line breaks): counts of each character
     class, of words and of capitalised words."""
     n = len(texts)
-    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    # a lone surrogate (text decoded with surrogateescape) is one character of no class
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"),
+                          dtype=np.uint32).astype(np.int64)
     classes = _classes(codes)
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
     wordish = (classes >= _LOWER) & (classes <= _DIGIT)  # the classes 1, 2 and 3
@@ -251,7 +253,7 @@ def _window_mean(values: np.ndarray, half: int) -> np.ndarray:
     return (cum[hi] - cum[lo]) / width
 
 
-def _shifted(values: np.ndarray, offset: int, fill: float = -1.0) -> np.ndarray:
+def shifted(values: np.ndarray, offset: int, fill: float = -1.0) -> np.ndarray:
     """``values[i + offset]`` (rows of a matrix), ``fill`` past the page's edges."""
     out = np.full_like(values, fill)
     if offset > 0:
@@ -418,7 +420,7 @@ def text_features(texts: list[str]) -> np.ndarray:
     columns = [base[name] for name in _BASE]
     # the neighbour and window columns, a few base columns at a time (same values)
     neighbours = np.column_stack([base[name] for name in _NEIGHBOUR_BASE])
-    columns.extend(_shifted(neighbours, offset) for offset in _OFFSETS)
+    columns.extend(shifted(neighbours, offset) for offset in _OFFSETS)
     windowed = np.column_stack([base[name] for name in _WINDOW_BASE])
     columns.extend(_window_mean(windowed, half) for half in _WINDOWS)
 

@@ -29,7 +29,7 @@ from itertools import chain, repeat
 
 import numpy as np
 
-from clean_corpus_plugins.boilerplate.features import _shifted, stop_word_counts, token_keys
+from clean_corpus_plugins.boilerplate.features import shifted, stop_word_counts, token_keys
 
 #: Lines of at most this many words are looked up whole.
 LINE_WORDS = 6
@@ -141,7 +141,7 @@ class Vocabulary:
         line_known = ~np.isnan(line_odds)
         return np.column_stack((mean, low, high, share, np.where(line_known, line_odds, 0.0),
                                 line_known.astype(np.float64),
-                                _shifted(mean, -1, 0.0), _shifted(mean, 1, 0.0)))
+                                shifted(mean, -1, 0.0), shifted(mean, 1, 0.0)))
 
 
 class Counts:
