@@ -35,9 +35,7 @@ class Checkout:
         model = modules["boilerplate.model"]
         extract = modules["boilerplate.text_extract"]
         self.model = model.load_model(str(extract.TEXT_MODEL))
-        # a model that reads other columns than text_features' names its own function
-        self.page_features = getattr(self.features, "text_model_features",
-                                     self.features.text_features)
+        self.page_features = self.features.text_features
         self.caches = [getattr(self.features, name) for name in ("stop_word_counts", "token_keys")
                        if hasattr(self.features, name)]
         self.page_features(["warm up", "the tables"])

@@ -279,7 +279,8 @@ def test_a_model_without_vocabulary_of_the_absolute_columns_still_rates_pages():
     page = ["Home", "A paragraph of several words that reads like prose, as articles do."]
     assert (older.predict_texts(page) >= 0.5).tolist() == [False, True]
     newer = BlockClassifier(features.RELATIVE_FEATURES, [stump], 0.5, {})
-    assert newer.predict_texts(page).shape == (2,)  # reads the 62 relative columns
+    shape = features.relative_features(features.text_features(page))  # the 62 columns
+    assert np.array_equal(newer.predict_texts(page), newer.predict_page(shape))
 
 
 def test_a_block_with_a_lone_surrogate_is_rated_like_any_other():

@@ -25,7 +25,7 @@ import gzip
 import importlib.util
 import json
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -208,8 +208,7 @@ def train(pages: list[Page], seed: int = 0, threshold: float = 0.5,
     names = TEXT_FEATURES
     table = fallback = None
     if not vocabulary:
-        pages = [Page(p.id, p.domain, p.type, p.form, p.blocks, p.reference, p.labels,
-                      p.weights, relative_features(p.X)) for p in pages]
+        pages = [replace(p, X=relative_features(p.X)) for p in pages]
         names = RELATIVE_FEATURES
     else:
         fallback = train(pages, seed, threshold, trees, vocabulary=False)
