@@ -51,10 +51,14 @@ class Checkout:
         return middle - start, time.perf_counter() - middle
 
 
-def imported(root: Path | None) -> dict:
-    """The boilerplate modules of the checkout at ``root`` (None: this one), imported under
-    the package's own name and then set aside, so that another checkout's can follow."""
-    names = ("boilerplate.features", "boilerplate.model", "boilerplate.text_extract")
+#: The modules the text classifier is made of.
+TEXT_MODULES = ("boilerplate.features", "boilerplate.model", "boilerplate.text_extract")
+
+
+def imported(root: Path | None, names: tuple[str, ...] = TEXT_MODULES) -> dict:
+    """The modules ``names`` (of the package, by default the text classifier's) of the
+    checkout at ``root`` (None: this one), imported under the package's own name and then
+    set aside, so that another checkout's can follow."""
     ours = {k: v for k, v in sys.modules.items() if k == PACKAGE or k.startswith(PACKAGE + ".")}
     if root is None:
         return {name: importlib.import_module(f"{PACKAGE}.{name}") for name in names}

@@ -1,6 +1,6 @@
 """What the HTML extractor costs per page, step by step, next to trafilatura on the same pages.
 
-    python bench/html_cost.py [PAGES_DIR] [--pages 200] [--repeat 3]
+    python bench/html_cost.py [PAGES_DIR] [--pages 200] [--repeat 3] [--against OLD_TREE]
 
 PAGES_DIR holds ``.html`` or ``.html.gz`` files (default: ../shared/wcxb-dev/pages, every
 n-th page up to ``--pages``). For each page, each step runs ``--repeat`` times and its
@@ -15,11 +15,22 @@ the ``trafilatura`` plugin calls it (XML output with links and metadata), withou
 metadata, the metadata alone with and without htmldate's extensive date search, and the
 lead-paragraph scan. (Fastest-of-N hides what a process pays once, such as the date
 parser's languages: ``bench_pipeline.py`` times whole processes.)
+
+With ``--against OLD_TREE`` (another checkout, as ``classifier_against.py`` takes it) only
+the classifier's own steps are timed, in both checkouts on the same parse, alternated page
+by page in one process (the order alternating each round; a page's time is its fastest
+round): the DOM blocks, the block features and the model, their sum the classifier on top
+of the parse. The caches a page of another site would find empty (class names, tokens) are
+emptied before each timing, and the garbage collected. Medians and 90th percentiles, the
+ratio of the medians and the median of the pages' ratios: on a shared machine the ratios
+are the figures to quote.
 """
 from __future__ import annotations
 
 import argparse
+import gc
 import gzip
+import os
 import statistics
 import sys
 import time
@@ -66,14 +77,83 @@ def read(path: Path) -> str:
     return data.decode("utf-8", "replace")
 
 
+#: The modules of a checkout the classifier's steps come from.
+HTML_MODULES = ("boilerplate.html", "boilerplate.html_extract", "boilerplate.model",
+                "boilerplate.features")
+
+
+def against(old_tree: Path, files: list[Path], repeat: int) -> int:
+    """The classifier's steps in this checkout and in ``old_tree``, alternated page by page."""
+    from classifier_against import imported
+
+    checkouts = {"old": imported(old_tree, HTML_MODULES), "new": imported(None, HTML_MODULES)}
+
+    def steps(modules: dict, tree):
+        """The checkout's three steps on ``tree``: for each, the caches to empty first
+        (what a page of another site would find in them) and a function of nothing."""
+        html = modules["boilerplate.html"]
+        extract = modules["boilerplate.html_extract"]
+        model = modules["boilerplate.model"].load_model(str(extract.MODEL_FILE))
+        features = modules["boilerplate.features"]
+        blocks = html.dom_blocks(tree)
+        X = extract.block_matrix(blocks, model)
+        return ((caches(html, "_split_names"), lambda: html.dom_blocks(tree)),
+                (caches(features, "stop_word_counts", "token_keys"),
+                 lambda: extract.block_matrix(blocks, model)),
+                ((), lambda: model.predict_page(X)))
+
+    def caches(module, *names):
+        return [getattr(module, name) for name in names if hasattr(module, name)]
+
+    names = ("DOM blocks", "block features", "model")
+    times: dict[str, list[tuple[float, ...]]] = {"old": [], "new": []}
+    print(f"load average before: {os.getloadavg()[0]:.2f}")
+    for path in files:
+        tree = parse_html(read(path))
+        if tree is None:
+            continue
+        timed = {name: steps(modules, tree) for name, modules in checkouts.items()}
+        if not len(timed["new"][1][1]()):  # no blocks: nothing to time
+            continue
+        best = {name: [float("inf")] * len(names) for name in timed}
+        for r in range(repeat):
+            for name in (("old", "new") if r % 2 == 0 else ("new", "old")):
+                for k, (emptied, step) in enumerate(timed[name]):
+                    for cache in emptied:
+                        cache.cache_clear()
+                    gc.collect()  # no step pays for the garbage of the one before
+                    best[name][k] = min(best[name][k], fastest(step, 1))
+        for name in times:
+            times[name].append(tuple(best[name]) + (sum(best[name]),))
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
+
+    def stat(values):
+        values = sorted(values)
+        return statistics.median(values), values[int(0.9 * (len(values) - 1))]
+
+    print(f"{len(times['new'])} pages, fastest of {repeat} alternated rounds, CPU ms per page, "
+          f"median (p90):")
+    for k, label in enumerate(names + ("classifier on top of the parse",)):
+        (a, a90), (b, b90) = (stat(t[k] for t in times[name]) for name in ("old", "new"))
+        per_page = statistics.median(n[k] / o[k] for o, n in zip(times["old"], times["new"])
+                                     if o[k] > 0)
+        print(f"  {label:<31} old {a:6.2f} ({a90:6.2f})  new {b:6.2f} ({b90:6.2f})  "
+              f"ratio {b / a:.3f}, per page {per_page:.3f}")
+    return 0
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("pages", nargs="?", type=Path, default=Path("../shared/wcxb-dev/pages"))
     ap.add_argument("--pages", dest="count", type=int, default=200)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--against", type=Path, metavar="OLD_TREE",
+                    help="time the classifier's steps against another checkout's")
     args = ap.parse_args(argv)
     files = sorted(p for p in args.pages.iterdir() if p.name.endswith((".html", ".htm", ".html.gz")))
     files = files[::max(1, len(files) // args.count)][:args.count]
+    if args.against:
+        return against(args.against, files, args.repeat)
     model = load_model(str(MODEL_FILE))
     extractor = HtmlExtractor()
     extractor.options = dict(HtmlExtractor.defaults)

@@ -49,6 +49,42 @@ def test_text_after_a_nested_block_is_a_block_of_its_own():
     assert [b.text for b in blocks] == ["Before", "Inside", "After"]
 
 
+def test_text_around_comments_breaks_and_skipped_elements_joins_as_it_stands():
+    # a comment's tail runs on; a line break parts words; a skipped element (a script, an
+    # icon, a hidden span) holding only a space still parts the words around it
+    blocks = blocks_of("<html><body><p>one<!-- a note -->two <b>three</b><!-- x --> four</p>"
+                       "<p>a<br>b<br> <br>c</p>"
+                       "<p>Share<svg> <path/> </svg>this <script>\n</script>page<span hidden>"
+                       " </span>now<button>Go</button>too</p></body></html>")
+    assert [b.text for b in blocks] == ["onetwo three four", "a b c", "Share this page nowtoo"]
+
+
+def test_a_second_top_level_element_is_read_and_any_element_reads_the_whole_page():
+    # markup after </html> makes a second top-level element; a text-node walk saw it
+    tree = lxml.html.fromstring("<html><body><p>first</p></body></html><div>second</div>")
+    assert len(tree.xpath("/*")) == 2
+    assert [b.text for b in dom_blocks(tree)] == ["first", "second"]
+    assert [b.text for b in dom_blocks(tree.find(".//p"))] == ["first", "second"]
+    assert [b.depth for b in dom_blocks(tree)] == [3, 2]  # html, div
+
+
+def test_name_words_are_the_letter_runs_cut_before_a_capital():
+    import random
+    import re
+
+    from clean_corpus_plugins.boilerplate.html import _split_names
+
+    # the words as a split at non-letters and small-to-capital steps gives them
+    split = re.compile(r"[^A-Za-z]+|(?<=[a-z])(?=[A-Z])")
+    rng = random.Random(0)
+    for _ in range(20_000):
+        names = "".join(rng.choice("aAbZz-_ 1éÉıİKß") for _ in range(rng.randint(0, 30)))
+        words = [w.lower() for w in split.split(names) if len(w) > 1]
+        assert _split_names(names) == tuple(dict.fromkeys(words))[:12], names
+    assert _split_names("mainFooter HTMLParser x-y navBar") == ("main", "footer", "htmlparser",
+                                                                "nav", "bar")
+
+
 def test_class_and_id_words_are_read_and_bounded():
     hostile = "x" * 4_000_000
     blocks = blocks_of(f"""<html><body><div class="site-footer {hostile}" id="mainFooter">

@@ -14,6 +14,7 @@ attribute of megabytes), so the walk is linear in the size of the page.
 """
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from functools import lru_cache
@@ -52,8 +53,9 @@ _MAX_WORDS = 12   # words kept per element
 _NEAR = 4         # ancestors whose class/id words count as "near"
 MAX_PATH = 16     # ancestors a block remembers
 _MAX_WORDS_ABOVE = 256
-_NAME_SPLIT = re.compile(r"[^A-Za-z]+|(?<=[a-z])(?=[A-Z])")
-_SPACE = re.compile(r"\s+")
+#: A word of a class/id: a run of letters, cut where a capital follows a small letter
+#: ("mainFooter": main, Footer); words of one letter are not read.
+_NAME_WORD = re.compile(r"[A-Z]{2,}[a-z]*|[A-Z][a-z]+|[a-z]{2,}")
 
 
 def name_words(element) -> tuple[str, ...]:
@@ -62,7 +64,7 @@ def name_words(element) -> tuple[str, ...]:
     values = (get("class"), get("id"), get("role"), get("itemprop"))
     if values == _NO_NAMES:  # most elements: no generator, no join
         return ()
-    return _split_names(" ".join(value[:_MAX_ATTR] for value in values if value))
+    return _split_names(" ".join([value[:_MAX_ATTR] for value in values if value]))
 
 
 _NO_NAMES = (None, None, None, None)
@@ -70,7 +72,8 @@ _NO_NAMES = (None, None, None, None)
 
 @lru_cache(maxsize=4096)
 def _split_names(names: str) -> tuple[str, ...]:
-    words = [w.lower() for w in _NAME_SPLIT.split(names) if len(w) > 1]
+    # the words are ASCII letters: lower-cased at once, they stay the same words
+    words = " ".join(_NAME_WORD.findall(names)).lower().split()
     return tuple(dict.fromkeys(words))[:_MAX_WORDS]
 
 
@@ -96,110 +99,136 @@ class DomBlock:
     words_above: frozenset = field(repr=False, default=frozenset())
 
 
-@dataclass
-class _Context:
-    """What a text node inherits from the element it sits in (computed once per element)."""
-
-    owner: object        # the nearest block-level element (or the element itself)
-    skip: bool           # inside script, style, a form control, a hidden element...
-    link: object         # the ``a`` element it is inside, or None
-    depth: int
-    path: tuple
-    names: tuple
-    ids: tuple
-    tags_above: frozenset
-    words_above: frozenset
+#: The text nodes inside an element (those of a skipped element matter only as spaces).
+_INNER_TEXT = etree.XPath(".//text()", smart_strings=False)
+#: Elements with a ``hidden`` attribute (most pages have none: one search, no lookup each).
+_HIDDEN = etree.XPath("//*[@hidden]")
+_EVENTS = ("start", "end", "comment", "pi")
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")  # what str.isalnum accepts, one character
 
 
-_TEXT_NODES = etree.XPath("//text()")
-
-
-class _Contexts(dict):
-    """Element -> :class:`_Context`, filled from the root down on first use."""
-
-    def get_context(self, element) -> _Context:
-        chain = []
-        node = element
-        while node is not None and node not in self:
-            chain.append(node)
-            node = node.getparent()
-        parent = self[node] if node is not None else None
-        for node in reversed(chain):
-            tag = node.tag if isinstance(node.tag, str) else ""
-            words = name_words(node)
-            if parent is None:
-                context = _Context(node, tag in SKIP_TAGS, None, 1, (tag,), (words,),
-                                   (len(self),), frozenset({tag}) & _ANCESTOR_SET,
-                                   frozenset(words))
-            else:
-                tags_above, words_above = parent.tags_above, parent.words_above
-                if tag in _ANCESTOR_SET and tag not in tags_above:
-                    tags_above = tags_above | {tag}
-                if words and len(words_above) < _MAX_WORDS_ABOVE:
-                    words_above = words_above.union(words)
-                context = _Context(
-                    node if tag in BLOCK_TAGS else parent.owner,
-                    parent.skip or tag in SKIP_TAGS or node.get("hidden") is not None,
-                    node if tag == "a" else parent.link, parent.depth + 1,
-                    # the nearest levels only: a page nested 10,000 deep stays linear
-                    ((tag,) + parent.path)[:MAX_PATH], ((words,) + parent.names)[:MAX_PATH],
-                    ((len(self),) + parent.ids)[:MAX_PATH], tags_above, words_above)
-            self[node] = context
-            parent = context
-        return self[element]
+def _place(stack: list, level: int, serial) -> tuple:
+    """Path, names, ids, tags and words above of the open element at ``level`` of
+    ``stack``: computed from the nearest level that has them, each level once."""
+    known = level
+    while known >= 0 and stack[known][5] is None:
+        known -= 1
+    if known < 0:
+        element, tag = stack[0][0], stack[0][1]
+        words = name_words(element)
+        place = ((tag,), (words,), (next(serial),), frozenset({tag}) & _ANCESTOR_SET,
+                 frozenset(words))
+        stack[0][5] = place
+        known = 0
+    else:
+        place = stack[known][5]
+    for entry in stack[known + 1:level + 1]:
+        tag = entry[1]
+        words = name_words(entry[0])
+        path, names, ids, tags_above, words_above = place
+        if tag in _ANCESTOR_SET and tag not in tags_above:
+            tags_above = tags_above | {tag}
+        if words and len(words_above) < _MAX_WORDS_ABOVE:
+            words_above = words_above.union(words)
+        # the nearest levels only: a page nested 10,000 deep stays linear
+        place = (((tag,) + path)[:MAX_PATH], ((words,) + names)[:MAX_PATH],
+                 ((next(serial),) + ids)[:MAX_PATH], tags_above, words_above)
+        entry[5] = place
+    return place
 
 
 def dom_blocks(tree) -> list[DomBlock]:
     """The text blocks of a parsed page (an lxml HTML tree), in page order.
 
-    Works from the page's text nodes (one XPath call) rather than from every element: a
-    text node joins the block of the nearest block-level element around it,
-    and consecutive text nodes of one such element make one block.
+    One walk down the document's elements (all of it, whichever element ``tree`` is),
+    reading each text once where it stands: a text joins the block of the nearest
+    block-level element around it, and consecutive texts of one such element make one
+    block. Skipped elements (scripts, styles, form controls, ``hidden``) are not entered;
+    the tags, class/id words and ids above a block are gathered only for the elements
+    that hold text, each once, from the nearest one already known.
     """
-    contexts = _Contexts()
+    if isinstance(tree, etree._ElementTree):
+        root = tree.getroot()
+    else:
+        root = tree.getroottree().getroot()
     blocks: list[DomBlock] = []
+    if root is None:
+        return blocks
+    hidden = set(_HIDDEN(root))
+    serial = itertools.count()
     pieces: list[str] = []
-    owner = current = None
-    link_chars = 0
+    owner = place = None
+    depth = link_chars = 0
     links: set = set()
 
     def flush():
-        text = _SPACE.sub(" ", "".join(pieces)).strip()
-        if text and any(c.isalnum() for c in text):
-            tag = current.path[0]
+        text = " ".join("".join(pieces).split())
+        if text and _LETTER_OR_DIGIT.search(text):
+            path, names, ids, tags_above, words_above = place
+            tag = path[0]
             blocks.append(DomBlock(
                 text=text, tag=tag, kind=KINDS.get(tag, "p"),
-                link_chars=min(link_chars, len(text)), links=len(links),
-                depth=current.depth, path=current.path, names=current.names, ancestors=current.ids,
-                tags_above=current.tags_above, words_above=current.words_above))
+                link_chars=min(link_chars, len(text)), links=len(links), depth=depth,
+                path=path, names=names, ancestors=ids, tags_above=tags_above,
+                words_above=words_above))
 
-    for node in _TEXT_NODES(tree):
-        if node.isspace():
-            if pieces:  # the space between two inline elements ("<a>user</a> <span>date")
-                pieces.append(" ")
+    # the document's top elements: the root and any after it (a broken page may have two)
+    for top in itertools.chain((root,), root.itersiblings()):
+        if not isinstance(top.tag, str):
             continue
-        element = node.getparent()
-        if element is None:
-            continue
-        if node.is_tail:
-            if element.tag == "br":
-                node = " " + node
-            element = element.getparent()
-            if element is None:
+        # one entry per open element: [element, tag, owner (the nearest block-level
+        # element), the owner's level, the link (``a``) it is inside, its place or None]
+        stack: list[list] = []
+        walk = etree.iterwalk(top, events=_EVENTS)
+        for event, element in walk:
+            if event == "start":
+                tag = element.tag
+                if tag in SKIP_TAGS or (stack and hidden and element in hidden):
+                    # its text is no page text, but a space in it still parts two words
+                    if pieces and any(text.isspace() for text in _INNER_TEXT(element)):
+                        pieces.append(" ")
+                    walk.skip_subtree()
+                    stack.append([element, tag, None, 0, None, None])
+                    continue
+                if not stack:
+                    entry = [element, tag, element, 0, None, None]
+                elif tag in BLOCK_TAGS:
+                    entry = [element, tag, element, len(stack), stack[-1][4], None]
+                elif tag == "a":
+                    parent = stack[-1]
+                    entry = [element, tag, parent[2], parent[3], element, None]
+                else:
+                    parent = stack[-1]
+                    entry = [element, tag, parent[2], parent[3], parent[4], None]
+                stack.append(entry)
+                text = element.text
+            else:
+                # a closed element's tail, or a comment's, is text of the element around it
+                closed = stack.pop()[1] if event == "end" else None
+                text = element.tail
+                if text is not None and not text.isspace():
+                    if not stack:
+                        continue
+                    if closed == "br":
+                        text = " " + text
+                    entry = stack[-1]
+            if text is None:
                 continue
-        context = contexts.get(element) or contexts.get_context(element)
-        if context.skip:
-            continue
-        if context.owner is not owner:
-            if pieces:
-                flush()
-            pieces, link_chars, links = [], 0, set()
-            owner = context.owner
-            current = contexts[owner]
-        pieces.append(node)
-        if context.link is not None:
-            link_chars += len(node.strip())
-            links.add(context.link)
+            if text.isspace():
+                if pieces:  # the space between two inline elements ("<a>user</a> <span>date")
+                    pieces.append(" ")
+                continue
+            if entry[2] is not owner:
+                if pieces:
+                    flush()
+                pieces, link_chars, links = [], 0, set()
+                owner = entry[2]
+                depth = entry[3] + 1
+                place = _place(stack, entry[3], serial)
+            pieces.append(text)
+            if entry[4] is not None:
+                link_chars += len(text.strip())
+                links.add(entry[4])
     if pieces:
         flush()
     return blocks
