@@ -99,7 +99,6 @@ def table(title: str, scores: dict[str, list[tuple[str, float]]]) -> None:
 
 def chain_scores(args, fold_models, folds_of, text_dirs, disable=None) -> None:
     """Every fold's text files through ``clean-corpus run`` with that fold's model, scored."""
-    clean_corpus = Path(sys.executable).with_name("clean-corpus")
     for form, folder in text_dirs.items():
         with tempfile.TemporaryDirectory() as tmp:
             merged = Path(tmp) / "records.jsonl"
@@ -107,15 +106,7 @@ def chain_scores(args, fold_models, folds_of, text_dirs, disable=None) -> None:
                 for k, model in fold_models.items():
                     files = [str(folder / f"{pid}.html.txt") for pid, f in folds_of.items() if f == k]
                     records = Path(tmp) / f"fold{k}.jsonl"
-                    cmd = [str(clean_corpus), "run", *files, "-o", str(records), "--no-progress",
-                           "--set", f"text_classifier.model={model}", "-j", "1",
-                           "--timeout", "600"]  # a busy machine must fail no page
-                    if disable:
-                        cmd += ["--disable", disable]
-                    done = subprocess.run(cmd, capture_output=True, text=True)
-                    if done.returncode not in (0, 1):  # 1: some documents failed, reported
-                        raise SystemExit(f"clean-corpus exited {done.returncode}: "
-                                         f"{done.stderr[-2000:]}")
+                    run_chain(files, model, records, disable)
                     out.write(records.read_text(encoding="utf-8"))
             ids = Path(tmp) / "ids.txt"  # the folds evaluated: every page, or --only-fold's
             ids.write_text("".join(f"{pid}\n" for pid, f in folds_of.items()
@@ -125,6 +116,71 @@ def chain_scores(args, fold_models, folds_of, text_dirs, disable=None) -> None:
                                     check=True, capture_output=True, text=True)
             label = f"chain {form}" + (f" without {disable}" if disable else "")
             print(f"\n{label} (score_wcxb.py):\n" + result.stdout.rstrip())
+
+
+def run_chain(files: list[str], model: Path, records: Path, disable: str | None = None) -> None:
+    """``clean-corpus run`` on ``files`` with the text model ``model``."""
+    clean_corpus = Path(sys.executable).with_name("clean-corpus")
+    cmd = [str(clean_corpus), "run", *files, "-o", str(records), "--no-progress",
+           "--set", f"text_classifier.model={model}", "-j", "1",
+           "--timeout", "600"]  # a busy machine must fail no page
+    if disable:
+        cmd += ["--disable", disable]
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode not in (0, 1):  # 1: some documents failed, reported
+        raise SystemExit(f"clean-corpus exited {done.returncode}: {done.stderr[-2000:]}")
+
+
+def in_order(pages: list) -> list:
+    """Pages in the order the training command loads them: by id, then form."""
+    return sorted(pages, key=lambda p: (p.id, training.FORMS.index(p.form)))
+
+
+def devset_chain(args, pages, dev, forms) -> None:
+    """The devset as text, cross-validated by site: each fold's pages through the chain
+    with a model trained on every other page (wcxb-dev's and the other folds' devset
+    pages; no site of the fold among them), scored by ``tools/score_devset.py`` on the
+    folds evaluated (``--only-fold``: one; with ``--reuse-models``, every fold whose model
+    an earlier run wrote)."""
+    visible_text = training.load_scraper(args.data)
+    folder = args.data / "devset"
+    sites = sorted({p.domain for p in dev})
+    fold_of = dict(zip(sites, training.group_folds(sites, args.folds, args.seed)))
+    models = {}
+    for k in range(args.folds):
+        path = args.models / f"devset-fold-{k}.json"
+        if args.only_fold in (None, k) and not (args.reuse_models and path.exists()):
+            held = {s for s in sites if fold_of[s] == k}
+            inside = in_order([p for p in pages + dev if p.domain not in held])
+            path.write_text(training.train(inside, args.seed).dumps(), encoding="utf-8")
+            print(f"devset fold {k}: trained on {len({p.id for p in inside})} pages", flush=True)
+        if path.exists() and (args.only_fold in (None, k) or args.reuse_models):
+            models[k] = path
+    names = {page.id.removeprefix("devset-") + ".html": fold_of[page.domain] for page in dev}
+    for form in forms:
+        with tempfile.TemporaryDirectory() as tmp:
+            merged = Path(tmp) / "records.jsonl"
+            with open(merged, "w", encoding="utf-8") as out:
+                for k, model in models.items():
+                    texts = Path(tmp) / f"{form}-{k}"
+                    texts.mkdir()
+                    for name in (n for n, f in names.items() if f == k):
+                        (texts / f"{name}.txt").write_text(
+                            visible_text((folder / "html" / name).read_bytes(), form),
+                            encoding="utf-8")
+                    records = Path(tmp) / f"fold{k}.jsonl"
+                    run_chain([str(texts)], model, records)
+                    out.write(records.read_text(encoding="utf-8"))
+            index = Path(tmp) / "index.jsonl"  # the pages of the folds evaluated
+            with open(folder / "index.jsonl", encoding="utf-8") as fh:
+                index.write_text("".join(line for line in fh if line.strip() and
+                                         names.get(json.loads(line)["file"]) in models),
+                                 encoding="utf-8")
+            result = subprocess.run([sys.executable, str(args.data / "tools" / "score_devset.py"),
+                                     str(merged), "--index", str(index)],
+                                    check=True, capture_output=True, text=True)
+            print(f"\ndevset as text, {form}, chain, folds {sorted(models)} of {args.folds} "
+                  f"by site (score_devset.py):\n" + "\n".join(result.stdout.splitlines()[-2:]))
 
 
 def html_form(args, scorer, entries) -> None:
@@ -216,6 +272,12 @@ def main(argv=None) -> int:
                     help="train the fold models without the vocabulary columns")
     ap.add_argument("--vocab-sites", type=int, default=training.MIN_SITES,
                     help="sites a word or line must occur on to enter the vocabulary")
+    ap.add_argument("--sources", default=",".join(training.SOURCES),
+                    help="data sets the fold models train on (wcxb,devset): the devset's "
+                         "pages join every wcxb-dev fold's training pages, less their sites")
+    ap.add_argument("--devset", action="store_true",
+                    help="instead: the devset as text through the chain, cross-validated by "
+                         "site (each fold's model trained on wcxb-dev and the other folds)")
     args = ap.parse_args(argv)
     forms = args.forms.split(",")
     scorer = load_scorer(args.data)
@@ -231,6 +293,14 @@ def main(argv=None) -> int:
     print(f"{len({p.id for p in pages})} pages, {len(pages)} page forms, "
           f"{sum(len(p.blocks) for p in pages)} blocks ({time.monotonic() - started:.0f} s)")
 
+    dev = []
+    if "devset" in args.sources.split(","):
+        dev = cached(args.cache.with_suffix(".devset.pkl") if args.cache else None,
+                     lambda: training.load_pages(training.devset_source(args.data)))
+        dev = [p for p in dev if p.form in forms]
+    if args.devset:
+        devset_chain(args, pages, dev, forms)
+        return 0
     site_fold = dict(zip(sorted({p.domain for p in pages}),
                          training.group_folds(sorted({p.domain for p in pages}), args.folds, args.seed)))
     folds_of = {p.id: site_fold[p.domain] for p in pages}
@@ -239,7 +309,9 @@ def main(argv=None) -> int:
     fold_models: dict[int, Path] = {}
     evaluated = range(args.folds) if args.only_fold is None else [args.only_fold]
     for k in evaluated:
-        inside = [p for p in pages if folds_of[p.id] != k]
+        held = {p.domain for p in pages if folds_of[p.id] == k}
+        inside = in_order([p for p in pages if folds_of[p.id] != k] +
+                          [p for p in dev if p.domain not in held])
         path = args.models / f"fold-{k}.json"
         if args.reuse_models and path.exists():
             model = load_model(str(path))

@@ -290,3 +290,55 @@ def test_a_block_with_a_lone_surrogate_is_rated_like_any_other():
     assert X.shape == (3, len(features.TEXT_FEATURES)) and np.isfinite(X).all()
     # read as any other character that is no letter, digit or separator
     assert np.array_equal(X, features.text_features([page[0], "Broken byte \u2603 here", page[2]]))
+
+
+def test_the_annotation_corrects_an_extraction_used_as_main_content():
+    from clean_corpus_plugins.boilerplate.train import annotated_reference
+
+    extracted = "The mill grinds spelt and rye.\nSign up to our newsletter today!\nIt opens on Sundays."
+    reference = annotated_reference(extracted, keep=["The baker sells the bread on Saturdays."],
+                                    drop=["Sign up to our  newsletter"])
+    assert reference.split("\n\n") == ["The mill grinds spelt and rye.", "It opens on Sundays.",
+                                       "The baker sells the bread on Saturdays."]
+    # a snippet the extraction already holds is not added twice
+    assert annotated_reference(extracted, keep=["spelt and rye"], drop=[]).count("spelt") == 1
+
+
+SCRAPER = '''
+import lxml.html
+
+def visible_text(data, mode):
+    texts = [t.strip() for t in lxml.html.fromstring(data).xpath("//body//text()") if t.strip()]
+    return " ".join(texts) if mode == "flat" else "\\n".join(texts)
+'''
+
+
+def test_annotated_pages_are_training_pages_labelled_by_the_html_chain(tmp_path):
+    """A folder of annotated pages (the devset's layout) becomes training pages: main
+    content is what the chain extracts from the HTML, less what the annotation calls
+    boilerplate, plus what it calls content."""
+    import json
+
+    from clean_corpus_plugins.boilerplate import train
+
+    (tmp_path / "tools").mkdir()
+    (tmp_path / "tools" / "scraped_text.py").write_text(SCRAPER, encoding="utf-8")
+    html = tmp_path / "devset" / "html"
+    html.mkdir(parents=True)
+    page = Path(__file__).parent / "data" / "html_types" / "article.html"
+    (html / "a1.html").write_bytes(page.read_bytes())
+    (tmp_path / "devset" / "index.jsonl").write_text(json.dumps({
+        "id": "https://www.northfield.example/blog/mill", "file": "a1.html", "lang": "en",
+        "with": ["Northfield Works"],  # the site's name, which the chain leaves out
+        "without": ["Grinding flour again"]}) + "\n", encoding="utf-8")
+    entries, text_of = train.devset_source(tmp_path)
+    (entry,) = entries
+    assert entry["domain"] == "northfield.example" and entry["id"] == "devset-a1"
+    reference = entry["main_content"]
+    assert "the stone mill at the bend of the river" in reference
+    assert "Grinding flour again" not in reference and "Home" not in reference.split()
+    assert reference.endswith("Northfield Works")
+    (blocks,) = train.load_pages((entries, text_of), forms=("blocks",))
+    labels = dict(zip(blocks.blocks, blocks.labels.tolist()))
+    assert labels["Privacy policy"] == 0 and labels["Grinding flour again"] == 0
+    assert any(y == 1 and "stone mill" in b for b, y in labels.items())

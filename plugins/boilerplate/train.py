@@ -2,9 +2,12 @@
 
     python -m clean_corpus_plugins.boilerplate.train --data ../shared --out MODEL.json --seed 0
 
-``--data`` is a folder holding ``wcxb-dev/`` (``index.jsonl.gz`` and ``pages/``) and
-``tools/scraped_text.py``, the tool that turns a page into the text scrapers leave
-(``--text`` reads pages already turned into text instead). Each
+``--data`` is a folder holding ``wcxb-dev/`` (``index.jsonl.gz`` and ``pages/``),
+``devset/`` (``index.jsonl`` and ``html/``) and ``tools/scraped_text.py``, the tool that
+turns a page into the text scrapers leave (``--text`` reads pages already turned into text
+instead). The devset's pages, in seven languages, teach the words of languages wcxb-dev's
+English pages do not; their main content is what the HTML chain extracts from them,
+corrected by their annotated snippets (:func:`devset_source`). Each
 page becomes text in every ``--forms`` (a line per block element, a line per text node,
 one line cut by :mod:`.segment`); its blocks are labelled by alignment with the page's
 main content (:mod:`.labels`) and weighted by their words, since word F1 is what counts.
@@ -95,6 +98,50 @@ def wcxb_source(data: Path):
     return entries, text_of
 
 
+def annotated_reference(text: str, keep: list[str], drop: list[str]) -> str:
+    """``text`` (an extraction of the page) less its paragraphs holding a ``drop``
+    snippet, with the ``keep`` snippets it lacks appended: the annotation wins where the
+    extraction and the annotator disagree."""
+    paragraphs = [p for p in text.split("\n") if p.strip()]
+    dropped = [" ".join(s.split()) for s in drop]
+    kept = [p for p in paragraphs if not any(s in " ".join(p.split()) for s in dropped)]
+    flat = " ".join(" ".join(kept).split())
+    return "\n\n".join(kept + [s for s in keep if " ".join(s.split()) not in flat])
+
+
+def devset_source(data: Path):
+    """The devset's pages (``devset/index.jsonl``: ``file``, ``with`` and ``without``
+    snippets) and their text in a form made by the data's tool. A page's main content is
+    the text of its record from the default chain on its HTML (trafilatura and the HTML
+    classifier, trained on wcxb-dev alone: no circle through the text model), by
+    :func:`annotated_reference`; its site is its URL's host (the index's ``id``)."""
+    from urllib.parse import urlsplit
+
+    from clean_corpus.library import Cleaner
+    from clean_corpus_plugins.readers import decode
+
+    visible_text = load_scraper(data)
+    folder = data / "devset"
+    cleaner = Cleaner()
+    entries = []
+    with open(folder / "index.jsonl", encoding="utf-8") as fh:
+        for line in filter(str.strip, fh):
+            page = json.loads(line)
+            html, _ = decode((folder / "html" / page["file"]).read_bytes())
+            record = cleaner.clean(html=html, source=page["file"]).record
+            host = urlsplit(page["id"]).hostname or page["id"].split("::")[-1]
+            entries.append({"id": "devset-" + Path(page["file"]).stem,
+                            "domain": host.removeprefix("www."), "type": "article",
+                            "file": page["file"],
+                            "main_content": annotated_reference((record or {}).get("text") or "",
+                                                                page["with"], page["without"])})
+
+    def text_of(entry: dict, form: str) -> str:
+        return visible_text((folder / "html" / entry["file"]).read_bytes(), form)
+
+    return entries, text_of
+
+
 def text_source(folder: Path):
     """Pages already turned into text: ``index.jsonl`` and ``text/<form>/<id>.txt``."""
     with open(folder / "index.jsonl", encoding="utf-8") as fh:
@@ -104,6 +151,23 @@ def text_source(folder: Path):
         return (folder / "text" / form / f"{entry['id']}.txt").read_text(encoding="utf-8")
 
     return entries, text_of
+
+
+def combined_source(*sources):
+    """One source of the pages of several (entries and ``text_of``, as each returns)."""
+    entries, readers = [], []
+    for n, (items, text_of) in enumerate(sources):
+        entries += [dict(entry, source=n) for entry in items]
+        readers.append(text_of)
+    return entries, lambda entry, form: readers[entry["source"]](entry, form)
+
+
+#: The data sets ``--sources`` names, each a function of the ``--data`` folder, and the
+#: credit each gets in the model file.
+SOURCES = {"wcxb": wcxb_source, "devset": devset_source}
+CREDITS = {"wcxb": "Web Content eXtraction Benchmark (WCXB) development split, "
+                   "Murrough Foley, 2026, CC-BY-4.0",
+           "devset": "the evaluation set of the trafilatura project, Apache-2.0"}
 
 
 def load_pages(source, forms=FORMS, limit: int | None = None) -> list[Page]:
@@ -194,7 +258,7 @@ def vocabulary_columns(pages: list[Page], seed: int, min_sites: int = MIN_SITES
 
 def train(pages: list[Page], seed: int = 0, threshold: float = 0.5,
           trees: int | None = None, vocabulary: bool = True,
-          min_sites: int = MIN_SITES) -> BlockClassifier:
+          min_sites: int = MIN_SITES, data: str = CREDITS["wcxb"]) -> BlockClassifier:
     """Both stages on ``pages``; stage two on out-of-fold stage-one probabilities.
 
     ``trees`` caps the number of trees of each stage (a quick model for tests). With
@@ -203,7 +267,7 @@ def train(pages: list[Page], seed: int = 0, threshold: float = 0.5,
     model without vocabulary, trained on the same pages, rates the pages whose words the
     table mostly does not know. It, as any model without vocabulary, reads the block
     shapes against the page's prose (:func:`.relative_features`), which carry across
-    languages.
+    languages. ``data`` credits the pages' data sets in the model file.
     """
     names = TEXT_FEATURES
     table = fallback = None
@@ -211,7 +275,7 @@ def train(pages: list[Page], seed: int = 0, threshold: float = 0.5,
         pages = [replace(p, X=relative_features(p.X)) for p in pages]
         names = RELATIVE_FEATURES
     else:
-        fallback = train(pages, seed, threshold, trees, vocabulary=False)
+        fallback = train(pages, seed, threshold, trees, vocabulary=False, data=data)
         fallback.trained = {}
         table, columns = vocabulary_columns(pages, seed, min_sites)
         pages = [Page(p.id, p.domain, p.type, p.form, p.blocks, p.reference, p.labels,
@@ -239,8 +303,7 @@ def train(pages: list[Page], seed: int = 0, threshold: float = 0.5,
     trained = {"seed": seed, "pages": len({p.id for p in pages}),
                "forms": sorted({p.form for p in pages}),
                "blocks": int(sum(len(p.blocks) for p in pages)),
-               "data": "Web Content eXtraction Benchmark (WCXB) development split, "
-                       "Murrough Foley, 2026, CC-BY-4.0"}
+               "data": data}
     if table is not None:
         trained["vocabulary"] = {"words": len(table.words), "lines": len(table.lines)}
     return BlockClassifier(names, [first, second], threshold, trained, table, fallback)
@@ -260,22 +323,28 @@ def stage_features() -> tuple[str, ...]:
     return CONTEXT_FEATURES + TEXT_FEATURES
 
 
-def add_source_arguments(ap: argparse.ArgumentParser) -> None:
-    """``--data`` (wcxb-dev and the scraper tool) or ``--text`` (pages already as text)."""
+def add_source_arguments(ap: argparse.ArgumentParser, sources: str = "wcxb") -> None:
+    """``--data`` (the data sets ``--sources`` names, by default ``sources``, and the
+    scraper tool) or ``--text`` (pages already as text)."""
     ap.add_argument("--data", type=Path, default=Path("../shared"),
-                    help="a folder with wcxb-dev/ and tools/scraped_text.py")
+                    help="a folder with wcxb-dev/, devset/ and tools/scraped_text.py")
+    ap.add_argument("--sources", default=sources,
+                    help="comma-separated data sets of --data to train on: "
+                         + ", ".join(SOURCES))
     ap.add_argument("--text", type=Path, help="instead of --data: a folder with index.jsonl "
                     "and text/<form>/<id>.txt (pages already turned into text)")
 
 
 def page_source(args: argparse.Namespace):
     """The pages the arguments of :func:`add_source_arguments` name."""
-    return text_source(args.text) if args.text else wcxb_source(args.data)
+    if args.text:
+        return text_source(args.text)
+    return combined_source(*(SOURCES[name](args.data) for name in args.sources.split(",")))
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    add_source_arguments(ap)
+    add_source_arguments(ap, ",".join(SOURCES))
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--forms", default=",".join(FORMS), help="comma-separated: blocks,nodes,flat")
@@ -290,8 +359,10 @@ def main(argv=None) -> int:
                          "file keeps, for the tests")
     args = ap.parse_args(argv)
     pages = load_pages(page_source(args), args.forms.split(","), args.limit)
+    credit = CREDITS["wcxb"] if args.text else \
+        "; ".join(CREDITS[name] for name in args.sources.split(","))
     model = train(pages, args.seed, trees=args.trees, vocabulary=not args.no_vocabulary,
-                  min_sites=args.vocab_sites)
+                  min_sites=args.vocab_sites, data=credit)
     if args.check and (args.check / "index.jsonl").exists():
         model.trained["check"] = check_labels(model, args.check)
     args.out.write_text(model.dumps(), encoding="utf-8")
