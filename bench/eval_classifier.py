@@ -14,7 +14,11 @@ also runs inside the real ``clean-corpus run`` on the fold's text files (rule cl
 included) and the records are scored by the scorer's command line; ``--ablate NAME,...``
 adds one chain run per named plugin with that plugin disabled. ``--only-fold K`` evaluates
 one fold (with ``--reuse-models``, its model from an earlier run), for ablations that
-would take hours over every fold.
+would take hours over every fold. The text models train, as the shipped one, on the
+devset's annotated pages too (``--sources``), less any site of the fold evaluated;
+``--devset`` evaluates on the devset instead: its pages as text, folds by site, each
+fold through the chain with a model trained on wcxb-dev and the other folds, scored by
+``tools/score_devset.py``.
 Needs the ``train`` extra (scikit-learn). Figures are printed; docs/classifier.md quotes them.
 """
 from __future__ import annotations

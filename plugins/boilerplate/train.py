@@ -1,6 +1,6 @@
 """Train the boilerplate classifier on pages with known main content, and write the model.
 
-    python -m clean_corpus_plugins.boilerplate.train --data ../shared --out MODEL.json --seed 0
+    python -m clean_corpus_plugins.boilerplate.train --data ../shared --out MODEL.json --seed 0 --threshold 0.4
 
 ``--data`` is a folder holding ``wcxb-dev/`` (``index.jsonl.gz`` and ``pages/``),
 ``devset/`` (``index.jsonl`` and ``html/``) and ``tools/scraped_text.py``, the tool that
@@ -347,6 +347,9 @@ def main(argv=None) -> int:
     add_source_arguments(ap, ",".join(SOURCES))
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--threshold", type=float, default=0.5,
+                    help="the P(content) a block needs, kept in the model file: the chain's "
+                         "default (text_classifier.threshold)")
     ap.add_argument("--forms", default=",".join(FORMS), help="comma-separated: blocks,nodes,flat")
     ap.add_argument("--limit", type=int, help="only the first N pages (for a quick try)")
     ap.add_argument("--trees", type=int, help="at most N trees per stage (for a quick try)")
@@ -361,8 +364,8 @@ def main(argv=None) -> int:
     pages = load_pages(page_source(args), args.forms.split(","), args.limit)
     credit = CREDITS["wcxb"] if args.text else \
         "; ".join(CREDITS[name] for name in args.sources.split(","))
-    model = train(pages, args.seed, trees=args.trees, vocabulary=not args.no_vocabulary,
-                  min_sites=args.vocab_sites, data=credit)
+    model = train(pages, args.seed, args.threshold, trees=args.trees,
+                  vocabulary=not args.no_vocabulary, min_sites=args.vocab_sites, data=credit)
     if args.check and (args.check / "index.jsonl").exists():
         model.trained["check"] = check_labels(model, args.check)
     args.out.write_text(model.dumps(), encoding="utf-8")
