@@ -18,6 +18,7 @@ import itertools
 import math
 import re
 from functools import lru_cache
+from operator import attrgetter, itemgetter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -247,9 +248,39 @@ def html_feature_names(vocabulary: tuple[str, ...]) -> tuple[str, ...]:
             + tuple(f"far={w}" for w in vocabulary))
 
 
-def _columns(index: dict, keys) -> list[int]:
-    """The columns of ``index`` that ``keys`` name (the others are not features)."""
-    return [index[k] for k in keys if k in index]
+#: The first column of the container statistics (after the owner's and the ancestors' tags).
+_CONTAINER = 5 + len(OWNER_TAGS) + len(ANCESTOR_TAGS)
+_TAG_COLUMN = {t: i for i, t in enumerate(OWNER_TAGS)}
+_ANCESTOR_COLUMN = {t: i for i, t in enumerate(ANCESTOR_TAGS)}
+_FIRST_LEVELS = itemgetter(slice(None, _NEAR + 1))  # the owner and its _NEAR ancestors
+_FIRST_THREE = itemgetter(slice(None, 3))
+
+
+@lru_cache(maxsize=8)
+def _word_columns(vocabulary: tuple[str, ...]) -> dict[str, int]:
+    """Each vocabulary word's column among the near (or far) words (a repeated word: its
+    last)."""
+    return {w: i for i, w in enumerate(vocabulary)}
+
+
+def _indicators(out: np.ndarray, start: int, width: int, keys: list, columns_of) -> None:
+    """Write ones into ``out[:, start:start + width]`` where ``columns_of(key)`` (columns
+    counted from ``start``) names a column of the block's key. Blocks often share a key
+    (siblings, the words of the page's layout): each distinct key is looked up once
+    (numbered by its first block) and its row copied."""
+    first: dict = {}
+    which = np.fromiter(map(first.setdefault, keys, itertools.count()), dtype=np.int64,
+                        count=len(keys))
+    rows: list[int] = []
+    cols: list[int] = []
+    for key, row in first.items():
+        found = columns_of(key)
+        rows.extend([row] * len(found))
+        cols.extend(found)
+    if cols:
+        table = np.zeros((len(keys), width))
+        table[rows, cols] = 1.0
+        out[:, start:start + width] = table[which]
 
 
 def html_features(blocks: list[DomBlock], vocabulary: tuple[str, ...]) -> np.ndarray:
@@ -257,19 +288,22 @@ def html_features(blocks: list[DomBlock], vocabulary: tuple[str, ...]) -> np.nda
 
     Blocks of one element share their ancestors' tags and names (the same tuple and set
     objects), so the indicator columns are looked up once per distinct value; the
-    container statistics are sums over (block, ancestor) pairs, done with numpy.
+    container statistics are sums over (block, ancestor) pairs, and the runs of blocks
+    alike found, with numpy.
     """
     n = len(blocks)
-    names = html_feature_names(vocabulary)
+    width = _CONTAINER + 10 + 2 * len(vocabulary)
     if n == 0:
-        return np.zeros((0, len(names)))
-    out = np.zeros((n, len(names)))
-    chars = np.array([len(b.text) for b in blocks], dtype=np.float64)
-    words = np.array([max(1, len(b.text.split())) for b in blocks], dtype=np.float64)
-    link_chars = np.array([b.link_chars for b in blocks], dtype=np.float64)
+        return np.zeros((0, width))
+    out = np.zeros((n, width))
+    texts = list(map(_TEXT, blocks))
+    chars = np.fromiter(map(len, texts), dtype=np.float64, count=n)
+    words = np.maximum(1.0, np.fromiter(map(len, map(str.split, texts)), dtype=np.float64,
+                                        count=n))
+    link_chars = np.fromiter(map(_LINK_CHARS, blocks), dtype=np.float64, count=n)
     link = link_chars / np.maximum(1, chars)
-    links = np.array([b.links for b in blocks], dtype=np.float64)
-    depth = np.array([b.depth for b in blocks], dtype=np.float64)
+    links = np.fromiter(map(_LINKS, blocks), dtype=np.float64, count=n)
+    depth = np.fromiter(map(_DEPTH, blocks), dtype=np.float64, count=n)
     out[:, 0] = link
     out[:, 1] = np.log1p(links)
     out[:, 2] = links / words
@@ -277,42 +311,32 @@ def html_features(blocks: list[DomBlock], vocabulary: tuple[str, ...]) -> np.nda
     # depth against the depth of the page's longest blocks (where its prose usually sits)
     weights = chars * (1 - link)
     out[:, 4] = depth - (np.average(depth, weights=weights) if weights.sum() else depth.mean())
-    column = 5
-    tag_index = {t: column + i for i, t in enumerate(OWNER_TAGS)}
-    column += len(OWNER_TAGS)
-    ancestor_index = {t: column + i for i, t in enumerate(ANCESTOR_TAGS)}
-    column += len(ANCESTOR_TAGS)
-    container = column
-    column += 10
-    near_index = {w: column + i for i, w in enumerate(vocabulary)}
-    far_index = {w: column + len(vocabulary) + i for i, w in enumerate(vocabulary)}
 
-    # indicator columns: the owner's tag, the tags above, class/id words near and far;
-    # blocks often share these (siblings, the words of the page's layout), so each
-    # distinct value is looked up once and its row copied
-    for keys, columns_of in (
-            ([b.tag for b in blocks], lambda tag: _columns(tag_index, (tag,))),
-            ([b.tags_above for b in blocks], lambda tags: _columns(ancestor_index, tags)),
-            ([b.names[:_NEAR + 1] for b in blocks],
-             lambda levels: _columns(near_index, {w for level in levels for w in level})),
-            ([b.words_above for b in blocks], lambda found: _columns(far_index, found))):
-        distinct: dict = {}
-        which = [distinct.setdefault(key, len(distinct)) for key in keys]
-        rows: list[int] = []
-        cols: list[int] = []
-        for row, key in enumerate(distinct):
-            found = columns_of(key)
-            rows.extend([row] * len(found))
-            cols.extend(found)
-        indicators = np.zeros((len(distinct), out.shape[1]), dtype=bool)
-        indicators[rows, cols] = True
-        out[indicators[which]] = 1.0
+    # indicator columns: the owner's tag, the tags above, class/id words near and far
+    words_of = _word_columns(vocabulary)
+    known = words_of.keys()
+    near = _CONTAINER + 10
+    tags = list(map(_TAG, blocks))
+    _indicators(out, 5, len(OWNER_TAGS), tags,
+                lambda tag: [_TAG_COLUMN[tag]] if tag in _TAG_COLUMN else [])
+    _indicators(out, 5 + len(OWNER_TAGS), len(ANCESTOR_TAGS), list(map(_TAGS_ABOVE, blocks)),
+                lambda above: [_ANCESTOR_COLUMN[t] for t in above if t in _ANCESTOR_COLUMN])
+    if vocabulary:
+        _indicators(out, near, len(vocabulary),
+                    list(map(_FIRST_LEVELS, map(_NAMES, blocks))),
+                    lambda levels: list(map(words_of.__getitem__,
+                                            known & itertools.chain.from_iterable(levels))))
+        _indicators(out, near + len(vocabulary), len(vocabulary),
+                    list(map(_WORDS_ABOVE, blocks)),
+                    lambda found: list(map(words_of.__getitem__, known & found)))
 
     # text and link characters of every ancestor element, to describe each block's
     # containers: sums over (block, ancestor) pairs
-    counts = np.array([len(b.ancestors) for b in blocks])
+    container = _CONTAINER
+    ancestors = list(map(_ANCESTORS, blocks))
+    counts = np.fromiter(map(len, ancestors), dtype=np.int64, count=n)
     block_of_pair = np.repeat(np.arange(n), counts)
-    pairs = np.fromiter((a for b in blocks for a in b.ancestors), dtype=np.int64,
+    pairs = np.fromiter(itertools.chain.from_iterable(ancestors), dtype=np.int64,
                         count=int(counts.sum()))
     if len(pairs):
         element_chars = np.bincount(pairs, weights=chars[block_of_pair])
@@ -332,24 +356,29 @@ def html_features(blocks: list[DomBlock], vocabulary: tuple[str, ...]) -> np.nda
             a, i = pairs[chosen], block_of_pair[chosen]
             total = element_chars[a]
             # math's log1p: numpy's may differ in the last bit from the one trained with
-            out[i, container + 3 * k] = [math.log1p(x) for x in total.tolist()]
+            out[i, container + 3 * k] = list(map(math.log1p, total.tolist()))
             out[i, container + 3 * k + 1] = element_links[a] / np.maximum(1.0, total)
-            out[i, container + 3 * k + 2] = [math.log1p(x) for x in element_blocks[a].tolist()]
+            out[i, container + 3 * k + 2] = list(map(math.log1p, element_blocks[a].tolist()))
     out[1:, container + 6] = link[:-1]
     out[0, container + 6] = -1
     out[:-1, container + 7] = link[1:]
     out[-1, container + 7] = -1
     cum = np.concatenate(([0.0], np.cumsum(link)))
-    lo = np.clip(np.arange(n) - 1, 0, n)
-    hi = np.clip(np.arange(n) + 2, 0, n)
+    index = np.arange(n)  # (np.clip is a Python wrapper costing more than the sums)
+    lo, hi = np.maximum(index - 1, 0), np.minimum(index + 2, n)
     out[:, container + 8] = (cum[hi] - cum[lo]) / (hi - lo)
-    # length of the run of neighbouring blocks with the same tag and path (lists of links)
-    keys = [(b.tag, b.path[:3]) for b in blocks]
-    run = np.ones(n)
-    start = 0
-    for i in range(1, n + 1):
-        if i == n or keys[i] != keys[start]:
-            run[start:i] = i - start
-            start = i
-    out[:, container + 9] = np.log(run)
+    # length of the run of neighbouring blocks with the same tag and path (lists of links):
+    # each block's (tag, path) numbered by its first block, the runs cut where it changes
+    first: dict = {}
+    alike = np.fromiter(map(first.setdefault, zip(tags, map(_FIRST_THREE, map(_PATH, blocks))),
+                            itertools.count()), dtype=np.int64, count=n)
+    bounds = np.concatenate(([0], np.flatnonzero(alike[1:] != alike[:-1]) + 1, [n]))
+    runs = np.diff(bounds)
+    out[:, container + 9] = np.log(np.repeat(runs, runs).astype(np.float64))
     return out
+
+
+_TEXT, _TAG, _PATH, _NAMES = (attrgetter(a) for a in ("text", "tag", "path", "names"))
+_LINK_CHARS, _LINKS, _DEPTH = (attrgetter(a) for a in ("link_chars", "links", "depth"))
+_ANCESTORS, _TAGS_ABOVE, _WORDS_ABOVE = (attrgetter(a) for a in
+                                         ("ancestors", "tags_above", "words_above"))
