@@ -18,6 +18,7 @@ import itertools
 import math
 import re
 from functools import lru_cache
+import operator
 from operator import attrgetter, itemgetter
 from dataclasses import dataclass, field
 
@@ -257,10 +258,10 @@ _FIRST_THREE = itemgetter(slice(None, 3))
 
 
 @lru_cache(maxsize=8)
-def _word_columns(vocabulary: tuple[str, ...]) -> dict[str, int]:
+def _word_columns(vocabulary: tuple[str, ...]) -> tuple[dict[str, int], frozenset]:
     """Each vocabulary word's column among the near (or far) words (a repeated word: its
-    last)."""
-    return {w: i for i, w in enumerate(vocabulary)}
+    last), and the words as a set."""
+    return {w: i for i, w in enumerate(vocabulary)}, frozenset(vocabulary)
 
 
 def _indicators(out: np.ndarray, start: int, width: int, keys: list, columns_of) -> None:
@@ -313,8 +314,7 @@ def html_features(blocks: list[DomBlock], vocabulary: tuple[str, ...]) -> np.nda
     out[:, 4] = depth - (np.average(depth, weights=weights) if weights.sum() else depth.mean())
 
     # indicator columns: the owner's tag, the tags above, class/id words near and far
-    words_of = _word_columns(vocabulary)
-    known = words_of.keys()
+    words_of, known = _word_columns(vocabulary)
     near = _CONTAINER + 10
     tags = list(map(_TAG, blocks))
     _indicators(out, 5, len(OWNER_TAGS), tags,
@@ -324,11 +324,11 @@ def html_features(blocks: list[DomBlock], vocabulary: tuple[str, ...]) -> np.nda
     if vocabulary:
         _indicators(out, near, len(vocabulary),
                     list(map(_FIRST_LEVELS, map(_NAMES, blocks))),
-                    lambda levels: list(map(words_of.__getitem__,
-                                            known & itertools.chain.from_iterable(levels))))
+                    lambda levels: list(map(words_of.__getitem__, known.intersection(
+                        itertools.chain.from_iterable(levels)))))
         _indicators(out, near + len(vocabulary), len(vocabulary),
                     list(map(_WORDS_ABOVE, blocks)),
-                    lambda found: list(map(words_of.__getitem__, known & found)))
+                    lambda found: list(map(words_of.__getitem__, known.intersection(found))))
 
     # text and link characters of every ancestor element, to describe each block's
     # containers: sums over (block, ancestor) pairs
@@ -350,9 +350,10 @@ def html_features(blocks: list[DomBlock], vocabulary: tuple[str, ...]) -> np.nda
         rank = np.zeros((n, MAX_PATH + 1), dtype=np.int64)
         rank[block_of_pair, outward] = shared
         rank = np.cumsum(rank, axis=1)
+        rank = rank[block_of_pair, outward]
         for k in range(2):
             # the pair that is the (k+1)-th shared container of its block
-            chosen = shared & (rank[block_of_pair, outward] == k + 1)
+            chosen = shared & (rank == k + 1)
             a, i = pairs[chosen], block_of_pair[chosen]
             total = element_chars[a]
             # math's log1p: numpy's may differ in the last bit from the one trained with
@@ -368,11 +369,12 @@ def html_features(blocks: list[DomBlock], vocabulary: tuple[str, ...]) -> np.nda
     lo, hi = np.maximum(index - 1, 0), np.minimum(index + 2, n)
     out[:, container + 8] = (cum[hi] - cum[lo]) / (hi - lo)
     # length of the run of neighbouring blocks with the same tag and path (lists of links):
-    # each block's (tag, path) numbered by its first block, the runs cut where it changes
-    first: dict = {}
-    alike = np.fromiter(map(first.setdefault, zip(tags, map(_FIRST_THREE, map(_PATH, blocks))),
-                            itertools.count()), dtype=np.int64, count=n)
-    bounds = np.concatenate(([0], np.flatnonzero(alike[1:] != alike[:-1]) + 1, [n]))
+    # the runs cut where a block's tag or its path's first three tags differ from the block
+    # before's (compared, not hashed: neighbours share most of their tuples)
+    paths = list(map(_FIRST_THREE, map(_PATH, blocks)))
+    same = np.fromiter(map(operator.eq, tags[1:], tags[:-1]), dtype=bool, count=n - 1) \
+        & np.fromiter(map(operator.eq, paths[1:], paths[:-1]), dtype=bool, count=n - 1)
+    bounds = np.concatenate(([0], np.flatnonzero(~same) + 1, [n]))
     runs = np.diff(bounds)
     out[:, container + 9] = np.log(np.repeat(runs, runs).astype(np.float64))
     return out
