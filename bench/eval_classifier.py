@@ -39,7 +39,7 @@ import numpy as np
 
 from clean_corpus_plugins.boilerplate import train as training
 from clean_corpus_plugins.boilerplate.model import load_model
-from clean_corpus_plugins.boilerplate.text_extract import TextClassifier, keep_mask
+from clean_corpus_plugins.boilerplate.text_extract import TEXT_MODEL, TextClassifier, keep_mask
 
 TYPES = ["article", "forum", "product", "collection", "listing", "documentation", "service"]
 THRESHOLDS = (0.3, 0.4, 0.45, 0.5, 0.55, 0.6)
@@ -156,7 +156,8 @@ def devset_chain(args, pages, dev, forms) -> None:
         if args.only_fold in (None, k) and not (args.reuse_models and path.exists()):
             held = {s for s in sites if fold_of[s] == k}
             inside = in_order([p for p in pages + dev if p.domain not in held])
-            path.write_text(training.train(inside, args.seed).dumps(), encoding="utf-8")
+            path.write_text(training.train(inside, args.seed, args.threshold).dumps(),
+                            encoding="utf-8")
             print(f"devset fold {k}: trained on {len({p.id for p in inside})} pages", flush=True)
         if path.exists() and (args.only_fold in (None, k) or args.reuse_models):
             models[k] = path
@@ -279,6 +280,9 @@ def main(argv=None) -> int:
     ap.add_argument("--sources", default=",".join(training.SOURCES),
                     help="data sets the fold models train on (wcxb,devset): the devset's "
                          "pages join every wcxb-dev fold's training pages, less their sites")
+    ap.add_argument("--threshold", type=float, default=load_model(str(TEXT_MODEL)).threshold,
+                    help="the fold models' threshold, which the chain runs use (default: the "
+                         "shipped model's)")
     ap.add_argument("--devset", action="store_true",
                     help="instead: the devset as text through the chain, cross-validated by "
                          "site (each fold's model trained on wcxb-dev and the other folds)")
@@ -320,8 +324,8 @@ def main(argv=None) -> int:
         if args.reuse_models and path.exists():
             model = load_model(str(path))
         else:
-            model = training.train(inside, args.seed, vocabulary=not args.no_vocabulary,
-                                   min_sites=args.vocab_sites)
+            model = training.train(inside, args.seed, args.threshold,
+                                   vocabulary=not args.no_vocabulary, min_sites=args.vocab_sites)
             path.write_text(model.dumps(), encoding="utf-8")
         fold_models[k] = path
         for page in pages:
