@@ -17,10 +17,9 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from functools import lru_cache
-import operator
-from operator import attrgetter, itemgetter
 from dataclasses import dataclass, field
+from functools import lru_cache
+from operator import attrgetter, eq, itemgetter
 
 import numpy as np
 from lxml import etree
@@ -237,20 +236,27 @@ def dom_blocks(tree) -> list[DomBlock]:
 
 
 # ------------------------------------------------------------------------- features
+_LINK_COLUMNS = ("link_density", "log_links", "links_per_word", "depth", "rel_depth")
+_CONTAINER_COLUMNS = ("parent_log_chars", "parent_link_density", "parent_log_blocks",
+                      "grand_log_chars", "grand_link_density", "grand_log_blocks",
+                      "link_density@-1", "link_density@+1", "link_density~3", "same_tag_run")
+
+
 #: Columns :func:`html_features` appends to the shared text features.
 def html_feature_names(vocabulary: tuple[str, ...]) -> tuple[str, ...]:
-    return (("link_density", "log_links", "links_per_word", "depth", "rel_depth")
+    return (_LINK_COLUMNS
             + tuple(f"tag={t}" for t in OWNER_TAGS)
             + tuple(f"in={t}" for t in ANCESTOR_TAGS)
-            + ("parent_log_chars", "parent_link_density", "parent_log_blocks",
-               "grand_log_chars", "grand_link_density", "grand_log_blocks",
-               "link_density@-1", "link_density@+1", "link_density~3", "same_tag_run")
+            + _CONTAINER_COLUMNS
             + tuple(f"near={w}" for w in vocabulary)
             + tuple(f"far={w}" for w in vocabulary))
 
 
-#: The first column of the container statistics (after the owner's and the ancestors' tags).
-_CONTAINER = 5 + len(OWNER_TAGS) + len(ANCESTOR_TAGS)
+#: Where :func:`html_features` writes each group of :func:`html_feature_names`: the first
+#: column of the owner's tags, of the container statistics and of the near class/id words.
+_TAGS = len(_LINK_COLUMNS)
+_CONTAINER = _TAGS + len(OWNER_TAGS) + len(ANCESTOR_TAGS)
+_NEAR_WORDS = _CONTAINER + len(_CONTAINER_COLUMNS)
 _TAG_COLUMN = {t: i for i, t in enumerate(OWNER_TAGS)}
 _ANCESTOR_COLUMN = {t: i for i, t in enumerate(ANCESTOR_TAGS)}
 _FIRST_LEVELS = itemgetter(slice(None, _NEAR + 1))  # the owner and its _NEAR ancestors
@@ -293,7 +299,7 @@ def html_features(blocks: list[DomBlock], vocabulary: tuple[str, ...]) -> np.nda
     alike found, with numpy.
     """
     n = len(blocks)
-    width = _CONTAINER + 10 + 2 * len(vocabulary)
+    width = _NEAR_WORDS + 2 * len(vocabulary)
     if n == 0:
         return np.zeros((0, width))
     out = np.zeros((n, width))
@@ -315,18 +321,18 @@ def html_features(blocks: list[DomBlock], vocabulary: tuple[str, ...]) -> np.nda
 
     # indicator columns: the owner's tag, the tags above, class/id words near and far
     words_of, known = _word_columns(vocabulary)
-    near = _CONTAINER + 10
     tags = list(map(_TAG, blocks))
-    _indicators(out, 5, len(OWNER_TAGS), tags,
+    _indicators(out, _TAGS, len(OWNER_TAGS), tags,
                 lambda tag: [_TAG_COLUMN[tag]] if tag in _TAG_COLUMN else [])
-    _indicators(out, 5 + len(OWNER_TAGS), len(ANCESTOR_TAGS), list(map(_TAGS_ABOVE, blocks)),
+    _indicators(out, _TAGS + len(OWNER_TAGS), len(ANCESTOR_TAGS),
+                list(map(_TAGS_ABOVE, blocks)),
                 lambda above: [_ANCESTOR_COLUMN[t] for t in above if t in _ANCESTOR_COLUMN])
     if vocabulary:
-        _indicators(out, near, len(vocabulary),
+        _indicators(out, _NEAR_WORDS, len(vocabulary),
                     list(map(_FIRST_LEVELS, map(_NAMES, blocks))),
                     lambda levels: list(map(words_of.__getitem__, known.intersection(
                         itertools.chain.from_iterable(levels)))))
-        _indicators(out, near + len(vocabulary), len(vocabulary),
+        _indicators(out, _NEAR_WORDS + len(vocabulary), len(vocabulary),
                     list(map(_WORDS_ABOVE, blocks)),
                     lambda found: list(map(words_of.__getitem__, known.intersection(found))))
 
@@ -372,8 +378,8 @@ def html_features(blocks: list[DomBlock], vocabulary: tuple[str, ...]) -> np.nda
     # the runs cut where a block's tag or its path's first three tags differ from the block
     # before's (compared, not hashed: neighbours share most of their tuples)
     paths = list(map(_FIRST_THREE, map(_PATH, blocks)))
-    same = np.fromiter(map(operator.eq, tags[1:], tags[:-1]), dtype=bool, count=n - 1) \
-        & np.fromiter(map(operator.eq, paths[1:], paths[:-1]), dtype=bool, count=n - 1)
+    same = np.fromiter(map(eq, tags[1:], tags[:-1]), dtype=bool, count=n - 1) \
+        & np.fromiter(map(eq, paths[1:], paths[:-1]), dtype=bool, count=n - 1)
     bounds = np.concatenate(([0], np.flatnonzero(~same) + 1, [n]))
     runs = np.diff(bounds)
     out[:, container + 9] = np.log(np.repeat(runs, runs).astype(np.float64))
