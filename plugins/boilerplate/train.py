@@ -102,11 +102,14 @@ def annotated_reference(text: str, keep: list[str], drop: list[str]) -> str:
     """``text`` (an extraction of the page) less its paragraphs holding a ``drop``
     snippet, with the ``keep`` snippets it lacks appended: the annotation wins where the
     extraction and the annotator disagree."""
-    paragraphs = [p for p in text.split("\n") if p.strip()]
-    dropped = [" ".join(s.split()) for s in drop]
-    kept = [p for p in paragraphs if not any(s in " ".join(p.split()) for s in dropped)]
-    flat = " ".join(" ".join(kept).split())
-    return "\n\n".join(kept + [s for s in keep if " ".join(s.split()) not in flat])
+    def one_line(snippet: str) -> str:  # spaces collapsed, as the devset's scorer compares
+        return " ".join(snippet.split())
+
+    dropped = [one_line(s) for s in drop]
+    kept = [p for p in text.split("\n")
+            if p.strip() and not any(s in one_line(p) for s in dropped)]
+    flat = one_line(" ".join(kept))
+    return "\n\n".join(kept + [s for s in keep if one_line(s) not in flat])
 
 
 def devset_source(data: Path):
