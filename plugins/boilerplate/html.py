@@ -62,17 +62,28 @@ _NAME_WORD = re.compile(r"[A-Z]{2,}[a-z]*|[A-Z][a-z]+|[a-z]{2,}")
 def name_words(element) -> tuple[str, ...]:
     """Lower-cased words of an element's class, id, role and itemprop (bounded)."""
     get = element.get
-    values = (get("class"), get("id"), get("role"), get("itemprop"))
-    if values == _NO_NAMES:  # most elements: no generator, no join
-        return ()
-    return _split_names(" ".join([value[:_MAX_ATTR] for value in values if value]))
+    # (bytes keys: lxml takes them as they are, a str it encodes first)
+    names, ident, role, prop = get(b"class"), get(b"id"), get(b"role"), get(b"itemprop")
+    if ident is None and role is None and prop is None:
+        # most elements: a class alone, or nothing (no list, no join)
+        return () if not names else _split_names(names[:_MAX_ATTR])
+    return _split_names(" ".join([value[:_MAX_ATTR] for value in (names, ident, role, prop)
+                                  if value]))
 
 
-_NO_NAMES = (None, None, None, None)
+#: ASCII as bytes: the small letters kept, every other byte a space.
+_SMALL_LETTERS = bytes(c if 97 <= c <= 122 else 32 for c in range(256))
 
 
 @lru_cache(maxsize=4096)
 def _split_names(names: str) -> tuple[str, ...]:
+    if names.isascii() and names.islower():
+        # no capital (most names): the words are the runs of two or more small letters,
+        # cut out by one translate and a split instead of the pattern
+        words = names.encode().translate(_SMALL_LETTERS).decode().split()
+        if len(words) == 1:
+            return (words[0],) if len(words[0]) > 1 else ()
+        return tuple(dict.fromkeys([w for w in words if len(w) > 1]))[:_MAX_WORDS]
     # the words are ASCII letters: lower-cased at once, they stay the same words
     words = " ".join(_NAME_WORD.findall(names)).lower().split()
     return tuple(dict.fromkeys(words))[:_MAX_WORDS]
@@ -103,7 +114,7 @@ class DomBlock:
 #: The text nodes inside an element (those of a skipped element matter only as spaces).
 _INNER_TEXT = etree.XPath(".//text()", smart_strings=False)
 #: Elements with a ``hidden`` attribute (most pages have none: one search, no lookup each).
-_HIDDEN = etree.XPath("//*[@hidden]")
+_HIDDEN = etree.XPath("//@hidden/..")
 _EVENTS = ("start", "end", "comment", "pi")
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")  # what str.isalnum accepts, one character
 
@@ -123,18 +134,23 @@ def _place(stack: list, level: int, serial) -> tuple:
         known = 0
     else:
         place = stack[known][5]
+    path, names, ids, tags_above, words_above = place
     for entry in stack[known + 1:level + 1]:
         tag = entry[1]
         words = name_words(entry[0])
-        path, names, ids, tags_above, words_above = place
         if tag in _ANCESTOR_SET and tag not in tags_above:
             tags_above = tags_above | {tag}
-        if words and len(words_above) < _MAX_WORDS_ABOVE:
+        # (a level often repeats words of the levels above it: then no new set)
+        if words and len(words_above) < _MAX_WORDS_ABOVE \
+                and not words_above.issuperset(words):
             words_above = words_above.union(words)
         # the nearest levels only: a page nested 10,000 deep stays linear
-        place = (((tag,) + path)[:MAX_PATH], ((words,) + names)[:MAX_PATH],
-                 ((next(serial),) + ids)[:MAX_PATH], tags_above, words_above)
-        entry[5] = place
+        if len(path) < MAX_PATH:  # (the three always have the same length)
+            path, names, ids = (tag,) + path, (words,) + names, (next(serial),) + ids
+        else:
+            path, names, ids = ((tag,) + path[:-1], (words,) + names[:-1],
+                                (next(serial),) + ids[:-1])
+        place = entry[5] = (path, names, ids, tags_above, words_above)
     return place
 
 
@@ -161,17 +177,14 @@ def dom_blocks(tree) -> list[DomBlock]:
     owner = place = None
     depth = link_chars = 0
     links: set = set()
+    append = blocks.append
 
     def flush():
         text = " ".join("".join(pieces).split())
         if text and _LETTER_OR_DIGIT.search(text):
-            path, names, ids, tags_above, words_above = place
-            tag = path[0]
-            blocks.append(DomBlock(
-                text=text, tag=tag, kind=KINDS.get(tag, "p"),
-                link_chars=min(link_chars, len(text)), links=len(links), depth=depth,
-                path=path, names=names, ancestors=ids, tags_above=tags_above,
-                words_above=words_above))
+            tag = place[0][0]
+            append(DomBlock(text, tag, KINDS.get(tag, "p"), min(link_chars, len(text)),
+                            len(links), depth, *place))
 
     # the document's top elements: the root and any after it (a broken page may have two)
     for top in itertools.chain((root,), root.itersiblings()):
@@ -180,45 +193,49 @@ def dom_blocks(tree) -> list[DomBlock]:
         # one entry per open element: [element, tag, owner (the nearest block-level
         # element), the owner's level, the link (``a``) it is inside, its place or None]
         stack: list[list] = []
+        push, pop = stack.append, stack.pop
         walk = etree.iterwalk(top, events=_EVENTS)
         for event, element in walk:
             if event == "start":
                 tag = element.tag
-                if tag in SKIP_TAGS or (stack and hidden and element in hidden):
+                if tag in SKIP_TAGS or (hidden and stack and element in hidden):
                     # its text is no page text, but a space in it still parts two words
                     if pieces and any(text.isspace() for text in _INNER_TEXT(element)):
                         pieces.append(" ")
                     walk.skip_subtree()
-                    stack.append([element, tag, None, 0, None, None])
+                    push([element, tag, None, 0, None, None])
                     continue
                 if not stack:
                     entry = [element, tag, element, 0, None, None]
                 elif tag in BLOCK_TAGS:
                     entry = [element, tag, element, len(stack), stack[-1][4], None]
-                elif tag == "a":
-                    parent = stack[-1]
-                    entry = [element, tag, parent[2], parent[3], element, None]
                 else:
                     parent = stack[-1]
-                    entry = [element, tag, parent[2], parent[3], parent[4], None]
-                stack.append(entry)
+                    entry = [element, tag, parent[2], parent[3],
+                             element if tag == "a" else parent[4], None]
+                push(entry)
                 text = element.text
+                if text is None:
+                    continue
+                if text.isspace():
+                    if pieces:  # the space between two inline elements
+                        pieces.append(" ")
+                    continue
             else:
                 # a closed element's tail, or a comment's, is text of the element around it
-                closed = stack.pop()[1] if event == "end" else None
+                closed = pop()[1] if event == "end" else None
                 text = element.tail
-                if text is not None and not text.isspace():
-                    if not stack:
-                        continue
-                    if closed == "br":
-                        text = " " + text
-                    entry = stack[-1]
-            if text is None:
-                continue
-            if text.isspace():
-                if pieces:  # the space between two inline elements ("<a>user</a> <span>date")
-                    pieces.append(" ")
-                continue
+                if text is None:
+                    continue
+                if text.isspace():
+                    if pieces:  # the space between two inline elements ("<a>user</a> <span>date")
+                        pieces.append(" ")
+                    continue
+                if not stack:
+                    continue
+                if closed == "br":
+                    text = " " + text
+                entry = stack[-1]
             if entry[2] is not owner:
                 if pieces:
                     flush()
