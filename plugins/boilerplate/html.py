@@ -322,8 +322,9 @@ def html_features(blocks: list[DomBlock], vocabulary: tuple[str, ...]) -> np.nda
     out = np.zeros((n, width))
     texts = list(map(_TEXT, blocks))
     chars = np.fromiter(map(len, texts), dtype=np.float64, count=n)
-    words = np.maximum(1.0, np.fromiter(map(len, map(str.split, texts)), dtype=np.float64,
-                                        count=n))
+    # words: a block's text has its words parted by single spaces (dom_blocks makes it so)
+    words = np.maximum(1.0, np.fromiter(map(str.count, texts, itertools.repeat(" ")),
+                                        dtype=np.float64, count=n) + 1)
     link_chars = np.fromiter(map(_LINK_CHARS, blocks), dtype=np.float64, count=n)
     link = link_chars / np.maximum(1, chars)
     links = np.fromiter(map(_LINKS, blocks), dtype=np.float64, count=n)
