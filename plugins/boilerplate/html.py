@@ -139,7 +139,7 @@ def _place(stack: list, level: int, serial) -> tuple:
         tag = entry[1]
         words = name_words(entry[0])
         if tag in _ANCESTOR_SET and tag not in tags_above:
-            tags_above = tags_above | {tag}
+            tags_above = tags_above.union((tag,))
         # (a level often repeats words of the levels above it: then no new set)
         if words and len(words_above) < _MAX_WORDS_ABOVE \
                 and not words_above.issuperset(words):
@@ -181,7 +181,8 @@ def dom_blocks(tree) -> list[DomBlock]:
 
     def flush():
         text = " ".join("".join(pieces).split())
-        if text and _LETTER_OR_DIGIT.search(text):
+        # (a block most often starts with a letter or digit: then no search)
+        if text and (text[0].isalnum() or _LETTER_OR_DIGIT.search(text)):
             tag = place[0][0]
             append(DomBlock(text, tag, KINDS.get(tag, "p"), min(link_chars, len(text)),
                             len(links), depth, *place))
@@ -335,7 +336,9 @@ def html_features(blocks: list[DomBlock], vocabulary: tuple[str, ...]) -> np.nda
     out[:, 3] = depth
     # depth against the depth of the page's longest blocks (where its prose usually sits)
     weights = chars * (1 - link)
-    out[:, 4] = depth - (np.average(depth, weights=weights) if weights.sum() else depth.mean())
+    # (np.average's own operations, without its checks: the same sums)
+    total = weights.sum()
+    out[:, 4] = depth - (np.multiply(depth, weights).sum() / total if total else depth.mean())
 
     # indicator columns: the owner's tag, the tags above, class/id words near and far
     words_of, known = _word_columns(vocabulary)
