@@ -263,6 +263,25 @@ def test_a_page_the_vocabulary_does_not_know_goes_to_the_fallback(trained):
     assert not np.array_equal(with_words, model.fallback.predict_page(shape))
 
 
+def test_a_page_the_vocabulary_knows_half_of_is_read_with_its_words(trained):
+    # a page in a language the training pages hold a little of (German or French pages
+    # beside English ones) is rated better with the words the table knows than without
+    model = BlockClassifier.load(trained[0])
+    known = sorted(w for w in model.vocabulary.words if w.isalpha())[:11]
+    unknown = ["zqxw", "vqjk", "xqzv", "jqvx", "kzqx", "wqxz", "qvzk", "zvqj", "xjqk"]
+
+    def page(n_unknown):  # 11 known words, n_unknown unknown ones, four blocks
+        words = known + unknown[:n_unknown]
+        return [" ".join(words[i::4]).capitalize() + "." for i in range(4)]
+
+    half = page(9)  # 11 of 20 words known
+    assert 0.5 <= model.vocabulary.coverage(model.vocabulary.odds(page_keys(half)[0])) < 0.6
+    assert np.array_equal(model.predict_texts(half), model.predict_page(
+        np.hstack((features.text_features(half), model.vocabulary.columns(half)))))
+    model.vocabulary.min_coverage = 0.6  # the gate before: such a page went to the fallback
+    assert np.array_equal(model.predict_texts(half), model.fallback.predict_texts(half))
+
+
 def test_a_file_of_another_format_is_refused(tmp_path):
     path = tmp_path / "model.json"
     path.write_text('{"format": "something-else"}')
