@@ -314,6 +314,7 @@ def main(argv=None) -> int:
     folds_of = {p.id: site_fold[p.domain] for p in pages}
     args.models.mkdir(parents=True, exist_ok=True)
     probabilities: dict[tuple[str, str], np.ndarray] = {}
+    known: dict[tuple[str, str], float | None] = {}  # share of the page's words the table knows
     fold_models: dict[int, Path] = {}
     evaluated = range(args.folds) if args.only_fold is None else [args.only_fold]
     for k in evaluated:
@@ -330,7 +331,8 @@ def main(argv=None) -> int:
         fold_models[k] = path
         for page in pages:
             if folds_of[page.id] == k:
-                probabilities[page.id, page.form] = model.predict_texts(page.blocks, page.X)
+                probabilities[page.id, page.form], known[page.id, page.form] = \
+                    model.rate_texts(page.blocks, page.X)
         print(f"fold {k}: trained on {len({p.id for p in inside})} pages "
               f"({time.monotonic() - started:.0f} s)", flush=True)
 
@@ -347,15 +349,26 @@ def main(argv=None) -> int:
         scores["aligned labels (ceiling)"] = [
             (p.type, scorer.word_prf("\n".join(b for b, y in zip(p.blocks, p.labels) if y),
                                      p.reference)[2]) for p in form_pages]
-        # the chain's decision: P(content) >= threshold, or >= relative x the page's best
-        relative = float(TextClassifier.defaults["relative"])
-        for threshold, share in [(0.5, 0.0)] + [(t, relative) for t in THRESHOLDS]:
+        # the chain's decision: P(content) >= threshold, or >= relative x the page's best;
+        # last, the shipped rule: on a page whose words the table knows less than
+        # ``familiar`` of, ``unfamiliar_threshold`` instead of the model's threshold
+        options = TextClassifier.defaults
+        relative = float(options["relative"])
+        shipped = fold_models[min(fold_models)]
+        rules = [(0.5, 0.0, None)] + [(t, relative, None) for t in THRESHOLDS] + \
+            [(load_model(str(shipped)).threshold, relative, options["unfamiliar_threshold"])]
+        for threshold, share, unfamiliar in rules:
             rows = []
             for p in form_pages:
-                keep = keep_mask(probabilities[p.id, form], threshold, share)
+                page_threshold = threshold
+                if unfamiliar is not None and known[p.id, form] is not None \
+                        and known[p.id, form] < options["familiar"]:
+                    page_threshold = unfamiliar
+                keep = keep_mask(probabilities[p.id, form], page_threshold, share)
                 kept = "\n".join(b for b, k in zip(p.blocks, keep) if k)
                 rows.append((p.type, scorer.word_prf(kept, p.reference)[2]))
-            name = f"p>={threshold}" + (f" or {share}x best" if share else "")
+            name = f"p>={threshold}" + (f" or {share}x best" if share else "") + \
+                (f", {unfamiliar} under {options['familiar']} known" if unfamiliar else "")
             scores[f"classifier {name}"] = rows
         table(f"{form}: mean word F1, cross-validated by site ({args.folds} folds)", scores)
 

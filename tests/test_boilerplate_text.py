@@ -129,3 +129,30 @@ def test_a_relative_threshold_out_of_range_is_a_clear_error(tmp_path):
     assert done.returncode == 2
     assert "relative must be between 0 and 1, got 1.5" in done.stderr
     assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_a_page_whose_words_the_model_knows_little_of_has_its_own_threshold(tmp_path):
+    """On a page of another language than most training pages', content words the table
+    does not know lift no block: ``unfamiliar_threshold`` applies there instead."""
+    def dropped(name, *options):
+        out = tmp_path / f"{name}.jsonl"
+        subprocess.run([*CLI, "run", str(FIXTURES / "text" / "blocks"), "-o", str(out),
+                        "--no-progress", *(a for o in options for a in ("--set", o))],
+                       check=True, capture_output=True)
+        return {Path(r["source"]).stem: [(e["start"], e["end"]) for e in r["removed"]
+                                         if e["plugin"] == "text_classifier"]
+                for r in map(json.loads, out.read_text().splitlines())}
+
+    # every page counts as unfamiliar (no page's words are all known), or none does
+    unfamiliar = dropped("a", "text_classifier.familiar=1.0",
+                         "text_classifier.unfamiliar_threshold=0.6")
+    familiar = dropped("b", "text_classifier.familiar=0", "text_classifier.threshold=0.6")
+    assert unfamiliar == familiar and any(unfamiliar.values())
+    shipped = dropped("c", "text_classifier.familiar=0")  # the model's threshold, lower
+    assert sum(map(len, shipped.values())) < sum(map(len, unfamiliar.values()))
+    done = subprocess.run([*CLI, "run", str(FIXTURES / "text" / "blocks"), "-o",
+                           str(tmp_path / "d.jsonl"), "--no-progress",
+                           "--set", "text_classifier.unfamiliar_threshold=2"],
+                          capture_output=True, text=True)
+    assert done.returncode == 2
+    assert "unfamiliar_threshold must be between 0 and 1, got 2" in done.stderr

@@ -312,17 +312,24 @@ class BlockClassifier:
         than its training pages'): then its fallback, which reads none, rates the page.
         A model without vocabulary reads the block shapes against the page's prose
         (:func:`.relative_features`), which carry across languages."""
+        return self.rate_texts(texts, X)[0]
+
+    def rate_texts(self, texts: list[str], X: np.ndarray | None = None
+                   ) -> tuple[np.ndarray, float | None]:
+        """:meth:`predict_texts`, and the share of the page's words the vocabulary knows
+        (None for a model without one)."""
         if X is None:
             X = text_features(texts)
         if self.vocabulary is None:
             # a model trained before the relative columns reads the absolute ones
             relative = self.features == RELATIVE_FEATURES
-            return self.predict_page(relative_features(X) if relative else X)
+            return self.predict_page(relative_features(X) if relative else X), None
         keys = page_keys(texts)
         odds = self.vocabulary.odds(keys[0])
-        if self.vocabulary.coverage(odds) < self.vocabulary.min_coverage:
-            return self.fallback.predict_texts(texts, X)
-        return self.predict_page(np.hstack((X, self.vocabulary.columns_of(*keys, odds))))
+        known = self.vocabulary.coverage(odds)
+        if known < self.vocabulary.min_coverage:
+            return self.fallback.predict_texts(texts, X), known
+        return self.predict_page(np.hstack((X, self.vocabulary.columns_of(*keys, odds)))), known
 
     def dumps(self) -> str:
         """The model file's text: the same model always gives the same bytes."""

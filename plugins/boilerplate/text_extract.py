@@ -114,14 +114,18 @@ class TextClassifier(Plugin):
     Blocks a rule cleaner made are kept. Every block the model rates under
     ``threshold`` (P(content); the model's own when unset) and under ``relative`` times
     the page's likeliest block (0 switches this off) is one ``removed`` entry whose
-    score is P(boilerplate). ``model`` names another model file than the shipped one. A
+    score is P(boilerplate). On a page whose words the model's vocabulary knows less than
+    ``familiar`` of (another language than most training pages': content words it does
+    not know lift no block), ``unfamiliar_threshold`` replaces ``threshold`` (0 for
+    ``familiar`` switches this off). ``model`` names another model file than the shipped one. A
     document of fewer than ``min_blocks`` blocks or ``min_words`` words (a note, a few
     paragraphs) is no page as scrapers leave it, with menus and footers around the text,
     and too short for the features that read a page's layout: it is left to the rules.
     """
 
     name = "text_classifier"
-    defaults = {"threshold": None, "relative": 0.6, "model": None, "min_words": 30,
+    defaults = {"threshold": None, "relative": 0.6, "familiar": 0.8,
+                "unfamiliar_threshold": 0.33, "model": None, "min_words": 30,
                 "min_blocks": 6, "score_on": "page"}
 
     @hookimpl
@@ -130,10 +134,12 @@ class TextClassifier(Plugin):
         if self.options["score_on"] not in ("page", "cleaned"):
             raise ConfigError(f"[plugin.{self.name}] score_on must be 'page' or 'cleaned', "
                               f"got {self.options['score_on']!r}")
-        relative = self.options["relative"]
-        if not isinstance(relative, (int, float)) or not 0.0 <= relative <= 1.0:
-            raise ConfigError(f"[plugin.{self.name}] relative must be between 0 and 1, "
-                              f"got {self.options['relative']!r}")
+        for name in ("relative", "familiar", "unfamiliar_threshold"):
+            value = self.options[name]
+            if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                    or not 0.0 <= value <= 1.0:
+                raise ConfigError(f"[plugin.{self.name}] {name} must be between 0 and 1, "
+                                  f"got {value!r}")
 
     _scored: tuple[str, dict | None] | None = None  # (document id, verdicts), extract to clean
 
@@ -147,7 +153,9 @@ class TextClassifier(Plugin):
         model = load_model(str(self.options["model"] or TEXT_MODEL))
         threshold = self.options["threshold"]
         threshold = model.threshold if threshold is None else float(threshold)
-        p = model.predict_texts([b.text for b in blocks])
+        p, known = model.rate_texts([b.text for b in blocks])
+        if known is not None and known < float(self.options["familiar"]):
+            threshold = float(self.options["unfamiliar_threshold"])
         keep = keep_mask(p, threshold, float(self.options["relative"]))
         return {id(b): (b, float(pb))
                 for b, pb, k in zip(blocks, p.tolist(), keep.tolist()) if not k}
