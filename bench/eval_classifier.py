@@ -122,12 +122,16 @@ def chain_scores(args, fold_models, folds_of, text_dirs, disable=None) -> None:
             print(f"\n{label} (score_wcxb.py):\n" + result.stdout.rstrip())
 
 
-def run_chain(files: list[str], model: Path, records: Path, disable: str | None = None) -> None:
-    """``clean-corpus run`` on ``files`` with the text model ``model``."""
+def run_chain(files: list[str], model: Path, records: Path, disable: str | None = None,
+              options: dict | None = None) -> None:
+    """``clean-corpus run`` on ``files`` with the text model ``model`` (and the
+    ``text_classifier`` ``options`` given)."""
     clean_corpus = Path(sys.executable).with_name("clean-corpus")
     cmd = [str(clean_corpus), "run", *files, "-o", str(records), "--no-progress",
            "--set", f"text_classifier.model={model}", "-j", "1",
            "--timeout", "600"]  # a busy machine must fail no page
+    for name, value in (options or {}).items():
+        cmd += ["--set", f"text_classifier.{name}={value}"]
     if disable:
         cmd += ["--disable", disable]
     done = subprocess.run(cmd, capture_output=True, text=True)
@@ -140,6 +144,12 @@ def in_order(pages: list) -> list:
     return sorted(pages, key=lambda p: (p.id, training.FORMS.index(p.form)))
 
 
+def site_folds(sites, folds: int, seed: int) -> dict[str, int]:
+    """The fold of each of the devset's sites in ``--devset``'s cross-validation."""
+    sites = sorted(set(sites))
+    return dict(zip(sites, training.group_folds(sites, folds, seed)))
+
+
 def devset_chain(args, pages, dev, forms) -> None:
     """The devset as text, cross-validated by site: each fold's pages through the chain
     with a model trained on every other page (wcxb-dev's and the other folds' devset
@@ -149,7 +159,7 @@ def devset_chain(args, pages, dev, forms) -> None:
     visible_text = training.load_scraper(args.data)
     folder = args.data / "devset"
     sites = sorted({p.domain for p in dev})
-    fold_of = dict(zip(sites, training.group_folds(sites, args.folds, args.seed)))
+    fold_of = site_folds(sites, args.folds, args.seed)
     models = {}
     for k in range(args.folds):
         path = args.models / f"devset-fold-{k}.json"

@@ -1,0 +1,162 @@
+"""Nested check of the text classifier's unfamiliar-page rule on the devset as text.
+
+    python bench/nested_thresholds.py --data ../shared --models DIR [--work DIR]
+
+``text_classifier``'s ``familiar`` (0.8) and ``unfamiliar_threshold`` (0.33) were chosen
+on the same out-of-fold devset figures they are quoted with. Here they are chosen again
+for each of ``bench/eval_classifier.py --devset``'s site folds, on the other folds alone:
+every setting of a small grid runs through the whole chain (``clean-corpus run -j 1``)
+on every fold's pages with that fold's model (``DIR/devset-fold-K.json``, as
+``eval_classifier.py --devset --models DIR`` writes them; each trained without the fold's
+sites). For held-out fold K the setting with the lowest boilerplate left among those
+with recall ``--recall`` or more on the other folds' records together (none: the highest
+recall) is chosen, and fold K's records at that setting are kept. The five held-out
+folds' records are scored together by ``tools/score_devset.py``: the nested figure
+(the records scored: ``WORK/nested-FORM.jsonl``). The folds are ``eval_classifier.py``'s (:func:`site_folds`), the pages' text is made by
+the data's ``tools/scraped_text.py`` as there. Records are kept under ``--work`` and
+reused when there (a fresh directory runs everything: 2 forms x 20 settings x 5 folds).
+"""
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from eval_classifier import run_chain, site_folds  # noqa: E402
+
+from clean_corpus_plugins.boilerplate import train as training  # noqa: E402
+
+FAMILIAR = (0.7, 0.75, 0.8, 0.85)
+UNFAMILIAR = (0.28, 0.3, 0.33, 0.35, 0.4)
+SHIPPED = (0.8, 0.33)
+
+
+def floats(text: str) -> tuple[float, ...]:
+    return tuple(float(x) for x in text.split(","))
+
+
+def score(data: Path, files: list[Path], pages: set[str], tmp: Path) -> dict[str, float]:
+    """``score_devset.py`` on the records of ``files`` together, over ``pages`` alone."""
+    records = tmp / "records.jsonl"
+    records.write_text("".join(f.read_text(encoding="utf-8") for f in files), encoding="utf-8")
+    index = tmp / "index.jsonl"
+    with open(data / "devset" / "index.jsonl", encoding="utf-8") as fh:
+        index.write_text("".join(line for line in fh if line.strip() and
+                                 json.loads(line)["file"] in pages), encoding="utf-8")
+    out = subprocess.run([sys.executable, str(data / "tools" / "score_devset.py"),
+                          str(records), "--index", str(index)],
+                         check=True, capture_output=True, text=True).stdout
+    left = re.search(r"missing (\d+)\), boilerplate_left ([\d.]+)", out)
+    prf = re.search(r"F1 ([\d.]+) P ([\d.]+) R ([\d.]+) n=(\d+)", out)
+    if not left or not prf:
+        raise SystemExit(f"score_devset.py said:\n{out}")
+    return {"missing": int(left[1]), "left": float(left[2]), "f1": float(prf[1]),
+            "recall": float(prf[3]), "pages": int(prf[4])}
+
+
+def figure(s: dict[str, float]) -> str:
+    return f"{s['left']:.3f} / {s['recall']:.3f} / {s['f1']:.3f}"
+
+
+def choose(scores: dict[tuple[float, float], dict], recall: float) -> tuple[float, float]:
+    """Lowest boilerplate left among settings with ``recall`` or more (ties: higher
+    recall, then grid order); none there: the highest recall (ties: less left)."""
+    grid = list(scores)
+    good = [s for s in grid if scores[s]["recall"] >= recall]
+    if good:
+        return min(good, key=lambda s: (scores[s]["left"], -scores[s]["recall"], grid.index(s)))
+    return min(grid, key=lambda s: (-scores[s]["recall"], scores[s]["left"], grid.index(s)))
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", type=Path, default=Path("../shared"))
+    ap.add_argument("--models", type=Path, required=True,
+                    help="the devset fold models (devset-fold-K.json) of eval_classifier --devset")
+    ap.add_argument("--work", type=Path, default=Path("nested-work"),
+                    help="texts and records kept here, reused when there")
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--forms", default="blocks,flat")
+    ap.add_argument("--familiar", type=floats, default=FAMILIAR)
+    ap.add_argument("--unfamiliar", type=floats, default=UNFAMILIAR)
+    ap.add_argument("--recall", type=float, default=0.95, help="the recall a choice must reach")
+    args = ap.parse_args(argv)
+
+    entries, _ = training.devset_source(args.data)
+    fold_of_site = site_folds([e["domain"] for e in entries], args.folds, args.seed)
+    fold_of = {e["file"]: fold_of_site[e["domain"]] for e in entries}
+    folds = range(args.folds)
+    pages_of = {k: {name for name, f in fold_of.items() if f == k} for k in folds}
+    print("pages per fold: " + ", ".join(f"{k}: {len(pages_of[k])}" for k in folds))
+    visible_text = training.load_scraper(args.data)
+    settings = list(itertools.product(args.familiar, args.unfamiliar))
+    tmp = args.work / "score"
+    tmp.mkdir(parents=True, exist_ok=True)
+
+    for form in args.forms.split(","):
+        records: dict[tuple[tuple[float, float], int], Path] = {}
+        for k in folds:
+            texts = args.work / "text" / f"{form}-{k}"
+            if not texts.exists():
+                part = texts.with_suffix(".part")
+                part.mkdir(parents=True, exist_ok=True)
+                for name in sorted(pages_of[k]):
+                    (part / f"{name}.txt").write_text(
+                        visible_text((args.data / "devset" / "html" / name).read_bytes(), form),
+                        encoding="utf-8")
+                part.rename(texts)
+            model = args.models / f"devset-fold-{k}.json"
+            for familiar, unfamiliar in settings:
+                path = args.work / "records" / form / f"familiar{familiar}-t{unfamiliar}" / \
+                    f"fold{k}.jsonl"
+                if not path.exists():
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    part = path.with_suffix(".part")
+                    run_chain([str(texts)], model, part, options={
+                        "familiar": familiar, "unfamiliar_threshold": unfamiliar})
+                    part.rename(path)
+                records[(familiar, unfamiliar), k] = path
+            print(f"{form}: fold {k} run at {len(settings)} settings", flush=True)
+
+        every = set(fold_of)
+        pooled = {s: score(args.data, [records[s, k] for k in folds], every, tmp)
+                  for s in settings}
+        print(f"\n{form}: every setting, all {args.folds} folds' out-of-fold records together "
+              "(the in-sample choice; boilerplate left / recall / F1):")
+        for s in settings:
+            mark = "  (shipped)" if s == SHIPPED else ""
+            print(f"  familiar {s[0]:<5} unfamiliar_threshold {s[1]:<5} {figure(pooled[s])}{mark}")
+
+        chosen = {}
+        print(f"\n{form}: nested, each fold's setting chosen on the other folds' records:")
+        for k in folds:
+            others = [j for j in folds if j != k]
+            inner = {s: score(args.data, [records[s, j] for j in others],
+                              set().union(*(pages_of[j] for j in others)), tmp)
+                     for s in settings}
+            chosen[k] = choose(inner, args.recall)
+            held = score(args.data, [records[chosen[k], k]], pages_of[k], tmp)
+            shipped = score(args.data, [records[SHIPPED, k]], pages_of[k], tmp) \
+                if SHIPPED in settings else None
+            print(f"  fold {k}: familiar {chosen[k][0]}, unfamiliar_threshold {chosen[k][1]}; "
+                  f"other folds {figure(inner[chosen[k]])}; held out {figure(held)}"
+                  + (f" (shipped setting {figure(shipped)})" if shipped else ""))
+        nested = score(args.data, [records[chosen[k], k] for k in folds], every, tmp)
+        kept = args.work / f"nested-{form}.jsonl"  # the records scored, for score_devset.py
+        kept.write_text((tmp / "records.jsonl").read_text(encoding="utf-8"), encoding="utf-8")
+        print(f"{form}: nested figure, the {args.folds} held-out folds together "
+              f"(score_devset.py, {nested['pages']} pages, missing {nested['missing']}): "
+              f"boilerplate_left {nested['left']:.3f} recall {nested['recall']:.3f} "
+              f"F1 {nested['f1']:.3f}\n", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
