@@ -12,7 +12,9 @@ blocks through the HTML classifier, with the page type) next to doing nothing (t
 text) and trafilatura alone on the page's HTML. With ``--chain`` every fold's model
 also runs inside the real ``clean-corpus run`` on the fold's text files (rule cleaners
 included) and the records are scored by the scorer's command line; ``--ablate NAME,...``
-adds one chain run per named plugin with that plugin disabled. ``--only-fold K`` evaluates
+adds one chain run per named plugin with that plugin disabled, and ``--set PLUGIN.OPTION=
+VALUE`` sets an option of every chain run (``text_classifier.familiar=0``: the decision
+before pages the vocabulary knows less had a threshold of their own). ``--only-fold K`` evaluates
 one fold (with ``--reuse-models``, its model from an earlier run), for ablations that
 would take hours over every fold. The text models train, as the shipped one, on the
 devset's annotated pages too (``--sources``), less any site of the fold evaluated;
@@ -122,16 +124,22 @@ def chain_scores(args, fold_models, folds_of, text_dirs, disable=None) -> None:
             print(f"\n{label} (score_wcxb.py):\n" + result.stdout.rstrip())
 
 
+#: ``--set`` options of every chain run (``--set`` of this script)
+CHAIN_OPTIONS: list[str] = []
+
+
 def run_chain(files: list[str], model: Path, records: Path, disable: str | None = None,
               options: dict | None = None) -> None:
     """``clean-corpus run`` on ``files`` with the text model ``model`` (and the
-    ``text_classifier`` ``options`` given)."""
+    ``text_classifier`` ``options`` given, and ``--set``'s)."""
     clean_corpus = Path(sys.executable).with_name("clean-corpus")
     cmd = [str(clean_corpus), "run", *files, "-o", str(records), "--no-progress",
            "--set", f"text_classifier.model={model}", "-j", "1",
            "--timeout", "600"]  # a busy machine must fail no page
     for name, value in (options or {}).items():
         cmd += ["--set", f"text_classifier.{name}={value}"]
+    for option in CHAIN_OPTIONS:
+        cmd += ["--set", option]
     if disable:
         cmd += ["--disable", disable]
     done = subprocess.run(cmd, capture_output=True, text=True)
@@ -296,7 +304,10 @@ def main(argv=None) -> int:
     ap.add_argument("--devset", action="store_true",
                     help="instead: the devset as text through the chain, cross-validated by "
                          "site (each fold's model trained on wcxb-dev and the other folds)")
+    ap.add_argument("--set", action="append", default=[], metavar="PLUGIN.OPTION=VALUE",
+                    help="an option of every chain run (as clean-corpus run --set)")
     args = ap.parse_args(argv)
+    CHAIN_OPTIONS[:] = args.set
     forms = args.forms.split(",")
     scorer = load_scorer(args.data)
     entries, text_of = training.wcxb_source(args.data)
