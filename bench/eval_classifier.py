@@ -206,6 +206,26 @@ def devset_chain(args, pages, dev, forms) -> None:
                   f"by site (score_devset.py):\n" + "\n".join(result.stdout.splitlines()[-2:]))
 
 
+def combination(page, extracted: list[str], result: dict, extractor):
+    """The extractor's decision on ``page``, as the chain combines them: the trafilatura
+    plugin's blocks ``extracted`` less those the classifier is sure are boilerplate, and
+    the page blocks it missed that the classifier rates at or above the threshold of the
+    page's (out-of-fold) type. Returns the blocks kept, the indexes of the page blocks
+    taken back and the indexes of the extracted blocks dropped."""
+    from clean_corpus_plugins.boilerplate.html_extract import (Alignment, has_words,
+                                                               left_out, taken_back)
+
+    texts = [b.text for b in page.blocks]
+    if not texts:
+        return list(extracted), [], set()
+    p = result["p"]
+    alignment = Alignment(texts, extracted, p)
+    add = [i for i in taken_back(p, alignment, extracted, extractor.threshold(result["type"]))
+           if has_words(texts[i])]
+    dropped = left_out(alignment.rated, extractor.options["drop_threshold"])
+    return [text for j, text in enumerate(extracted) if j not in dropped], add, dropped
+
+
 def html_form(args, scorer, entries) -> None:
     """The HTML extractor (DOM blocks, HTML classifier, page type), cross-validated by site.
 
@@ -240,27 +260,13 @@ def html_form(args, scorer, entries) -> None:
             for p in pages],
         "classifier (HTML blocks)": [(p.type, f1(results[p.id]["text"], p)) for p in pages],
     }
-    # the extractor: the trafilatura plugin's blocks less those the classifier is sure
-    # are boilerplate, and the blocks it missed that the classifier rates at or above the
-    # threshold of the page's (out-of-fold) type, as the chain combines them
-    from clean_corpus_plugins.boilerplate.html_extract import (Alignment, HtmlExtractor,
-                                                               has_words, left_out, taken_back)
+    from clean_corpus_plugins.boilerplate.html_extract import HtmlExtractor
 
     extractor = HtmlExtractor()
 
     def combined(page):
-        texts = [b.text for b in page.blocks]
-        extracted = plugin[page.id]
-        if not texts:
-            return "\n".join(extracted)
-        p = results[page.id]["p"]
-        alignment = Alignment(texts, extracted, p)
-        add = [i for i in taken_back(p, alignment, extracted,
-                                     extractor.threshold(results[page.id]["type"]))
-               if has_words(texts[i])]
-        dropped = left_out(alignment.rated, extractor.options["drop_threshold"])
-        kept = [text for j, text in enumerate(extracted) if j not in dropped]
-        return "\n".join([*kept, *(texts[i] for i in add)])
+        kept, add, _ = combination(page, plugin[page.id], results[page.id], extractor)
+        return "\n".join([*kept, *(page.blocks[i].text for i in add)])
 
     scores["trafilatura + classifier"] = [(p.type, f1(combined(p), p)) for p in pages]
     table(f"html: mean word F1, cross-validated by site ({args.folds} folds; "
