@@ -68,6 +68,22 @@ def test_a_second_top_level_element_is_read_and_any_element_reads_the_whole_page
     assert [b.depth for b in dom_blocks(tree)] == [3, 2]  # html, div
 
 
+def test_a_page_a_script_writes_is_read_from_its_noscript_elements():
+    # a forum engine's thread page: an empty shell the script fills, the posts served in
+    # noscript for readers without script; a page with text of its own keeps its noscript
+    # notice out
+    page = (PAGES / "forum_scripted.html").read_text(encoding="utf-8")
+    texts = [b.text for b in blocks_of(page)]
+    assert "The piston came out all the way in the warm water test." in " ".join(texts)
+    assert texts[0] == "Greenhouse vent opener stuck half open"
+    article = (PAGES / "article.html").read_text(encoding="utf-8").replace(
+        "<body>", "<body><noscript><p>Please turn on JavaScript to read the comments of "
+                  "this page and to see the pictures.</p></noscript>", 1)
+    assert not any("JavaScript" in b.text for b in blocks_of(article))
+    # a near-empty page without noscript elements stays as it is
+    assert [b.text for b in blocks_of("<html><body><p>Loading</p></body></html>")] == ["Loading"]
+
+
 def test_name_words_are_the_letter_runs_cut_before_a_capital():
     import random
     import re
@@ -219,6 +235,20 @@ def test_the_default_chain_keeps_the_main_content(records, kind):
         assert sentence in record["text"], (kind, sentence, record["text"])
     for chrome in CHROME:
         assert chrome not in record["text"], (kind, chrome)
+
+
+def test_the_posts_of_a_thread_served_in_noscript_are_kept_by_the_classifier():
+    # trafilatura switched off: the classifier alone must find the posts, which it sees
+    # only when the noscript elements of a page a script writes are read
+    page = (PAGES / "forum_scripted.html").read_text(encoding="utf-8")
+    record = clean(html=page, url="https://growers.example.org/t/vent-opener/4711",
+                   config=Config(disable=["trafilatura"], options={
+                       "boilerplate_html": {"add_threshold": EVERY_TYPE_AT_HALF}})).record
+    for sentence in ("My automatic vent opener has stopped halfway",
+                     "stand the cylinder in a bowl of warm water",
+                     "the window now opens fully by ten o'clock"):
+        assert sentence in record["text"], record["text"]
+    assert "Terms of Service" not in record["text"]
 
 
 def test_content_trafilatura_misses_is_taken_back_and_explained(records, trafilatura_alone):

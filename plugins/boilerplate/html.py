@@ -162,15 +162,40 @@ def dom_blocks(tree) -> list[DomBlock]:
     block-level element around it, and consecutive texts of one such element make one
     block. Skipped elements (scripts, styles, form controls, ``hidden``) are not entered;
     the tags, class/id words and ids above a block are gathered only for the elements
-    that hold text, each once, from the nearest one already known.
+    that hold text, each once, from the nearest one already known. A page a script
+    writes (fewer than :data:`SCRIPTED_PAGE_WORDS` words outside them) is walked again
+    with its ``noscript`` elements read: what it serves a reader without script.
     """
     if isinstance(tree, etree._ElementTree):
         root = tree.getroot()
     else:
         root = tree.getroottree().getroot()
-    blocks: list[DomBlock] = []
     if root is None:
-        return blocks
+        return []
+    blocks = _walk(root, SKIP_TAGS)
+    words = _words(blocks)
+    if words < SCRIPTED_PAGE_WORDS and next(root.iter("noscript"), None) is not None:
+        served = _walk(root, _SKIP_BUT_NOSCRIPT)
+        if _words(served) > words:
+            return served
+    return blocks
+
+
+def _words(blocks: list[DomBlock]) -> int:
+    """Words of the blocks (their texts are parted by single spaces)."""
+    return sum(b.text.count(" ") + 1 for b in blocks)
+
+
+#: A page whose blocks hold fewer words than this is one a script writes; when it has
+#: ``noscript`` elements, they hold what it serves without script (a Discourse or Flarum
+#: thread's posts) and are read too (docs/classifier.md).
+SCRIPTED_PAGE_WORDS = 100
+_SKIP_BUT_NOSCRIPT = SKIP_TAGS - {"noscript"}
+
+
+def _walk(root, skip: frozenset) -> list[DomBlock]:
+    """:func:`dom_blocks` of the page under ``root``, not entering the ``skip`` tags."""
+    blocks: list[DomBlock] = []
     hidden = set(_HIDDEN(root))
     serial = itertools.count()
     pieces: list[str] = []
@@ -199,7 +224,7 @@ def dom_blocks(tree) -> list[DomBlock]:
         for event, element in walk:
             if event == "start":
                 tag = element.tag
-                if tag in SKIP_TAGS or (hidden and stack and element in hidden):
+                if tag in skip or (hidden and stack and element in hidden):
                     # its text is no page text, but a space in it still parts two words
                     if pieces and any(text.isspace() for text in _INNER_TEXT(element)):
                         pieces.append(" ")
