@@ -77,6 +77,11 @@ def region(block) -> str | None:
     return None
 
 
+def word_grams(words: list[str]):
+    """The word 3-grams of ``words`` (fewer words: one gram of them all)."""
+    return zip(words, words[1:], words[2:]) if len(words) >= 3 else [tuple(words)]
+
+
 class Grams:
     """Where each word 3-gram (and, for short texts, each word) of a page's blocks is."""
 
@@ -85,13 +90,13 @@ class Grams:
         self.at = collections.defaultdict(list)
         for i, text in enumerate(texts):
             words = tokens(text)
-            for gram in (zip(words, words[1:], words[2:]) if len(words) >= 3 else [tuple(words)]):
+            for gram in word_grams(words):
                 self.at[gram].append(i)
 
     def owner(self, text: str) -> int | None:
         """The block holding most of ``text``'s 3-grams (None: none of them)."""
         words = tokens(text)
-        grams = zip(words, words[1:], words[2:]) if len(words) >= 3 else [tuple(words)]
+        grams = word_grams(words)
         counts = collections.Counter(i for g in grams for i in set(self.at.get(g, ())))
         return counts.most_common(1)[0][0] if counts else None
 
@@ -106,8 +111,7 @@ def grams_of(texts) -> set:
     """The word 3-grams of ``texts`` (each text's own; a shorter text is one gram)."""
     out = set()
     for text in texts:
-        words = tokens(text)
-        out.update(zip(words, words[1:], words[2:]) if len(words) >= 3 else [tuple(words)])
+        out.update(word_grams(tokens(text)))
     return out
 
 
