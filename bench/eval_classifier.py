@@ -174,12 +174,14 @@ def devset_chain(args, pages, dev, forms) -> None:
         if args.only_fold in (None, k) and not (args.reuse_models and path.exists()):
             held = {s for s in sites if fold_of[s] == k}
             inside = in_order([p for p in pages + dev if p.domain not in held])
-            path.write_text(training.train(inside, args.seed, args.threshold).dumps(),
+            path.write_text(training.train(inside, args.seed, args.threshold,
+                                           devset_weight=args.devset_weight).dumps(),
                             encoding="utf-8")
             print(f"devset fold {k}: trained on {len({p.id for p in inside})} pages", flush=True)
         if path.exists() and (args.only_fold in (None, k) or args.reuse_models):
             models[k] = path
-    names = {page.id.removeprefix("devset-") + ".html": fold_of[page.domain] for page in dev}
+    names = {page.id.removeprefix(training.DEVSET_PREFIX) + ".html": fold_of[page.domain]
+             for page in dev}
     for form in forms:
         with tempfile.TemporaryDirectory() as tmp:
             merged = Path(tmp) / "records.jsonl"
@@ -304,6 +306,9 @@ def main(argv=None) -> int:
     ap.add_argument("--sources", default=",".join(training.SOURCES),
                     help="data sets the fold models train on (wcxb,devset): the devset's "
                          "pages join every wcxb-dev fold's training pages, less their sites")
+    ap.add_argument("--devset-weight", type=float, default=1.0,
+                    help="multiply the weight of the devset's blocks by this in every fold "
+                         "model's fits (train.py --devset-weight)")
     ap.add_argument("--threshold", type=float, default=load_model(str(TEXT_MODEL)).threshold,
                     help="the fold models' threshold, which the chain runs use (default: the "
                          "shipped model's)")
@@ -353,7 +358,8 @@ def main(argv=None) -> int:
             model = load_model(str(path))
         else:
             model = training.train(inside, args.seed, args.threshold,
-                                   vocabulary=not args.no_vocabulary, min_sites=args.vocab_sites)
+                                   vocabulary=not args.no_vocabulary, min_sites=args.vocab_sites,
+                                   devset_weight=args.devset_weight)
             path.write_text(model.dumps(), encoding="utf-8")
         fold_models[k] = path
         for page in pages:

@@ -207,6 +207,60 @@ def test_the_written_model_predicts_as_the_trained_one_and_learned_the_labels(tr
     assert hits / total > 0.9  # the words of the training pages are mostly labelled right
 
 
+def test_the_devset_weight_decides_which_source_the_fit_follows_where_they_disagree():
+    # the fixture pages twice: as they are, and as devset pages of other sites whose
+    # annotation says the opposite of every block; stage one of a model without
+    # vocabulary, fitted on the same rows of both, follows the heavier source
+    from dataclasses import replace
+
+    from clean_corpus_plugins.boilerplate import train
+
+    pages = train.load_pages(train.text_source(FIXTURES))
+    copies = [replace(p, id=train.DEVSET_PREFIX + p.id, domain="copy." + p.domain,
+                      labels=1 - p.labels) for p in pages]
+
+    def agreement(weight):  # share of the words stage one labels as the devset does
+        model = train.train(pages + copies, seed=3, trees=30, vocabulary=False,
+                            devset_weight=weight)
+        first = BlockClassifier(model.features, model.stages[:1], 0.5, {})
+        agree = sum(float(((first.predict_texts(c.blocks) >= 0.5) == c.labels) @ c.weights)
+                    for c in copies)
+        return agree / sum(float(c.weights.sum()) for c in copies), model.trained
+
+    heavier, trained = agreement(4.0)
+    lighter, _ = agreement(0.25)
+    assert heavier > 0.9 and lighter < 0.1
+    assert trained["devset_weight"] == 4.0
+
+
+def test_the_devset_weight_option_reaches_the_model_file(tmp_path):
+    import json
+    import shutil
+
+    from clean_corpus_plugins.boilerplate import train
+
+    # the fixture folder with one page named as a devset page
+    shutil.copytree(FIXTURES, tmp_path / "pages")
+    index = tmp_path / "pages" / "index.jsonl"
+    entries = [json.loads(line) for line in index.read_text(encoding="utf-8").splitlines()]
+    for form in train.FORMS:
+        folder = tmp_path / "pages" / "text" / form
+        (folder / f"{entries[0]['id']}.txt").rename(
+            folder / f"{train.DEVSET_PREFIX}{entries[0]['id']}.txt")
+    entries[0]["id"] = train.DEVSET_PREFIX + entries[0]["id"]
+    index.write_text("".join(json.dumps(e) + "\n" for e in entries), encoding="utf-8")
+    written = {}
+    for weight in ("1", "3"):
+        out = tmp_path / f"{weight}.json"
+        assert train.main(["--text", str(tmp_path / "pages"), "--out", str(out), "--trees", "3",
+                           "--no-vocabulary", "--check", str(tmp_path / "none"),
+                           "--devset-weight", weight]) == 0
+        written[weight] = json.loads(out.read_text(encoding="utf-8"))
+    assert "devset_weight" not in written["1"]["trained"]  # the default: no weight, as before
+    assert written["3"]["trained"]["devset_weight"] == 3.0
+    assert written["1"]["stages"] != written["3"]["stages"]
+
+
 def test_the_shipped_model_keeps_the_blocks_it_kept_when_it_was_trained():
     from clean_corpus_plugins.boilerplate import train
     from clean_corpus_plugins.boilerplate.text_extract import TEXT_MODEL

@@ -18,6 +18,7 @@ learned from the training pages (:mod:`.vocabulary`; its columns of the training
 of fold, by site), and a model without it, the fallback, is trained on the same pages for
 pages in a language the table does not know (``--no-vocabulary``: that model alone); it
 reads the blocks' shapes against the page's prose (:func:`.relative_features`).
+``--devset-weight K`` multiplies the weight of the devset's blocks by K in every fit.
 Needs the ``train`` extra (scikit-learn).
 The same data and seed give a byte-identical file.
 """
@@ -112,6 +113,11 @@ def annotated_reference(text: str, keep: list[str], drop: list[str]) -> str:
     return "\n\n".join(kept + [s for s in keep if one_line(s) not in flat])
 
 
+#: The id prefix of the devset's pages (:func:`devset_source`), whose weight
+#: ``devset_weight`` multiplies in the fits.
+DEVSET_PREFIX = "devset-"
+
+
 def devset_source(data: Path):
     """The devset's pages (``devset/index.jsonl``: ``file``, ``with`` and ``without``
     snippets) and their text in a form made by the data's tool. A page's main content is
@@ -133,7 +139,7 @@ def devset_source(data: Path):
             html, _ = decode((folder / "html" / page["file"]).read_bytes())
             record = cleaner.clean(html=html, source=page["file"]).record
             host = urlsplit(page["id"]).hostname or page["id"].split("::")[-1]
-            entries.append({"id": "devset-" + Path(page["file"]).stem,
+            entries.append({"id": DEVSET_PREFIX + Path(page["file"]).stem,
                             "domain": host.removeprefix("www."), "type": "article",
                             "file": page["file"],
                             "main_content": annotated_reference((record or {}).get("text") or "",
@@ -220,15 +226,19 @@ def fit_stage(X: np.ndarray, y: np.ndarray, w: np.ndarray, params: dict, seed: i
                         np.array(left), np.array(right), np.array(value))
 
 
-def _stack(pages: list[Page], max_rows: int | None = None, seed: int = 0):
+def _stack(pages: list[Page], max_rows: int | None = None, seed: int = 0,
+           devset_weight: float = 1.0):
     """Rows, labels and weights of ``pages``; at most ``max_rows`` rows, drawn with ``seed``.
 
     A weight grows with the block's words (word F1 counts words) but as a square root, so
-    that short blocks, most of the boilerplate, still count.
+    that short blocks, most of the boilerplate, still count; the devset's blocks' weights
+    are multiplied by ``devset_weight``.
     """
     X = np.vstack([p.X for p in pages])
     y = np.concatenate([p.labels for p in pages])
-    w = np.sqrt(np.concatenate([p.weights for p in pages])) + 0.1
+    scale = np.concatenate([np.full(len(p.labels), devset_weight
+                                    if p.id.startswith(DEVSET_PREFIX) else 1.0) for p in pages])
+    w = (np.sqrt(np.concatenate([p.weights for p in pages])) + 0.1) * scale
     if max_rows and len(y) > max_rows:
         rows = np.sort(np.random.default_rng(seed).choice(len(y), max_rows, replace=False))
         X, y, w = X[rows], y[rows], w[rows]
@@ -261,7 +271,8 @@ def vocabulary_columns(pages: list[Page], seed: int, min_sites: int = MIN_SITES
 
 def train(pages: list[Page], seed: int = 0, threshold: float = 0.5,
           trees: int | None = None, vocabulary: bool = True,
-          min_sites: int = MIN_SITES, data: str = CREDITS["wcxb"]) -> BlockClassifier:
+          min_sites: int = MIN_SITES, data: str = CREDITS["wcxb"],
+          devset_weight: float = 1.0) -> BlockClassifier:
     """Both stages on ``pages``; stage two on out-of-fold stage-one probabilities.
 
     ``trees`` caps the number of trees of each stage (a quick model for tests). With
@@ -270,7 +281,9 @@ def train(pages: list[Page], seed: int = 0, threshold: float = 0.5,
     model without vocabulary, trained on the same pages, rates the pages whose words the
     table mostly does not know. It, as any model without vocabulary, reads the block
     shapes against the page's prose (:func:`.relative_features`), which carry across
-    languages. ``data`` credits the pages' data sets in the model file.
+    languages. ``data`` credits the pages' data sets in the model file. The devset's
+    blocks weigh ``devset_weight`` times their words' weight in every fit (both stages,
+    the fallback's too).
     """
     names = TEXT_FEATURES
     table = fallback = None
@@ -278,21 +291,22 @@ def train(pages: list[Page], seed: int = 0, threshold: float = 0.5,
         pages = [replace(p, X=relative_features(p.X)) for p in pages]
         names = RELATIVE_FEATURES
     else:
-        fallback = train(pages, seed, threshold, trees, vocabulary=False, data=data)
+        fallback = train(pages, seed, threshold, trees, vocabulary=False, data=data,
+                         devset_weight=devset_weight)
         fallback.trained = {}
         table, columns = vocabulary_columns(pages, seed, min_sites)
         pages = [Page(p.id, p.domain, p.type, p.form, p.blocks, p.reference, p.labels,
                       p.weights, np.hstack((p.X, v))) for p, v in zip(pages, columns)]
         names = TEXT_FEATURES + VOCAB_FEATURES
     params = [dict(p, max_iter=min(p["max_iter"], trees or p["max_iter"])) for p in STAGE_PARAMS]
-    first = fit_stage(*_stack(pages, MAX_ROWS, seed), params[0], seed)
+    first = fit_stage(*_stack(pages, MAX_ROWS, seed, devset_weight), params[0], seed)
     folds = group_folds([p.domain for p in pages], INNER_FOLDS, seed)
     out_of_fold: list[np.ndarray | None] = [None] * len(pages)
     for k in range(INNER_FOLDS):
         inside = [p for p, f in zip(pages, folds) if f != k]
         if not inside or len(inside) == len(pages):
             continue
-        model = fit_stage(*_stack(inside, MAX_ROWS, seed), params[0], seed)
+        model = fit_stage(*_stack(inside, MAX_ROWS, seed, devset_weight), params[0], seed)
         for i, (page, f) in enumerate(zip(pages, folds)):
             if f == k:
                 out_of_fold[i] = model.predict(page.X)
@@ -302,11 +316,13 @@ def train(pages: list[Page], seed: int = 0, threshold: float = 0.5,
     stacked = [Page(p.id, p.domain, p.type, p.form, p.blocks, p.reference, p.labels, p.weights,
                     np.column_stack((context_features(p1), p.X)))
                for p1, p in zip(out_of_fold, pages)]
-    second = fit_stage(*_stack(stacked, MAX_ROWS, seed), params[1], seed)
+    second = fit_stage(*_stack(stacked, MAX_ROWS, seed, devset_weight), params[1], seed)
     trained = {"seed": seed, "pages": len({p.id for p in pages}),
                "forms": sorted({p.form for p in pages}),
                "blocks": int(sum(len(p.blocks) for p in pages)),
                "data": data}
+    if devset_weight != 1.0:
+        trained["devset_weight"] = devset_weight
     if table is not None:
         trained["vocabulary"] = {"words": len(table.words), "lines": len(table.lines)}
     return BlockClassifier(names, [first, second], threshold, trained, table, fallback)
@@ -360,6 +376,8 @@ def main(argv=None) -> int:
                     help="read no words of the blocks (the features of shape alone)")
     ap.add_argument("--vocab-sites", type=int, default=MIN_SITES,
                     help="sites a word or line must occur on to enter the vocabulary")
+    ap.add_argument("--devset-weight", type=float, default=1.0,
+                    help="multiply the weight of the devset's blocks by this in every fit")
     ap.add_argument("--check", type=Path, default=CHECK_PAGES,
                     help="pages turned into text (as --text) whose predicted labels the model "
                          "file keeps, for the tests")
@@ -368,7 +386,8 @@ def main(argv=None) -> int:
     credit = CREDITS["wcxb"] if args.text else \
         "; ".join(CREDITS[name] for name in args.sources.split(","))
     model = train(pages, args.seed, args.threshold, trees=args.trees,
-                  vocabulary=not args.no_vocabulary, min_sites=args.vocab_sites, data=credit)
+                  vocabulary=not args.no_vocabulary, min_sites=args.vocab_sites, data=credit,
+                  devset_weight=args.devset_weight)
     if args.check and (args.check / "index.jsonl").exists():
         model.trained["check"] = check_labels(model, args.check)
     args.out.write_text(model.dumps(), encoding="utf-8")
