@@ -306,9 +306,11 @@ def main(argv=None) -> int:
     ap.add_argument("--sources", default=",".join(training.SOURCES),
                     help="data sets the fold models train on (wcxb,devset): the devset's "
                          "pages join every wcxb-dev fold's training pages, less their sites")
-    ap.add_argument("--devset-weight", type=float, default=1.0,
+    ap.add_argument("--devset-weight", type=float,
+                    default=training.SHIPPED["devset_weight"],
                     help="multiply the weight of the devset's blocks by this in every fold "
-                         "model's fits (train.py --devset-weight)")
+                         "model's fits (train.py --devset-weight; default: the shipped "
+                         "model's)")
     ap.add_argument("--threshold", type=float, default=load_model(str(TEXT_MODEL)).threshold,
                     help="the fold models' threshold, which the chain runs use (default: the "
                          "shipped model's)")

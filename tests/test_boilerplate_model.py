@@ -190,7 +190,7 @@ def test_the_written_model_predicts_as_the_trained_one_and_learned_the_labels(tr
     from clean_corpus_plugins.boilerplate import train
 
     pages = train.load_pages(train.text_source(FIXTURES))
-    model = train.train(pages, seed=3, trees=30, min_sites=2)
+    model = train.train(pages, seed=3, trees=30, min_sites=2, **train.SHIPPED)
     model.trained["check"] = train.check_labels(model, FIXTURES)
     loaded = BlockClassifier.load(trained[0])
     assert loaded.dumps() == model.dumps()
@@ -256,7 +256,7 @@ def test_the_devset_weight_option_reaches_the_model_file(tmp_path):
                            "--no-vocabulary", "--check", str(tmp_path / "none"),
                            "--devset-weight", weight]) == 0
         written[weight] = json.loads(out.read_text(encoding="utf-8"))
-    assert "devset_weight" not in written["1"]["trained"]  # the default: no weight, as before
+    assert "devset_weight" not in written["1"]["trained"]  # weight 1: the file as before
     assert written["3"]["trained"]["devset_weight"] == 3.0
     assert written["1"]["stages"] != written["3"]["stages"]
 
