@@ -340,13 +340,13 @@ def main(argv=None) -> int:
         dev = cached(args.cache.with_suffix(".devset.pkl") if args.cache else None,
                      lambda: training.load_pages(training.devset_source(args.data)))
         dev = [p for p in dev if p.form in forms]
+    args.models.mkdir(parents=True, exist_ok=True)
     if args.devset:
         devset_chain(args, pages, dev, forms)
         return 0
     site_fold = dict(zip(sorted({p.domain for p in pages}),
                          training.group_folds(sorted({p.domain for p in pages}), args.folds, args.seed)))
     folds_of = {p.id: site_fold[p.domain] for p in pages}
-    args.models.mkdir(parents=True, exist_ok=True)
     probabilities: dict[tuple[str, str], np.ndarray] = {}
     known: dict[tuple[str, str], float | None] = {}  # share of the page's words the table knows
     fold_models: dict[int, Path] = {}
