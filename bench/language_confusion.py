@@ -6,7 +6,7 @@ Usage::
     python bench/language_confusion.py --agreement PATH [PATH ...]
 
 ``DEVSET`` is a folder holding ``index.jsonl`` (one page per line, with ``file`` and
-``lang``) and the pages under ``html/`` (``/work/shared/devset`` for instance); an
+``lang``) and the pages under ``html/`` (``../shared/devset`` for instance); an
 ``index.jsonl`` path works too. Each page goes through the ordinary chain (read, extract,
 clean) once; then each backend (the ``language`` plugin with py3langid on a sample, and
 the ``language_langdetect`` plugin, seeded langdetect) runs its ``detect`` hook on the
