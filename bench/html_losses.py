@@ -163,6 +163,12 @@ class Source:
         return "not in the page's text (rendered by script, re-encoded)"
 
 
+def is_title(words: list[str], title_words: set[str]) -> bool:
+    """Whether a short text is the page's title (four fifths of its words in it)."""
+    return len(words) <= 20 and bool(title_words) and \
+        sum(w in title_words for w in words) >= 0.8 * len(words)
+
+
 def claim(units: list[list[str]], order, available: collections.Counter) -> list[int]:
     """Words of each unit not matched in ``available`` (consumed in ``order``)."""
     left = [0] * len(units)
@@ -212,10 +218,7 @@ def analyse(page, extracted: list[str], result: dict, extractor, entry: dict, da
             cause = f"missing: not in the DOM blocks, {source.where(line)}"
         else:
             block = page.blocks[owner]
-            kind = shape(block)
-            if len(words) <= 20 and title_words and \
-                    sum(w in title_words for w in words) >= 0.8 * len(words):
-                kind = "title/headline"
+            kind = "title/headline" if is_title(words, title_words) else shape(block)
             if held[owner] >= 0.5:
                 cause = f"missing: dropped by the classifier ({kind})"
             elif result["p"][owner] >= threshold:
@@ -252,11 +255,8 @@ def analyse(page, extracted: list[str], result: dict, extractor, entry: dict, da
             else:
                 block = page.blocks[owner]
                 words = rec_tokens[j]
-                if len(words) <= 20 and title_words and \
-                        sum(w in title_words for w in words) >= 0.8 * len(words):
-                    kind = "title/headline"
-                else:
-                    kind = region(block) or shape(block)
+                kind = "title/headline" if is_title(words, title_words) \
+                    else region(block) or shape(block)
                 cause = f"extra ({origin}): {kind}"
         out.append((cause, count))
     return out, denominator, placed
