@@ -256,6 +256,23 @@ def test_what_is_not_a_document_fails_with_why(tmp_path):
     assert {r["plugin"] for r in failures.values()} == {"text_reader"}
 
 
+def test_page_heavy_with_inline_script_is_cleaned_not_refused(tmp_path):
+    # Real pages carry megabytes of inline script and state (2 of wcxb-dev's 1,310 pass
+    # 5 MB); the default limit is what the bundled spider downloads, so such a page is cleaned.
+    article = (FIXTURES / "pages" / "article_related_links_en.html").read_text(encoding="utf-8")
+    state = "<script>window.__STATE__ = " + json.dumps(["x" * 1000] * 6000) + ";</script>"
+    page = tmp_path / "heavy.html"
+    page.write_text(article.replace("</head>", state + "</head>", 1), encoding="utf-8")
+    assert 6_000_000 < page.stat().st_size < 10 * 1024 * 1024
+    out = tmp_path / "out.jsonl"
+    builtin_cli("run", page, "-o", out, "--no-progress")
+    (record,) = read_jsonl(out)
+    light = tmp_path / "light.jsonl"
+    builtin_cli("run", FIXTURES / "pages" / "article_related_links_en.html", "-o", light, "--no-progress")
+    assert record["text"] == read_jsonl(light)[0]["text"]
+    assert "__STATE__" not in record["text"]
+
+
 def test_compression_bomb_is_rejected_without_being_read_whole(tmp_path):
     # 2 GB of zeros compress to about 2 MB; the run must stop reading at max_bytes.
     bomb = tmp_path / "page.html.gz"
@@ -265,7 +282,7 @@ def test_compression_bomb_is_rejected_without_being_read_whole(tmp_path):
             fh.write(chunk)
     lines = tmp_path / "lines.jsonl.gz"
     with gzip.open(lines, "wb") as fh:
-        fh.write(b'{"text": "' + b"b" * 31_000_000 + b'"}\n')
+        fh.write(b'{"text": "' + b"b" * 45_000_000 + b'"}\n')
         fh.write(json.dumps({"text": "Une ligne courte mais bien réelle, sur le marché."})
                  .encode() + b"\n")
     out = tmp_path / "out.jsonl"
@@ -277,5 +294,5 @@ def test_compression_bomb_is_rejected_without_being_read_whole(tmp_path):
     stats = json.loads((tmp_path / "s.json").read_text())
     assert (stats["written"], stats["rejected"], stats["failed"]) == (1, 2, 0)
     reasons = {Path(r["source"]).name: r["reasons"] for r in read_jsonl(tmp_path / "out.rejected.jsonl")}
-    assert reasons["page.html.gz"] == ["input too large: more than 5,000,000 bytes > max_bytes 5,000,000"]
+    assert reasons["page.html.gz"] == ["input too large: more than 10,485,760 bytes > max_bytes 10,485,760"]
     assert "input too large" in reasons["lines.jsonl.gz#L1"][0]
