@@ -124,8 +124,8 @@ class TextClassifier(Plugin):
     """
 
     name = "text_classifier"
-    defaults = {"threshold": None, "relative": 0.6, "familiar": 0.8,
-                "unfamiliar_threshold": 0.33, "model": None, "min_words": 30,
+    defaults = {"threshold": None, "relative": 0.6, "familiar": 0.85,
+                "unfamiliar_threshold": 0.3, "model": None, "min_words": 30,
                 "min_blocks": 6, "score_on": "page"}
 
     @hookimpl
