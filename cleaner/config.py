@@ -38,9 +38,9 @@ PLACEMENT_KEYS = ("before", "after")
 @dataclass
 class Config:
     workers: int = 1
-    #: Decompressed bytes a document may hold. 10 MiB: the bundled spider's
-    #: ``DOWNLOAD_MAXSIZE``, so that no page it downloads is refused here; real pages with
-    #: megabytes of inline script pass 5 MB (2 of wcxb-dev's 1,310).
+    #: Decompressed bytes a document may hold (a crawled page: its text as UTF-8). 10 MiB:
+    #: the bundled spider's ``DOWNLOAD_MAXSIZE``, so that what a crawl downloads is cleaned,
+    #: not refused; real pages with megabytes of inline script pass 5 MB (2 of wcxb-dev's 1,310).
     max_bytes: int = 10 * 1024 * 1024
     #: Wall-clock seconds one document may take in the per-document chain.
     timeout: float = 10.0

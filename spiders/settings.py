@@ -31,7 +31,8 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 RETRY_TIMES = 2
 DOWNLOAD_TIMEOUT = 60
 # Articles over 10 MiB are scraping accidents; do not download them. The pipeline's default
-# [run] max_bytes is the same, so a page downloaded is never refused as too large.
+# [run] max_bytes is the same, so a page downloaded is not refused as too large (the pipeline
+# counts the page's text as UTF-8, which a page in a legacy encoding may outgrow).
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 
