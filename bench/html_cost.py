@@ -1,6 +1,7 @@
 """What the HTML extractor costs per page, step by step, next to trafilatura on the same pages.
 
-    python bench/html_cost.py [PAGES_DIR] [--pages 200] [--repeat 3] [--against OLD_TREE]
+    python bench/html_cost.py [PAGES_DIR] [--pages 200] [--repeat 3]
+                              [--against OLD_TREE [--extract]]
 
 PAGES_DIR holds ``.html`` or ``.html.gz`` files (default: ../shared/wcxb-dev/pages, every
 n-th page up to ``--pages``). For each page, each step runs ``--repeat`` times and its
@@ -17,19 +18,22 @@ lead-paragraph scan. (Fastest-of-N hides what a process pays once, such as the d
 parser's languages: ``bench_pipeline.py`` times whole processes.)
 
 With ``--against OLD_TREE`` (another checkout, as ``classifier_against.py`` takes it) only
-the classifier's own steps are timed, in both checkouts on the same parse, alternated page
-by page in one process (the order alternating each round; a page's time is its fastest
-round): the DOM blocks, the block features and the model, their sum the classifier on top
-of the parse. The caches a page of another site would find empty (class names, tokens) are
-emptied before each timing, and the garbage collected. Medians and 90th percentiles, the
-ratio of the medians and the median of the pages' ratios: on a shared machine the ratios
-are the figures to quote.
+the parse and the classifier's own steps are timed, in both checkouts, alternated page by
+page in one process (the order alternating each round; a page's time is its fastest
+round): each checkout's ``parse_html``, then on the tree it built the DOM blocks, the block
+features and the model, their sum the classifier on top of the parse; with ``--extract``
+also ``trafilatura.extract`` (default options) given that tree, which it copies, so the
+copy's elements are made as the checkout's parser makes them. The caches a page of
+another site would find empty (class names, tokens) are emptied before each timing, and
+the garbage collected. Medians and 90th percentiles, the ratio of the medians and the
+median of the pages' ratios: on a shared machine the ratios are the figures to quote.
 """
 from __future__ import annotations
 
 import argparse
 import gc
 import gzip
+import importlib.util
 import os
 import statistics
 import sys
@@ -82,39 +86,59 @@ HTML_MODULES = ("boilerplate.html", "boilerplate.html_extract", "boilerplate.mod
                 "boilerplate.features")
 
 
-def against(old_tree: Path, files: list[Path], repeat: int) -> int:
-    """The classifier's steps in this checkout and in ``old_tree``, alternated page by page."""
+def tree_module(root: Path):
+    """The ``htmltree`` module (the shared parse) of the checkout at ``root``, loaded from
+    its file under a name of its own: it imports nothing of the package."""
+    spec = importlib.util.spec_from_file_location(f"htmltree_of_{root.name}",
+                                                  root / "cleaner" / "htmltree.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def against(old_tree: Path, files: list[Path], repeat: int, extract_too: bool = False) -> int:
+    """The parse and the classifier's steps in this checkout and in ``old_tree``, alternated
+    page by page."""
     from classifier_against import imported
 
     checkouts = {"old": imported(old_tree, HTML_MODULES), "new": imported(None, HTML_MODULES)}
+    parsers = {"old": tree_module(old_tree).parse_html, "new": parse_html}
 
-    def steps(modules: dict, tree):
-        """The checkout's three steps on ``tree``: for each, the caches to empty first
-        (what a page of another site would find in them) and a function of nothing."""
+    def steps(modules: dict, parse, page: str):
+        """The checkout's steps on ``page``, the later ones on the tree its parse built: for
+        each, the caches to empty first (what a page of another site would find in them)
+        and a function of nothing."""
         html = modules["boilerplate.html"]
         extract = modules["boilerplate.html_extract"]
         model = modules["boilerplate.model"].load_model(str(extract.MODEL_FILE))
         features = modules["boilerplate.features"]
+        tree = parse(page)
         blocks = html.dom_blocks(tree)
         X = extract.block_matrix(blocks, model)
-        return ((caches(html, "_split_names"), lambda: html.dom_blocks(tree)),
-                (caches(features, "stop_word_counts", "token_keys"),
-                 lambda: extract.block_matrix(blocks, model)),
-                ((), lambda: model.predict_page(X)))
+        timed = [((), lambda: parse(page)),
+                 (caches(html, "_split_names"), lambda: html.dom_blocks(tree)),
+                 (caches(features, "stop_word_counts", "token_keys"),
+                  lambda: extract.block_matrix(blocks, model)),
+                 ((), lambda: model.predict_page(X))]
+        if extract_too:
+            timed.append(((), lambda: trafilatura.extract(tree)))
+        return blocks, timed
 
     def caches(module, *names):
         return [getattr(module, name) for name in names if hasattr(module, name)]
 
-    names = ("DOM blocks", "block features", "model")
+    names = ("parse", "DOM blocks", "block features", "model") + \
+        (("trafilatura.extract on the tree",) if extract_too else ())
     times: dict[str, list[tuple[float, ...]]] = {"old": [], "new": []}
     print(f"load average before: {os.getloadavg()[0]:.2f}")
     for path in files:
-        tree = parse_html(read(path))
-        if tree is None:
+        page = read(path)
+        if any(parse(page) is None for parse in parsers.values()):
             continue
-        timed = {name: steps(modules, tree) for name, modules in checkouts.items()}
-        if not len(timed["new"][1][1]()):  # no blocks: nothing to time
+        made = {name: steps(modules, parsers[name], page) for name, modules in checkouts.items()}
+        if not made["new"][0]:  # no blocks: nothing to time
             continue
+        timed = {name: steps_of for name, (_, steps_of) in made.items()}
         best = {name: [float("inf")] * len(names) for name in timed}
         for r in range(repeat):
             for name in (("old", "new") if r % 2 == 0 else ("new", "old")):
@@ -124,7 +148,7 @@ def against(old_tree: Path, files: list[Path], repeat: int) -> int:
                     gc.collect()  # no step pays for the garbage of the one before
                     best[name][k] = min(best[name][k], fastest(step, 1))
         for name in times:
-            times[name].append(tuple(best[name]) + (sum(best[name]),))
+            times[name].append(tuple(best[name]) + (sum(best[name][1:4]),))
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
     def stat(values):
@@ -148,12 +172,15 @@ def main(argv=None) -> int:
     ap.add_argument("--pages", dest="count", type=int, default=200)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--against", type=Path, metavar="OLD_TREE",
-                    help="time the classifier's steps against another checkout's")
+                    help="time the parse and the classifier's steps against another "
+                         "checkout's")
+    ap.add_argument("--extract", action="store_true",
+                    help="with --against: time trafilatura.extract on each checkout's tree too")
     args = ap.parse_args(argv)
     files = sorted(p for p in args.pages.iterdir() if p.name.endswith((".html", ".htm", ".html.gz")))
     files = files[::max(1, len(files) // args.count)][:args.count]
     if args.against:
-        return against(args.against, files, args.repeat)
+        return against(args.against, files, args.repeat, args.extract)
     model = load_model(str(MODEL_FILE))
     extractor = HtmlExtractor()
     extractor.options = dict(HtmlExtractor.defaults)
