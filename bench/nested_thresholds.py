@@ -8,9 +8,12 @@ for each of ``bench/eval_classifier.py --devset``'s site folds, on the other fol
 every setting of a small grid runs through the whole chain (``clean-corpus run -j 1``)
 on every fold's pages with that fold's model (``DIR/devset-fold-K.json``, as
 ``eval_classifier.py --devset --models DIR`` writes them; each trained without the fold's
-sites). For held-out fold K the setting with the lowest boilerplate left among those
-with recall ``--recall`` or more on the other folds' records together (none: the highest
-recall) is chosen, and fold K's records at that setting are kept. The five held-out
+sites). For held-out fold K the setting is chosen on the other folds' records together,
+by ``--rule``: ``margin`` (default, how the shipped setting was chosen) the setting
+farthest inside both of issue #8's bars (recall ``--recall`` or more, boilerplate left
+``--left`` or less), its smaller margin in standard errors; ``recall`` the lowest
+boilerplate left among the settings with recall ``--recall`` or more (none: the highest
+recall). Fold K's records at that setting are kept. The five held-out
 folds' records are scored together by ``tools/score_devset.py``: the nested figure
 (the records scored: ``WORK/nested-FORM.jsonl``). The folds are ``eval_classifier.py``'s (:func:`site_folds`), the pages' text is made by
 the data's ``tools/scraped_text.py`` as there. Records are kept under ``--work`` and
@@ -116,7 +119,7 @@ def main(argv=None) -> int:
     ap.add_argument("--recall", type=float, default=0.95, help="the recall a choice must reach")
     ap.add_argument("--left", type=float, default=0.20,
                     help="the boilerplate left a choice must stay under (--rule margin)")
-    ap.add_argument("--rule", choices=("recall", "margin"), default="recall",
+    ap.add_argument("--rule", choices=("recall", "margin"), default="margin",
                     help="recall: the least boilerplate left at --recall or more; margin: the "
                          "setting farthest inside both bars, in standard errors")
     args = ap.parse_args(argv)
@@ -170,10 +173,9 @@ def main(argv=None) -> int:
         print(f"\n{form}: nested, each fold's setting chosen on the other folds' records:")
         for k in folds:
             others = [j for j in folds if j != k]
-            inner = {s: score(args.data, [records[s, j] for j in others],
-                              set().union(*(pages_of[j] for j in others)), tmp)
-                     for s in settings}
             others_pages = set().union(*(pages_of[j] for j in others))
+            inner = {s: score(args.data, [records[s, j] for j in others], others_pages, tmp)
+                     for s in settings}
             chosen[k] = choose(inner, args.recall) if args.rule == "recall" else \
                 choose_margin(inner, args.recall, args.left, snippet_counts(args.data, others_pages))
             held = score(args.data, [records[chosen[k], k]], pages_of[k], tmp)
