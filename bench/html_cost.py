@@ -107,12 +107,14 @@ def against(old_tree: Path, files: list[Path], repeat: int, extract_too: bool = 
     def steps(modules: dict, parse, page: str):
         """The checkout's steps on ``page``, the later ones on the tree its parse built: for
         each, the caches to empty first (what a page of another site would find in them)
-        and a function of nothing."""
+        and a function of nothing. None when the page gives no tree."""
         html = modules["boilerplate.html"]
         extract = modules["boilerplate.html_extract"]
         model = modules["boilerplate.model"].load_model(str(extract.MODEL_FILE))
         features = modules["boilerplate.features"]
         tree = parse(page)
+        if tree is None:
+            return None
         blocks = html.dom_blocks(tree)
         X = extract.block_matrix(blocks, model)
         timed = [((), lambda: parse(page)),
@@ -127,16 +129,15 @@ def against(old_tree: Path, files: list[Path], repeat: int, extract_too: bool = 
     def caches(module, *names):
         return [getattr(module, name) for name in names if hasattr(module, name)]
 
-    names = ("parse", "DOM blocks", "block features", "model") + \
-        (("trafilatura.extract on the tree",) if extract_too else ())
+    classifier = ("DOM blocks", "block features", "model")  # on top of the parse
+    names = ("parse", *classifier) + (("trafilatura.extract on the tree",) if extract_too else ())
+    in_classifier = [names.index(step) for step in classifier]
     times: dict[str, list[tuple[float, ...]]] = {"old": [], "new": []}
     print(f"load average before: {os.getloadavg()[0]:.2f}")
     for path in files:
         page = read(path)
-        if any(parse(page) is None for parse in parsers.values()):
-            continue
         made = {name: steps(modules, parsers[name], page) for name, modules in checkouts.items()}
-        if not made["new"][0]:  # no blocks: nothing to time
+        if None in made.values() or not made["new"][0]:  # no tree, or no blocks: nothing to time
             continue
         timed = {name: steps_of for name, (_, steps_of) in made.items()}
         best = {name: [float("inf")] * len(names) for name in timed}
@@ -148,7 +149,7 @@ def against(old_tree: Path, files: list[Path], repeat: int, extract_too: bool = 
                     gc.collect()  # no step pays for the garbage of the one before
                     best[name][k] = min(best[name][k], fastest(step, 1))
         for name in times:
-            times[name].append(tuple(best[name]) + (sum(best[name][1:4]),))
+            times[name].append(tuple(best[name]) + (sum(best[name][k] for k in in_classifier),))
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
     def stat(values):
