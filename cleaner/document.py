@@ -88,7 +88,9 @@ class Block(PickledByFields):
     link_chars: int = 0
     #: Where the block's characters stood in the document's input text (see
     #: :meth:`Document.mark_input`), as runs ``(position in text, input offset, length)``;
-    #: ``None`` for a block added after cleaning began. Never written to the record.
+    #: ``None`` for a block added after cleaning began. A text extractor may set it (a
+    #: paragraph it joined from several lines, see :func:`input_line_starts`); otherwise
+    #: ``mark_input`` does. Never written to the record.
     origin: list[tuple[int, int, int]] | None = field(default=None, repr=False, compare=False)
 
     def origins(self) -> list[int]:
@@ -201,6 +203,21 @@ def _remove(blocks: list, block) -> None:
         if first_equal is None and blocks[at] == block:
             first_equal = at
         at += 1
+
+
+#: What stands between two lines of a plain text in its input text (see
+#: :meth:`Document.mark_input`): a blank line, as between the record's paragraphs.
+INPUT_LINE_BREAK = "\n\n"
+
+
+def input_line_starts(lines: list[str]) -> list[int]:
+    """Where each of a plain text's non-empty normalised ``lines`` starts in the
+    document's input text, for an extractor placing blocks it made of several lines."""
+    starts, at = [], 0
+    for line in lines:
+        starts.append(at)
+        at += len(line) + len(INPUT_LINE_BREAK)
+    return starts
 
 
 def _find_outside(text: str, part: str, start: int, taken: list[tuple[int, int]]) -> int:
@@ -365,7 +382,8 @@ class Document:
         For an HTML page the input text is the extracted blocks joined by a blank line, as
         the record's ``text`` is. For plain text it is the document's normalised lines,
         joined the same way: a text extractor's blocks and removed spans are found in it,
-        in order (a span that is not there verbatim keeps no place).
+        in order (a span that is not there verbatim keeps no place), except the blocks the
+        extractor placed itself (``origin`` set: a paragraph joined from wrapped lines).
         """
         if self.html is not None or self.text is None:
             offset = 0
@@ -375,10 +393,15 @@ class Document:
                     offset += len(block.text) + 2
             return
         lines = [line for line in normalize_text(self.text).split("\n") if line]
-        source = "\n\n".join(lines)
+        source = INPUT_LINE_BREAK.join(lines)
         taken: list[tuple[int, int]] = []
         cursor = 0
         for block in self.blocks:
+            span = block.input_span() if block.origin is not None else None
+            if span is not None:
+                taken.append(span)
+                cursor = span[1]
+                continue
             at = source.find(block.text, cursor) if block.text else -1
             if at >= 0:
                 block.origin = [(0, at, len(block.text))]

@@ -1,4 +1,5 @@
-"""Text documents: their extraction step (lines, long lines cut) and the classifier's pass."""
+"""Text documents: their extraction step (lines, long lines cut, wrapped paragraphs joined)
+and the classifier's pass."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,23 +8,54 @@ import numpy as np
 
 from clean_corpus import Plugin, hookimpl
 from clean_corpus.config import ConfigError
-from clean_corpus.document import Block, Extraction, normalize_text
+from clean_corpus.document import Block, Extraction, input_line_starts, normalize_text
 from clean_corpus_plugins.boilerplate.model import load_model
 from clean_corpus_plugins.boilerplate.segment import MIN_CHARS, segments
+from clean_corpus_plugins.boilerplate.wrapped import paragraphs
 
 #: The model shipped with the package, trained on text in every scraped form.
 TEXT_MODEL = Path(__file__).with_name("model-text.json")
 
-
-def line_pieces(lines: list[str], min_chars: int = MIN_CHARS) -> list[tuple[int, int, int]]:
-    """``(line, start, end)`` of every piece: a line, or a part of a long line."""
-    return [(n, s, e) for n, line in enumerate(lines) for s, e in segments(line, min_chars)]
+#: A block's pieces: ``(line, start, end)`` of each part of a line it was made of.
+Pieces = list[tuple[int, int, int]]
 
 
-def text_blocks(text: str, min_chars: int = MIN_CHARS) -> list[str]:
+def block_pieces(text: str, min_chars: int = MIN_CHARS,
+                 join_wrapped: bool = True) -> tuple[list[str], list[Pieces]]:
+    """A text's non-empty normalised lines, and the pieces of each of its blocks: a line,
+    a part of a long line (:mod:`.segment`), or, with ``join_wrapped``, every line of a
+    hard-wrapped paragraph (:mod:`.wrapped`)."""
+    all_lines = normalize_text(text).split("\n")
+    lines = [line for line in all_lines if line]
+    groups = paragraphs(all_lines) if join_wrapped else [[n] for n in range(len(lines))]
+    blocks: list[Pieces] = []
+    for group in groups:
+        if len(group) > 1:
+            blocks.append([(n, 0, len(lines[n])) for n in group])
+        else:
+            blocks += [[(group[0], s, e)] for s, e in segments(lines[group[0]], min_chars)]
+    return lines, blocks
+
+
+def _joined(lines: list[str], pieces: Pieces) -> str:
+    return " ".join(lines[n][s:e] for n, s, e in pieces)
+
+
+def text_blocks(text: str, min_chars: int = MIN_CHARS, join_wrapped: bool = True) -> list[str]:
     """A text document's blocks as :class:`TextLines` makes them."""
-    lines = [line for line in normalize_text(text).split("\n") if line]
-    return [lines[n][s:e] for n, s, e in line_pieces(lines, min_chars)]
+    lines, blocks = block_pieces(text, min_chars, join_wrapped)
+    return [_joined(lines, pieces) for pieces in blocks]
+
+
+def _placed_block(lines: list[str], starts: list[int], pieces: Pieces) -> Block:
+    """The block of ``pieces`` (one space between two), with where each stood in the
+    input text: a paragraph joined from lines is not there verbatim to be found."""
+    origin, at = [], 0
+    for n, s, e in pieces:
+        origin.append((at, starts[n] + s, e - s))
+        at += e - s + 1
+    return Block(_joined(lines, pieces), "line" if pieces[0][1] == 0 else "piece",
+                 origin=origin)
 
 
 def keep_mask(p: np.ndarray, threshold: float, relative: float = 0.0) -> np.ndarray:
@@ -70,19 +102,25 @@ class TextLines(Plugin):
     so that the cleaners and the classifier can tell its menu from its article: the first
     part is a "line" block, the others "piece" blocks; once every cleaner has run, the
     pieces still standing next to each other are joined back into one paragraph.
+
+    With ``join_wrapped``, a text with blank lines between its paragraphs (a lynx or
+    html2text dump) has each run of lines between blank lines that was hard-wrapped at
+    the page's width read as one "line" block, its lines joined by a space
+    (:mod:`clean_corpus_plugins.boilerplate.wrapped`); a text without blank lines is read
+    line by line whatever the option.
     """
 
     name = "text_lines"
-    defaults = {"segment_min_chars": MIN_CHARS}
+    defaults = {"segment_min_chars": MIN_CHARS, "join_wrapped": True}
 
     @hookimpl(trylast=True)
     def extract(self, document):
         if document.html is not None:
             return None
-        lines = [line for line in normalize_text(document.text or "").split("\n") if line]
-        pieces = line_pieces(lines, int(self.options["segment_min_chars"]))
-        return Extraction(blocks=[Block(lines[n][s:e], "line" if s == 0 else "piece")
-                                  for n, s, e in pieces])
+        lines, blocks = block_pieces(document.text or "", int(self.options["segment_min_chars"]),
+                                     bool(self.options["join_wrapped"]))
+        starts = input_line_starts(lines)
+        return Extraction(blocks=[_placed_block(lines, starts, pieces) for pieces in blocks])
 
     @hookimpl(trylast=True)
     def clean(self, document):
