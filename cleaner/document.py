@@ -88,9 +88,9 @@ class Block(PickledByFields):
     link_chars: int = 0
     #: Where the block's characters stood in the document's input text (see
     #: :meth:`Document.mark_input`), as runs ``(position in text, input offset, length)``;
-    #: ``None`` for a block added after cleaning began. A text extractor may set it (a
-    #: paragraph it joined from several lines, see :func:`input_line_starts`); otherwise
-    #: ``mark_input`` does. Never written to the record.
+    #: ``None`` for a block added after cleaning began. A text extractor may set it (see
+    #: :func:`input_line_starts`; a paragraph it joined from several lines cannot be found
+    #: verbatim); otherwise ``mark_input`` does. Never written to the record.
     origin: list[tuple[int, int, int]] | None = field(default=None, repr=False, compare=False)
 
     def origins(self) -> list[int]:
@@ -382,8 +382,9 @@ class Document:
         For an HTML page the input text is the extracted blocks joined by a blank line, as
         the record's ``text`` is. For plain text it is the document's normalised lines,
         joined the same way: a text extractor's blocks and removed spans are found in it,
-        in order (a span that is not there verbatim keeps no place), except the blocks the
-        extractor placed itself (``origin`` set: a paragraph joined from wrapped lines).
+        in order (a span that is not there verbatim keeps no place), but for the blocks the
+        extractor placed itself (``origin`` set, as ``text_lines`` does: a paragraph it
+        joined from wrapped lines is not there verbatim).
         """
         if self.html is not None or self.text is None:
             offset = 0

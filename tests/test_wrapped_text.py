@@ -123,6 +123,11 @@ def test_list_items_are_not_glued_to_what_comes_before_them():
 def test_a_page_wrapped_without_blank_lines_is_still_read_line_by_line():
     page = "\n".join([*MENU, wrapped(P1), wrapped(P2)]) + "\n"
     assert text_blocks(page) == [line for line in page.split("\n") if line]
+    # a scraper's line of a zero-width space (a text node of nothing visible) is no blank
+    # line, though nothing is left of it once normalised; spaces and tabs make one
+    invisible = "\n\u200b\n".join([*MENU, wrapped(P1), wrapped(P2)]) + "\n"
+    assert text_blocks(invisible) == [line for line in page.split("\n") if line]
+    assert text_blocks(invisible.replace("\u200b", " \t")) == [*MENU, P1, P2]
 
 
 @pytest.fixture(scope="module")

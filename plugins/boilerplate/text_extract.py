@@ -11,7 +11,7 @@ from clean_corpus.config import ConfigError
 from clean_corpus.document import Block, Extraction, input_line_starts, normalize_text
 from clean_corpus_plugins.boilerplate.model import load_model
 from clean_corpus_plugins.boilerplate.segment import MIN_CHARS, segments
-from clean_corpus_plugins.boilerplate.wrapped import paragraphs
+from clean_corpus_plugins.boilerplate.wrapped import has_blank_line, paragraphs
 
 #: The model shipped with the package, trained on text in every scraped form.
 TEXT_MODEL = Path(__file__).with_name("model-text.json")
@@ -27,7 +27,10 @@ def block_pieces(text: str, min_chars: int = MIN_CHARS,
     hard-wrapped paragraph (:mod:`.wrapped`)."""
     all_lines = normalize_text(text).split("\n")
     lines = [line for line in all_lines if line]
-    groups = paragraphs(all_lines) if join_wrapped else [[n] for n in range(len(lines))]
+    if join_wrapped and has_blank_line(text):
+        groups = paragraphs(all_lines)
+    else:
+        groups = [[n] for n in range(len(lines))]
     blocks: list[Pieces] = []
     for group in groups:
         if len(group) > 1:

@@ -30,6 +30,7 @@ MIN_LOWER = 1 / 3
 # a list item's marker, which starts a block of its own however full the line before it is
 _LIST_ITEM = re.compile(r"(?:[*+•‣◦–-]|\d{1,3}[.)])\s")
 _WORD = re.compile(r"[^\W\d_]+")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 # Han characters and kana
 _NO_SPACES = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
@@ -99,20 +100,21 @@ def wrap_width(spans: list[tuple[int, int, int]]) -> int | None:
     return width if best >= MIN_BREAKS else None
 
 
-def _has_blank_line(lines: list[str]) -> bool:
-    """Whether a blank line stands between two non-empty ``lines``."""
-    if "" not in lines:
-        return False
-    filled = [n for n, line in enumerate(lines) if line]
-    return bool(filled) and "" in lines[filled[0]:filled[-1]]
+def has_blank_line(text: str) -> bool:
+    """Whether a blank line as written (empty, or spaces and tabs only) stands between two
+    lines of ``text``. A line of an invisible character, such as a scraped zero-width
+    space, is none: scrapers that write a line per text node leave such lines, and their
+    lines are not paragraphs to join."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _BLANK_LINE.search(text.strip(" \t\n")) is not None
 
 
 def paragraphs(lines: list[str]) -> list[list[int]]:
-    """The blocks of a text's ``lines`` (blank ones included), as numbers of its non-empty
-    lines: the lines of a wrapped paragraph together, every other line alone."""
+    """The blocks of a text's normalised ``lines`` (empty ones included), as numbers of its
+    non-empty lines: the lines of a wrapped paragraph together, every other line alone.
+    For a text with blank lines (:func:`has_blank_line`)."""
     filled = [line for line in lines if line]
-    if not _has_blank_line(lines):
-        return [[n] for n in range(len(filled))]
     found = runs(lines)
     spans = {i: _widths(filled, run) for i, run in enumerate(found)
              if len(run) > 1 and _breaks_at_spaces(filled, run)
