@@ -8,6 +8,7 @@ import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass, field, fields
 from functools import cached_property, lru_cache
+from itertools import accumulate
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -213,11 +214,8 @@ INPUT_LINE_BREAK = "\n\n"
 def input_line_starts(lines: list[str]) -> list[int]:
     """Where each of a plain text's non-empty normalised ``lines`` starts in the
     document's input text, for an extractor placing blocks it made of several lines."""
-    starts, at = [], 0
-    for line in lines:
-        starts.append(at)
-        at += len(line) + len(INPUT_LINE_BREAK)
-    return starts
+    gap = len(INPUT_LINE_BREAK)
+    return list(accumulate([len(line) + gap for line in lines], initial=0))[:len(lines)]
 
 
 def _find_outside(text: str, part: str, start: int, taken: list[tuple[int, int]]) -> int:

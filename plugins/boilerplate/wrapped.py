@@ -86,7 +86,7 @@ def wrap_width(spans: list[tuple[int, int, int]]) -> int | None:
     """The width that the most candidate runs were wrapped at, counted in line breaks
     (the widest of those as good), from each run's ``(narrowest, widest, breaks)``; None
     when no width explains ``MIN_BREAKS`` breaks."""
-    events: dict[int, int] = {}  # breaks counted in from a width on, and out after one
+    events: dict[int, int] = {}  # +breaks where a run's widths begin, -breaks past the end
     for narrowest, widest, breaks in spans:
         if narrowest <= widest:
             events[narrowest] = events.get(narrowest, 0) + breaks
