@@ -1,6 +1,7 @@
 """Hard-wrapped text dumps through the whole chain, read line by line or paragraph by paragraph.
 
     python bench/wrapped_text.py /tmp/devset-text-blocks [--width 78] [-j 1]
+    python bench/wrapped_text.py /tmp/wcxb-text-blocks --wcxb
 
 From a folder of pages in the scraped blocks form (a line per block, as
 ``tools/scraped_text.py --mode blocks`` writes them) it builds, in a temporary folder:
@@ -14,8 +15,10 @@ From a folder of pages in the scraped blocks form (a line per block, as
 
 Each form goes through ``clean-corpus run`` with ``text_lines.join_wrapped`` off (a block
 per line, as before the option) and on, and the records are scored by
-``tools/score_devset.py`` (so the pages must be the devset's). Prints boilerplate left,
-recall and F1 of each, and whether the two settings wrote byte-identical records.
+``tools/score_devset.py`` (the pages must be the devset's; with ``--wcxb``,
+``tools/score_wcxb.py`` and wcxb-dev's pages). Prints boilerplate left (snippets; with
+``--wcxb`` the share of ``without`` snippets left), recall and F1 (words with ``--wcxb``)
+of each, and whether the two settings wrote byte-identical records.
 Wrapping is ``textwrap``'s, long words and hyphenated words left whole (as html2text).
 """
 from __future__ import annotations
@@ -78,9 +81,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("pages", type=Path, help="the devset's pages in the blocks form")
     ap.add_argument("--width", type=int, default=78)
     ap.add_argument("--shared", type=Path, default=SHARED)
+    ap.add_argument("--wcxb", action="store_true", help="wcxb-dev's pages: score_wcxb.py")
     ap.add_argument("-j", "--workers", type=int, default=1)
     args = ap.parse_args(argv)
-    scorer = [str(args.shared / "tools" / "score_devset.py")]
+    scorer = [str(args.shared / "tools" / ("score_wcxb.py" if args.wcxb else "score_devset.py"))]
+    left = "without" if args.wcxb else "boilerplate_left"
     print(f"{'form':<11} {'join_wrapped':<12} {'BL left':>8} {'recall':>7} {'F1':>6}  same records")
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -92,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
                 run(tmp / name, records[join], args.workers, join)
                 figures = score(records[join], scorer)
                 same = records[False].read_bytes() == records[join].read_bytes()
-                print(f"{name:<11} {str(join).lower():<12} {figures['boilerplate_left']:>8.3f} "
+                print(f"{name:<11} {str(join).lower():<12} {figures[left]:>8.3f} "
                       f"{figures['R']:>7.3f} {figures['F1']:>6.3f}  {'' if not join else same}",
                       flush=True)
     return 0
