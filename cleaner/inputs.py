@@ -34,6 +34,11 @@ class InputTooLarge(ValueError):
     """More bytes than the run's ``max_bytes`` (counted once decompressed)."""
 
 
+class TruncatedInput(Exception):
+    """Compressed content that stops before its end (a download or copy cut short). Not a
+    ValueError, nor an EOFError: a reader must not take it for a bad line or for the end."""
+
+
 def _zstd_file(raw: BinaryIO) -> BinaryIO:
     try:
         from compression import zstd  # Python 3.14+
@@ -47,6 +52,45 @@ _DECOMPRESSORS: dict[str, Callable[[BinaryIO], BinaryIO]] = {
     "zstd": _zstd_file,
     "bz2": lambda raw: bz2.BZ2File(raw),
 }
+
+
+class _Decompressed(io.RawIOBase):
+    """A decompressing stream whose content, when the compressed data stops short, ends
+    first as any content ends, so that a buffered read hands over every byte decompressed
+    before the cut, and then raises :class:`TruncatedInput` on any further read.
+
+    The decompressors raise ``EOFError`` there, which a buffered read turns into the loss
+    of what it had gathered, and which a reader may take for the normal end of its input
+    (warcio does: a cut ``.warc.gz`` gave no document and no error).
+    """
+
+    def __init__(self, stream: BinaryIO, kind: str):
+        self._stream, self._kind = stream, kind
+        self._read = getattr(stream, "read1", stream.read)
+        #: The compressed data stopped before its end marker.
+        self.truncated = False
+
+    def readable(self) -> bool:
+        return True
+
+    def error(self) -> TruncatedInput:
+        return TruncatedInput(f"the {self._kind} data ends before its end marker (a file cut "
+                              "short); what came before the cut was read")
+
+    def readinto(self, buffer) -> int:
+        if self.truncated:
+            raise self.error()
+        try:
+            data = self._read(len(buffer))
+        except EOFError:
+            self.truncated = True
+            return 0
+        buffer[:len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._stream.close()
+        super().close()
 
 
 class _Prefixed(io.RawIOBase):
@@ -101,8 +145,10 @@ class Input:
         raw_head, raw = _peeked(opener(), 4)
         self.compression = next((kind for magic, kind in MAGIC if raw_head.startswith(magic)),
                                 None)
+        self._decompressed = None
         if self.compression:
-            raw = _DECOMPRESSORS[self.compression](raw)
+            raw = self._decompressed = _Decompressed(_DECOMPRESSORS[self.compression](raw),
+                                                     self.compression)
         self.head, self.stream = _peeked(raw, HEAD_BYTES)
 
     @property
@@ -121,7 +167,14 @@ class Input:
         data = self.stream.read(self.max_bytes + 1)
         if len(data) > self.max_bytes:
             raise InputTooLarge(too_large(self.max_bytes))
+        self.check_complete()
         return data
+
+    def check_complete(self) -> None:
+        """Raise :class:`TruncatedInput` if the compressed content was found cut short (a
+        reader that stops at the end of its content sees that end as any other)."""
+        if self._decompressed is not None and self._decompressed.truncated:
+            raise self._decompressed.error()
 
     def close(self) -> None:
         self.stream.close()

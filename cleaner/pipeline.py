@@ -396,6 +396,9 @@ def iter_documents(registry: PluginRegistry, paths: Iterable[str | Path],
                 continue
             try:
                 yield from reader.read(source)
+                source.check_complete()
+            except inputs.TruncatedInput as exc:
+                yield ReadFailure(label, error_text(exc), plugin="core")
             except inputs.InputTooLarge as exc:
                 yield ReadFailure(label, str(exc), plugin=reader.name, rejected=True)
             except Exception as exc:

@@ -271,3 +271,41 @@ def test_tag_soup_that_trafilatura_trips_on_is_still_extracted(tmp_path, name, w
     # the page kept without its metadata says so; the others lost none
     lost = records[page.name]["detections"].get("trafilatura", {}).get("metadata_failed", "")
     assert lost.startswith("AssertionError") == (name == "tag-soup-date-search.html"), lost
+
+
+def _warc_response(number: int) -> bytes:
+    body = ("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+            f"<html><body><article><p>{article(number)}</p></article></body></html>").encode()
+    head = (f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: https://example.org/{number}\r\n"
+            f"WARC-Record-ID: <urn:uuid:{number}>\r\n"
+            "Content-Type: application/http; msgtype=response\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n").encode()
+    return head + body + b"\r\n\r\n"
+
+
+def test_compressed_input_cut_short_keeps_what_came_before_and_fails_the_rest(tmp_path):
+    """A download cut short: a gzip WARC (one member per record) or gzip JSON Lines missing
+    its last bytes. Every whole record before the cut is read, and the file is reported as
+    cut, not read as if it had ended (the WARC used to give no document and no failure)."""
+    import gzip
+    import zlib
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    warc = b"".join(gzip.compress(_warc_response(n)) for n in range(1, 21))
+    (inputs / "crawl.warc.gz").write_bytes(warc[:-40])  # the last record's gzip trailer
+    lines = "".join(json.dumps({"text": article(n)}) + "\n" for n in range(100, 150)).encode()
+    packed = gzip.compress(lines)[:len(gzip.compress(lines)) * 3 // 4]
+    (inputs / "rows.jsonl.gz").write_bytes(packed)
+    whole_lines = zlib.decompressobj(31).decompress(packed).count(b"\n")
+
+    stats, records, reports = run(inputs, tmp_path)
+    sources = {r["source"] for r in read_jsonl(tmp_path / "out" / "records.jsonl")}
+    warc_records = {s for s in sources if "crawl.warc.gz#" in s}
+    assert len(warc_records) >= 19  # every record before the cut one
+    jsonl_records = {s for s in sources if "rows.jsonl.gz#" in s}
+    assert len(jsonl_records) == whole_lines
+    cut = [r for r in reports if r["source"].endswith(("crawl.warc.gz", "rows.jsonl.gz"))]
+    assert sorted(Path(r["source"]).name for r in cut) == ["crawl.warc.gz", "rows.jsonl.gz"]
+    for report in cut:
+        assert report["status"] == "failed" and report["error"].startswith("TruncatedInput")
