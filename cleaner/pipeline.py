@@ -70,6 +70,11 @@ def _as_json(value) -> str:
     return json.dumps(value, allow_nan=False)
 
 
+def _as_utf8_json(value) -> bytes:
+    """``value`` as the writers write it: strict JSON, in UTF-8 (no lone surrogate)."""
+    return json.dumps(value, allow_nan=False, ensure_ascii=False).encode("utf-8")
+
+
 def error_text(exc: BaseException) -> str:
     """How an error is reported: its type and message."""
     return f"{type(exc).__name__}: {exc}"
@@ -214,7 +219,8 @@ class Chain:
         if doc.text is not None:
             doc.text = xml_safe(doc.text)
         try:
-            reasons = [r for r in self.hook.screen(document=doc) if r]
+            # As judge's: strings, whatever a plugin returns (a set cannot even be counted).
+            reasons = [str(r) for r in self.hook.screen(document=doc) if r]
             if reasons:
                 doc.release_input()  # do not carry a rejected 20 MB input around
                 return Outcome(REJECTED, doc.source, doc, reasons=reasons)
@@ -277,12 +283,28 @@ class Chain:
             reasons = [str(r) for r in self.hook.judge(document=doc) if r]
         except Exception as exc:
             return self.failed(doc, exc)
-        invalid = self.invalid_result(doc)
+        invalid = self.invalid_result(doc) or self.unwritable(doc)
         if invalid:
             return self.settle(doc, *invalid)
         if reasons:
             return Outcome(REJECTED, doc.source, doc, reasons=reasons)
         return outcome
+
+    @staticmethod
+    def unwritable(doc: Document) -> tuple[str, str] | None:
+        """``("unknown", error)`` when the record cannot be written as the writers write it
+        (UTF-8 JSON): a plugin left a lone surrogate in the text or a field, or a URL that is
+        no string. Which plugin did is not known; the document fails, not the run."""
+        try:
+            _as_utf8_json(doc.to_record())
+        except (TypeError, ValueError) as exc:  # UnicodeEncodeError is a ValueError
+            try:
+                _as_utf8_json(doc.url)
+            except (TypeError, ValueError):
+                doc.url = None  # the failure's report names it: it must be writable too
+            doc.detections, doc.meta, doc.signatures = {}, {}, {}
+            return "unknown", f"InvalidResult: the record cannot be written: {error_text(exc)}"
+        return None
 
 
 # ----------------------------------------------------------------------- inputs

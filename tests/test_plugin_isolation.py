@@ -115,3 +115,28 @@ def test_kept_copy_written_drops_the_copies_before_it(tmp_path, plugin_env):
     assert [Path(r["source"]).name for r in read_jsonl(out)] == ["d3.txt"]
     reports = read_jsonl(tmp_path / "out.rejected.jsonl")
     assert sorted(Path(r["source"]).name for r in reports) == ["d1.txt", "d2.txt"]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_plugin_results_no_file_can_hold_fail_that_document_not_the_run(tmp_path, plugin_env,
+                                                                        workers):
+    """A reason that is not a string (a set), a lone surrogate in the text and a URL that
+    is no string: each used to stop the whole run with a traceback while writing (after
+    every document was cleaned); now that document alone is rejected or failed."""
+    inputs = write_articles(tmp_path / "in", 4)
+    out = tmp_path / "out.jsonl"
+    stats_path = tmp_path / "stats.json"
+    result = cli("run", inputs, "-o", out, "--stats", stats_path, "-j", workers,
+                 "--enable", "faults", "--disable", "duplicates",
+                 "--set", "faults.bad_reason_on='Dépêche 2'",
+                 "--set", "faults.unwritable_on='Dépêche 3'", env=plugin_env)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert sorted(Path(r["source"]).name for r in read_jsonl(out)) == ["d1.txt", "d4.txt"]
+    reports = {Path(r["source"]).name: r for r in read_jsonl(tmp_path / "out.rejected.jsonl")}
+    assert reports["d2.txt"]["status"] == "rejected"
+    assert all(isinstance(reason, str) for reason in reports["d2.txt"]["reasons"])
+    assert reports["d3.txt"]["status"] == "failed"
+    assert reports["d3.txt"]["error"].startswith("InvalidResult: the record cannot be written")
+    stats = json.loads(stats_path.read_text(encoding="utf-8"))
+    assert (stats["written"], stats["rejected"], stats["failed"]) == (2, 1, 1)

@@ -67,7 +67,7 @@ def test_installed_package_is_listed_with_source_version_and_hooks(plugin_env):
     assert infos["faults"]["enabled"] is False
     assert sorted(infos["faults"]["hooks"]) == [
         "clean", "configure", "corpus_ready", "detect", "judge", "register_readers",
-        "register_writers", "run_end", "run_start"]
+        "register_writers", "run_end", "run_start", "screen"]
     # Built-ins are still there, marked as such.
     assert infos["trafilatura"]["source"] == "builtin"
 

@@ -11,6 +11,9 @@ document whose text contains it triggers the fault:
   parser or a regex would (nothing but killing its process stops it);
 - ``bad_result_on``: ``detect`` leaves what no record can hold: a set and NaN in its
   detections, an lxml element in its signatures (the document fails, blaming ``faults``);
+- ``bad_reason_on``: ``screen`` returns a set, not a string, as its reason to drop it;
+- ``unwritable_on``: ``clean`` leaves what no UTF-8 file can hold, a lone surrogate, in a
+  block, and an object that is not a string as the URL;
 - ``drop_on``: ``judge`` returns a reason to drop the document;
 - ``judge_fail_on``: ``judge`` raises ``RuntimeError`` (the document fails after the
   corpus-level detectors have decided on it);
@@ -41,7 +44,7 @@ class Faults(Plugin):
     name = "faults"
     enabled_by_default = False
     defaults = {"fail_on": "", "interrupt_on": "", "crash_on": "", "hang_on": "", "pause_on": "",
-                "bad_result_on": "", "drop_on": "", "judge_fail_on": "", "fail_in": [],
+                "bad_result_on": "", "bad_reason_on": "", "unwritable_on": "", "drop_on": "", "judge_fail_on": "", "fail_in": [],
                 "pause_file": "", "trace_file": ""}
 
     def _hit(self, option: str, document) -> bool:
@@ -49,7 +52,17 @@ class Faults(Plugin):
         return bool(needle) and needle in _text(document)
 
     @hookimpl
+    def screen(self, document):
+        if self.options["bad_reason_on"] and self.options["bad_reason_on"] in \
+                (document.text or document.html or ""):
+            return {"a set", "not a string"}
+        return None
+
+    @hookimpl
     def clean(self, document):
+        if self._hit("unwritable_on", document):
+            document.blocks[0].text += " \ud800"
+            document.url = object()
         if self.options["trace_file"]:
             with open(self.options["trace_file"], "a", encoding="utf-8") as trace:
                 trace.write(document.source + "\n")
