@@ -87,8 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
                             "output is identical for any N")
     run_p.add_argument("--timeout", type=float, metavar="SECONDS",
                        help="time limit per document, in seconds of processor time where "
-                            f"the system reports it (default {Config.timeout:g}); a document "
-                            "over it fails, the run goes on")
+                            f"the system reports it (default {Config.timeout:g}; inf: none); a "
+                            "document over it fails, the run goes on")
     run_p.add_argument("--format", default="jsonl",
                        help="output format: jsonl (default), jsonl.gz, parquet, or one a "
                             "plugin adds")

@@ -21,6 +21,7 @@ Example ``clean-corpus.toml``::
 """
 from __future__ import annotations
 
+import sys
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -88,12 +89,20 @@ class Config:
             data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
         except OSError as exc:
             raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from exc
+        except UnicodeDecodeError as exc:
+            raise ConfigError(f"config file {path} is not UTF-8 text (as TOML must be): "
+                              f"{exc}") from exc
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
         unknown = set(data) - {"run", "plugins", "plugin"}
         if unknown:
             raise ConfigError(f"config file {path}: unknown table(s) {sorted(unknown)}; "
                               "expected [run], [plugins], [plugin.NAME]")
+        for table in ("run", "plugins", "plugin"):
+            if not isinstance(data.get(table, {}), dict):
+                kind = " of [plugin.NAME] tables" if table == "plugin" else ""
+                raise ConfigError(f"config file {path}: [{table}] must be a table{kind}, "
+                                  f"got {data[table]!r}")
         # A misspelt key would otherwise be ignored without a word (a `disabled = [...]`
         # that disables nothing).
         for table, known in (("run", {"workers", "max_bytes", "timeout"}),
@@ -109,6 +118,9 @@ class Config:
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ConfigError(f"config file {path}: [run] {key} must be a whole number "
                                   f"of at least 1, got {value!r}")
+            if value > sys.maxsize:  # no file or count of processes is larger
+                raise ConfigError(f"config file {path}: [run] {key} must be at most "
+                                  f"{sys.maxsize}, got {value!r}")
             setattr(config, key, value)
         timeout = run.get("timeout", config.timeout)
         if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or not timeout > 0:

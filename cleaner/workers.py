@@ -258,7 +258,8 @@ class WorkerPool:
     def _wait(self, busy: list[_Worker], done: dict, prepare_here) -> None:
         now = time.monotonic()
         # Wake when the first document may reach the limit, then check every little while.
-        wakes = [max(w.started + self.timeout - now, _POLL_SECONDS) for w in busy
+        # At most an hour: a limit of infinity (no limit) or 1e308 s cannot be waited for.
+        wakes = [min(max(w.started + self.timeout - now, _POLL_SECONDS), 3600.0) for w in busy
                  if w.job is not None]
         timeout = min(wakes) if wakes else None
         handles = {}

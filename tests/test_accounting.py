@@ -385,3 +385,37 @@ def test_slow_document_holding_back_many_finished_ones_does_not_stall_the_run(tm
     assert len(read_jsonl(out)) == 159
     [failure] = read_jsonl(out.with_name("records.rejected.jsonl"))
     assert Path(failure["source"]).name == "d001.txt" and "TimeLimit" in failure["error"]
+
+
+@pytest.mark.parametrize("content,says", [
+    (b"\xff\xfe[\x00r\x00u\x00n\x00]\x00", "is not UTF-8 text"),
+    (b"run = 3\n", "[run] must be a table"),
+    (b"plugins = [1]\n", "[plugins] must be a table"),
+    (b"plugin = 3\n", "[plugin] must be a table of [plugin.NAME] tables"),
+    (b"[run]\nmax_bytes = 99999999999999999999\n", "[run] max_bytes must be at most")])
+def test_config_file_of_the_wrong_shape_is_a_usage_error_not_a_traceback(tmp_path, content,
+                                                                         says):
+    (tmp_path / "a.txt").write_text(ARTICLE_ONE, encoding="utf-8")
+    config = tmp_path / "clean-corpus.toml"
+    config.write_bytes(content)
+    result = cli("run", tmp_path / "a.txt", "-o", tmp_path / "out.jsonl", "--config", config)
+    assert result.returncode == 2, result.stderr
+    assert says in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "out.jsonl").exists()
+
+
+@pytest.mark.parametrize("how", [("--timeout", "inf"), ("--timeout", "1e308"),
+                                 ("--config", "timeout = inf")])
+def test_timeout_without_end_means_no_limit(tmp_path, how):
+    """An infinite (or astronomically large) limit used to stop the run with a traceback
+    (the wait for the workers could not take it) and leave its unfinished state behind."""
+    (tmp_path / "a.txt").write_text(ARTICLE_ONE, encoding="utf-8")
+    option, value = how
+    if option == "--config":
+        config = tmp_path / "clean-corpus.toml"
+        config.write_text(f"[run]\n{value}\n", encoding="utf-8")
+        value = config
+    out = tmp_path / "out.jsonl"
+    result = cli("run", tmp_path / "a.txt", "-o", out, option, value)
+    assert result.returncode == 0, result.stderr
+    assert [Path(r["source"]).name for r in read_jsonl(out)] == ["a.txt"]
