@@ -44,6 +44,14 @@ class Cleaner:
         """
         if (html is None) == (text is None):
             raise TypeError("clean() takes exactly one of html= or text=")
+        for name, value in (("html", html), ("text", text), ("url", url), ("source", source)):
+            if value is None or isinstance(value, str):
+                continue
+            kind = type(value).__name__
+            if name in ("url", "source"):
+                raise TypeError(f"{name}= must be a str or None, not {kind}")
+            hint = " (decode the bytes first)" if isinstance(value, (bytes, bytearray)) else ""
+            raise TypeError(f"{name}= must be a str{hint}, not {kind}")
         from clean_corpus_plugins.readers import make_document
 
         name = source or url or "-"

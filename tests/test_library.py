@@ -75,3 +75,16 @@ def test_clean_takes_html_or_text_not_both():
         clean_corpus.clean(html="<p>a</p>", text="a")
     with pytest.raises(TypeError):
         clean_corpus.clean()
+
+
+@pytest.mark.parametrize("arguments, says", [
+    ({"html": b"<p>un article</p>"}, "html= must be a str (decode the bytes first), not bytes"),
+    ({"text": 123}, "text= must be a str, not int"),
+    ({"text": "un article", "url": 5}, "url= must be a str or None, not int"),
+    ({"text": "un article", "source": b"a.txt"}, "source= must be a str or None, not bytes")])
+def test_clean_given_what_is_not_text_says_which_argument(arguments, says):
+    """Raw bytes of a page (what a WARC or a crawl holds) used to fail deep in a cleaner
+    with "cannot use a string pattern on a bytes-like object"."""
+    with pytest.raises(TypeError) as raised:
+        clean_corpus.clean(config=BUILTINS, **arguments)
+    assert str(raised.value) == says
