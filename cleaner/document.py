@@ -278,7 +278,8 @@ class ReadFailure:
 @dataclass
 class Skipped:
     """A file in a folder the user named that is deliberately not read (hidden, the run's
-    own output, a folder already walked through a link): counted in the summary."""
+    own output, a folder already walked through a link), or a file in which its reader
+    found no document (a web archive without HTML responses): counted in the summary."""
 
     source: str
     reason: str

@@ -417,8 +417,13 @@ def iter_documents(registry: PluginRegistry, paths: Iterable[str | Path],
                                   "reader enabled)", plugin="core")
                 continue
             try:
-                yield from reader.read(source)
+                found = False
+                for item in reader.read(source):
+                    found = True
+                    yield item
                 source.check_complete()
+                if not found:  # counted, not lost without a word
+                    yield Skipped(label, f"no document in it ({reader.name})")
             except inputs.TruncatedInput as exc:
                 yield ReadFailure(label, error_text(exc), plugin="core")
             except inputs.InputTooLarge as exc:

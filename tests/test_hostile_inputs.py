@@ -309,3 +309,23 @@ def test_compressed_input_cut_short_keeps_what_came_before_and_fails_the_rest(tm
     assert sorted(Path(r["source"]).name for r in cut) == ["crawl.warc.gz", "rows.jsonl.gz"]
     for report in cut:
         assert report["status"] == "failed" and report["error"].startswith("TruncatedInput")
+
+
+def test_file_a_reader_finds_no_document_in_is_counted_not_lost(tmp_path):
+    """A file its reader takes but finds no document in (a text named ``.warc``, a web
+    archive of requests only, JSON Lines of blank lines) used to vanish: no record, no
+    report, no count. It is now counted as skipped, with the reader that found nothing."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "good.txt").write_text(article(1), encoding="utf-8")
+    (inputs / "notes.warc").write_text(article(2), encoding="utf-8")
+    request = (b"WARC/1.0\r\nWARC-Type: request\r\nWARC-Target-URI: https://example.org/\r\n"
+               b"WARC-Record-ID: <urn:uuid:1>\r\nContent-Type: application/http; "
+               b"msgtype=request\r\nContent-Length: 18\r\n\r\nGET / HTTP/1.1\r\n\r\n\r\n\r\n")
+    (inputs / "requests.warc").write_bytes(request)
+    (inputs / "blank.jsonl").write_bytes(b"\n  \n\n")
+    stats, records, reports = run(inputs, tmp_path)
+    assert list(records) == ["good.txt"] and reports == []
+    assert stats["skipped"] == 3
+    assert stats["skipped_reasons"] == {"no document in it (warc_reader)": 2,
+                                        "no document in it (jsonl_reader)": 1}
