@@ -384,6 +384,7 @@ def cmd_run(args) -> int:
     run_files = {"-o": output, "--rejected": rejected, "--failures": failures,
                  "--stats": stats_path}
     _refuse_shared_files(run_files)
+    _refuse_unwritable(run_files, args.report, sharded, args.paths)
     records = writers[args.format]
     if sharded:
         if min(args.shard_records, args.shard_bytes) < 1:
@@ -529,6 +530,29 @@ def _refuse_shared_files(files: dict) -> None:
             raise ConfigError(f"{seen[key]} and {option} name the same file ({path}); "
                               "give each its own path")
         seen.setdefault(key, option)
+
+
+def _refuse_unwritable(files: dict, report: str | None, sharded: bool, inputs) -> None:
+    """Stop before running when a file of the run cannot be written where it is named:
+    over a folder, under a file, or over an input named on the command line (which would be
+    replaced by the run's output, the input itself passed over as that output)."""
+    named = {Path(p).resolve() for p in inputs if p != "-" and Path(p).is_file()}
+    places = [(option, path, option == "-o" and sharded) for option, path in files.items()]
+    places.append(("--report", Path(report) if report else None, True))
+    for option, path, folder in places:
+        if path is None or str(path) == "-":
+            continue
+        if path.resolve() in named:
+            raise ConfigError(f"{option} {path} is an input of the run; the run would "
+                              "replace it: name another file")
+        if path.is_dir() and not folder:
+            raise ConfigError(f"{option} {path} is a directory; name a file")
+        above = path if folder else path.parent
+        while not os.path.lexists(above) and above != above.parent:
+            above = above.parent
+        if os.path.lexists(above) and not above.is_dir():
+            where = f"{option} {path}" if above == path else f"{option} {path}: {above}"
+            raise ConfigError(f"{where} is a file, not a folder")
 
 
 def _print_summary(stats: dict) -> None:

@@ -204,6 +204,32 @@ def test_output_naming_an_existing_directory_is_refused_before_the_run(tmp_path)
     assert list((tmp_path / "out").iterdir()) == []
 
 
+@pytest.mark.parametrize("options, says", [
+    (["-o", "{file}/r.jsonl"], "is a file, not a folder"),
+    (["-o", "r.jsonl", "--stats", "{folder}"], "--stats {folder} is a directory"),
+    (["-o", "r.jsonl", "--stats", "{file}/s.json"], "is a file, not a folder"),
+    (["-o", "r.jsonl", "--rejected", "{file}/x.jsonl"], "is a file, not a folder"),
+    (["-o", "r.jsonl", "--report", "{file}"], "--report {file} is a file, not a folder"),
+    (["-o", "{input}"], "-o {input} is an input of the run"),
+    (["-o", "r.jsonl", "--stats", "{input}"], "--stats {input} is an input of the run")])
+def test_run_file_that_cannot_be_written_is_refused_before_the_run(tmp_path, options, says):
+    """Each used to end in a traceback: before the run (-o under a file), or after it, once
+    every document was cleaned (--stats naming a folder); -o naming the input replaced
+    the page given with an empty file of records."""
+    page = tmp_path / "a.txt"
+    page.write_text(article(1), encoding="utf-8")
+    places = {"file": tmp_path / "afile", "folder": tmp_path / "folder", "input": page}
+    places["file"].write_text("not a folder", encoding="utf-8")
+    places["folder"].mkdir()
+    options = [o.format(**places) for o in options]
+    result = cli("run", page, *options, env=BUILTINS_ONLY, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert says.format(**places) in result.stderr and "Traceback" not in result.stderr
+    assert page.read_text(encoding="utf-8") == article(1)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "afile", "folder"]
+    assert list(places["folder"].iterdir()) == []
+
+
 def test_hostile_mix_is_byte_identical_for_one_or_two_workers(tmp_path):
     inputs = tmp_path / "in"
     inputs.mkdir()
