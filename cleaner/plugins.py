@@ -246,7 +246,23 @@ class PluginRegistry:
                 self.infos.append(PluginInfo(_plugin_name(obj, path.stem), "-",
                                              f"file:{path}", [], obj))
 
+    def _not_loaded(self, info: PluginInfo, reason: str) -> None:
+        """Leave ``info`` out, as a plugin that failed to load: reported, the rest run."""
+        info.error = f"failed to load: {reason}"
+        self.disabled.append(info)
+        print(f"clean-corpus: plugin {info.name!r} ({info.source}) failed to load: {reason}",
+              file=sys.stderr)
+
     def _register(self) -> None:
+        # A second plugin of one name (a built-in's, say) would take the first one's place.
+        first: dict[str, PluginInfo] = {}
+        for info in self.infos:
+            if info.name in first:
+                self._not_loaded(info, f"the name is taken by the plugin from "
+                                       f"{first[info.name].source}")
+            else:
+                first[info.name] = info
+        self.infos = list(first.values())
         names = [info.name for info in self.infos]
         placements = {name: self.config.placement(name) for name in names}
         named = [*self.config.order, *self.config.disable, *self.config.enable,
@@ -259,9 +275,15 @@ class PluginRegistry:
         active = [info for info in ordered if not self._is_disabled(info)]
         self.disabled += [info for info in ordered if self._is_disabled(info)]
         for info in reversed(active):
-            self.pm.register(info.obj, name=info.name)
+            try:
+                self.pm.register(info.obj, name=info.name)
+            except pluggy.PluginValidationError as exc:  # a hook it cannot be called with
+                if self.pm.is_registered(info.obj):  # its hooks before the wrong one
+                    self.pm.unregister(info.obj)
+                self._not_loaded(info, str(exc).replace("\n", " "))
+                continue
             info.hooks = sorted(caller.name for caller in self.pm.get_hookcallers(info.obj))
-        self.infos = active
+        self.infos = [info for info in active if info.error is None]
         self._check_placements(placements)
         for info in self.disabled:
             if info.obj is not None:

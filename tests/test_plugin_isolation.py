@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import cli, read_jsonl, read_jsonl_if_any
+from conftest import BUILTINS_ONLY, cli, read_jsonl, read_jsonl_if_any
 
 ARTICLE = ("Le conseil régional a adopté jeudi un plan de rénovation des lycées. Les travaux "
            "commenceront à la rentrée et dureront trois ans, selon la présidente de région.")
@@ -140,3 +140,34 @@ def test_plugin_results_no_file_can_hold_fail_that_document_not_the_run(tmp_path
     assert reports["d3.txt"]["error"].startswith("InvalidResult: the record cannot be written")
     stats = json.loads(stats_path.read_text(encoding="utf-8"))
     assert (stats["written"], stats["rejected"], stats["failed"]) == (2, 1, 1)
+
+
+@pytest.mark.parametrize("source, says", [
+    ('class Quality(Plugin):\n    name = "quality"\n\n    @hookimpl\n'
+     '    def clean(self, document):\n        pass\n',
+     "plugin 'quality' (file:{dir}/mine.py) failed to load: the name is taken by the plugin "
+     "from builtin"),
+    ('class Mine(Plugin):\n    name = "mine"\n\n    @hookimpl\n'
+     '    def detect(self, document):\n        pass\n\n    @hookimpl\n'
+     '    def clean(self, doc):\n        pass\n',
+     "plugin 'mine' (file:{dir}/mine.py) failed to load: Plugin 'mine' for hook 'clean'")])
+def test_plugin_that_cannot_be_registered_is_reported_and_the_run_goes_on(tmp_path, source,
+                                                                          says):
+    """A plugin named as a built-in one used to stop the run with "before/after settings
+    form a cycle among []", one whose hook takes an argument the hook does not give with
+    a traceback. Each is now left out as a plugin that failed to load, and said so."""
+    folder = tmp_path / "local"
+    folder.mkdir()
+    (folder / "mine.py").write_text("from clean_corpus import Plugin, hookimpl\n\n\n" + source,
+                                    encoding="utf-8")
+    inputs = write_articles(tmp_path / "in", 2)
+    out = tmp_path / "out.jsonl"
+    result = cli("run", inputs, "-o", out, "--plugins-dir", folder, env=BUILTINS_ONLY)
+    assert result.returncode == 0, result.stderr
+    assert says.format(dir=folder) in result.stderr and "Traceback" not in result.stderr
+    assert len(read_jsonl(out)) == 2
+    listed = {p["name"]: p for p in json.loads(cli("plugins", "--json", "--plugins-dir", folder,
+                                                    env=BUILTINS_ONLY).stdout)
+              if p["source"].startswith("file:")}
+    assert [p["enabled"] for p in listed.values()] == [False]
+    assert next(iter(listed.values()))["error"].startswith("failed to load:")
