@@ -277,6 +277,13 @@ class PluginRegistry:
         for info in reversed(active):
             try:
                 self.pm.register(info.obj, name=info.name)
+                # A misspelt hook (``cleen``) would never be called, without a word.
+                unknown = sorted(caller.name for caller in self.pm.get_hookcallers(info.obj)
+                                 if not caller.has_spec())
+                if unknown:
+                    what = "is not a hook" if len(unknown) == 1 else "are not hooks"
+                    raise pluggy.PluginValidationError(
+                        info.obj, f"{unknown} {what} of clean-corpus (see clean_corpus.hookspecs)")
             except pluggy.PluginValidationError as exc:  # a hook it cannot be called with
                 if self.pm.is_registered(info.obj):  # its hooks before the wrong one
                     self.pm.unregister(info.obj)

@@ -150,12 +150,17 @@ def test_plugin_results_no_file_can_hold_fail_that_document_not_the_run(tmp_path
     ('class Mine(Plugin):\n    name = "mine"\n\n    @hookimpl\n'
      '    def detect(self, document):\n        pass\n\n    @hookimpl\n'
      '    def clean(self, doc):\n        pass\n',
-     "plugin 'mine' (file:{dir}/mine.py) failed to load: Plugin 'mine' for hook 'clean'")])
+     "plugin 'mine' (file:{dir}/mine.py) failed to load: Plugin 'mine' for hook 'clean'"),
+    ('class Mine(Plugin):\n    name = "mine"\n\n    @hookimpl\n'
+     '    def cleen(self, document):\n        pass\n',
+     "plugin 'mine' (file:{dir}/mine.py) failed to load: ['cleen'] is not a hook of "
+     "clean-corpus")])
 def test_plugin_that_cannot_be_registered_is_reported_and_the_run_goes_on(tmp_path, source,
                                                                           says):
     """A plugin named as a built-in one used to stop the run with "before/after settings
     form a cycle among []", one whose hook takes an argument the hook does not give with
-    a traceback. Each is now left out as a plugin that failed to load, and said so."""
+    a traceback; a misspelt hook was never called, without a word. Each is now left out
+    as a plugin that failed to load, and said so."""
     folder = tmp_path / "local"
     folder.mkdir()
     (folder / "mine.py").write_text("from clean_corpus import Plugin, hookimpl\n\n\n" + source,
