@@ -154,6 +154,28 @@ def load_plugin_file(path: Path) -> list:
     return [cls() for cls in classes] or [module]
 
 
+class InvalidResult(Exception):
+    """A plugin returned what its hook cannot take; ``plugin`` is blamed for it."""
+
+    def __init__(self, plugin: str, message: str):
+        super().__init__(message)
+        self.plugin = plugin
+
+
+def _checked_extraction(function, plugin: str):
+    """``function`` (an ``extract`` implementation), raising :class:`InvalidResult` when it
+    returns something else than an extraction: the wrappers that read the result first (the
+    classifiers') would otherwise fail on it, and be blamed for it."""
+    def extract(*args):
+        result = function(*args)
+        if result is not None and not all(hasattr(result, a)
+                                          for a in ("blocks", "metadata", "removed")):
+            raise InvalidResult(plugin, f"extract returned a {type(result).__name__}, not an "
+                                        "Extraction (or None)")
+        return result
+    return extract
+
+
 def call_each(hook, kwargs: dict) -> list[tuple[str, Exception]]:
     """Call every implementation of ``hook`` in chain order, each on its own, so that one
     raising never keeps the others from running; return ``(plugin name, error)`` for each
@@ -291,6 +313,9 @@ class PluginRegistry:
                 continue
             info.hooks = sorted(caller.name for caller in self.pm.get_hookcallers(info.obj))
         self.infos = [info for info in active if info.error is None]
+        for impl in self.pm.hook.extract.get_hookimpls():
+            if not (impl.wrapper or impl.hookwrapper):
+                impl.function = _checked_extraction(impl.function, impl.plugin_name)
         self._check_placements(placements)
         for info in self.disabled:
             if info.obj is not None:
@@ -422,6 +447,8 @@ class PluginRegistry:
 
     def blame(self, exc: BaseException) -> str:
         """Name the plugin whose code raised ``exc`` (innermost frame that belongs to one)."""
+        if isinstance(exc, InvalidResult):
+            return exc.plugin
         modules = {}
         for info in self.infos:
             module = getattr(info.obj, "__module__", None) or getattr(info.obj, "__name__", "")

@@ -176,3 +176,25 @@ def test_plugin_that_cannot_be_registered_is_reported_and_the_run_goes_on(tmp_pa
               if p["source"].startswith("file:")}
     assert [p["enabled"] for p in listed.values()] == [False]
     assert next(iter(listed.values()))["error"].startswith("failed to load:")
+
+
+def test_extractor_returning_what_is_no_extraction_is_blamed_for_it(tmp_path):
+    """An extract hook returning a dict used to fail the document in the text classifier
+    (the first to read the result: "'dict' object has no attribute 'blocks'"), sending
+    the plugin's author to the wrong plugin."""
+    folder = tmp_path / "local"
+    folder.mkdir()
+    (folder / "mine.py").write_text(
+        "from clean_corpus import Plugin, hookimpl\n\n\nclass Mine(Plugin):\n"
+        "    name = \"mine\"\n\n    @hookimpl\n    def extract(self, document):\n"
+        "        if 'Dépêche 2' in (document.text or ''):\n"
+        "            return {'blocks': [document.text]}\n", encoding="utf-8")
+    inputs = write_articles(tmp_path / "in", 3)
+    out = tmp_path / "out.jsonl"
+    result = cli("run", inputs, "-o", out, "--plugins-dir", folder, "--disable", "duplicates",
+                 env=BUILTINS_ONLY)
+    assert result.returncode == 1, result.stderr
+    assert sorted(Path(r["source"]).name for r in read_jsonl(out)) == ["d1.txt", "d3.txt"]
+    [failure] = read_jsonl(tmp_path / "out.rejected.jsonl")
+    assert (failure["plugin"], failure["error"]) == \
+        ("mine", "InvalidResult: extract returned a dict, not an Extraction (or None)")
