@@ -495,8 +495,9 @@ def cmd_crawl(args) -> int:
         settings[name] = value
     rejected = _rejected_path(args)
     stats_path = Path(args.stats) if args.stats else None
-    _refuse_shared_files({"-o": Path(args.output), "--rejected": rejected,
-                          "--stats": stats_path})
+    run_files = {"-o": Path(args.output), "--rejected": rejected, "--stats": stats_path}
+    _refuse_shared_files(run_files)
+    _refuse_unwritable(run_files, None, False, [])
     with tempfile.TemporaryDirectory(prefix="clean-corpus-crawl-") as scratch:
         counts = stats_path or Path(scratch) / "stats.json"
         crawl(args.urls, args.output, config, rejected=str(rejected), stats=str(counts),

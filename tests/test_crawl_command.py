@@ -85,6 +85,24 @@ def test_crawl_command_usage_errors_fetch_nothing(tmp_path, args, message):
     assert not (tmp_path / "out.jsonl").exists()
 
 
+@pytest.mark.parametrize("args, message", [
+    (["-o", "folder"], "-o folder is a directory"),
+    (["-o", "afile/out.jsonl"], "-o afile/out.jsonl: afile is a file, not a folder"),
+    (["-o", "out.jsonl", "--stats", "folder"], "--stats folder is a directory"),
+    (["-o", "out.jsonl", "--stats", "afile/s.json"], "afile is a file, not a folder"),
+])
+def test_crawl_files_that_cannot_be_written_are_usage_errors(tmp_path, args, message):
+    """Each used to end in a traceback after the crawl, or (-o naming a folder) in a
+    summary of records written nowhere."""
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "afile").write_text("not a folder", encoding="utf-8")
+    done = cli("crawl", "http://127.0.0.1:9/", *args, cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert message in done.stderr and "Traceback" not in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "folder"]
+    assert list((tmp_path / "folder").iterdir()) == []
+
+
 def test_bare_runspider_on_the_shipped_spider_is_polite_and_cleans(site, tmp_path):
     spider_file = clean_corpus_spiders.news.__file__
     out = tmp_path / "out.jsonl"
