@@ -48,6 +48,8 @@ class Plugin:
     enabled_by_default: bool = True
     #: Options that may also be set to ``false`` to switch them off (a threshold).
     switchable: frozenset[str] = frozenset()
+    #: The least value of numeric options that have one (a run of 0 blocks has no meaning).
+    minimums: dict[str, float] = {}
 
     def __init__(self) -> None:
         self.options: dict[str, Any] = dict(self.defaults)
@@ -64,4 +66,8 @@ class Plugin:
         # A wrongly typed value would fail every document one by one: refuse it at start.
         for key, value in given.items():
             check_option_type(self.name, key, value, self.defaults[key], key in self.switchable)
+            least = self.minimums.get(key)
+            if least is not None and value is not False and value < least:
+                raise ConfigError(f"option {self.name}.{key} must be at least {least}, "
+                                  f"got {value!r}")
         self.options = {**self.defaults, **given}

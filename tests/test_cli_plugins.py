@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import json
 
-from clean_corpus.testing import builtin_cli, cli, read_jsonl
+import pytest
+
+from clean_corpus.testing import BUILTINS_ONLY, builtin_cli, cli, read_jsonl
 from conftest import FIXTURES
 
 
@@ -52,3 +54,22 @@ def test_run_wide_size_limit_can_be_overridden_for_the_plugin(tmp_path):
     builtin_cli("run", big.parent, "-o", out, "--set", "size_limit.max_bytes=500")
     [entry] = read_jsonl(tmp_path / "out.rejected.jsonl")
     assert entry["reasons"][0].startswith("input too large") and "max_bytes 500" in entry["reasons"][0]
+
+
+@pytest.mark.parametrize("assignment, says", [
+    ("link_lists.min_run=0", "option link_lists.min_run must be at least 1, got 0"),
+    ("text_reuse.window=0", "option text_reuse.window must be at least 1, got 0"),
+    ("duplicates.num_perm=-1", "option duplicates.num_perm must be at least 1, got -1")])
+def test_option_value_no_document_can_be_cleaned_with_is_a_usage_error(tmp_path, assignment,
+                                                                       says):
+    """Each used to fail or stall every document one by one: a run of 0 links made the
+    link-list cleaner loop until the time limit stopped it (for ever through clean()),
+    a window of 0 words and a signature of -1 hashes raised inside numpy."""
+    page = tmp_path / "a.txt"
+    page.write_text("Le conseil régional a adopté jeudi un plan de rénovation des lycées.\n",
+                    encoding="utf-8")
+    result = cli("run", page, "-o", tmp_path / "out.jsonl", "--set", assignment,
+                 env=BUILTINS_ONLY)
+    assert result.returncode == 2, result.stderr
+    assert says in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "out.jsonl").exists()

@@ -34,6 +34,7 @@ class LinkLists(Plugin):
     defaults = {"min_run": 3, "max_chars": 200, "link_density": 0.8,
                 "menu_link_density": 0.6, "max_heading_words": 8,
                 "content_types": ["listing", "collection"]}
+    minimums = {"min_run": 1}
 
     @hookimpl
     def clean(self, document):

@@ -87,6 +87,7 @@ class Duplicates(CorpusDetector):
     # instead of 9 of 13, so a pair at 0.8 is found 87 % of the time instead of 40 %.
     defaults = {"policy": "drop", "threshold": 0.8, "num_perm": 128, "shingle_words": 5,
                 "lsh_weights": [0.1, 0.9]}
+    minimums = {"num_perm": 1}
 
     def _reset(self) -> None:
         # Per observed document, in compact arrays: num_perm * 4 + 32 bytes each.

@@ -44,6 +44,7 @@ class TextReuse(CorpusDetector):
     defaults = {"policy": "annotate", "threshold": 0.1, "min_shared": 3, "shingle_words": 5,
                 "window": 6, "max_fingerprints": 512, "max_doc_freq": 10, "max_reported": 10,
                 "drop_threshold": 0.5}
+    minimums = {"window": 1}
 
     def _reset(self) -> None:
         # Per document 26 bytes; per fingerprint 4 bytes until corpus_ready takes it, then
