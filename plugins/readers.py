@@ -206,13 +206,15 @@ def make_document(path: Path, text: str, encoding: dict | None, *, html: bool,
 
 def extra_fields(fields: dict, page_fields) -> dict:
     """What an input carries besides the page (``page_fields``), for the record's ``extra``:
-    as JSON holds it (a datetime as its text, a lone surrogate replaced), absent values left
-    out, so that no writer fails on it."""
+    as JSON holds it (a datetime as its text, a lone surrogate replaced, a NaN or infinite
+    number, which JSON has no words for, as null), absent values left out, so that no
+    writer fails on it."""
     extra = {key: value for key, value in fields.items()
              if key not in page_fields and value is not None}
     if not extra:
         return {}
-    return json.loads(xml_safe(json.dumps(extra, ensure_ascii=False, default=str)))
+    return json.loads(xml_safe(json.dumps(extra, ensure_ascii=False, default=str)),
+                      parse_constant=lambda constant: None)
 
 
 def looks_like_html(text: str) -> bool:

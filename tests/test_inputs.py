@@ -9,6 +9,8 @@ import json
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from conftest import CLI, FIXTURES, BUILTINS_ONLY, builtin_cli, cli, cli_env, read_jsonl, \
     read_jsonl_if_any
 
@@ -225,6 +227,28 @@ def test_field_names_are_options_and_other_fields_are_kept_in_extra(tmp_path):
         # what the row carries besides the page travels with it; absent values do not
         assert record["extra"] == {"dump_id": 7, "lang": "fr"}
     assert records[0] == records[1]
+
+
+def test_missing_numbers_of_a_row_are_kept_as_null_not_failed(tmp_path):
+    """NaN is how Parquet (and pandas) say a number is missing, and JSON Lines written by
+    Python may hold it too. Kept as NaN in ``extra``, it made the record no JSON can hold:
+    NaN was written (not JSON), and once records were checked as written, the row failed."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    text = ("Le conseil municipal a voté le budget de l'année prochaine mardi soir. "
+            "Les investissements dans les écoles augmentent de dix pour cent.")
+    pq.write_table(pa.Table.from_pylist([{"text": text, "score": float("nan"), "rank": 3.5}]),
+                   tmp_path / "a.parquet")
+    (tmp_path / "a.jsonl").write_text('{"text": "%s", "score": NaN, "rank": Infinity}\n' % text,
+                                      encoding="utf-8")
+    for name, extra in (("a.parquet", {"score": None, "rank": 3.5}),
+                        ("a.jsonl", {"score": None, "rank": None})):
+        out = tmp_path / f"{name}.out.jsonl"
+        builtin_cli("run", tmp_path / name, "-o", out, "--no-progress")
+        [line] = out.read_text(encoding="utf-8").splitlines()
+        record = json.loads(line, parse_constant=lambda c: pytest.fail(f"{c} in the output"))
+        assert record["extra"] == extra
 
 
 def test_standard_input_and_file_urls(tmp_path):
