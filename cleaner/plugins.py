@@ -4,6 +4,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import inspect
+import multiprocessing
 import os
 import sys
 import traceback
@@ -154,6 +155,13 @@ def load_plugin_file(path: Path) -> list:
     return [cls() for cls in classes] or [module]
 
 
+def _warn(message: str) -> None:
+    """``message`` on stderr, from the main process only: each worker builds the same
+    registry, and would say it again."""
+    if multiprocessing.parent_process() is None:
+        print(message, file=sys.stderr)
+
+
 class InvalidResult(Exception):
     """A plugin returned what its hook cannot take; ``plugin`` is blamed for it."""
 
@@ -244,8 +252,7 @@ class PluginRegistry:
             except Exception as exc:  # a broken package must not stop the others
                 self.disabled.append(PluginInfo(ep.name, version, f"package:{dist}", [],
                                                 None, f"failed to load: {exc!r}"))
-                print(f"clean-corpus: plugin {ep.name!r} from {dist} failed to load: {exc!r}",
-                      file=sys.stderr)
+                _warn(f"clean-corpus: plugin {ep.name!r} from {dist} failed to load: {exc!r}")
                 continue
             self.infos.append(PluginInfo(_plugin_name(obj, ep.name), version,
                                          f"package:{dist}", [], obj))
@@ -261,8 +268,7 @@ class PluginRegistry:
             except Exception as exc:  # as for a broken package: report it, run the rest
                 self.disabled.append(PluginInfo(path.stem, "-", f"file:{path}", [], None,
                                                 f"failed to load: {exc!r}"))
-                print(f"clean-corpus: plugin file {path} failed to load: {exc!r}",
-                      file=sys.stderr)
+                _warn(f"clean-corpus: plugin file {path} failed to load: {exc!r}")
                 continue
             for obj in objs:
                 self.infos.append(PluginInfo(_plugin_name(obj, path.stem), "-",
@@ -272,8 +278,7 @@ class PluginRegistry:
         """Leave ``info`` out, as a plugin that failed to load: reported, the rest run."""
         info.error = f"failed to load: {reason}"
         self.disabled.append(info)
-        print(f"clean-corpus: plugin {info.name!r} ({info.source}) failed to load: {reason}",
-              file=sys.stderr)
+        _warn(f"clean-corpus: plugin {info.name!r} ({info.source}) failed to load: {reason}")
 
     def _register(self) -> None:
         # A second plugin of one name (a built-in's, say) would take the first one's place.
