@@ -305,8 +305,11 @@ class PluginRegistry:
             try:
                 self.pm.register(info.obj, name=info.name)
                 # A misspelt hook (``cleen``) would never be called, without a word.
+                # (pluggy's ``optionalhook`` marks one meant for a hook that may not exist)
                 unknown = sorted(caller.name for caller in self.pm.get_hookcallers(info.obj)
-                                 if not caller.has_spec())
+                                 if not caller.has_spec() and not all(
+                                     impl.optionalhook for impl in caller.get_hookimpls()
+                                     if impl.plugin is info.obj))
                 if unknown:
                     what = "is not a hook" if len(unknown) == 1 else "are not hooks"
                     raise pluggy.PluginValidationError(

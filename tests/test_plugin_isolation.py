@@ -180,6 +180,29 @@ def test_plugin_that_cannot_be_registered_is_reported_and_the_run_goes_on(tmp_pa
     assert next(iter(listed.values()))["error"].startswith("failed to load:")
 
 
+def test_plugin_with_an_optional_hook_clean_corpus_does_not_declare_still_runs(tmp_path):
+    """A hook marked ``optionalhook`` (meant for a hook a later clean-corpus may declare) is
+    no misspelling: the plugin loads and its other hooks run."""
+    folder = tmp_path / "local"
+    folder.mkdir()
+    (folder / "mine.py").write_text(
+        "from clean_corpus import Plugin, hookimpl\n\n\nclass Mine(Plugin):\n"
+        "    name = \"mine\"\n\n    @hookimpl(optionalhook=True)\n"
+        "    def a_future_hook(self, document):\n        pass\n\n"
+        "    @hookimpl\n    def screen(self, document):\n"
+        "        return 'screened by mine' if 'Dépêche 2' in (document.text or '') else None\n",
+        encoding="utf-8")
+    inputs = write_articles(tmp_path / "in", 3)
+    out = tmp_path / "out.jsonl"
+    result = cli("run", inputs, "-o", out, "--plugins-dir", folder, "--disable", "duplicates",
+                 env=BUILTINS_ONLY)
+    assert result.returncode == 0, result.stderr
+    assert "failed to load" not in result.stderr
+    assert sorted(Path(r["source"]).name for r in read_jsonl(out)) == ["d1.txt", "d3.txt"]
+    [rejected] = read_jsonl(tmp_path / "out.rejected.jsonl")
+    assert rejected["reasons"] == ["screened by mine"]
+
+
 def test_extractor_returning_what_is_no_extraction_is_blamed_for_it(tmp_path):
     """An extract hook returning a dict used to fail the document in the text classifier
     (the first to read the result: "'dict' object has no attribute 'blocks'"), sending
