@@ -104,9 +104,9 @@ class Checkpoint:
                         "output": "the output format or shard limits",
                         "clean_corpus": "the clean-corpus version"}
                 raise ResumeRefused(
-                    f"{directory} holds an unfinished run with other "
-                    f"{', '.join(what[c] for c in changed)}; restore them to resume it, or "
-                    "run with --restart to discard it")
+                    f"{directory} holds an unfinished run, and since it began "
+                    f"{' and '.join(what[c] for c in changed)} changed; restore them to "
+                    "resume it, or run with --restart to discard it")
             self.done = self._valid_frames()
         self._file = open(self.path, "ab")
 

@@ -125,7 +125,7 @@ def test_changed_configuration_or_inputs_is_refused(corpus, tmp_path, plugin_env
     changed = cli(*_command(inputs, out, trace)[1:], "--set", "quality.policy=drop",
                   env=plugin_env)
     assert changed.returncode == 2
-    assert "other the configuration" in changed.stderr and "--restart" in changed.stderr
+    assert "since it began the configuration changed" in changed.stderr and "--restart" in changed.stderr
     (inputs / "new.txt").write_text("Un nouvel article sur le port et ses travaux.\n")
     added = cli(*_command(inputs, out, trace)[1:], "--set", "faults.pause_on=a",
                 "--set", f"faults.pause_file={tmp_path / 'p'}", env=plugin_env)
