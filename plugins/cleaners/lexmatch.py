@@ -134,7 +134,14 @@ def words(text: str) -> Words:
     return Words(text, tuple(tokens))
 
 
-@lru_cache(maxsize=4096)
+#: Texts whose phrase-list bits are kept. Every cleaner asks for the bits of every block
+#: (:func:`holding`), so a document of more blocks than the cache holds (a long page
+#: scraped onto one line is cut into thousands) would miss on every one of them, for
+#: each cleaner; an entry is an int and a reference to a text.
+_BITS_CACHE = 1 << 16
+
+
+@lru_cache(maxsize=_BITS_CACHE)
 def _starting_bits(text: str) -> int:
     """The bits of the phrase lists that have a phrase starting with a word of ``text``.
     The words are looked up once per text, and every list then tells at once whether it
