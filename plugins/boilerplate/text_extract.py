@@ -53,16 +53,15 @@ def text_blocks(text: str, min_chars: int = MIN_CHARS, join_wrapped: bool = True
 def _placed_block(lines: list[str], starts: list[int], pieces: Pieces) -> Block:
     """The block of ``pieces`` (one space between two), with where each stood in the
     input text: a paragraph joined from lines is not there verbatim to be found."""
+    kind = "line" if pieces[0][1] == 0 else "piece"
     if len(pieces) == 1:  # the usual block, a line or a part of one: made the short way
         n, s, e = pieces[0]
-        return Block(lines[n][s:e], "line" if s == 0 else "piece",
-                     origin=[(0, starts[n] + s, e - s)])
+        return Block(lines[n][s:e], kind, origin=[(0, starts[n] + s, e - s)])
     origin, at = [], 0
     for n, s, e in pieces:
         origin.append((at, starts[n] + s, e - s))
         at += e - s + 1
-    return Block(_joined(lines, pieces), "line" if pieces[0][1] == 0 else "piece",
-                 origin=origin)
+    return Block(_joined(lines, pieces), kind, origin=origin)
 
 
 def keep_mask(p: np.ndarray, threshold: float, relative: float = 0.0) -> np.ndarray:
