@@ -7,6 +7,7 @@ import json
 import os
 import signal
 import sys
+import textwrap
 import threading
 from pathlib import Path
 
@@ -230,7 +231,8 @@ def cmd_plugins(args) -> int:
         print(f"{info['name']:<{widths['name']}}  {info['version']:<{widths['version']}}  "
               f"{info['source']:<{widths['source']}}  {', '.join(info['hooks'])}{state}")
         if info["doc"]:
-            print(f"    {info['doc']}")
+            print(textwrap.fill(info["doc"], width=88, initial_indent="    ",
+                                subsequent_indent="    "))
         if info["options"]:
             print("    options: " + ", ".join(
                 f"{key}={json.dumps(value, ensure_ascii=False)}"

@@ -6,6 +6,7 @@ import importlib.util
 import inspect
 import multiprocessing
 import os
+import re
 import sys
 import traceback
 from dataclasses import dataclass, field
@@ -23,6 +24,8 @@ BLOCK_ENTRY_POINTS_ENV = "CLEAN_CORPUS_DISABLE_PLUGIN_AUTOLOAD"
 TRACE_ENV = "CLEAN_CORPUS_TRACE"
 #: Longest line of a hook trace: a document's repr holds its whole page.
 TRACE_LINE_CHARS = 1000
+#: Where a docstring's first sentence ends: a full stop (or ! ?) before a capital letter.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
 #: Built-in plugins, in chain order: readers and writers, extraction, cleaners (each
 #: before the ones that rely on its work), then detectors.
@@ -104,10 +107,12 @@ class PluginInfo:
 
     @property
     def doc(self) -> str:
-        """The first line of the plugin's own docstring (its class's, or its module's)."""
+        """The first sentence of the plugin's own docstring (its class's, or its module's),
+        on one line: a summary wrapped over two lines is not cut in the middle."""
         owner = self.obj if inspect.ismodule(self.obj) else type(self.obj)
         text = vars(owner).get("__doc__") if self.obj is not None else None
-        return (text or "").strip().split("\n", 1)[0]
+        paragraph = " ".join((text or "").strip().split("\n\n", 1)[0].split())
+        return _SENTENCE_END.split(paragraph, 1)[0]
 
     @property
     def defaults(self) -> dict:

@@ -137,6 +137,8 @@ class AtomicParquetFile(AtomicFile):
 
 
 class ParquetWriter(Plugin):
+    """Parquet output (``--format parquet``): one row per record."""
+
     name = "parquet_writer"
 
     @hookimpl

@@ -129,6 +129,45 @@ def test_plugins_lists_doc_options_and_defaults():
     assert "min_words=80 (default 50)" in block[1] and "policy=\"annotate\"" in block[1]
 
 
+
+WRAPPED_SUMMARY = '''
+from clean_corpus import Plugin, hookimpl
+
+
+class SiteTemplate(Plugin):
+    """Drop the lines a site's template prints above every article (the masthead and its
+    menu), once the extractor has run. Nothing else.
+
+    What the listing shows ends with the first sentence.
+    """
+
+    name = "site_template"
+
+    @hookimpl
+    def clean(self, document):
+        pass
+'''
+
+
+def test_plugins_shows_the_whole_first_sentence_of_a_docstring(tmp_path):
+    # A summary wrapped over two lines was cut at the end of its first line: "what it
+    # does" stopped mid-phrase, for built-ins too ("... as JSON").
+    folder = tmp_path / "plugins"
+    folder.mkdir()
+    (folder / "site_template.py").write_text(WRAPPED_SUMMARY, encoding="utf-8")
+    infos = {p["name"]: p for p in json.loads(
+        builtin_cli("plugins", "--json", "--plugins-dir", folder).stdout)}
+    assert infos["site_template"]["doc"] == (
+        "Drop the lines a site's template prints above every article (the masthead and its "
+        "menu), once the extractor has run.")
+    for name, info in infos.items():
+        assert info["doc"].endswith("."), (name, info["doc"])
+    text = builtin_cli("plugins", "--plugins-dir", folder).stdout
+    shown = text[text.index("\nsite_template ") + 1:].split("\n")[1:3]
+    assert " ".join(line.strip() for line in shown) == infos["site_template"]["doc"]
+    assert all(len(line) <= 88 for line in shown)
+
+
 # ------------------------------------------------------------------ local plugin files
 PLUGIN_FILE = '''
 from clean_corpus import Plugin, hookimpl

@@ -150,9 +150,11 @@ ADD_THRESHOLDS = {"article": 0.9, "forum": 0.5, "product": 0.9, "collection": 0.
 
 class HtmlExtractor(Plugin):
     """Main content of HTML pages: trafilatura's text, and what it missed by the learned
-    block classifier (a wrapper around the ``extract`` hook: it completes whichever
-    extractor answered, trafilatura unless a third-party extractor did; disable this
-    plugin to keep another extractor's result as it is).
+    block classifier.
+
+    A wrapper around the ``extract`` hook: it completes whichever extractor answered,
+    trafilatura unless a third-party extractor did; disable this plugin to keep another
+    extractor's result as it is.
 
     Options: ``add_threshold`` (P(content) a block trafilatura left out needs to be
     taken back, a table by page type; the types it leaves out keep the shipped values,
