@@ -42,7 +42,8 @@ and writes what an uninterrupted run writes (--restart starts afresh).
 Every input document ends in exactly one place: the output, the rejected file (with the
 reasons) or the failures file (with the plugin and the error). The summary on stderr and
 --stats show the counts, which add up.
-Set {BLOCK_ENTRY_POINTS_ENV}=1 to load no third-party plugin.
+Set {BLOCK_ENTRY_POINTS_ENV}=1 to load no plugin package (--plugins-dir files
+still load).
 """
 
 EPILOG_CRAWL = f"""\
@@ -66,18 +67,22 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     run_p = sub.add_parser(
-        "run", help="clean files or directories into JSONL records",
-        description="Read PATH... (.txt, .html/.htm, .jsonl files, or directories walked "
-                    "recursively), clean each document through the plugin chain and write "
-                    "one JSON record per line.",
+        "run", help="clean files, directories or archives into records",
+        description="Read PATH... (text, HTML, JSON Lines, WARC/ARC and Parquet files, told\n"
+                    "apart by content, each possibly gzip, zstd or bz2 compressed; directories\n"
+                    "walked recursively; '-' for standard input; URLs), clean each document\n"
+                    "through the plugin chain and write the records (JSON Lines unless --format\n"
+                    "says otherwise).",
         epilog=EPILOG_RUN, formatter_class=argparse.RawDescriptionHelpFormatter)
-    run_p.add_argument("paths", nargs="+", metavar="PATH", help="input files or directories")
+    run_p.add_argument("paths", nargs="+", metavar="PATH",
+                       help="input files, directories or URLs ('-' for standard input)")
     run_p.add_argument("-o", "--output", required=True, metavar="OUT.jsonl",
                        help="where the records go ('-' for standard output; DIR/ for "
                             "shards part-00000.FORMAT... and a manifest.json)")
     run_p.add_argument("--rejected", metavar="FILE",
                        help="where dropped documents go, with their reasons "
-                            "(default: OUT.rejected.jsonl; rejected.jsonl with -o -)")
+                            "(default: OUT.rejected.jsonl; DIR/rejected.jsonl with -o DIR/; "
+                            "rejected.jsonl with -o -)")
     run_p.add_argument("--failures", metavar="FILE",
                        help="where failed documents go, with plugin and error "
                             "(default: the rejected file)")
