@@ -464,10 +464,10 @@ class Readers:
         self.by_suffix: dict[str, object] = {}
         self.sniffers: list = []
         self.default = None
-        # get_hookimpls() lists the end of the chain first, so a third-party reader
-        # claims a suffix before the built-in one does.
+        # The end of the chain first: a third-party reader claims a suffix (and sniffs)
+        # before the built-in one does.
         registry.setup_hook("register_readers", "failed to register its readers",
-                            register=self._add)
+                            last_first=True, register=self._add)
 
     def _add(self, reader) -> None:
         for suffix in reader.suffixes:

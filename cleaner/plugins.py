@@ -189,11 +189,12 @@ def _checked_extraction(function, plugin: str):
     return extract
 
 
-def call_each(hook, kwargs: dict) -> list[tuple[str, Exception]]:
-    """Call every implementation of ``hook`` in chain order, each on its own, so that one
-    raising never keeps the others from running; return ``(plugin name, error)`` for each
-    that raised. A hook with wrappers is called as pluggy calls it (a wrapper cannot be
-    called alone); an error then names the plugin pluggy was calling, when known."""
+def call_each(hook, kwargs: dict, last_first: bool = False) -> list[tuple[str, Exception]]:
+    """Call every implementation of ``hook`` in chain order (``last_first``: from the end
+    of the chain), each on its own, so that one raising never keeps the others from
+    running; return ``(plugin name, error)`` for each that raised. A hook with wrappers is
+    called as pluggy calls it (a wrapper cannot be called alone); an error then names the
+    plugin pluggy was calling, when known."""
     impls = hook.get_hookimpls()
     if any(impl.hookwrapper or impl.wrapper for impl in impls):
         try:
@@ -202,7 +203,7 @@ def call_each(hook, kwargs: dict) -> list[tuple[str, Exception]]:
             return [("unknown", exc)]
         return []
     errors = []
-    for impl in reversed(impls):  # pluggy calls the end of the list first
+    for impl in (impls if last_first else reversed(impls)):  # pluggy calls the end first
         try:
             impl.function(*(kwargs[arg] for arg in impl.argnames))
         except Exception as exc:
@@ -439,10 +440,10 @@ class PluginRegistry:
 
         self.pm.add_hookcall_monitoring(before, after)
 
-    def setup_hook(self, name: str, failure: str, **kwargs) -> None:
+    def setup_hook(self, name: str, failure: str, last_first: bool = False, **kwargs) -> None:
         """Call a set-up hook (configure, register_*); a plugin raising is a usage error
-        that names it, not a traceback."""
-        for plugin, exc in call_each(getattr(self.pm.hook, name), kwargs):
+        that names it, not a traceback. ``last_first`` calls the end of the chain first."""
+        for plugin, exc in call_each(getattr(self.pm.hook, name), kwargs, last_first):
             if isinstance(exc, ConfigError):
                 raise exc
             raise ConfigError(f"plugin {plugin!r} {failure}: {type(exc).__name__}: {exc} "
