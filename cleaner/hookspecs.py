@@ -2,8 +2,9 @@
 
 A document travels through the hooks in this order::
 
-    register_readers / register_writers      once per process, to build the registry
     configure                                once per process, with the run's Config
+    register_readers / register_writers      in the main process, when inputs are opened
+                                             and when records are written
     run_start                                once per run, in the main process
     for each document (in worker processes when --workers > 1):
         screen           cheap checks on the raw input (size, emptiness): reasons to drop
@@ -65,7 +66,8 @@ def register_writers(register):
     ``factory(path)`` returns an object with ``write(record: dict)`` and ``close()``;
     ``close()`` must make the output appear atomically (a half-written file must never
     look complete) and ``abort()`` must discard it. The CLI picks a writer by
-    ``--format`` (default ``jsonl``).
+    ``--format`` (default ``jsonl``); a name registered twice keeps the first plugin's in
+    chain order (a built-in's).
     """
 
 
