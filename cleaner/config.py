@@ -43,7 +43,8 @@ class Config:
     #: the bundled spider's ``DOWNLOAD_MAXSIZE``, so that what a crawl downloads is cleaned,
     #: not refused; real pages with megabytes of inline script pass 5 MB (2 of wcxb-dev's 1,310).
     max_bytes: int = 10 * 1024 * 1024
-    #: Wall-clock seconds one document may take in the per-document chain.
+    #: Seconds one document may take in the per-document chain: processor time where the
+    #: system reports it (Linux), with three times as much wall-clock time as a backstop.
     timeout: float = 10.0
     disable: list[str] = field(default_factory=list)
     enable: list[str] = field(default_factory=list)
