@@ -18,6 +18,22 @@ PROSE = ("Le conseil municipal a voté mardi soir le budget primitif après troi
 SHOUT = "ABONNEZ-VOUS MAINTENANT POUR TOUT LIRE"
 
 
+def plugins_folder(tmp_path, name: str, source: str):
+    """``tmp_path/plugins`` holding one plugin file, for ``--plugins-dir``."""
+    folder = tmp_path / "plugins"
+    folder.mkdir()
+    (folder / name).write_text(source, encoding="utf-8")
+    return folder
+
+
+def input_file(tmp_path, name: str, text: str):
+    """``tmp_path/in/NAME`` holding ``text``."""
+    path = tmp_path / "in" / name
+    path.parent.mkdir()
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 class DropShouting(Plugin):
     """Remove lines written entirely in capitals."""
 
@@ -152,9 +168,7 @@ class SiteTemplate(Plugin):
 def test_plugins_shows_the_whole_first_sentence_of_a_docstring(tmp_path):
     # A summary wrapped over two lines was cut at the end of its first line: "what it
     # does" stopped mid-phrase, for built-ins too ("... as JSON").
-    folder = tmp_path / "plugins"
-    folder.mkdir()
-    (folder / "site_template.py").write_text(WRAPPED_SUMMARY, encoding="utf-8")
+    folder = plugins_folder(tmp_path, "site_template.py", WRAPPED_SUMMARY)
     infos = {p["name"]: p for p in json.loads(
         builtin_cli("plugins", "--json", "--plugins-dir", folder).stdout)}
     assert infos["site_template"]["doc"] == (
@@ -198,12 +212,8 @@ class Notes(Plugin):
 
 def test_a_plugin_reader_claims_a_suffix_before_the_built_in_one(tmp_path):
     # As hookspecs and docs/plugins.md say; the built-in text reader used to keep .txt.
-    folder = tmp_path / "plugins"
-    folder.mkdir()
-    (folder / "notes.py").write_text(NOTES_READER, encoding="utf-8")
-    notes = tmp_path / "in" / "day1.txt"
-    notes.parent.mkdir()
-    notes.write_text(f"{PROSE}\n--\nnote to self: call the town hall\n", encoding="utf-8")
+    folder = plugins_folder(tmp_path, "notes.py", NOTES_READER)
+    notes = input_file(tmp_path, "day1.txt", f"{PROSE}\n--\nnote to self: call the town hall\n")
     out = tmp_path / "out.jsonl"
     builtin_cli("run", notes, "-o", out, "--plugins-dir", folder, "-q")
     [record] = read_jsonl(out)
@@ -243,13 +253,8 @@ class FirstLine(Plugin):
 
 @pytest.fixture
 def local_plugins(tmp_path):
-    folder = tmp_path / "plugins"
-    folder.mkdir()
-    (folder / "shouting.py").write_text(PLUGIN_FILE, encoding="utf-8")
-    article = tmp_path / "in" / "article.txt"
-    article.parent.mkdir()
-    article.write_text(f"{PROSE}\n{SHOUT}\n{PROSE} Encore.\n", encoding="utf-8")
-    return folder, article
+    return (plugins_folder(tmp_path, "shouting.py", PLUGIN_FILE),
+            input_file(tmp_path, "article.txt", f"{PROSE}\n{SHOUT}\n{PROSE} Encore.\n"))
 
 
 def test_plugins_dir_loads_local_files_which_run_in_the_chain(tmp_path, local_plugins):
