@@ -160,7 +160,8 @@ def build_parser() -> argparse.ArgumentParser:
     crawl_p.add_argument("-o", "--output", required=True, metavar="OUT.jsonl",
                          help="where the records go ('-' for standard output)")
     crawl_p.add_argument("--rejected", metavar="FILE",
-                         help="where dropped and failed pages go (default: OUT.rejected.jsonl)")
+                         help="where dropped and failed pages go (default: OUT.rejected.jsonl; "
+                              "rejected.jsonl with -o -)")
     crawl_p.add_argument("--stats", metavar="FILE", help="write the run's counts as JSON")
     crawl_p.add_argument("--max-pages", type=int, metavar="N",
                          help="stop after N article pages")
