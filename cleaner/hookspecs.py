@@ -6,7 +6,7 @@ A document travels through the hooks in this order::
     register_readers / register_writers      in the main process, when inputs are opened
                                              and when records are written
     run_start                                once per run, in the main process
-    for each document (in worker processes when --workers > 1):
+    for each document (clean-corpus run: in worker processes, one with -j 1 too):
         screen           cheap checks on the raw input (size, emptiness): reasons to drop
         extract          text blocks and metadata of a page or a text (first result wins)
         clean            the ordered chain of cleaners; each records what it removed

@@ -1,4 +1,4 @@
-"""Worker processes for the per-document stage, each document under a wall-clock limit.
+"""Worker processes for the per-document stage, each document under a time limit.
 
 The per-document chain (screen, extract, clean, detect) runs in child processes, with one
 worker as with many: a document that takes longer than the limit (a parser or a regex
