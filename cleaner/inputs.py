@@ -69,6 +69,7 @@ class _Decompressed(io.RawIOBase):
         self._read = getattr(stream, "read1", stream.read)
         #: The compressed data stopped before its end marker.
         self.truncated = False
+        self._end_again = False
 
     def readable(self) -> bool:
         return True
@@ -77,7 +78,15 @@ class _Decompressed(io.RawIOBase):
         return TruncatedInput(f"the {self._kind} data ends before its end marker (a file cut "
                               "short); what came before the cut was read")
 
+    def end_again(self) -> None:
+        """Show the end once more: the peek at the head met the cut, and the readers, who
+        have yet to read that head, must meet it as an end too."""
+        self._end_again = self.truncated
+
     def readinto(self, buffer) -> int:
+        if self._end_again:
+            self._end_again = False
+            return 0
         if self.truncated:
             raise self.error()
         try:
@@ -150,6 +159,8 @@ class Input:
             raw = self._decompressed = _Decompressed(_DECOMPRESSORS[self.compression](raw),
                                                      self.compression)
         self.head, self.stream = _peeked(raw, HEAD_BYTES)
+        if self._decompressed is not None:
+            self._decompressed.end_again()
 
     @property
     def suffixes(self) -> list[str]:

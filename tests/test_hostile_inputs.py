@@ -337,6 +337,32 @@ def test_compressed_input_cut_short_keeps_what_came_before_and_fails_the_rest(tm
         assert report["status"] == "failed" and report["error"].startswith("TruncatedInput")
 
 
+def test_small_compressed_input_cut_short_keeps_what_came_before(tmp_path):
+    """The same cut in a file of a few kilobytes, inside what is read first to tell its
+    format: the whole records before the cut used to be lost with it (a gzip WARC of five
+    pages cut in the fifth gave no record at all)."""
+    import gzip
+    import zlib
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    members = [gzip.compress(_warc_response(n)) for n in range(1, 6)]
+    (inputs / "crawl.warc.gz").write_bytes(b"".join(members)[:-len(members[-1]) // 2])
+    lines = "".join(json.dumps({"text": article(n)}) + "\n" for n in range(100, 106)).encode()
+    packed = gzip.compress(lines)[:-12]  # its trailer and the end of the last line
+    (inputs / "rows.jsonl.gz").write_bytes(packed)
+    whole_lines = zlib.decompressobj(31).decompress(packed).count(b"\n")
+    assert 0 < whole_lines < 6
+
+    stats, records, reports = run(inputs, tmp_path)
+    sources = sorted(r["source"] for r in read_jsonl(tmp_path / "out" / "records.jsonl"))
+    assert sources == sorted([f"{inputs / 'crawl.warc.gz'}#<urn:uuid:{n}>" for n in range(1, 5)]
+                             + [f"{inputs / 'rows.jsonl.gz'}#L{n}" for n in range(1, whole_lines + 1)])
+    cut = [r for r in reports if r["source"].endswith(".gz")]  # not the line cut in two
+    assert sorted(Path(r["source"]).name for r in cut) == ["crawl.warc.gz", "rows.jsonl.gz"]
+    assert all(r["error"].startswith("TruncatedInput: the gzip data ends") for r in cut)
+
+
 def test_file_a_reader_finds_no_document_in_is_counted_not_lost(tmp_path):
     """A file its reader takes but finds no document in (a text named ``.warc``, a web
     archive of requests only, JSON Lines of blank lines) used to vanish: no record, no
@@ -355,3 +381,48 @@ def test_file_a_reader_finds_no_document_in_is_counted_not_lost(tmp_path):
     assert stats["skipped"] == 3
     assert stats["skipped_reasons"] == {"no document in it (warc_reader)": 2,
                                         "no document in it (jsonl_reader)": 1}
+
+
+def test_uncompressed_warc_cut_short_keeps_what_came_before_and_fails_the_rest(tmp_path):
+    """A plain ``.warc`` whose last record stops before its Content-Length (a download cut
+    short) used to give that record's page cut short, as if whole, and no word of the cut.
+    As for a cut ``.warc.gz``: the whole records before it are read, the cut one is not
+    written, and the file fails with ``TruncatedInput`` saying which record."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    whole = b"".join(_warc_response(n) for n in range(1, 21))
+    (inputs / "crawl.warc").write_bytes(whole[:-60])  # inside the last page's text
+    stats, records, reports = run(inputs, tmp_path)
+    sources = sorted(r["source"] for r in read_jsonl(tmp_path / "out" / "records.jsonl"))
+    assert sources == sorted(f"{inputs / 'crawl.warc'}#<urn:uuid:{n}>" for n in range(1, 20))
+    [report] = reports
+    assert report["status"] == "failed" and report["source"] == str(inputs / "crawl.warc")
+    assert report["error"].startswith("TruncatedInput: record 20 ")
+    assert "Content-Length" in report["error"]
+
+
+def test_file_starting_like_a_warc_without_valid_headers_fails_saying_what_is_wrong(tmp_path):
+    """Files that start with ``WARC/`` but whose record headers are not a WARC record's
+    (a response without its target URI, a record without a type, a length that is no
+    number) failed with warcio's ``AttributeError: 'NoneType' object has no attribute
+    'startswith'`` or were passed over as holding no document. Each now fails naming the
+    record and what its headers lack; the records before the bad one are read."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    head = b"WARC/1.0\r\nWARC-Type: response\r\n"
+    (inputs / "no-uri.warc").write_bytes(head + b"Content-Length: 5\r\n\r\nhello\r\n\r\n")
+    (inputs / "no-type.warc").write_bytes(b"WARC/1.0\r\nthis is not a header\r\n\r\nhello")
+    second = _warc_response(2)
+    length = second.split(b"Content-Length: ")[1].split(b"\r")[0].decode()
+    (inputs / "bad-length.warc").write_bytes(_warc_response(1) + second.replace(
+        b"Content-Length: ", b"Content-Length: about "))
+    stats, records, reports = run(inputs, tmp_path)
+    assert list(records) == ["bad-length.warc#<urn:uuid:1>"]
+    errors = {Path(r["source"]).name: r["error"] for r in reports}
+    assert all(r["status"] == "failed" and r["plugin"] == "warc_reader" for r in reports)
+    assert errors == {
+        "no-uri.warc": "BadArchive: record 1 (at byte 0): a response record without a "
+                       "WARC-Target-URI header",
+        "no-type.warc": "BadArchive: record 1 (at byte 0): no WARC-Type header",
+        "bad-length.warc": f"BadArchive: record 2 (at byte {len(_warc_response(1)):,}): "
+                           f"Content-Length 'about {length}' is not a number of bytes"}
