@@ -20,7 +20,7 @@ from clean_corpus.pipeline import (REJECTED, WRITTEN, Chain, RunContext, count_d
                                    iter_documents, iter_paths, run, write_stats)
 from clean_corpus.plugins import BLOCK_ENTRY_POINTS_ENV, PluginRegistry
 from clean_corpus.report import LEFT_OUT_PLUGIN, Colours, Report, document_html, entry_of
-from clean_corpus.workers import RunAborted
+from clean_corpus.workers import WORKERS_PER_CPU, RunAborted, max_workers
 
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_ABORTED = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
@@ -89,8 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
     run_p.add_argument("--stats", metavar="FILE", help="write the run's counts as JSON")
     _add_plugin_options(run_p)
     run_p.add_argument("-j", "--workers", type=int, metavar="N",
-                       help="worker processes for the per-document stage (default 1); "
-                            "output is identical for any N")
+                       help="worker processes for the per-document stage (default 1; at "
+                            f"most {WORKERS_PER_CPU} per processor, more are cut to that "
+                            "with a note); output is identical for any N")
     run_p.add_argument("--timeout", type=float, metavar="SECONDS",
                        help="time limit per document, in seconds of processor time where "
                             f"the system reports it (default {Config.timeout:g}; inf: none); a "
@@ -137,7 +138,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="a report of the whole run: an overview and a page per document")
     _add_plugin_options(explain_p)
     explain_p.add_argument("-j", "--workers", type=int, metavar="N",
-                           help="worker processes (default 1)")
+                           help=f"worker processes (default 1; at most {WORKERS_PER_CPU} per "
+                                "processor)")
     explain_p.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     plugins_p = sub.add_parser("plugins", help="list plugins with their hooks and options",
@@ -217,6 +219,13 @@ def _config_from(args) -> Config:
         if args.workers < 1:
             raise ConfigError("--workers must be at least 1")
         config.workers = args.workers
+    if hasattr(args, "workers") and getattr(args, "executor", "local") == "local" \
+            and config.workers > max_workers():
+        # the output is the same for any number: more processes than that only cost memory
+        print(f"clean-corpus: {config.workers} worker processes asked for; running "
+              f"{max_workers()}, {WORKERS_PER_CPU} per processor this machine gives the run",
+              file=sys.stderr)
+        config.workers = max_workers()
     if getattr(args, "timeout", None) is not None:
         if not args.timeout > 0:
             raise ConfigError("--timeout must be a number of seconds above 0")

@@ -36,6 +36,20 @@ _POLL_SECONDS = 0.2
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 #: Fresh workers that may die before taking any document before the run is given up.
 _MAX_FAILED_STARTS = 3
+#: Worker processes per processor the run may use, at most (``-j 100000`` would start that
+#: many): the stage is computation, so processes beyond the processors only take turns on
+#: them, each holding its own parsers and models in memory.
+WORKERS_PER_CPU = 4
+
+
+def max_workers() -> int:
+    """The most worker processes a pool starts: :data:`WORKERS_PER_CPU` per processor this
+    process may run on."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cpus = os.cpu_count() or 1
+    return WORKERS_PER_CPU * max(cpus, 1)
 
 
 #: A page a worker cleans before its first document of a kind (HTML, text): the first call
@@ -197,14 +211,15 @@ class _Worker:
 
 
 class WorkerPool:
-    """``size`` worker processes preparing documents, each under ``timeout`` seconds."""
+    """``size`` worker processes preparing documents, each under ``timeout`` seconds (at
+    most :func:`max_workers`)."""
 
     def __init__(self, config: Config, size: int, timeout: float, backlog: int = 64):
         self.config = config
-        self.size = size
+        self.size = max(1, min(size, max_workers()))
         self.timeout = timeout
         # Outcomes waiting for an earlier, slower document; bounds memory behind a slow one.
-        self.backlog = backlog * size
+        self.backlog = backlog * self.size
         self.ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
         self.workers: list[_Worker] = []
         self.failed_starts = 0

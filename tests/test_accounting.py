@@ -346,6 +346,32 @@ def test_zero_workers_is_a_usage_error(tmp_path):
     assert not (tmp_path / "out.jsonl").exists()
 
 
+def test_more_workers_than_the_limit_are_cut_to_it_with_a_note(tmp_path):
+    """``-j`` had no upper bound: ``-j 100000`` tried to start that many processes. Past
+    four per processor the run goes on with that many, says so, and writes what ``-j 1``
+    writes; ``[run] workers`` in a config file the same."""
+    from clean_corpus.config import Config
+    from clean_corpus.workers import WORKERS_PER_CPU, WorkerPool, max_workers
+
+    limit = max_workers()
+    assert WorkerPool(Config(), 10 ** 6, 10.0).size == limit  # nothing started yet
+    (tmp_path / "a.txt").write_text(ARTICLE_ONE, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(ARTICLE_TWO, encoding="utf-8")
+    config = tmp_path / "clean-corpus.toml"
+    config.write_text(f"[run]\nworkers = {limit + 1}\n", encoding="utf-8")
+    outputs = {}
+    for name, options in (("one", ["-j", 1]), ("many", ["-j", limit + 1]),
+                          ("config", ["--config", config])):
+        out = tmp_path / f"{name}.jsonl"
+        result = cli("run", tmp_path / "a.txt", tmp_path / "b.txt", "-o", out, *options)
+        assert result.returncode == 0, result.stderr
+        note = (f"{limit + 1} worker processes asked for; running {limit}, "
+                f"{WORKERS_PER_CPU} per processor")
+        assert (note in result.stderr) == (name != "one"), result.stderr
+        outputs[name] = out.read_bytes()
+    assert outputs["many"] == outputs["config"] == outputs["one"]
+
+
 def test_other_output_format_leaves_only_its_files(tmp_path):
     # With a --format writer other than jsonl, records go through it and reports through
     # the JSON Lines writer; no stray hidden .partial file may be left behind.
