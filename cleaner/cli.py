@@ -28,8 +28,9 @@ EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 EPILOG_RUN = f"""\
 exit status:
   {EXIT_OK}  every document was processed (written or rejected with a reason)
-  {EXIT_FAILURES}  some documents failed (see the failures file), or a plugin failed at the
-     start or end of the run; everything else was still processed and written
+  {EXIT_FAILURES}  some documents failed (see the failures file), or a plugin failed to load
+     or failed at the start or end of the run; everything else was still processed and
+     written (by the plugins that loaded)
   {EXIT_USAGE}  usage error: bad option, missing input, unreadable or invalid config
   {EXIT_ABORTED}  the run was aborted (worker processes die as they start): no output file is
      written or replaced
@@ -49,8 +50,8 @@ still load).
 EPILOG_CRAWL = f"""\
 exit status:
   {EXIT_OK}  every page fetched was processed (written or rejected with a reason)
-  {EXIT_FAILURES}  some pages failed (see the rejected file), or a plugin failed at the start or
-     end of the crawl, or the crawl could not start
+  {EXIT_FAILURES}  some pages failed (see the rejected file), or a plugin failed to load or
+     failed at the start or end of the crawl, or the crawl could not start
   {EXIT_USAGE}  usage error: bad option or URL, unreadable or invalid config
 
 Records are written as pages arrive. Corpus-level detectors (duplicates, site boilerplate)

@@ -155,7 +155,7 @@ class CleanCorpusPipeline:
         self._ready_called = False
         self._serial = 0
         self._spider_name = "crawl"
-        self.tally = RunTally()
+        self.tally = RunTally(self.chain.registry)
 
     @classmethod
     def from_crawler(cls, crawler, plugins=()):
@@ -179,7 +179,9 @@ class CleanCorpusPipeline:
         self.run_ctx = RunContext(self.config, output=None, rejected=path, failures=path)
         if path is not None:
             self.rejected = self.chain.writers()["jsonl"](path)
-        self.tally = RunTally()  # the run's clock starts with the spider
+        self.tally = RunTally(self.chain.registry)  # the clock starts with the spider
+        if self.tally.plugin_errors:  # plugins that failed to load
+            self.stats.inc_value(f"{STATS_PREFIX}/plugin_errors", len(self.tally.plugin_errors))
         self._corpus_hook("run_start", run=self.run_ctx)
 
     def close_spider(self, spider=None):

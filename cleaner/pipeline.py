@@ -87,13 +87,15 @@ class RunTally:
     figures under the same names.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, registry: PluginRegistry | None = None) -> None:
         self.started = time.monotonic()
         self.counts: Counter = Counter()
         self.reasons: Counter = Counter()
         self.failed_plugins: Counter = Counter()
         self.skipped: Counter = Counter()
-        self.plugin_errors: list[dict] = []
+        #: Errors of plugins outside any document: failing to load (from ``registry``),
+        #: raising in a run-level hook.
+        self.plugin_errors: list[dict] = registry.load_errors() if registry else []
 
     def admitted(self, items: Iterable) -> Iterator:
         """``items`` without the :class:`Skipped` ones, which are counted by reason."""
@@ -545,7 +547,7 @@ def run(chain: Chain, items: Iterable, sink, run_ctx: RunContext, progress=None,
     worker processes). Returns the stats: counts that add up (documents = written +
     rejected + failed).
     """
-    tally = RunTally()
+    tally = RunTally(chain.registry)
 
     def corpus_hook(name, **kwargs):
         error = chain.run_hook(name, tally, **kwargs)

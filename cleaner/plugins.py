@@ -482,6 +482,13 @@ class PluginRegistry:
     def all_infos(self) -> list[PluginInfo]:
         return self.infos + self.disabled
 
+    def load_errors(self) -> list[dict]:
+        """The plugins that failed to load, as errors of the run (hook ``load``): a run
+        without them is not the run asked for, and ends with exit status 1."""
+        prefix = "failed to load: "
+        return [{"hook": "load", "plugin": info.name, "error": info.error[len(prefix):]}
+                for info in self.disabled if (info.error or "").startswith(prefix)]
+
 
 def _trace_writer(message: str) -> None:
     """pluggy's trace lines on stderr, each cut short (arguments hold whole pages)."""

@@ -168,7 +168,7 @@ def test_plugin_that_cannot_be_registered_is_reported_and_the_run_goes_on(tmp_pa
     inputs = write_articles(tmp_path / "in", 2)
     out = tmp_path / "out.jsonl"
     result = cli("run", inputs, "-o", out, "--plugins-dir", folder, "-j", 2, env=BUILTINS_ONLY)
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 1, result.stderr  # a plugin of the run is missing
     # Said once, not again by each worker process.
     assert result.stderr.count(says.format(dir=folder)) == 1, result.stderr
     assert "Traceback" not in result.stderr
@@ -178,6 +178,36 @@ def test_plugin_that_cannot_be_registered_is_reported_and_the_run_goes_on(tmp_pa
               if p["source"].startswith("file:")}
     assert [p["enabled"] for p in listed.values()] == [False]
     assert next(iter(listed.values()))["error"].startswith("failed to load:")
+
+
+def test_run_without_a_plugin_that_failed_to_load_ends_with_exit_status_1(tmp_path):
+    """A plugin that failed to load was said once on stderr, and the run then exited 0 as
+    if it had run with it; a plugin failing at the start or end of the run gives 1. Now a
+    load failure does too: the run still completes with the other plugins (the local one
+    beside it screens its document), and the summary and ``--stats`` list it."""
+    folder = tmp_path / "local"
+    folder.mkdir()
+    (folder / "broken.py").write_text("import no_such_module\n", encoding="utf-8")
+    (folder / "mine.py").write_text(
+        "from clean_corpus import Plugin, hookimpl\n\n\nclass Mine(Plugin):\n"
+        "    name = \"mine\"\n\n    @hookimpl\n    def screen(self, document):\n"
+        "        return 'screened by mine' if 'Dépêche 2' in (document.text or '') else None\n",
+        encoding="utf-8")
+    inputs = write_articles(tmp_path / "in", 3)
+    out, stats_path = tmp_path / "out.jsonl", tmp_path / "stats.json"
+    result = cli("run", inputs, "-o", out, "--plugins-dir", folder, "--stats", stats_path,
+                 env=BUILTINS_ONLY)
+    assert result.returncode == 1, result.stderr
+    assert sorted(Path(r["source"]).name for r in read_jsonl(out)) == ["d1.txt", "d3.txt"]
+    [rejected] = read_jsonl(tmp_path / "out.rejected.jsonl")
+    assert rejected["reasons"] == ["screened by mine"]
+    stats = json.loads(stats_path.read_text(encoding="utf-8"))
+    assert (stats["written"], stats["rejected"], stats["failed"]) == (2, 1, 0)
+    [error] = stats["plugin_errors"]
+    assert (error["hook"], error["plugin"]) == ("load", "broken")
+    assert "no_such_module" in error["error"]
+    assert f"plugin error in broken (load): {error['error']}" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_plugin_with_an_optional_hook_clean_corpus_does_not_declare_still_runs(tmp_path):

@@ -11,7 +11,7 @@ from clean_corpus.config import Config, ConfigError
 from clean_corpus.plugins import PluginRegistry
 from clean_corpus.testing import (builtin_cli, clean_page, clean_text, cli, make_chain,
                                   read_jsonl, removed_by, run_chain)
-from conftest import FIXTURES
+from conftest import BUILTINS_ONLY, FIXTURES
 
 PROSE = ("Le conseil municipal a voté mardi soir le budget primitif après trois heures de "
          "débat, et la majorité a défendu une hausse mesurée des investissements.")
@@ -334,7 +334,8 @@ def test_a_broken_plugin_file_is_reported_and_the_rest_runs(tmp_path, local_plug
     folder, article = local_plugins
     (folder / "broken.py").write_text("import no_such_module\n", encoding="utf-8")
     out = tmp_path / "out.jsonl"
-    done = builtin_cli("run", article, "-o", out, "--plugins-dir", folder, "-q")
+    done = cli("run", article, "-o", out, "--plugins-dir", folder, "-q", env=BUILTINS_ONLY)
+    assert done.returncode == 1  # the run is not the one asked for: it lacks a plugin
     assert "broken.py failed to load" in done.stderr and "no_such_module" in done.stderr
     assert removed_by(read_jsonl(out)[0], "drop_shouting") == [SHOUT]
     done = cli("run", article, "-o", out, "--plugins-dir", tmp_path / "nowhere")
