@@ -12,7 +12,7 @@ import threading
 from pathlib import Path
 
 from clean_corpus import __version__, resume
-from clean_corpus.config import Config, ConfigError
+from clean_corpus.config import DEFAULT_TIMEOUT, TIMEOUT_PER_MILLION_CHARS, Config, ConfigError
 from clean_corpus.executors import RayExecutor
 from clean_corpus.inputs import missing_inputs, walk
 from clean_corpus.outputs import Shards
@@ -95,7 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
                             "with a note); output is identical for any N")
     run_p.add_argument("--timeout", type=float, metavar="SECONDS",
                        help="time limit per document, in seconds of processor time where "
-                            f"the system reports it (default {Config.timeout:g}; inf: none); a "
+                            f"the system reports it (default {DEFAULT_TIMEOUT:g}, and "
+                            f"{TIMEOUT_PER_MILLION_CHARS:g} more per million characters of the "
+                            "document; inf: none); a "
                             "document over it fails, the run goes on")
     run_p.add_argument("--format", default="jsonl",
                        help="output format: jsonl (default), jsonl.gz, parquet, or one a "

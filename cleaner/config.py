@@ -6,6 +6,7 @@ Example ``clean-corpus.toml``::
     workers = 2
     max_bytes = 10_485_760         # 10 MiB, what the bundled spider downloads at most
     timeout = 10                   # seconds per document; a document over it fails
+                                   # (default: 10, and 20 more per million characters)
 
     [plugins]
     disable = ["quality"]          # plugin names, see `clean-corpus plugins`
@@ -32,6 +33,15 @@ class ConfigError(ValueError):
     """The configuration file or an option is wrong; the message says how."""
 
 
+#: The default time limit per document: this many seconds, and ``TIMEOUT_PER_MILLION_CHARS``
+#: more per million characters of the document. A page scraped onto one line costs the
+#: chain 4 to 5 s of processor time per million characters up to 8 million, and 10 to 11 s
+#: at 10 MiB (``max_bytes``): a flat 10 s failed every such text over about 2 million
+#: characters, well inside the size limit. This limit is about twice the time measured at
+#: every size up to ``max_bytes`` (220 s there; docs/robustness.md).
+DEFAULT_TIMEOUT = 10.0
+TIMEOUT_PER_MILLION_CHARS = 20.0
+
 #: Keys of a ``[plugin.NAME]`` table that place the plugin in the chain (not options).
 PLACEMENT_KEYS = ("before", "after")
 
@@ -43,9 +53,11 @@ class Config:
     #: the bundled spider's ``DOWNLOAD_MAXSIZE``, so that what a crawl downloads is cleaned,
     #: not refused; real pages with megabytes of inline script pass 5 MB (2 of wcxb-dev's 1,310).
     max_bytes: int = 10 * 1024 * 1024
-    #: Seconds one document may take in the per-document chain: processor time where the
-    #: system reports it (Linux), with three times as much wall-clock time as a backstop.
-    timeout: float = 10.0
+    #: Seconds one document may take in the per-document chain (processor time where the
+    #: system reports it, with three times as much wall-clock time as a backstop), as
+    #: ``--timeout`` or ``[run] timeout`` set it; None for the default limit, which grows
+    #: with the document (see :meth:`time_limit`).
+    timeout: float | None = None
     disable: list[str] = field(default_factory=list)
     enable: list[str] = field(default_factory=list)
     order: list[str] = field(default_factory=list)
@@ -55,6 +67,14 @@ class Config:
     plugins_dirs: list[str] = field(default_factory=list)
     #: Plugin objects (or classes) registered directly, without an entry point.
     plugins: list = field(default_factory=list)
+
+    def time_limit(self, characters: int) -> float:
+        """The limit for a document of ``characters`` (its HTML or text): ``timeout`` when
+        set, else :data:`DEFAULT_TIMEOUT` seconds and :data:`TIMEOUT_PER_MILLION_CHARS`
+        more per million characters."""
+        if self.timeout is not None:
+            return self.timeout
+        return DEFAULT_TIMEOUT + TIMEOUT_PER_MILLION_CHARS * characters / 1_000_000
 
     def plugin_options(self, name: str) -> dict[str, Any]:
         return {k: v for k, v in self.options.get(name, {}).items() if k not in PLACEMENT_KEYS}
@@ -123,11 +143,13 @@ class Config:
                 raise ConfigError(f"config file {path}: [run] {key} must be at most "
                                   f"{sys.maxsize}, got {value!r}")
             setattr(config, key, value)
-        timeout = run.get("timeout", config.timeout)
-        if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or not timeout > 0:
-            raise ConfigError(f"config file {path}: [run] timeout must be a number of seconds "
-                              f"above 0, got {timeout!r}")
-        config.timeout = float(timeout)
+        if "timeout" in run:  # else the default limit, which grows with the document
+            timeout = run["timeout"]
+            if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) \
+                    or not timeout > 0:
+                raise ConfigError(f"config file {path}: [run] timeout must be a number of "
+                                  f"seconds above 0, got {timeout!r}")
+            config.timeout = float(timeout)
         plugins = data.get("plugins", {})
         for key in ("disable", "enable", "order"):
             value = plugins.get(key, [])

@@ -18,7 +18,7 @@ import time
 from multiprocessing.connection import wait
 from typing import Iterable, Iterator
 
-from clean_corpus.config import Config
+from clean_corpus.config import DEFAULT_TIMEOUT, TIMEOUT_PER_MILLION_CHARS, Config
 from clean_corpus.document import Document, ReadFailure
 
 #: Who a stopped document is blamed on when no plugin was running (reading, pickling).
@@ -69,6 +69,11 @@ _WARM_UP_TEXT = "\n".join((
     "Mentions légales", "Contact"))
 #: What the main process sends a worker to warm it up for one kind of document.
 _WARM_UP = "warm-up"
+
+
+def _characters(item) -> int:
+    """How long a document is, for its time limit: its page, or its text."""
+    return len(getattr(item, "html", None) or getattr(item, "text", None) or "")
 
 
 def document_kind(item) -> str:
@@ -171,10 +176,11 @@ class _Worker:
         self.ready = False
         self.job: tuple | None = None  # (seq, item)
         self.started = 0.0
+        self.limit = 0.0  # seconds the document it holds may take
         self.cpu_at_start: float | None = None
         self.warmed: set[str] = set()
 
-    def give(self, seq: int, item) -> None:
+    def give(self, seq: int, item, limit: float) -> None:
         kind = document_kind(item)
         if kind not in self.warmed:
             # Warmed up just before its first document of the kind: the document's clock
@@ -182,6 +188,7 @@ class _Worker:
             self.warmed.add(kind)
             self.conn.send((_WARM_UP, kind))
         self.job = (seq, item)
+        self.limit = limit
         self.start_clock()
         self.conn.send((seq, item))
 
@@ -211,10 +218,11 @@ class _Worker:
 
 
 class WorkerPool:
-    """``size`` worker processes preparing documents, each under ``timeout`` seconds (at
-    most :func:`max_workers`)."""
+    """``size`` worker processes preparing documents (at most :func:`max_workers`), each
+    under ``timeout`` seconds; ``None``: the configuration's limit for its size
+    (:meth:`Config.time_limit`)."""
 
-    def __init__(self, config: Config, size: int, timeout: float, backlog: int = 64):
+    def __init__(self, config: Config, size: int, timeout: float | None, backlog: int = 64):
         self.config = config
         self.size = max(1, min(size, max_workers()))
         self.timeout = timeout
@@ -259,7 +267,8 @@ class WorkerPool:
                     done[next_in] = prepare_here(item)
                     next_in += 1
                 else:
-                    idle.give(next_in, item)
+                    idle.give(next_in, item, self.timeout if self.timeout is not None
+                              else self.config.time_limit(_characters(item)))
                     next_in += 1
             while next_out in done:
                 yield done.pop(next_out)
@@ -274,7 +283,7 @@ class WorkerPool:
         now = time.monotonic()
         # Wake when the first document may reach the limit, then check every little while.
         # At most an hour: a limit of infinity (no limit) or 1e308 s cannot be waited for.
-        wakes = [min(max(w.started + self.timeout - now, _POLL_SECONDS), 3600.0) for w in busy
+        wakes = [min(max(w.started + w.limit - now, _POLL_SECONDS), 3600.0) for w in busy
                  if w.job is not None]
         timeout = min(wakes) if wakes else None
         handles = {}
@@ -296,11 +305,18 @@ class WorkerPool:
                               f"{worker.process.exitcode}) while cleaning this document")
         now = time.monotonic()
         for worker in list(self.workers):
-            if worker.job is not None and worker.over(self.timeout, now):
+            if worker.job is not None and worker.over(worker.limit, now):
                 self._replace(worker, done, prepare_here,
-                              f"TimeLimit: cleaning took longer than the limit of "
-                              f"{self.timeout:g} s per document (--timeout); stopped",
-                              plugin=worker.running())
+                              f"TimeLimit: cleaning took longer than {self._limit_text(worker)}"
+                              "; stopped", plugin=worker.running())
+
+    def _limit_text(self, worker: _Worker) -> str:
+        if self.timeout is not None:
+            return f"the limit of {self.timeout:g} s per document (--timeout)"
+        return (f"the limit of {worker.limit:.0f} s for a document of "
+                f"{_characters(worker.job[1]):,} characters (the default: "
+                f"{DEFAULT_TIMEOUT:g} s and {TIMEOUT_PER_MILLION_CHARS:g} s more per million "
+                "characters; --timeout sets one)")
 
     def _receive(self, worker: _Worker, done: dict) -> None:
         message = worker.conn.recv()

@@ -236,6 +236,47 @@ def test_document_over_the_time_limit_fails_and_the_run_goes_on(tmp_path, plugin
     assert (stats["documents"], stats["written"], stats["failed"]) == (8, 7, 1)
 
 
+def one_line_text(path: Path, characters: int) -> None:
+    """A page scraped onto one line: sentences of the words of the test texts, in a seeded
+    random order, on a single line of about ``characters``."""
+    import re
+
+    from conftest import FIXTURES, REPO
+
+    sources = [*sorted((REPO / "tests/data/boilerplate/text/flat").glob("*.txt")),
+               *sorted((FIXTURES / "seeds").glob("*.txt"))]
+    words = [w for p in sources for w in re.findall(r"\w+", p.read_text(encoding="utf-8"))]
+    rnd = random.Random(5)
+    sentences, size = [], 0
+    while size < characters:
+        sentence = " ".join(rnd.choice(words) for _ in range(rnd.randint(8, 24)))
+        sentences.append(sentence.capitalize() + ".")
+        size += len(sentences[-1]) + 1
+    path.write_text(" ".join(sentences) + "\n", encoding="utf-8")
+
+
+def test_long_one_line_text_within_the_size_limit_is_not_failed_by_the_default_limit(tmp_path):
+    """The default limit was a flat 10 s, and a page scraped onto one line costs the chain
+    4 to 11 s per million characters: every such text over about 2 million characters,
+    well inside the 10 MiB size limit, failed. The default limit now grows with the
+    document (10 s and 20 s per million characters); a limit given with --timeout stays
+    as given."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    one_line_text(inputs / "page.txt", 4_000_000)
+    out = tmp_path / "out.jsonl"
+    result = cli("run", inputs, "-o", out, "--disable", "duplicates", timeout=600)
+    assert result.returncode == 0, result.stderr
+    [record] = read_jsonl(out)
+    assert Path(record["source"]).name == "page.txt" and record["text"]
+    result = cli("run", inputs, "-o", out, "--disable", "duplicates", "--timeout", "3",
+                 timeout=600)
+    assert result.returncode == 1, result.stderr
+    [failure] = read_jsonl(tmp_path / "out.rejected.jsonl")
+    assert failure["error"].startswith("TimeLimit: cleaning took longer than the limit of 3 s "
+                                       "per document (--timeout)")
+
+
 @pytest.mark.parametrize("sig,workers,code", [
     (signal.SIGINT, 1, 130), (signal.SIGTERM, 1, 143), (signal.SIGTERM, 2, 143),
     (signal.SIGKILL, 1, -signal.SIGKILL)])
