@@ -24,13 +24,18 @@ _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 #: text has one between every two words, and a replacement each cost more than the rest).
 _SPACES_TO_FOLD = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]{2,}"
                              r"|[\t\u00a0\u2000-\u200b\u202f\u205f\u3000]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+#: Control characters, and the invisible marks and controls of bidirectional text (LRM, RLM,
+#: the Arabic letter mark, embeddings, overrides and isolates): they only steer how a text is
+#: shown, and an override (U+202E) makes it show what it does not say. Zero-width joiners
+#: (U+200C, U+200D) spell words in Persian and Indic scripts: kept.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 
 @lru_cache(maxsize=2)
 def normalize_text(text: str) -> str:
-    """NFC, control characters gone, runs of spaces folded, each line stripped.
+    """NFC, control characters and bidirectional controls gone, runs of spaces folded,
+    each line stripped.
 
     The last results are kept: the text extractor and ``mark_input`` normalise the same
     document text one after the other.

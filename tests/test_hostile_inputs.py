@@ -195,6 +195,33 @@ def test_control_characters_are_tolerated_everywhere_the_text_goes(tmp_path):
         assert PARAGRAPH in records[name]["text"]
 
 
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+
+
+def test_bidirectional_controls_are_removed_from_text_and_fields(tmp_path):
+    """Right-to-left overrides, isolates and marks (U+202A-U+202E, U+2066-U+2069, U+200E,
+    U+200F, U+061C) went to the record's text and title as they came: invisible, and an
+    override makes a text show what it does not say (``\u202eetadpu`` reads "update").
+    They are removed as other control characters are; the zero-width joiners that spell
+    Persian and Indic words stay."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    marked = " ".join(f"{c}{w}" for c, w in zip(BIDI_CONTROLS, PARAGRAPH.split(" ")))
+    marked += " " + " ".join(PARAGRAPH.split(" ")[len(BIDI_CONTROLS):])
+    persian = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"  # "I want", with a ZWNJ
+    (inputs / "text.txt").write_text(f"{marked} {persian}\n", encoding="utf-8")
+    (inputs / "page.html").write_text(
+        page().replace("Budget voté</title>", "Budget\u202e voté\u200f</title>", 1)
+        .replace(f"<p>{PARAGRAPH}</p>", f"<p>{marked}</p>", 1), encoding="utf-8")
+    stats, records, reports = run(inputs, tmp_path)
+    assert reports == []
+    assert records["text.txt"]["text"] == f"{PARAGRAPH} {persian}"
+    assert PARAGRAPH in records["page.html"]["text"]
+    assert records["page.html"]["title"] == "Budget voté"
+    for record in records.values():
+        assert not set(BIDI_CONTROLS) & set(json.dumps(record, ensure_ascii=False))
+
+
 def test_output_naming_an_existing_directory_is_refused_before_the_run(tmp_path):
     (tmp_path / "a.txt").write_text(article(1), encoding="utf-8")
     (tmp_path / "out").mkdir()
