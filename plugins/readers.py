@@ -179,12 +179,20 @@ def decode_with_info(data: bytes, http_charset: str | None = None) -> tuple[str,
                                                     "by": "charset_normalizer"}
 
 
+def url_host(url: str | None) -> str | None:
+    """The host of ``url``; None when it has none, or is no URL Python can take apart
+    (``http://[::1``): a URL is the document's metadata, not a reason to fail it."""
+    try:
+        return urlsplit(url).hostname if url else None
+    except ValueError:
+        return None
+
+
 def site_of(path: Path, url: str | None) -> str:
     """The site a document belongs to: its URL's host, else the folder it lies in."""
-    if url:
-        host = urlsplit(url).hostname
-        if host:
-            return host.removeprefix("www.")
+    host = url_host(url)
+    if host:
+        return host.removeprefix("www.")
     return str(path.parent)
 
 

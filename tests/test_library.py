@@ -2,6 +2,7 @@
 command line writes."""
 from __future__ import annotations
 
+import json
 import threading
 
 import pytest
@@ -88,3 +89,25 @@ def test_clean_given_what_is_not_text_says_which_argument(arguments, says):
     with pytest.raises(TypeError) as raised:
         clean_corpus.clean(config=BUILTINS, **arguments)
     assert str(raised.value) == says
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "http://example.org]/a", "http://ex\uff03ample.org/a"])
+def test_malformed_url_is_kept_as_metadata_and_the_document_cleaned(tmp_path, url):
+    """A URL Python cannot take apart (an IPv6 host not opened or not closed, a
+    host that NFKC turns into another) raised ``ValueError: Invalid IPv6 URL`` out of
+    clean(), and failed the JSON Lines line that carried it. It is the document's metadata:
+    the document is cleaned as one without a host, the URL kept as given; the record is
+    the one a well-formed URL without a host gives, but for the URL."""
+    seed = sorted((FIXTURES / "seeds").iterdir())[0].read_text(encoding="utf-8")
+    outcome = clean_corpus.clean(text=seed, url=url, config=BUILTINS)
+    assert outcome.status == "written", outcome.error
+    assert outcome.record["url"] == url and outcome.record["source"] == url
+    hostless = clean_corpus.clean(text=seed, url="urn:x", config=BUILTINS)
+    strip = ("url", "source", "id")
+    assert {k: v for k, v in outcome.record.items() if k not in strip} == \
+        {k: v for k, v in hostless.record.items() if k not in strip}
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text(json.dumps({"text": seed, "url": url}) + "\n", encoding="utf-8")
+    builtin_cli("run", rows, "-o", tmp_path / "out.jsonl", "--no-progress")
+    [record] = read_jsonl(tmp_path / "out.jsonl")
+    assert record["url"] == url and record["text"] == outcome.record["text"]
