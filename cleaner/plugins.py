@@ -160,10 +160,15 @@ def load_plugin_file(path: Path) -> list:
     return [cls() for cls in classes] or [module]
 
 
+_SAID: set[str] = set()
+
+
 def _warn(message: str) -> None:
-    """``message`` on stderr, from the main process only: each worker builds the same
-    registry, and would say it again."""
-    if multiprocessing.parent_process() is None:
+    """``message`` on stderr, once, from the main process only: each worker builds the
+    same registry, and a crawl builds several in the main process (to check the options,
+    then for its pipeline), and each would say it again."""
+    if multiprocessing.parent_process() is None and message not in _SAID:
+        _SAID.add(message)
         print(message, file=sys.stderr)
 
 

@@ -73,6 +73,26 @@ def test_crawl_command_takes_plugin_options_and_several_start_urls(site, tmp_pat
         "/2024/03/12/port-lanvel-extension-du-quai.html", "/2024/03/14/tramway-ligne-b-retards.html"}
 
 
+def test_crawl_without_a_plugin_that_failed_to_load_ends_with_exit_status_1(site, tmp_path):
+    """A crawl goes on with the plugins that loaded, as `clean-corpus run` does, and says
+    the one that did not: once as it loads, in the summary, in --stats, and by its exit
+    status."""
+    folder = tmp_path / "local"
+    folder.mkdir()
+    (folder / "broken.py").write_text("import no_such_module\n", encoding="utf-8")
+    out, stats = tmp_path / "out.jsonl", tmp_path / "stats.json"
+    done = cli("crawl", site.origin + "/", "-o", out, "--stats", stats, "--plugins-dir", folder,
+               *fast(), cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    assert {path_of(r["url"]) for r in read_jsonl(out)} == ARTICLES
+    [error] = json.loads(stats.read_text())["plugin_errors"]
+    assert (error["hook"], error["plugin"]) == ("load", "broken")
+    assert "no_such_module" in error["error"]
+    assert "plugin error in broken (load)" in done.stderr
+    assert done.stderr.count("broken.py failed to load") == 1  # said once, not per registry
+    assert "Traceback" not in done.stderr
+
+
 @pytest.mark.parametrize("args, message", [
     (["ftp://site.test/"], "http(s) URL"),
     (["http://127.0.0.1:9/", "--set", "quality.min_words=abc"], "expects a whole number"),
