@@ -40,15 +40,6 @@ def _header_problem(record) -> str | None:
     return None
 
 
-def _missing_bytes(record) -> int:
-    """Read what is left of the record's block; the bytes its Content-Length promised that
-    the file did not hold (0 for a whole record)."""
-    stream = record.raw_stream
-    while stream.read(1 << 16):
-        pass
-    return max(getattr(stream, "limit", 0), 0)
-
-
 def _content_type(value: str | None) -> tuple[str, str | None]:
     """The media type of a Content-Type header and its charset parameter, if any."""
     media, *params = (value or "").split(";")
@@ -85,10 +76,12 @@ class WarcReader(Plugin):
         """Documents of the archive's HTML responses. A record whose headers cannot be read
         fails the file with :class:`BadArchive` saying which record and why; a record
         shorter than its ``Content-Length`` (a file cut short) fails it with
-        ``TruncatedInput``; the whole records before either are read."""
-        for number, offset, record in self._records(source):
+        ``TruncatedInput``; the whole records before either are read. A response longer
+        than its ``Content-Length`` (data where the next record should start) fails on its
+        own, and the records after it are read as warcio finds them."""
+        for number, offset, record, finish in self._records(source):
             if record.rec_type != "response" or record.http_headers is None:
-                self._check_whole(source, record, number, offset)
+                finish()
                 continue
             media, charset = _content_type(record.http_headers.get_header("Content-Type"))
             if media not in _HTML_TYPES:
@@ -97,7 +90,11 @@ class WarcReader(Plugin):
             name = f"{source.name}#{record_id}"
             url = record.rec_headers.get_header("WARC-Target-URI")
             body = record.content_stream().read(source.max_bytes + 1)
-            self._check_whole(source, record, number, offset)
+            overlong = finish()
+            if overlong:  # the page would be cut where its Content-Length says
+                yield ReadFailure(name, f"{BadArchive.__name__}: {overlong}", plugin=self.name,
+                                  url=url)
+                continue
             if len(body) > source.max_bytes:
                 yield ReadFailure(name, too_large(source.max_bytes), plugin=self.name,
                                   rejected=True, url=url)
@@ -128,7 +125,11 @@ class WarcReader(Plugin):
                     raise BadArchive(f"a {rec_type} record without a WARC-Target-URI header")
                 return super().load_http_headers(rec_type, uri, stream, length)
 
-        iterator = ArchiveIterator(source.stream, arc2warc=True)
+        class Iterator(ArchiveIterator):
+            # warcio writes this warning on stderr itself; the reader reports the record
+            INC_RECORD = ""
+
+        iterator = Iterator(source.stream, arc2warc=True)
         iterator.loader = Loader(verify_http=False, arc2warc=True)
         records = iter(iterator)
         warc = source.head.startswith(b"WARC/")
@@ -151,13 +152,24 @@ class WarcReader(Plugin):
             problem = _header_problem(record) if warc else None
             if problem:
                 raise BadArchive(f"{_where(number, offset)}: {problem}")
-            yield number, offset, record
 
-    @staticmethod
-    def _check_whole(source, record, number: int, offset: int) -> None:
-        missing = _missing_bytes(record)
-        if missing:
-            source.check_complete()  # compressed content cut short says so itself
-            raise TruncatedInput(
-                f"{_where(number, offset)} ends {missing:,} bytes before its "
-                "Content-Length (a file cut short); the records before it were read")
+            def finish(record=record, number=number, offset=offset) -> str | None:
+                """Read the rest of the record and the blank lines after it. A file that
+                ends inside it raises ``TruncatedInput``; data where the next record should
+                start (its Content-Length too short: warcio cuts it there) is returned as
+                what is wrong with it."""
+                errors = iterator.err_count
+                iterator.read_to_end()
+                missing = max(getattr(record.raw_stream, "limit", 0), 0)
+                if missing:
+                    source.check_complete()  # compressed content cut short says so itself
+                    raise TruncatedInput(
+                        f"{_where(number, offset)} ends {missing:,} bytes before its "
+                        "Content-Length (a file cut short); the records before it were read")
+                if iterator.err_count > errors:
+                    return (f"{_where(number, offset)} goes on past its Content-Length of "
+                            f"{record.length:,} bytes (data where the next record should "
+                            "start): it is not written cut")
+                return None
+
+            yield number, offset, record, finish

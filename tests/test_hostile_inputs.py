@@ -428,6 +428,40 @@ def test_uncompressed_warc_cut_short_keeps_what_came_before_and_fails_the_rest(t
     assert "Content-Length" in report["error"]
 
 
+@pytest.mark.parametrize("compressed", [False, True])
+def test_warc_record_longer_than_its_length_fails_alone_and_is_not_written_cut(tmp_path,
+                                                                             compressed):
+    """A record whose Content-Length is short of its block was written cut at that length,
+    and warcio only wrote "WARNING: Record not followed by newline" on stderr (even with
+    -q). That page now fails on its own, saying why; the pages after it are written (here
+    the rest of its block is one line, which warcio passes over; more lines and warcio
+    reads the next record from the wrong place, and the file fails there, saying so)."""
+    import gzip
+
+    second = _warc_response(2)
+    head, block = second.split(b"\r\n\r\n", 1)
+    block = block[:-len(b"\r\n\r\n")]
+    length = int(head.split(b"Content-Length: ")[1])
+    short = head.replace(b"Content-Length: %d" % length, b"Content-Length: %d" % (length - 20))
+    records = [_warc_response(1), short + b"\r\n\r\n" + block + b"\r\n\r\n", _warc_response(3)]
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    archive = inputs / ("crawl.warc.gz" if compressed else "crawl.warc")
+    archive.write_bytes(b"".join(gzip.compress(r, mtime=0) for r in records) if compressed
+                        else b"".join(records))
+    out = tmp_path / "out.jsonl"
+    result = cli("run", inputs, "-o", out, "-q", "--disable", "duplicates", env=BUILTINS_ONLY,
+                 timeout=120)
+    assert result.returncode == 1
+    assert result.stderr == ""  # nothing of warcio's own
+    written = {r["url"]: r for r in read_jsonl(out)}
+    assert sorted(written) == ["https://example.org/1", "https://example.org/3"]
+    [report] = read_jsonl(tmp_path / "out.rejected.jsonl")
+    assert (report["status"], report["url"]) == ("failed", "https://example.org/2")
+    assert report["error"].startswith("BadArchive: record 2 ")
+    assert f"past its Content-Length of {length - 20:,} bytes" in report["error"]
+
+
 def test_file_starting_like_a_warc_without_valid_headers_fails_saying_what_is_wrong(tmp_path):
     """Files that start with ``WARC/`` but whose record headers are not a WARC record's
     (a response without its target URI, a record without a type, a length that is no
