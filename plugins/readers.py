@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import html as htmllib
 import json
 import re
 from pathlib import Path
@@ -196,17 +197,32 @@ def site_of(path: Path, url: str | None) -> str:
     return str(path.parent)
 
 
+#: A character reference HTML writes with its closing semicolon: ``&amp;``, ``&#39;``, ``&#x2019;``.
+#: Only these: without the semicolon ``html.unescape`` would also read "&not" in "&nothing".
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def decode_entities(text: str) -> str:
+    """Plain text with the HTML character references a scraper left undecoded (``&amp;``,
+    ``&nbsp;``, ``&#39;``, ``&quot;``) read as the characters they stand for, once; a name
+    HTML does not know stays as it is."""
+    if "&" not in text:
+        return text
+    return _ENTITY.sub(lambda m: htmllib.unescape(m.group()), text)
+
+
 def make_document(path: Path, text: str, encoding: dict | None, *, html: bool,
                   source: str | None = None, url: str | None = None,
                   input_bytes: int | None = None) -> Document:
-    """The document a reader (or the crawl) hands to the chain: HTML or text, its site,
-    and how its encoding was found when it was not UTF-8."""
+    """The document a reader (or the crawl) hands to the chain: HTML or text (HTML
+    character references left in it decoded, :func:`decode_entities`), its site, and how
+    its encoding was found when it was not UTF-8."""
     doc = Document(source=source or source_name(path), url=url,
                    site=source_name(site_of(path, url)), input_bytes=input_bytes)
     if html:
         doc.html = text
     else:
-        doc.text = text
+        doc.text = decode_entities(text)
     if encoding:
         doc.detections["encoding"] = encoding
     return doc

@@ -320,3 +320,45 @@ def test_compression_bomb_is_rejected_without_being_read_whole(tmp_path):
     reasons = {Path(r["source"]).name: r["reasons"] for r in read_jsonl(tmp_path / "out.rejected.jsonl")}
     assert reasons["page.html.gz"] == ["input too large: more than 10,485,760 bytes > max_bytes 10,485,760"]
     assert "input too large" in reasons["lines.jsonl.gz#L1"][0]
+
+
+def _escaped(text: str) -> str:
+    """``text`` as a scraper that forgot to decode HTML entities leaves it."""
+    text = text.replace("&", "&amp;").replace("'", "&#39;").replace('"', "&quot;")
+    words = text.split(" ")
+    return "".join(w + ("&nbsp;" if n % 3 == 2 else " ") for n, w in enumerate(words)).rstrip()
+
+
+def test_html_entities_left_in_scraped_text_are_decoded(tmp_path):
+    plain, escaped = tmp_path / "plain", tmp_path / "escaped"
+    plain.mkdir(), escaped.mkdir()
+    pages = sorted((FIXTURES / "seeds").glob("*.txt"))
+    rows = []
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        (plain / page.name).write_text(text, encoding="utf-8")
+        (escaped / page.name).write_text(_escaped(text), encoding="utf-8")
+        rows.append({"source": page.name, "text": _escaped(text)})
+    (tmp_path / "rows.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows),
+                                         encoding="utf-8")
+    texts = {}
+    for name in ("plain", "escaped", "rows.jsonl"):
+        out = tmp_path / f"{name}.out.jsonl"
+        builtin_cli("run", tmp_path / name, "-o", out, "--no-progress", "-j", "1")
+        texts[name] = {Path(r["source"]).name: " ".join(r["text"].split())
+                       for r in read_jsonl(out)}
+    assert len(texts["plain"]) == len(pages)
+    # the same article text as from the decoded page: "&amp;" or "&#39;" reaches no reader
+    assert texts["escaped"] == texts["plain"]
+    assert texts["rows.jsonl"] == texts["plain"]
+    assert not any(e in t for t in texts["escaped"].values() for e in ("&amp;", "&#39;", "&nbsp;"))
+
+
+def test_ampersands_that_are_no_entity_are_left_as_written(tmp_path):
+    text = ("Le conseil municipal de la ville a voté mardi soir le budget de l'année prochaine "
+            "après un long débat. AT&T et R&D &nothing &copy sans point-virgule, "
+            "&bogus; restent tels quels; les investissements dans les écoles augmentent.\n")
+    (tmp_path / "page.txt").write_text(text, encoding="utf-8")
+    builtin_cli("run", tmp_path / "page.txt", "-o", tmp_path / "out.jsonl", "--no-progress")
+    [record] = read_jsonl(tmp_path / "out.jsonl")
+    assert "AT&T et R&D &nothing &copy sans point-virgule, &bogus; restent" in record["text"]
