@@ -67,7 +67,18 @@ def _declared_encoding(data: bytes) -> str | None:
 
 
 def _guess_encoding(data: bytes) -> str | None:
-    matches = list(charset_normalizer.from_bytes(data[:1_000_000], cp_isolation=WEB_ENCODINGS))
+    sample = data[:1_000_000]
+    best = _best_match(sample)
+    if best is None and b"\xad" in sample:
+        # Soft hyphens (0xAD in the Western code pages), hundreds of them in a German text
+        # that hyphenates its long words, read as mess to the detector: it then takes no
+        # encoding at all. Tell the encoding without them (the text keeps them).
+        best = _best_match(sample.replace(b"\xad", b""))
+    return best
+
+
+def _best_match(sample: bytes) -> str | None:
+    matches = list(charset_normalizer.from_bytes(sample, cp_isolation=WEB_ENCODINGS))
     if not matches or matches[0].chaos > 0.2:
         return None
     best = matches[0]

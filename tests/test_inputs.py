@@ -362,3 +362,29 @@ def test_ampersands_that_are_no_entity_are_left_as_written(tmp_path):
     builtin_cli("run", tmp_path / "page.txt", "-o", tmp_path / "out.jsonl", "--no-progress")
     [record] = read_jsonl(tmp_path / "out.jsonl")
     assert "AT&T et R&D &nothing &copy sans point-virgule, &bogus; restent" in record["text"]
+
+
+def test_windows_1252_text_with_many_soft_hyphens_is_read_not_failed(tmp_path):
+    # German text that hyphenates its long words: hundreds of soft hyphens (byte 0xAD in
+    # windows-1252), which the encoding detector took for mess and refused the page over
+    sh = "\u00ad"
+    text = (f"Die Bundes{sh}regierung hat am Mittwoch den Entwurf für die Neu{sh}regelung der "
+            f"Tabak{sh}steuer beschlossen. Künftig sollen auch erhitzte Tabak{sh}erzeugnisse "
+            f"und Liquids für elektronische Zigaretten höher besteuert werden. Die Mehr{sh}"
+            f"einnahmen fließen in den Bundes{sh}haushalt. Der Verbraucher{sh}schutz{sh}verband "
+            f"kritisierte, die Erhöhung treffe vor allem Gering{sh}verdiener, während die "
+            f"Gesundheits{sh}ministerin die Lenkungs{sh}wirkung der Steuer betonte.\n"
+            f"Nach Angaben des Finanz{sh}ministeriums sollen die neuen Steuer{sh}sätze "
+            f"schrittweise bis zum Jahr 2026 steigen. Die Hersteller müssen ihre Verpackungen "
+            f"nicht ändern; die Steuer{sh}zeichen bleiben gültig. Händler{sh}verbände fordern "
+            f"eine längere Über{sh}gangs{sh}frist für bereits gekaufte Bestände.\n")
+    (tmp_path / "utf8.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "legacy.txt").write_bytes(text.encode("cp1252"))
+    records = {}
+    for name in ("utf8.txt", "legacy.txt"):
+        out = tmp_path / f"{name}.out.jsonl"
+        builtin_cli("run", tmp_path / name, "-o", out, "--no-progress")  # exit 0: none failed
+        [records[name]] = read_jsonl(out)
+    assert records["legacy.txt"]["text"] == records["utf8.txt"]["text"]
+    assert "Bestände" in records["legacy.txt"]["text"]
+    assert records["legacy.txt"]["detections"]["encoding"]["encoding"] == "cp1252"
