@@ -388,3 +388,18 @@ def test_windows_1252_text_with_many_soft_hyphens_is_read_not_failed(tmp_path):
     assert records["legacy.txt"]["text"] == records["utf8.txt"]["text"]
     assert "Bestände" in records["legacy.txt"]["text"]
     assert records["legacy.txt"]["detections"]["encoding"]["encoding"] == "cp1252"
+
+
+def test_spanish_in_windows_1252_is_not_read_as_windows_1250(tmp_path):
+    # windows-1250 reads it nearly as "cleanly" ("Mańana", "ˇAtención"): the detector cannot
+    # tell the two apart, and the text is read as windows-1252
+    text = ("Política\nEconomía\nDeportes\nEl gobierno anunció ayer que la inversión pública "
+            "crecerá en el próximo período. Según el ministro, la economía está en "
+            "recuperación, aunque la inflación todavía preocupa. La oposición criticó la "
+            "decisión y pidió más información sobre el déficit. Mañana habrá una sesión "
+            "especial. ¡Atención!\n")
+    (tmp_path / "page.txt").write_bytes(text.encode("cp1252"))
+    builtin_cli("run", tmp_path / "page.txt", "-o", tmp_path / "out.jsonl", "--no-progress")
+    [record] = read_jsonl(tmp_path / "out.jsonl")
+    assert "Mañana habrá una sesión especial." in record["text"]
+    assert record["detections"]["encoding"]["encoding"] == "cp1252"
