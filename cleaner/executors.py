@@ -29,7 +29,7 @@ class _RayPreparer:
         from clean_corpus.workers import WorkerPool
 
         self.chain = Chain(config)
-        self.pool = WorkerPool(config, 1, config.timeout).__enter__()
+        self.pool = WorkerPool(config, 1).__enter__()
 
     def prepare(self, batch: list) -> list:
         return list(self.pool.prepared(batch, self.chain.settle))

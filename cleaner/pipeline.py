@@ -529,7 +529,7 @@ class Spill:
 def prepared_outcomes(chain: Chain, items: Iterable, workers: int) -> Iterator[Outcome]:
     """Run the per-document stage, in input order, on ``workers`` processes, each document
     under the run's time limit (see :mod:`clean_corpus.workers`)."""
-    with WorkerPool(chain.config, workers, chain.config.timeout) as pool:
+    with WorkerPool(chain.config, workers) as pool:
         yield from pool.prepared(items, chain.settle)
 
 

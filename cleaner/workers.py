@@ -219,13 +219,11 @@ class _Worker:
 
 class WorkerPool:
     """``size`` worker processes preparing documents (at most :func:`max_workers`), each
-    under ``timeout`` seconds; ``None``: the configuration's limit for its size
-    (:meth:`Config.time_limit`)."""
+    under the configuration's time limit for its size (:meth:`Config.time_limit`)."""
 
-    def __init__(self, config: Config, size: int, timeout: float | None, backlog: int = 64):
+    def __init__(self, config: Config, size: int, backlog: int = 64):
         self.config = config
         self.size = max(1, min(size, max_workers()))
-        self.timeout = timeout
         # Outcomes waiting for an earlier, slower document; bounds memory behind a slow one.
         self.backlog = backlog * self.size
         self.ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
@@ -267,8 +265,7 @@ class WorkerPool:
                     done[next_in] = prepare_here(item)
                     next_in += 1
                 else:
-                    idle.give(next_in, item, self.timeout if self.timeout is not None
-                              else self.config.time_limit(_characters(item)))
+                    idle.give(next_in, item, self.config.time_limit(_characters(item)))
                     next_in += 1
             while next_out in done:
                 yield done.pop(next_out)
@@ -311,8 +308,8 @@ class WorkerPool:
                               "; stopped", plugin=worker.running())
 
     def _limit_text(self, worker: _Worker) -> str:
-        if self.timeout is not None:
-            return f"the limit of {self.timeout:g} s per document (--timeout)"
+        if self.config.timeout is not None:
+            return f"the limit of {self.config.timeout:g} s per document (--timeout)"
         return (f"the limit of {worker.limit:.0f} s for a document of "
                 f"{_characters(worker.job[1]):,} characters (the default: "
                 f"{DEFAULT_TIMEOUT:g} s and {TIMEOUT_PER_MILLION_CHARS:g} s more per million "

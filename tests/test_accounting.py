@@ -395,7 +395,7 @@ def test_more_workers_than_the_limit_are_cut_to_it_with_a_note(tmp_path):
     from clean_corpus.workers import WORKERS_PER_CPU, WorkerPool, max_workers
 
     limit = max_workers()
-    assert WorkerPool(Config(), 10 ** 6, 10.0).size == limit  # nothing started yet
+    assert WorkerPool(Config(), 10 ** 6).size == limit  # nothing started yet
     (tmp_path / "a.txt").write_text(ARTICLE_ONE, encoding="utf-8")
     (tmp_path / "b.txt").write_text(ARTICLE_TWO, encoding="utf-8")
     config = tmp_path / "clean-corpus.toml"
