@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import codecs
+import functools
 import html as htmllib
 import json
 import re
+import unicodedata
+from itertools import filterfalse
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import urlsplit
@@ -82,6 +85,16 @@ def _best_match(sample: bytes) -> str | None:
     if not matches or matches[0].chaos > 0.2:
         return None
     best = matches[0]
+    # Single-byte code pages the detector finds about as clean are told apart by how their
+    # text reads (French in windows-1252 reads as windows-1257 with "ą" for "à" and "źtre"
+    # for "être" with a little less "mess"): first by control characters, then by words.
+    near = [m for m in matches if m.chaos <= 0.2 and m.encoding in SINGLE_BYTE]
+    if near and (len(near) > 1 or best is not near[0]):
+        high = frozenset(sample.translate(None, _ASCII))  # the bytes beyond ASCII it has
+        best, readable = _without_controls(high, best, near)
+        worded = _by_stop_words(sample, high, best, [m for m in readable if m is not best])
+        if worded is not None:
+            return "cp1252" if "cp1252" in worded.could_be_from_charset else worded.encoding
     # A text often fits several single-byte code pages about equally well (Spanish in
     # windows-1252 reads as windows-1250 with "ń" for "ñ" nearly as "cleanly"). When the
     # detector's own order (``<``: chaos, then coherence) does not put its first match
@@ -90,6 +103,124 @@ def _best_match(sample: bytes) -> str | None:
         if "cp1252" in match.could_be_from_charset and not best < match:
             return "cp1252"
     return best.encoding
+
+
+#: The code pages of :data:`WEB_ENCODINGS` that give every byte one character.
+SINGLE_BYTE = frozenset(["cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp1255", "cp1256",
+                         "cp1257", "cp1258", "iso8859_2", "iso8859_5", "iso8859_7",
+                         "iso8859_8", "iso8859_15", "koi8_r", "koi8_u", "cp874", "latin_1"])
+
+_ASCII = bytes(range(0x80))
+#: Bytes as words are cut from them before knowing the code page: ASCII letters and bytes
+#: beyond ASCII stay, every other byte becomes a space.
+_WORD_BYTES = bytes(b if chr(b).isalpha() or b >= 0x80 else 0x20 for b in range(256))
+#: Stop words the package ships (``boilerplate/stopwords/*.txt``, the classifier's) that
+#: have a letter beyond ASCII: "à", "été", "für", "más", "più", "się", "não".
+STOPWORD_DIR = Path(__file__).parent / "boilerplate" / "stopwords"
+#: Stop words a code page must read beyond those the detector's choice reads, to be taken
+#: over it: one word that stray bytes make (a "są" windows-1250 reads in an obfuscated
+#: script) does not decide.
+MIN_STOP_WORDS = 2
+
+
+@functools.lru_cache(maxsize=1)
+def _stop_words() -> tuple[frozenset[str], int, frozenset[str]]:
+    """The stop words beyond ASCII, the length of the longest, and their letters beyond ASCII."""
+    words = frozenset(w for path in sorted(STOPWORD_DIR.glob("*.txt"))
+                      for line in path.read_text(encoding="utf-8").splitlines()
+                      if (w := line.strip().lower()) and not w.startswith("#") and not w.isascii())
+    letters = frozenset(c for w in words for c in w if not c.isascii())
+    return words, max(map(len, words), default=0), letters | {c.upper() for c in letters
+                                                               if len(c.upper()) == 1}
+
+
+@functools.lru_cache(maxsize=None)
+def _c1_bytes(encoding: str) -> frozenset[int]:
+    """The bytes the single-byte ``encoding`` reads as C1 control characters (U+0080-U+009F)."""
+    return frozenset(b for b in range(0x80, 0xA0)
+                     if 0x80 <= ord(bytes([b]).decode(encoding, errors="replace")) < 0xA0)
+
+
+def _without_controls(high: frozenset[int], best, near: list) -> tuple:
+    """``best`` (the detector's first match) and the matches of ``near`` (its single-byte
+    ones) that read none of the bytes ``high`` as a C1 control character (U+0080-U+009F),
+    which no text has ("Verified\x99" for "Verified™" in ISO-8859-2); when ``best`` does
+    and another does not, the first of those takes its place. When every one does, all
+    stay."""
+    readable = [m for m in near if not high & _c1_bytes(m.encoding)]
+    if not readable:
+        return best, near
+    if best in near and best not in readable:
+        best = readable[0]
+    return best, readable
+
+
+def _by_stop_words(sample: bytes, high: frozenset[int], best, others: list):
+    """The match of ``others`` that reads the most stop words beyond ASCII ("à", "été",
+    "für", "más", "się"), at least :data:`MIN_STOP_WORDS` more than ``best`` reads, or
+    ``None``; on a tie windows-1252's group, else the detector's order.
+
+    Only words with a byte beyond ASCII are read (the others read alike in every code
+    page), and only those short enough to be a stop word. A word is what lies between
+    characters that are neither letters nor combining marks in the code page at hand, and
+    counts when it is a stop word whole. The stop words are of languages written in Latin
+    letters: they judge only between code pages that read most of those words' letters as
+    Latin letters. When ``best`` reads them in another script (Russian in windows-1251:
+    windows-1252 reads its "а" and "и" as "à" and "è"), or is a multi-byte encoding, they
+    cannot tell, and ``None`` is the answer; a code page that reads them in another script
+    (windows-1256 reads "à" among Arabic letters) is not taken.
+    """
+    if not others or best.encoding not in SINGLE_BYTE:
+        return None
+    stops, longest, letters = _stop_words()
+    present = bytes(sorted(high))
+    if not any(letters.intersection(present.decode(m.encoding, errors="replace"))
+               for m in [best, *others]):
+        return None  # no code page reads a letter any of the stop words has
+    # twice the longest stop word: a byte that is no letter in some code page ("l’été")
+    # may join two words
+    short = b" ".join(w for w in filterfalse(bytes.isascii, sample.translate(_WORD_BYTES).split())
+                      if len(w) <= 2 * longest)
+    counts = {b: short.count(b) for b in high}
+
+    def hits(encoding: str) -> int:
+        table, _, _ = _reading(encoding)
+        return sum(w in stops for w in
+                   short.translate(table).decode(encoding, errors="replace").lower().split())
+
+    def latin(encoding: str) -> bool:
+        _, in_words, latin_letters = _reading(encoding)
+        read = sum(counts[b] for b in high & in_words)
+        return 2 * sum(counts[b] for b in high & latin_letters) > read
+
+    if not latin(best.encoding):
+        return None
+    scored = [(hits(m.encoding), m) for m in others if latin(m.encoding)]
+    if not scored:
+        return None
+    top = max(n for n, _ in scored)
+    if top < hits(best.encoding) + MIN_STOP_WORDS:
+        return None
+    first = [m for n, m in scored if n == top]
+    return next((m for m in first if "cp1252" in m.could_be_from_charset), first[0])
+
+
+@functools.lru_cache(maxsize=None)
+def _reading(encoding: str) -> tuple[bytes, frozenset[int], frozenset[int]]:
+    """How the single-byte ``encoding`` reads the bytes beyond ASCII: a table for
+    ``bytes.translate`` that makes a space of each it reads as neither a letter nor a
+    combining mark, the bytes it reads as letters, and those it reads as Latin letters."""
+    table = bytearray(range(256))
+    in_words, latin_letters = set(), set()
+    for b in range(0x80, 0x100):
+        char = bytes([b]).decode(encoding, errors="replace")
+        if char.isalpha():
+            in_words.add(b)
+            if unicodedata.name(char, "").startswith("LATIN "):
+                latin_letters.add(b)
+        elif not unicodedata.category(char).startswith("M"):
+            table[b] = 0x20
+    return bytes(table), frozenset(in_words), frozenset(latin_letters)
 
 
 #: A well-formed UTF-8 sequence of two to four bytes.
