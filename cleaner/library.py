@@ -55,8 +55,10 @@ class Cleaner:
         from clean_corpus_plugins.readers import make_document
 
         name = source or url or "-"
+        # text is read as the text reader reads a file: its ``decode_entities`` option holds
+        entities = self.chain.config.plugin_options("text_reader").get("decode_entities", True)
         document = make_document(Path(name), text if html is None else html, None,
-                                 html=html is not None, source=name, url=url)
+                                 html=html is not None, source=name, url=url, entities=entities)
         with self._lock:
             tally = RunTally()
             self.chain.run_hook("run_start", tally, run=self.run)

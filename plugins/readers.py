@@ -355,16 +355,17 @@ def decode_entities(text: str) -> str:
 
 def make_document(path: Path, text: str, encoding: dict | None, *, html: bool,
                   source: str | None = None, url: str | None = None,
-                  input_bytes: int | None = None) -> Document:
+                  input_bytes: int | None = None, entities: bool = True) -> Document:
     """The document a reader (or the crawl) hands to the chain: HTML or text (HTML
-    character references left in it decoded, :func:`decode_entities`), its site, and how
-    its encoding was found when it was not UTF-8."""
+    character references left in it decoded, :func:`decode_entities`, unless ``entities``
+    is false: a text that means a literal ``&amp;``), its site, and how its encoding was
+    found when it was not UTF-8."""
     doc = Document(source=source or source_name(path), url=url,
                    site=source_name(site_of(path, url)), input_bytes=input_bytes)
     if html:
         doc.html = text
     else:
-        doc.text = decode_entities(text)
+        doc.text = decode_entities(text) if entities else text
     if encoding:
         doc.detections["encoding"] = encoding
     return doc
@@ -431,7 +432,8 @@ class FileReader(Plugin):
         refuse_non_documents(source.head, text)
         # ``source.name`` as given: a URL ("s3://bucket/key") is no local path to rewrite
         yield make_document(Path(source.name), text, encoding, source=source.name,
-                            html=self.is_html(source, text))
+                            html=self.is_html(source, text),
+                            entities=self.options.get("decode_entities", True))
 
 
 class TextReader(FileReader):
@@ -444,6 +446,9 @@ class TextReader(FileReader):
     name = "text_reader"
     suffixes = (".txt", ".text")
     fallback = True
+    #: ``decode_entities = false`` keeps HTML character references as written (a text that
+    #: means a literal ``&amp;``); by default a scraper's leftover ``&amp;`` is read as ``&``.
+    defaults = {"decode_entities": True}
 
     def is_html(self, source, text: str) -> bool:
         return "".join(source.suffixes[-1:]) not in self.suffixes and looks_like_html(text)
@@ -458,11 +463,12 @@ class HtmlReader(FileReader):
 
 class FieldsReader(Plugin):
     """What readers of one-document-per-row formats (JSON Lines, Parquet) share: which
-    fields hold the text, the HTML, the URL and the source name (options). The row's other
-    fields are kept in the record's ``extra``."""
+    fields hold the text, the HTML, the URL and the source name (options), and whether HTML
+    character references left in the text are decoded (``decode_entities``, as the text
+    reader's). The row's other fields are kept in the record's ``extra``."""
 
     defaults = {"text_field": "text", "html_field": "html", "url_field": "url",
-                "source_field": "source"}
+                "source_field": "source", "decode_entities": True}
 
     def document(self, name: str, row: dict, source: str) -> Document:
         """The document of one row, or ValueError when it has neither text nor HTML."""
@@ -473,7 +479,8 @@ class FieldsReader(Plugin):
             if key in strings:
                 doc = make_document(Path(name), strings[key], None, html=html,
                                     source=strings.get(options["source_field"]) or source,
-                                    url=strings.get(options["url_field"]))
+                                    url=strings.get(options["url_field"]),
+                                    entities=options["decode_entities"])
                 # the row's other fields (an id, a date, a language) travel to the record
                 doc.extra = extra_fields(row, [v for k, v in options.items()
                                                if k.endswith("_field")])

@@ -364,6 +364,42 @@ def test_ampersands_that_are_no_entity_are_left_as_written(tmp_path):
     assert "AT&T et R&D &nothing &copy sans point-virgule, &bogus; restent" in record["text"]
 
 
+def test_entity_decoding_of_text_can_be_switched_off(tmp_path):
+    # a text about HTML means its "&amp;" literally: each reader of text takes
+    # decode_entities = false and keeps what the file says; HTML pages are untouched
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    text = ("Écrire une esperluette en HTML\nDans une page web, le caractère & s'écrit "
+            "&amp; et l'espace insécable s'écrit &nbsp; : le navigateur les remplace par les "
+            "caractères qu'ils représentent. Une apostrophe peut s'écrire &#39; et un "
+            "guillemet &quot;, ce qui évite de fermer un attribut par erreur. Les éditeurs "
+            "de texte affichent ces références telles quelles, et c'est ainsi qu'il faut "
+            "les apprendre avant de publier sa première page.\n")
+    (tmp_path / "page.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "rows.jsonl").write_text(json.dumps({"text": text}) + "\n", encoding="utf-8")
+    pq.write_table(pa.Table.from_pylist([{"text": text}]), tmp_path / "rows.parquet")
+    literal = "le caractère & s'écrit &amp; et l'espace insécable s'écrit &nbsp; :"
+    for name, reader in (("page.txt", "text_reader"), ("rows.jsonl", "jsonl_reader"),
+                         ("rows.parquet", "parquet_reader")):
+        out = tmp_path / f"{name}.default.jsonl"
+        builtin_cli("run", tmp_path / name, "-o", out, "--no-progress")
+        [record] = read_jsonl(out)
+        assert literal not in record["text"] and "s'écrit & et" in record["text"], name
+        out = tmp_path / f"{name}.kept.jsonl"
+        builtin_cli("run", tmp_path / name, "-o", out, "--no-progress",
+                    "--set", f"{reader}.decode_entities=false")
+        [record] = read_jsonl(out)
+        assert literal in record["text"], name
+        assert "s'écrire &#39; et un guillemet &quot;," in record["text"], name
+    config = tmp_path / "clean-corpus.toml"
+    config.write_text("[plugin.text_reader]\ndecode_entities = false\n", encoding="utf-8")
+    builtin_cli("run", tmp_path / "page.txt", "-o", tmp_path / "conf.jsonl", "--no-progress",
+                "--config", config)
+    [record] = read_jsonl(tmp_path / "conf.jsonl")
+    assert literal in record["text"]
+
+
 def test_windows_1252_text_with_many_soft_hyphens_is_read_not_failed(tmp_path):
     # German text that hyphenates its long words: hundreds of soft hyphens (byte 0xAD in
     # windows-1252), which the encoding detector took for mess and refused the page over

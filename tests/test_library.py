@@ -111,3 +111,23 @@ def test_malformed_url_is_kept_as_metadata_and_the_document_cleaned(tmp_path, ur
     builtin_cli("run", rows, "-o", tmp_path / "out.jsonl", "--no-progress")
     [record] = read_jsonl(tmp_path / "out.jsonl")
     assert record["url"] == url and record["text"] == outcome.record["text"]
+
+
+def test_clean_of_text_keeps_entities_as_the_text_reader_is_told(tmp_path):
+    """``clean(text=...)`` reads text as ``clean-corpus run`` reads a text file: its HTML
+    character references decoded unless ``text_reader.decode_entities`` is false."""
+    text = ("Écrire une esperluette en HTML\nDans une page web, le caractère & s'écrit "
+            "&amp; et l'espace insécable s'écrit &nbsp; : le navigateur les remplace par les "
+            "caractères qu'ils représentent. Une apostrophe peut s'écrire &#39; et un "
+            "guillemet &quot;, ce qui évite de fermer un attribut par erreur.\n")
+    (tmp_path / "page.txt").write_text(text, encoding="utf-8")
+    for options, literal in (({}, False), ({"text_reader": {"decode_entities": False}}, True)):
+        config = Config(load_entry_points=False, options=options)
+        outcome = clean_corpus.clean(text=text, source=str(tmp_path / "page.txt"),
+                                     config=config)
+        out = tmp_path / "out.jsonl"
+        builtin_cli("run", tmp_path / "page.txt", "-o", out, "--no-progress",
+                    *(["--set", "text_reader.decode_entities=false"] if literal else []))
+        [expected] = read_jsonl(out)
+        assert outcome.record == expected
+        assert ("s'écrit &amp; et" in outcome.record["text"]) is literal
