@@ -1,6 +1,9 @@
 """Web archives: WARC and ARC files (``.warc``, ``.warc.gz``, ``.arc.gz``), through warcio."""
 from __future__ import annotations
 
+import functools
+import io
+import re
 from pathlib import Path
 from typing import Iterator
 
@@ -24,6 +27,255 @@ def _shown(text: str, limit: int = 80) -> str:
 
 def _where(number: int, offset: int) -> str:
     return f"record {number} (at byte {offset:,})"
+
+
+def _passed(start: int, end: int | None) -> str:
+    return (f"{end - start:,} bytes at byte {start:,}" if end is not None
+            else f"the bytes from byte {start:,} to the end")
+
+
+def _unknown(exc) -> str:
+    # warcio's message quotes the whole first line, which may be megabytes
+    return f"not read as a WARC or ARC record ({_shown(str(exc))})"
+
+
+#: How much of a line is read at once when looking for the next record (a run of bytes
+#: without a line break is not held whole).
+_CHUNK = 1 << 16
+#: The most of a record's block kept to be read again, should the record turn out to have
+#: been cut short with the next one starting inside its length.
+_KEPT = 1 << 22
+#: A record's first line glued to the end of other data (a record whose headers are cut,
+#: bytes without a line break before the next record).
+_GLUED_START = re.compile(rb"WARC/\d\.\d+\r?\n\Z")
+#: The first line of a WARC record, wherever it is in a record's block.
+_RECORD_START = re.compile(rb"WARC/\d\.\d+\r?\n")
+
+
+class _Unreadable:
+    """In place of a WARC record whose headers cannot be read: what is wrong with it, and
+    an empty block, so that reading goes on from just after what was read of it."""
+
+    rec_type = None
+
+    def __init__(self, problem: str, headers=None):
+        self.problem = problem
+        self.raw_stream = io.BytesIO()
+        get = headers.get_header if headers is not None else lambda name: None
+        self.record_id = get("WARC-Record-ID")
+        self.url = get("WARC-Target-URI")
+
+
+def _record_start(line: bytes, line_start: bool = True) -> int | None:
+    """Where a WARC record's first line starts in ``line``, if it does: at its start, or
+    glued to the end of other bytes."""
+    if line_start and line.startswith(b"WARC/"):
+        return 0
+    found = _GLUED_START.search(line)
+    return found.start() if found else None
+
+
+@functools.cache
+def _classes():
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+    from warcio.recordloader import ArcWarcRecordLoader
+
+    class CutHeaders(BadArchive):
+        def __init__(self, restart: bytes, headers, which: str = ""):
+            super().__init__(f"its {which}headers are cut short: the next record starts in "
+                             "them")
+            #: the next record's first line; the WARC headers read before the cut
+            self.restart, self.headers = restart, headers
+
+    class HeaderLines:
+        """The stream a header parser (WARC, then HTTP) reads, ending the headers at a
+        line where another record starts, dropped (a record whose headers were cut took
+        the next one's)."""
+
+        def __init__(self, stream, first_line: bool):
+            self.stream, self.restart = stream, None
+            #: The record's own first line is still to be read
+            self.first_line = first_line
+
+        def readline(self, *args):
+            if self.restart is not None:
+                return b"\r\n"
+            line = self.stream.readline(*args)
+            at = None if self.first_line else _record_start(line)
+            self.first_line = False
+            if at is None:
+                return line
+            self.restart = line[at:]
+            return b"\r\n"  # a blank line, where the headers end (without the cut one)
+
+        def __getattr__(self, name):
+            return getattr(self.stream, name)
+
+    class Loader(ArcWarcRecordLoader):
+        resync = False
+
+        def load_http_headers(self, rec_type, uri, stream, length):
+            if uri is None and rec_type in _HTTP_RECORDS and length != 0:
+                raise BadArchive(f"a {rec_type} record without a WARC-Target-URI header")
+            if not self.resync:
+                return super().load_http_headers(rec_type, uri, stream, length)
+            lines = HeaderLines(stream, False)
+            found = super().load_http_headers(rec_type, uri, lines, length)
+            if lines.restart is not None:
+                raise CutHeaders(lines.restart, self.warc_headers, "HTTP ")
+            return found
+
+        def _detect_type_load_headers(self, stream, statusline=None, known_format=None):
+            if not self.resync:
+                return super()._detect_type_load_headers(stream, statusline, known_format)
+            lines = HeaderLines(stream, statusline is None)
+            found = super()._detect_type_load_headers(lines, statusline, known_format)
+            stream.reset()  # the record's block starts here
+            self.warc_headers = found[1]
+            if lines.restart is not None:
+                raise CutHeaders(lines.restart, self.warc_headers)
+            return found
+
+    class Watched:
+        """The reader as a record is read from it, keeping the bytes from the first line
+        of its block that starts like a WARC record on (``kept``; up to :data:`_KEPT`
+        bytes, else from a later such line): should the record turn out to go on past
+        its end, it was cut short and took the start of the next records with it."""
+
+        def __init__(self, reader):
+            self.reader = reader
+            self.reset()
+
+        def reset(self) -> None:
+            """Watch from here (the start of a record's block)."""
+            self.kept: bytearray | None = None
+            self._tail = b""
+
+        def _see(self, data: bytes) -> bytes:
+            if self.kept is not None:
+                self.kept += data
+                if len(self.kept) > _KEPT:
+                    self.kept, self._tail = None, b""
+                    return data
+            else:
+                seen = self._tail + data
+                found = _RECORD_START.search(seen)
+                if found:
+                    self.kept = bytearray(seen[found.start():])
+                self._tail = seen[-16:]
+            return data
+
+        def read(self, *args):
+            return self._see(self.reader.read(*args))
+
+        def readline(self, *args):
+            return self._see(self.reader.readline(*args))
+
+        def __getattr__(self, name):
+            return getattr(self.reader, name)
+
+    class Resyncing(ArchiveIterator):
+        """warcio's iterator, which in a WARC file finds its place again after data where a
+        record should start: a record longer than its Content-Length, bytes between
+        records, a record whose headers cannot be read or are cut short. It reads on to
+        the next line starting a WARC record (``WARC/1.0``...) and goes on from there;
+        a record that cannot be read is an :class:`_Unreadable`, the bytes passed over
+        between records are listed in ``passed_over`` as ``(start, end)`` (``end`` None
+        at the end of the file). Elsewhere (ARC files) it reads as warcio does."""
+
+        # warcio writes this warning on stderr itself; the reader reports the record
+        INC_RECORD = ""
+
+        def __init__(self, stream, resync: bool):
+            super().__init__(stream, arc2warc=True)
+            self.loader = Loader(verify_http=False, arc2warc=True)
+            self.resync = self.loader.resync = resync
+            self.restart: bytes | None = None
+            self.passed_over: list[tuple[int, int | None]] = []
+            self.watched = Watched(self.reader)
+            #: Records found cut short, the next record starting inside their length
+            self.cut_count = 0
+
+        def _position(self) -> int:
+            return self.fh.tell() - self.reader.rem_length()
+
+        def _next_record(self, next_line):
+            if not self.resync:
+                return super()._next_record(next_line)
+            self.member_info = None  # what read_to_end goes by, also after a failure
+            self.watched.reset()
+            try:
+                record = self.loader.parse_record_stream(self.watched, next_line)
+            except CutHeaders as exc:
+                self.restart = exc.restart
+                return _Unreadable(str(exc), exc.headers)
+            except BadArchive as exc:
+                return _Unreadable(str(exc))
+            except ArchiveLoadFailed as exc:
+                return _Unreadable(_unknown(exc))
+            problem = _header_problem(record)
+            if problem:
+                return _Unreadable(problem, record.rec_headers)
+            return record
+
+        def _consume_blanklines(self):
+            if not self.resync:
+                return super()._consume_blanklines()
+            if self.restart is not None:  # the next record started in the last one's headers
+                line, self.restart = self.restart, None
+                return line, 0
+            blank = 0
+            while True:
+                line = self.reader.readline(_CHUNK)
+                if not line:
+                    return None, blank
+                if line.strip():
+                    break
+                blank += len(line)
+            if line.startswith(b"WARC/"):
+                return line, blank
+            kept = self.watched.kept
+            if kept and not isinstance(self.record, _Unreadable):
+                # the record was cut short: the next one started inside its length; it is
+                # read again from there
+                self.cut_count += 1
+                self.watched.reset()
+                rest = self.reader.buff.read()
+                self.reader.buff = io.BytesIO(bytes(kept) + line + rest)
+                self.reader.buff_size = len(kept) + len(line) + len(rest)
+                return self.reader.readline(_CHUNK), blank
+            start = self._position() - len(line)
+            if isinstance(self.record, _Unreadable):
+                pass  # the rest of a record already reported
+            elif not blank:
+                self.err_count += 1  # the record goes on past its Content-Length
+            else:
+                self.passed_over.append((start, None))
+            line = self._read_on(line)
+            if self.passed_over and self.passed_over[-1] == (start, None) and line:
+                self.passed_over[-1] = (start, self._position() - len(line))
+            return line, blank
+
+        def _read_on(self, line: bytes) -> bytes | None:
+            """Read on from ``line`` to the first line of the next WARC record (None: the
+            end of the file)."""
+            line_start, tail = False, b""
+            while True:
+                at = _record_start(tail + line, line_start)
+                if at is not None:
+                    return (tail + line)[at:]
+                line_start = line.endswith(b"\n")
+                tail = b"" if line_start else (tail + line)[-16:]
+                line = self.reader.readline(_CHUNK)
+                if not line:
+                    return None
+
+    return Resyncing
+
+
+def _iterator(stream, resync: bool):
+    return _classes()(stream, resync)
 
 
 def _header_problem(record) -> str | None:
@@ -73,13 +325,19 @@ class WarcReader(Plugin):
         return head.startswith((b"WARC/", b"filedesc://"))
 
     def read(self, source) -> Iterator[Document | ReadFailure]:
-        """Documents of the archive's HTML responses. A record whose headers cannot be read
-        fails the file with :class:`BadArchive` saying which record and why; a record
-        shorter than its ``Content-Length`` (a file cut short) fails it with
-        ``TruncatedInput``; the whole records before either are read. A response longer
-        than its ``Content-Length`` (data where the next record should start) fails on its
-        own, and the records after it are read as warcio finds them."""
-        for number, offset, record, finish in self._records(source):
+        """Documents of the archive's HTML responses. In a WARC file, a record whose
+        headers cannot be read or are cut short, and a response that goes on past its
+        ``Content-Length`` or is cut short (the next record starting inside its length),
+        fail on their own with :class:`BadArchive` saying which record and why; so do
+        bytes where a record should start (named ``FILE#byte N``); the reader reads on
+        from the next record. The last record shorter than its ``Content-Length`` (a file
+        cut short) fails the file with ``TruncatedInput``, as a bad record in an ARC file
+        fails it with :class:`BadArchive`; the whole records before either are read."""
+        for item in self._records(source):
+            if isinstance(item, ReadFailure):
+                yield item
+                continue
+            number, offset, record, finish = item
             if record.rec_type != "response" or record.http_headers is None:
                 finish()
                 continue
@@ -112,53 +370,54 @@ class WarcReader(Plugin):
             yield doc
 
     def _records(self, source):
-        """``(number, offset, record)`` for each record, counted from 1, at its offset in
-        the (decompressed) content; warcio's errors on a record it cannot parse are
-        turned into a :class:`BadArchive` that says which record and what is wrong."""
-        from warcio.archiveiterator import ArchiveIterator
+        """``(number, offset, record, finish)`` for each record, counted from 1, at its
+        offset in the (decompressed) content, and a :class:`ReadFailure` for each part of
+        a WARC file that is not a readable record (see ``Resyncing``). In a file
+        read as ARC, warcio's errors on a record it cannot parse fail the file with a
+        :class:`BadArchive` that says which record and what is wrong."""
         from warcio.exceptions import ArchiveLoadFailed
-        from warcio.recordloader import ArcWarcRecordLoader
 
-        class Loader(ArcWarcRecordLoader):
-            def load_http_headers(self, rec_type, uri, stream, length):
-                if uri is None and rec_type in _HTTP_RECORDS and length != 0:
-                    raise BadArchive(f"a {rec_type} record without a WARC-Target-URI header")
-                return super().load_http_headers(rec_type, uri, stream, length)
-
-        class Iterator(ArchiveIterator):
-            # warcio writes this warning on stderr itself; the reader reports the record
-            INC_RECORD = ""
-
-        iterator = Iterator(source.stream, arc2warc=True)
-        iterator.loader = Loader(verify_http=False, arc2warc=True)
-        records = iter(iterator)
         warc = source.head.startswith(b"WARC/")
+        iterator = _iterator(source.stream, resync=warc)
+        records = iter(iterator)
         number = 0
+
+        def passed_over():
+            while iterator.passed_over:
+                start, end = iterator.passed_over.pop(0)
+                after = (f"read on from the record at byte {end:,}" if end is not None
+                         else "nothing after it was a record")
+                yield ReadFailure(f"{source.name}#byte {start}",
+                                  f"{BadArchive.__name__}: {_passed(start, end)} where a "
+                                  f"record should start; {after}", plugin=self.name)
+
         while True:
             number += 1
             try:
                 record = next(records)
             except StopIteration:
+                yield from passed_over()
                 return
             except BadArchive as exc:
                 raise BadArchive(f"{_where(number, iterator.offset)}: {exc}") from None
             except ArchiveLoadFailed as exc:
-                # warcio's message quotes the whole first line, which may be megabytes
-                raise BadArchive(f"{_where(number, iterator.offset)}: not read as a WARC or "
-                                 f"ARC record ({_shown(str(exc))})") from None
+                raise BadArchive(f"{_where(number, iterator.offset)}: {_unknown(exc)}") \
+                    from None
             offset = iterator.offset  # where warcio found this record's start
-            # A file taken for its suffix alone (a text named .warc) is read as warcio
-            # reads it, as ARC lines, and gives no document
-            problem = _header_problem(record) if warc else None
-            if problem:
-                raise BadArchive(f"{_where(number, offset)}: {problem}")
+            yield from passed_over()
+            if isinstance(record, _Unreadable):
+                yield ReadFailure(f"{source.name}#{record.record_id or f'record {number}'}",
+                                  f"{BadArchive.__name__}: {_where(number, offset)}: "
+                                  f"{record.problem}",
+                                  plugin=self.name, url=record.url)
+                continue
 
             def finish(record=record, number=number, offset=offset) -> str | None:
                 """Read the rest of the record and the blank lines after it. A file that
                 ends inside it raises ``TruncatedInput``; data where the next record should
                 start (its Content-Length too short: warcio cuts it there) is returned as
                 what is wrong with it."""
-                errors = iterator.err_count
+                errors, cuts = iterator.err_count, iterator.cut_count
                 iterator.read_to_end()
                 missing = max(getattr(record.raw_stream, "limit", 0), 0)
                 if missing:
@@ -166,6 +425,10 @@ class WarcReader(Plugin):
                     raise TruncatedInput(
                         f"{_where(number, offset)} ends {missing:,} bytes before its "
                         "Content-Length (a file cut short); the records before it were read")
+                if iterator.cut_count > cuts:
+                    return (f"{_where(number, offset)} is cut short: the next record starts "
+                            f"inside its Content-Length of {record.length:,} bytes; it is "
+                            "not written cut")
                 if iterator.err_count > errors:
                     return (f"{_where(number, offset)} goes on past its Content-Length of "
                             f"{record.length:,} bytes (data where the next record should "

@@ -433,9 +433,8 @@ def test_warc_record_longer_than_its_length_fails_alone_and_is_not_written_cut(t
                                                                              compressed):
     """A record whose Content-Length is short of its block was written cut at that length,
     and warcio only wrote "WARNING: Record not followed by newline" on stderr (even with
-    -q). That page now fails on its own, saying why; the pages after it are written (here
-    the rest of its block is one line, which warcio passes over; more lines and warcio
-    reads the next record from the wrong place, and the file fails there, saying so)."""
+    -q). That page now fails on its own, saying why; the pages after it are written (more
+    than one line past its length: test_warc_reads_on_after_data_where_a_record_should_start)."""
     import gzip
 
     second = _warc_response(2)
@@ -462,12 +461,80 @@ def test_warc_record_longer_than_its_length_fails_alone_and_is_not_written_cut(t
     assert f"past its Content-Length of {length - 20:,} bytes" in report["error"]
 
 
+@pytest.mark.parametrize("compressed", [False, True])
+def test_warc_reads_on_after_data_where_a_record_should_start(tmp_path, compressed):
+    """Damage in the middle of a web archive: a record going on several lines past its
+    Content-Length, bytes between records, a record whose headers are cut short (the next
+    record's follow), a record cut short (the next one starts inside its length), a record
+    without a WARC-Type, bytes after the last record. warcio read on from the wrong place
+    and the file failed at the first of them: every later record was lost. Each bad part
+    now fails on its own and the reader finds its place again at the next record, so every
+    intact record is written and the counts add up (plain, and one gzip member a record)."""
+    import gzip
+
+    pages = {n: _warc_response(n) for n in range(1, 11)}
+    head_7 = pages[7].index(b"\r\n\r\n") + 4
+    parts = [
+        pages[1],
+        # its block three lines longer than its Content-Length
+        pages[2].replace(b"<article>", b"<article>\r\n<p>one</p>\r\n<p>two</p>\r\n"),
+        pages[3],
+        b"\x00\x13 not a record\r\nnor this\r\n\r\n",
+        pages[4],
+        pages[5][:70],  # cut inside its WARC-Target-URI header
+        pages[6],
+        pages[7][:head_7 + 40],  # cut 40 bytes into its block
+        pages[8],
+        pages[9].replace(b"WARC-Type: response\r\n", b""),
+        pages[10],
+        b"trailing bytes",
+    ]
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    archive = inputs / ("crawl.warc.gz" if compressed else "crawl.warc")
+    archive.write_bytes(b"".join(gzip.compress(p, mtime=0) for p in parts) if compressed
+                        else b"".join(parts))
+    out = tmp_path / "out.jsonl"
+    result = cli("run", inputs, "-o", out, "-q", "--stats", tmp_path / "stats.json",
+                 "--disable", "duplicates", env=BUILTINS_ONLY, timeout=120)
+    assert result.returncode == 1 and result.stderr == ""
+    written = sorted(r["url"] for r in read_jsonl(out))
+    assert written == [f"https://example.org/{n}" for n in (1, 10, 3, 4, 6, 8)]
+    reports = read_jsonl(tmp_path / "out.rejected.jsonl")
+    assert all(r["status"] == "failed" and r["plugin"] == "warc_reader" for r in reports)
+    garbage_at = sum(map(len, parts[:3]))
+    end_at = sum(map(len, parts[:-1]))
+    name = str(archive)
+    # where record n starts: parts[n - 1] up to the bytes between records 3 and 4
+    at = {n: f"{sum(map(len, parts[:n if n > 3 else n - 1])):,}" for n in (2, 5, 7, 9)}
+    assert [(r["source"], r.get("url"), r["error"]) for r in reports] == [
+        (f"{name}#<urn:uuid:2>", "https://example.org/2", f"BadArchive: record 2 (at byte "
+         f"{at[2]}) goes on past its Content-Length of 293 bytes (data where the next record "
+         "should start): it is not written cut"),
+        (f"{name}#byte {garbage_at}", None, f"BadArchive: {len(parts[3])} bytes at byte "
+         f"{garbage_at:,} where a record should start; read on from the record at byte "
+         f"{garbage_at + len(parts[3]):,}"),
+        (f"{name}#record 5", None, f"BadArchive: record 5 (at byte {at[5]}): its headers are "
+         "cut short: the next record starts in them"),
+        (f"{name}#<urn:uuid:7>", "https://example.org/7", f"BadArchive: record 7 (at byte "
+         f"{at[7]}): its HTTP headers are cut short: the next record starts in them"),
+        (f"{name}#<urn:uuid:9>", "https://example.org/9", f"BadArchive: record 9 (at byte "
+         f"{at[9]}): no WARC-Type header"),
+        (f"{name}#byte {end_at}", None, f"BadArchive: the bytes from byte {end_at:,} to the "
+         "end where a record should start; nothing after it was a record"),
+    ]
+    stats = json.loads((tmp_path / "stats.json").read_text(encoding="utf-8"))
+    assert (stats["written"], stats["failed"]) == (6, 6)
+    assert stats["documents"] == stats["written"] + stats["rejected"] + stats["failed"]
+
+
 def test_file_starting_like_a_warc_without_valid_headers_fails_saying_what_is_wrong(tmp_path):
     """Files that start with ``WARC/`` but whose record headers are not a WARC record's
     (a response without its target URI, a record without a type, a length that is no
     number) failed with warcio's ``AttributeError: 'NoneType' object has no attribute
-    'startswith'`` or were passed over as holding no document. Each now fails naming the
-    record and what its headers lack; the records before the bad one are read."""
+    'startswith'`` or were passed over as holding no document. The bad record now fails
+    on its own, naming the record and what its headers lack; the records before it are
+    read (and those after it: test_warc_reads_on_after_data_where_a_record_should_start)."""
     inputs = tmp_path / "in"
     inputs.mkdir()
     head = b"WARC/1.0\r\nWARC-Type: response\r\n"
@@ -482,8 +549,8 @@ def test_file_starting_like_a_warc_without_valid_headers_fails_saying_what_is_wr
     errors = {Path(r["source"]).name: r["error"] for r in reports}
     assert all(r["status"] == "failed" and r["plugin"] == "warc_reader" for r in reports)
     assert errors == {
-        "no-uri.warc": "BadArchive: record 1 (at byte 0): a response record without a "
-                       "WARC-Target-URI header",
-        "no-type.warc": "BadArchive: record 1 (at byte 0): no WARC-Type header",
-        "bad-length.warc": f"BadArchive: record 2 (at byte {len(_warc_response(1)):,}): "
+        "no-uri.warc#record 1": "BadArchive: record 1 (at byte 0): a response record "
+                                "without a WARC-Target-URI header",
+        "no-type.warc#record 1": "BadArchive: record 1 (at byte 0): no WARC-Type header",
+        "bad-length.warc#<urn:uuid:2>": f"BadArchive: record 2 (at byte {len(_warc_response(1)):,}): "
                            f"Content-Length 'about {length}' is not a number of bytes"}
