@@ -137,6 +137,14 @@ def _classes():
                 raise CutHeaders(lines.restart, self.warc_headers)
             return found
 
+        def _ensure_target_uri_format(self, rec_headers):
+            # warcio writes spaces in a WARC-Target-URI as %20 itself, warning on stderr
+            # through its logger (even with -q); it is done here first, without a word
+            uri = rec_headers.get_header("WARC-Target-URI")
+            if uri is not None and " " in uri:
+                rec_headers.replace_header("WARC-Target-URI", uri.replace(" ", "%20"))
+            return super()._ensure_target_uri_format(rec_headers)
+
     class Watched:
         """The reader as a record is read from it, keeping the bytes from the first line
         of its block that starts like a WARC record on (``kept``; up to :data:`_KEPT`

@@ -528,6 +528,22 @@ def test_warc_reads_on_after_data_where_a_record_should_start(tmp_path, compress
     assert stats["documents"] == stats["written"] + stats["rejected"] + stats["failed"]
 
 
+def test_warc_target_uri_with_spaces_is_repaired_without_a_word_on_stderr(tmp_path):
+    """A WARC-Target-URI with spaces in it: warcio writes them as %20 itself, and said so
+    through its logger, which reached stderr even with -q ("Replacing spaces in invalid
+    WARC-Target-URI"). The record is written with the repaired URL, and -q is quiet."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    spaced = _warc_response(2).replace(b"https://example.org/2", b"https://example.org/a page")
+    (inputs / "crawl.warc").write_bytes(_warc_response(1) + spaced)
+    out = tmp_path / "out.jsonl"
+    result = cli("run", inputs, "-o", out, "-q", "--disable", "duplicates", env=BUILTINS_ONLY,
+                 timeout=120)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert sorted(r["url"] for r in read_jsonl(out)) == ["https://example.org/1",
+                                                         "https://example.org/a%20page"]
+
+
 def test_file_starting_like_a_warc_without_valid_headers_fails_saying_what_is_wrong(tmp_path):
     """Files that start with ``WARC/`` but whose record headers are not a WARC record's
     (a response without its target URI, a record without a type, a length that is no
