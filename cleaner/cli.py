@@ -417,6 +417,10 @@ def cmd_run(args) -> int:
             executor = RayExecutor(args.ray_address, actors=args.workers)
         except ValueError as exc:
             raise ConfigError(str(exc)) from None
+        if executor.asked:  # a local Ray: its actors are processes of this machine
+            print(f"clean-corpus: {executor.asked} Ray actors asked for; running "
+                  f"{executor.actors}, {WORKERS_PER_CPU} per processor this machine gives "
+                  "the run", file=sys.stderr)
     outputs = [Path(p) for p in (*run_files.values(), args.report) if p is not None]
     checkpoint = _checkpoint(args, chain, output, sharded, outputs)
     sinks = Sinks(records, writers["jsonl"], output, rejected, failures)

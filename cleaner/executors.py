@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import collections
 import itertools
+import os
 from typing import Iterable, Iterator
 
 
@@ -41,15 +42,24 @@ class RayExecutor:
 
     ``address`` is that of a running cluster; without one, Ray's own rules apply (the
     ``RAY_ADDRESS`` variable, else a local Ray started for the run and stopped after it).
+    The actors of a local Ray run on this machine: as local worker processes, at most
+    :func:`~clean_corpus.workers.max_workers` of them (``asked`` keeps the number asked
+    for when it was more).
     """
 
     def __init__(self, address: str | None = None, actors: int | None = None,
                  batch: int = 8, window: int = 2):
+        from clean_corpus.workers import max_workers
+
         try:
             import ray  # noqa: F401
         except ImportError:
             raise ValueError("--executor ray needs Ray: pip install 'clean-corpus[ray]'") \
                 from None
+        self.asked = None
+        if actors and not address and not os.environ.get("RAY_ADDRESS") \
+                and actors > max_workers():
+            self.asked, actors = actors, max_workers()
         self.address, self.actors, self.batch, self.window = address, actors, batch, window
 
     def prepared(self, chain, items: Iterable) -> Iterator:
