@@ -13,10 +13,10 @@ package its scheme needs.
 from __future__ import annotations
 
 import bz2
-import gzip
 import io
 import os
 import sys
+import zlib
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Iterator
 from urllib.parse import unquote, urlsplit
@@ -39,6 +39,106 @@ class TruncatedInput(Exception):
     ValueError, nor an EOFError: a reader must not take it for a bad line or for the end."""
 
 
+class DamagedInput(Exception):
+    """Compressed content with a damaged part that was passed over (the content on each
+    side of it was read). Not a ValueError: a reader must not take it for a bad line."""
+
+
+#: How a gzip member starts: its magic bytes and the deflate method.
+_GZIP_MEMBER = b"\x1f\x8b\x08"
+
+
+class _GzipMembers(io.RawIOBase):
+    """The content of gzip data, member after member, as ``gzip.GzipFile`` gives it (zero
+    bytes between members skipped), except that a damaged member (bytes that do not
+    inflate, a wrong check, bytes where a member should start) does not end it: reading
+    goes on at the next member's first bytes after the damage (files of one member a
+    record, as ``.warc.gz``, lose only the damaged ones), and each damaged part is listed
+    in ``damaged``. Data that stops inside a member raises ``EOFError`` as GzipFile does.
+    """
+
+    def __init__(self, raw: BinaryIO):
+        self._raw = raw
+        self._inflate = None  # the member being read, if any
+        #: compressed bytes read and not yet inflated, from ``_offset`` in the data
+        self._pending, self._offset = b"", 0
+        self._member_start = 0
+        #: ``(offset of the damaged member, offset of the next member or None, reason)``
+        self.damaged: list[tuple[int, int | None, str]] = []
+
+    def readable(self) -> bool:
+        return True
+
+    def _more(self) -> bool:
+        data = self._raw.read(1 << 16)
+        self._pending += data
+        return bool(data)
+
+    def _advance(self, count: int) -> None:
+        self._pending, self._offset = self._pending[count:], self._offset + count
+
+    def _next_member(self) -> bool:
+        """Start the member at the next non-zero byte; False at the end of the data."""
+        while True:
+            stripped = self._pending.lstrip(b"\x00")
+            self._advance(len(self._pending) - len(stripped))
+            if len(self._pending) >= len(_GZIP_MEMBER) or not self._more():
+                break
+        if not self._pending:
+            return False
+        self._member_start = self._offset
+        if not self._pending.startswith(_GZIP_MEMBER):
+            return self._read_on("not a gzip member")
+        self._inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        return True
+
+    def _read_on(self, reason: str) -> bool:
+        """Pass over the damaged member to the next member's first bytes after its start;
+        False when there is none."""
+        self._inflate = None
+        search = max(self._member_start + 1 - self._offset, 0)
+        while True:
+            found = self._pending.find(_GZIP_MEMBER, search)
+            if found >= 0:
+                self._advance(found)
+                self.damaged.append((self._member_start, self._offset, reason))
+                self._member_start = self._offset
+                self._inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                return True
+            keep = len(_GZIP_MEMBER) - 1
+            self._advance(max(len(self._pending) - keep, 0))
+            search = 0
+            if not self._more():
+                self._advance(len(self._pending))
+                self.damaged.append((self._member_start, None, reason))
+                return False
+
+    def readinto(self, buffer) -> int:
+        while True:
+            if self._inflate is None and not self._next_member():
+                return 0
+            if not self._pending and not self._more():
+                raise EOFError("the data ends inside a gzip member")
+            try:
+                data = self._inflate.decompress(self._pending, len(buffer))
+            except zlib.error as exc:
+                if not self._read_on(str(exc).split(": ", 1)[-1]):
+                    return 0
+                continue
+            done = self._inflate.eof
+            rest = self._inflate.unused_data if done else self._inflate.unconsumed_tail
+            self._pending, self._offset = rest, self._offset + len(self._pending) - len(rest)
+            if done:
+                self._inflate = None
+            if data:
+                buffer[:len(data)] = data
+                return len(data)
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
 def _zstd_file(raw: BinaryIO) -> BinaryIO:
     try:
         from compression import zstd  # Python 3.14+
@@ -48,7 +148,7 @@ def _zstd_file(raw: BinaryIO) -> BinaryIO:
 
 
 _DECOMPRESSORS: dict[str, Callable[[BinaryIO], BinaryIO]] = {
-    "gzip": lambda raw: gzip.GzipFile(fileobj=raw, mode="rb"),
+    "gzip": _GzipMembers,
     "zstd": _zstd_file,
     "bz2": lambda raw: bz2.BZ2File(raw),
 }
@@ -66,6 +166,8 @@ class _Decompressed(io.RawIOBase):
 
     def __init__(self, stream: BinaryIO, kind: str):
         self._stream, self._kind = stream, kind
+        #: the decompressing stream
+        self.stream = stream
         self._read = getattr(stream, "read1", stream.read)
         #: The compressed data stopped before its end marker.
         self.truncated = False
@@ -183,9 +285,18 @@ class Input:
 
     def check_complete(self) -> None:
         """Raise :class:`TruncatedInput` if the compressed content was found cut short (a
-        reader that stops at the end of its content sees that end as any other)."""
-        if self._decompressed is not None and self._decompressed.truncated:
+        reader that stops at the end of its content sees that end as any other), and
+        :class:`DamagedInput` if a damaged part of it was passed over."""
+        if self._decompressed is None:
+            return
+        if self._decompressed.truncated:
             raise self._decompressed.error()
+        damaged = getattr(self._decompressed.stream, "damaged", None)
+        if damaged:
+            raise DamagedInput("; ".join(
+                f"the {self.compression} member at byte {start:,} is damaged ({reason}): "
+                + (f"read on from the next member, at byte {end:,}" if end is not None
+                   else "nothing after it was read") for start, end, reason in damaged))
 
     def close(self) -> None:
         self.stream.close()

@@ -426,7 +426,7 @@ def iter_documents(registry: PluginRegistry, paths: Iterable[str | Path],
                 source.check_complete()
                 if not found:  # counted, not lost without a word
                     yield Skipped(label, f"no document in it ({reader.name})")
-            except inputs.TruncatedInput as exc:
+            except (inputs.TruncatedInput, inputs.DamagedInput) as exc:
                 yield ReadFailure(label, error_text(exc), plugin="core")
             except inputs.InputTooLarge as exc:
                 yield ReadFailure(label, str(exc), plugin=reader.name, rejected=True)

@@ -528,6 +528,42 @@ def test_warc_reads_on_after_data_where_a_record_should_start(tmp_path, compress
     assert stats["documents"] == stats["written"] + stats["rejected"] + stats["failed"]
 
 
+def test_damaged_gzip_member_is_passed_over_and_the_members_after_it_are_read(tmp_path):
+    """A ``.warc.gz`` (one gzip member a record) with the compressed bytes of one member
+    damaged, and another with bytes between two members: the gzip reader stopped there
+    (``zlib.error``, ``BadGzipFile``), failing the file, and within its first 8 KiB (read
+    to tell its format) before any record: no record was written. Reading now goes on at
+    the next member: every other record is written and the file fails saying which
+    member was passed over."""
+    import gzip
+
+    members = [gzip.compress(_warc_response(n), mtime=0) for n in range(1, 6)]
+    damaged = bytearray(members[2])
+    for i in range(20, 40):  # inside its deflate data
+        damaged[i] ^= 0x55
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "damaged.warc.gz").write_bytes(b"".join(members[:2]) + bytes(damaged)
+                                             + b"".join(members[3:]))
+    (inputs / "between.warc.gz").write_bytes(b"".join(members[:3]) + b"junk"
+                                             + b"".join(members[3:]))
+    stats, records, reports = run(inputs, tmp_path)
+    assert sorted(records) == sorted([f"damaged.warc.gz#<urn:uuid:{n}>" for n in (1, 2, 4, 5)]
+                                     + [f"between.warc.gz#<urn:uuid:{n}>" for n in range(1, 6)])
+    errors = {Path(r["source"]).name: r["error"] for r in reports}
+    at = len(b"".join(members[:2]))
+    assert errors["damaged.warc.gz"].startswith(
+        f"DamagedInput: the gzip member at byte {at:,} is damaged (")
+    assert errors["damaged.warc.gz"].endswith(
+        f"read on from the next member, at byte {at + len(damaged):,}")
+    at = len(b"".join(members[:3]))
+    assert errors["between.warc.gz"] == (
+        f"DamagedInput: the gzip member at byte {at:,} is damaged (not a gzip member): read "
+        f"on from the next member, at byte {at + 4:,}")
+    assert all(r["status"] == "failed" and r["plugin"] == "core" for r in reports)
+    assert stats["failed"] == 2
+
+
 def test_warc_target_uri_with_spaces_is_repaired_without_a_word_on_stderr(tmp_path):
     """A WARC-Target-URI with spaces in it: warcio writes them as %20 itself, and said so
     through its logger, which reached stderr even with -q ("Replacing spaces in invalid
