@@ -46,6 +46,9 @@ class DamagedInput(Exception):
 
 #: How a gzip member starts: its magic bytes and the deflate method.
 _GZIP_MEMBER = b"\x1f\x8b\x08"
+#: The most compressed bytes of a member kept to look for the next member in, should it
+#: turn out damaged.
+_KEPT_MEMBER = 1 << 23
 
 
 class _GzipMembers(io.RawIOBase):
@@ -63,6 +66,9 @@ class _GzipMembers(io.RawIOBase):
         #: compressed bytes read and not yet inflated, from ``_offset`` in the data
         self._pending, self._offset = b"", 0
         self._member_start = 0
+        #: the compressed bytes of the member being read, up to :data:`_KEPT_MEMBER` (a
+        #: damaged member may be found so only well past the start of the next one)
+        self._member: bytearray | None = bytearray()
         #: ``(offset of the damaged member, offset of the next member or None, reason)``
         self.damaged: list[tuple[int, int | None, str]] = []
 
@@ -86,7 +92,7 @@ class _GzipMembers(io.RawIOBase):
                 break
         if not self._pending:
             return False
-        self._member_start = self._offset
+        self._member_start, self._member = self._offset, bytearray()
         if not self._pending.startswith(_GZIP_MEMBER):
             return self._read_on("not a gzip member")
         self._inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
@@ -96,6 +102,10 @@ class _GzipMembers(io.RawIOBase):
         """Pass over the damaged member to the next member's first bytes after its start;
         False when there is none."""
         self._inflate = None
+        if self._member:  # read again from just after its start
+            self._pending = bytes(self._member) + self._pending
+            self._offset = self._member_start
+        self._member = bytearray()
         search = max(self._member_start + 1 - self._offset, 0)
         while True:
             found = self._pending.find(_GZIP_MEMBER, search)
@@ -114,25 +124,42 @@ class _GzipMembers(io.RawIOBase):
                 return False
 
     def readinto(self, buffer) -> int:
+        data = self.read1(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
+
+    def read1(self, size: int = -1) -> bytes:
+        """Some of the content, at most ``size`` bytes (without a copy: the decompressing
+        stream reads this way)."""
+        size = size if size > 0 else 1 << 16
         while True:
             if self._inflate is None and not self._next_member():
-                return 0
+                return b""
             if not self._pending and not self._more():
-                raise EOFError("the data ends inside a gzip member")
+                if not (self._member and self._member.find(_GZIP_MEMBER, 1) > 0):
+                    raise EOFError("the data ends inside a gzip member")
+                # damage that inflates on past the start of the next member
+                if not self._read_on("it does not end before the next member"):
+                    return b""
+                continue
             try:
-                data = self._inflate.decompress(self._pending, len(buffer))
+                data = self._inflate.decompress(self._pending, size)
             except zlib.error as exc:
                 if not self._read_on(str(exc).split(": ", 1)[-1]):
-                    return 0
+                    return b""
                 continue
             done = self._inflate.eof
             rest = self._inflate.unused_data if done else self._inflate.unconsumed_tail
-            self._pending, self._offset = rest, self._offset + len(self._pending) - len(rest)
+            used = len(self._pending) - len(rest)
+            if self._member is not None:
+                self._member += memoryview(self._pending)[:used]
+                if len(self._member) > _KEPT_MEMBER:
+                    self._member = None
+            self._pending, self._offset = rest, self._offset + used
             if done:
                 self._inflate = None
             if data:
-                buffer[:len(data)] = data
-                return len(data)
+                return data
 
     def close(self) -> None:
         self._raw.close()

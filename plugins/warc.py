@@ -158,20 +158,20 @@ def _classes():
         def reset(self) -> None:
             """Watch from here (the start of a record's block)."""
             self.kept: bytearray | None = None
-            self._tail = b""
+            self.tail = b""
 
         def _see(self, data: bytes) -> bytes:
             if self.kept is not None:
                 self.kept += data
                 if len(self.kept) > _KEPT:
-                    self.kept, self._tail = None, b""
+                    self.kept, self.tail = None, b""
                     return data
             else:
-                seen = self._tail + data
+                seen = self.tail + data
                 found = _RECORD_START.search(seen)
                 if found:
                     self.kept = bytearray(seen[found.start():])
-                self._tail = seen[-16:]
+                self.tail = seen[-16:]  # the last bytes read, when nothing is kept
             return data
 
         def read(self, *args):
@@ -244,6 +244,10 @@ def _classes():
             if line.startswith(b"WARC/"):
                 return line, blank
             kept = self.watched.kept
+            if kept is None and not blank:  # the next record's first line begun in the block?
+                found = _RECORD_START.search(self.watched.tail + line)
+                if found and found.start() < len(self.watched.tail):
+                    kept = self.watched.tail[found.start():]
             if kept and not isinstance(self.record, _Unreadable):
                 # the record was cut short: the next one started inside its length; it is
                 # read again from there

@@ -466,13 +466,14 @@ def test_warc_reads_on_after_data_where_a_record_should_start(tmp_path, compress
     """Damage in the middle of a web archive: a record going on several lines past its
     Content-Length, bytes between records, a record whose headers are cut short (the next
     record's follow), a record cut short (the next one starts inside its length), a record
-    without a WARC-Type, bytes after the last record. warcio read on from the wrong place
-    and the file failed at the first of them: every later record was lost. Each bad part
+    without a WARC-Type, a record a few bytes short (the next one's first line begins inside
+    its length), bytes after the last record. warcio read on from the wrong place and the
+    file failed at the first of them: every later record was lost. Each bad part
     now fails on its own and the reader finds its place again at the next record, so every
     intact record is written and the counts add up (plain, and one gzip member a record)."""
     import gzip
 
-    pages = {n: _warc_response(n) for n in range(1, 11)}
+    pages = {n: _warc_response(n) for n in range(1, 13)}
     head_7 = pages[7].index(b"\r\n\r\n") + 4
     parts = [
         pages[1],
@@ -487,6 +488,8 @@ def test_warc_reads_on_after_data_where_a_record_should_start(tmp_path, compress
         pages[8],
         pages[9].replace(b"WARC-Type: response\r\n", b""),
         pages[10],
+        pages[11][:-len(b"\r\n\r\n") - 5],  # 5 bytes short of its Content-Length
+        pages[12],
         b"trailing bytes",
     ]
     inputs = tmp_path / "in"
@@ -499,14 +502,15 @@ def test_warc_reads_on_after_data_where_a_record_should_start(tmp_path, compress
                  "--disable", "duplicates", env=BUILTINS_ONLY, timeout=120)
     assert result.returncode == 1 and result.stderr == ""
     written = sorted(r["url"] for r in read_jsonl(out))
-    assert written == [f"https://example.org/{n}" for n in (1, 10, 3, 4, 6, 8)]
+    assert written == [f"https://example.org/{n}" for n in (1, 10, 12, 3, 4, 6, 8)]
     reports = read_jsonl(tmp_path / "out.rejected.jsonl")
     assert all(r["status"] == "failed" and r["plugin"] == "warc_reader" for r in reports)
     garbage_at = sum(map(len, parts[:3]))
     end_at = sum(map(len, parts[:-1]))
     name = str(archive)
     # where record n starts: parts[n - 1] up to the bytes between records 3 and 4
-    at = {n: f"{sum(map(len, parts[:n if n > 3 else n - 1])):,}" for n in (2, 5, 7, 9)}
+    at = {n: f"{sum(map(len, parts[:n if n > 3 else n - 1])):,}" for n in (2, 5, 7, 9, 11)}
+    length_11 = int(pages[11].split(b"Content-Length: ")[1].split(b"\r")[0])
     assert [(r["source"], r.get("url"), r["error"]) for r in reports] == [
         (f"{name}#<urn:uuid:2>", "https://example.org/2", f"BadArchive: record 2 (at byte "
          f"{at[2]}) goes on past its Content-Length of 293 bytes (data where the next record "
@@ -520,11 +524,14 @@ def test_warc_reads_on_after_data_where_a_record_should_start(tmp_path, compress
          f"{at[7]}): its HTTP headers are cut short: the next record starts in them"),
         (f"{name}#<urn:uuid:9>", "https://example.org/9", f"BadArchive: record 9 (at byte "
          f"{at[9]}): no WARC-Type header"),
+        (f"{name}#<urn:uuid:11>", "https://example.org/11", f"BadArchive: record 11 (at byte "
+         f"{at[11]}) is cut short: the next record starts inside its Content-Length of "
+         f"{length_11} bytes; it is not written cut"),
         (f"{name}#byte {end_at}", None, f"BadArchive: the bytes from byte {end_at:,} to the "
          "end where a record should start; nothing after it was a record"),
     ]
     stats = json.loads((tmp_path / "stats.json").read_text(encoding="utf-8"))
-    assert (stats["written"], stats["failed"]) == (6, 6)
+    assert (stats["written"], stats["failed"]) == (7, 7)
     assert stats["documents"] == stats["written"] + stats["rejected"] + stats["failed"]
 
 
@@ -541,14 +548,21 @@ def test_damaged_gzip_member_is_passed_over_and_the_members_after_it_are_read(tm
     damaged = bytearray(members[2])
     for i in range(20, 40):  # inside its deflate data
         damaged[i] ^= 0x55
+    # its last deflate bytes damaged: inflating runs on past its end, into the next members
+    runs_on = bytearray(members[2])
+    for i in range(len(runs_on) - 30, len(runs_on) - 22):
+        runs_on[i] ^= 0x55
     inputs = tmp_path / "in"
     inputs.mkdir()
     (inputs / "damaged.warc.gz").write_bytes(b"".join(members[:2]) + bytes(damaged)
+                                             + b"".join(members[3:]))
+    (inputs / "runs-on.warc.gz").write_bytes(b"".join(members[:2]) + bytes(runs_on)
                                              + b"".join(members[3:]))
     (inputs / "between.warc.gz").write_bytes(b"".join(members[:3]) + b"junk"
                                              + b"".join(members[3:]))
     stats, records, reports = run(inputs, tmp_path)
     assert sorted(records) == sorted([f"damaged.warc.gz#<urn:uuid:{n}>" for n in (1, 2, 4, 5)]
+                                     + [f"runs-on.warc.gz#<urn:uuid:{n}>" for n in (1, 2, 4, 5)]
                                      + [f"between.warc.gz#<urn:uuid:{n}>" for n in range(1, 6)])
     errors = {Path(r["source"]).name: r["error"] for r in reports}
     at = len(b"".join(members[:2]))
@@ -556,12 +570,17 @@ def test_damaged_gzip_member_is_passed_over_and_the_members_after_it_are_read(tm
         f"DamagedInput: the gzip member at byte {at:,} is damaged (")
     assert errors["damaged.warc.gz"].endswith(
         f"read on from the next member, at byte {at + len(damaged):,}")
+    assert errors["runs-on.warc.gz"] == (
+        f"DamagedInput: the gzip member at byte {at:,} is damaged (it does not end before the "
+        f"next member): read on from the next member, at byte {at + len(damaged):,}")
     at = len(b"".join(members[:3]))
     assert errors["between.warc.gz"] == (
         f"DamagedInput: the gzip member at byte {at:,} is damaged (not a gzip member): read "
         f"on from the next member, at byte {at + 4:,}")
-    assert all(r["status"] == "failed" and r["plugin"] == "core" for r in reports)
-    assert stats["failed"] == 2
+    assert all(r["status"] == "failed" for r in reports)
+    # what inflating gave of the damaged record, its end wrong, fails on its own too
+    assert errors["runs-on.warc.gz#<urn:uuid:3>"].startswith("BadArchive: record 3 ")
+    assert stats["failed"] == 4
 
 
 def test_warc_target_uri_with_spaces_is_repaired_without_a_word_on_stderr(tmp_path):
