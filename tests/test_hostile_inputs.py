@@ -336,6 +336,17 @@ def _warc_response(number: int) -> bytes:
     return head + body + b"\r\n\r\n"
 
 
+def _archive(tmp_path: Path, parts: list[bytes], compressed: bool) -> Path:
+    """``in/crawl.warc`` of ``parts``, or ``in/crawl.warc.gz`` of one gzip member a part."""
+    import gzip
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    archive = inputs / ("crawl.warc.gz" if compressed else "crawl.warc")
+    archive.write_bytes(b"".join(gzip.compress(p, mtime=0) for p in parts) if compressed
+                        else b"".join(parts))
+    return archive
+
 def test_compressed_input_cut_short_keeps_what_came_before_and_fails_the_rest(tmp_path):
     """A download cut short: a gzip WARC (one member per record) or gzip JSON Lines missing
     its last bytes. Every whole record before the cut is read, and the file is reported as
@@ -435,19 +446,13 @@ def test_warc_record_longer_than_its_length_fails_alone_and_is_not_written_cut(t
     and warcio only wrote "WARNING: Record not followed by newline" on stderr (even with
     -q). That page now fails on its own, saying why; the pages after it are written (more
     than one line past its length: test_warc_reads_on_after_data_where_a_record_should_start)."""
-    import gzip
-
     second = _warc_response(2)
     head, block = second.split(b"\r\n\r\n", 1)
     block = block[:-len(b"\r\n\r\n")]
     length = int(head.split(b"Content-Length: ")[1])
     short = head.replace(b"Content-Length: %d" % length, b"Content-Length: %d" % (length - 20))
     records = [_warc_response(1), short + b"\r\n\r\n" + block + b"\r\n\r\n", _warc_response(3)]
-    inputs = tmp_path / "in"
-    inputs.mkdir()
-    archive = inputs / ("crawl.warc.gz" if compressed else "crawl.warc")
-    archive.write_bytes(b"".join(gzip.compress(r, mtime=0) for r in records) if compressed
-                        else b"".join(records))
+    inputs = _archive(tmp_path, records, compressed).parent
     out = tmp_path / "out.jsonl"
     result = cli("run", inputs, "-o", out, "-q", "--disable", "duplicates", env=BUILTINS_ONLY,
                  timeout=120)
@@ -471,8 +476,6 @@ def test_warc_reads_on_after_data_where_a_record_should_start(tmp_path, compress
     file failed at the first of them: every later record was lost. Each bad part
     now fails on its own and the reader finds its place again at the next record, so every
     intact record is written and the counts add up (plain, and one gzip member a record)."""
-    import gzip
-
     pages = {n: _warc_response(n) for n in range(1, 13)}
     head_7 = pages[7].index(b"\r\n\r\n") + 4
     parts = [
@@ -492,11 +495,8 @@ def test_warc_reads_on_after_data_where_a_record_should_start(tmp_path, compress
         pages[12],
         b"trailing bytes",
     ]
-    inputs = tmp_path / "in"
-    inputs.mkdir()
-    archive = inputs / ("crawl.warc.gz" if compressed else "crawl.warc")
-    archive.write_bytes(b"".join(gzip.compress(p, mtime=0) for p in parts) if compressed
-                        else b"".join(parts))
+    archive = _archive(tmp_path, parts, compressed)
+    inputs = archive.parent
     out = tmp_path / "out.jsonl"
     result = cli("run", inputs, "-o", out, "-q", "--stats", tmp_path / "stats.json",
                  "--disable", "duplicates", env=BUILTINS_ONLY, timeout=120)
