@@ -2,6 +2,7 @@
 and the classifier's pass."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +19,12 @@ TEXT_MODEL = Path(__file__).with_name("model-text.json")
 
 #: A block's pieces: ``(line, start, end)`` of each part of a line it was made of.
 Pieces = list[tuple[int, int, int]]
+
+#: A list marker opening a line: a bullet, an asterisk, a hyphen, a plus or an arrow, then
+#: spaces. It is the list's formatting, as an HTML list item's bullet is, so a block is
+#: read without it: "• Foto: X" is the caption "Foto: X" to the cleaners and the model,
+#: as it is on a page scraped without bullets. (Dashes opening dialogue are text.)
+LIST_MARKER = re.compile(r"[•·▪►◦‣○●■*+\-→»›][ \t]+(?=\S)")
 
 
 def block_pieces(text: str, min_chars: int = MIN_CHARS,
@@ -37,7 +44,17 @@ def block_pieces(text: str, min_chars: int = MIN_CHARS,
             blocks.append([(n, 0, len(lines[n])) for n in group])
         else:
             blocks += [[(group[0], s, e)] for s, e in segments(lines[group[0]], min_chars)]
+    for pieces in blocks:
+        n, start, end = pieces[0]
+        if start == 0 and (skip := _marker_length(lines[n])) and skip < end:
+            pieces[0] = (n, skip, end)
     return lines, blocks
+
+
+def _marker_length(line: str) -> int:
+    """Characters of the list marker opening ``line`` (0 when none)."""
+    marker = LIST_MARKER.match(line)
+    return marker.end() if marker else 0
 
 
 def _joined(lines: list[str], pieces: Pieces) -> str:
@@ -53,9 +70,10 @@ def text_blocks(text: str, min_chars: int = MIN_CHARS, join_wrapped: bool = True
 def _placed_block(lines: list[str], starts: list[int], pieces: Pieces) -> Block:
     """The block of ``pieces`` (one space between two), with where each stood in the
     input text: a paragraph joined from lines is not there verbatim to be found."""
-    kind = "line" if pieces[0][1] == 0 else "piece"
+    n, s, _ = pieces[0]
+    kind = "line" if s == 0 or _marker_length(lines[n]) == s else "piece"
     if len(pieces) == 1:  # the usual block, a line or a part of one: made the short way
-        n, s, e = pieces[0]
+        e = pieces[0][2]
         return Block(lines[n][s:e], kind, origin=[(0, starts[n] + s, e - s)])
     origin, at = [], 0
     for n, s, e in pieces:
@@ -114,10 +132,17 @@ class TextLines(Plugin):
     the page's width read as one "line" block, its lines joined by a space
     (:mod:`clean_corpus_plugins.boilerplate.wrapped`); a text without blank lines is read
     line by line whatever the option.
+
+    A list marker opening a line (:data:`LIST_MARKER`) is set aside: the cleaners and the
+    classifier read the item without it, and the items still standing get it back.
     """
 
     name = "text_lines"
     defaults = {"segment_min_chars": MIN_CHARS, "join_wrapped": True}
+
+    #: (document id, {block id: (block, its list marker, the marker's input offset)}),
+    #: from extract to clean.
+    _markers: tuple[str, dict[int, tuple[Block, str, int]]] | None = None
 
     @hookimpl(trylast=True)
     def extract(self, document):
@@ -126,11 +151,31 @@ class TextLines(Plugin):
         lines, blocks = block_pieces(document.text or "", int(self.options["segment_min_chars"]),
                                      bool(self.options["join_wrapped"]))
         starts = input_line_starts(lines)
-        return Extraction(blocks=[_placed_block(lines, starts, pieces) for pieces in blocks])
+        placed = [_placed_block(lines, starts, pieces) for pieces in blocks]
+        markers = {id(block): (block, lines[n][:s], starts[n])
+                   for block, ((n, s, _), *_) in zip(placed, blocks) if s and block.kind == "line"}
+        self._markers = (document.id, markers)
+        return Extraction(blocks=placed)
+
+    def _restore_markers(self, document) -> None:
+        """The list items still standing get their marker back: it was set aside for the
+        cleaners and the classifier only, and the record keeps the list as it was."""
+        markers = self._markers[1] if self._markers and self._markers[0] == document.id else {}
+        self._markers = None
+        for block in document.blocks if markers else ():
+            item, marker, start = markers.get(id(block), (None, "", 0))
+            if item is not block:
+                continue  # not an item, or a block a cleaner made in its place
+            if block.origin is not None:
+                block.origin = [(0, start, len(marker))] + [
+                    (at + len(marker), offset, length) for at, offset, length in block.origin]
+            block.text = marker + block.text
 
     @hookimpl(trylast=True)
     def clean(self, document):
-        """Kept pieces of one line of the input become one block again (one paragraph)."""
+        """List items get their marker back; kept pieces of one line of the input become
+        one block again (one paragraph)."""
+        self._restore_markers(document)
         joined: list[Block] = []
         for block in document.blocks:
             if block.kind == "piece" and joined and joined[-1].kind in ("line", "piece"):
