@@ -436,6 +436,21 @@ def test_contact_box_is_removed(chain):
     assert texts(doc) == [BODY_EN, BODY_EN2]
 
 
+def test_contact_in_a_menu_takes_no_list_of_short_lines_after_it(chain):
+    # a shop page: "Contact us" in its menu, then items and prices, the shop's address and
+    # e-mail at the foot; the lines after the last contact line of a box stay
+    menu = ["Shop", "About", "Contact us"]
+    items = [line for n in range(1, 21) for line in (f"Hand dyed silk scarf no. {n}", f"${n}0.00")]
+    foot = ["Our shop", "12 Market Street", "E-Mail: shop@example.com"]
+    doc = clean_text([*menu, *items, *foot], chain=chain)
+    assert "contact box" not in {r.reason for r in doc.removed}
+    assert [t for t in texts(doc) if t in items] == items
+    box = ["Kontakt:", "Dr. Erika Muster, Pressestelle", "E-Mail: presse@example.de",
+           "Öffnungszeiten der Ausstellung"]
+    doc = clean_text([BODY_EN, BODY_EN2, *box], chain=chain)
+    assert removed_by(doc, "contact_blocks") == box[:3]
+
+
 def test_contact_heading_before_prose_and_quoted_address_stay(chain):
     contact = "Contact"
     prose = ("First contact with the tribe was made in 1981, when a team of "

@@ -29,16 +29,16 @@ class ContactBlocks(Plugin):
 
     * A heading of lexicon kind ``contact`` ("Kontakt:", "Contact presse", "Media
       contact"), or a short label ending with a colon that opens with one, and the
-      short blocks under it (at most ``max_words`` words each, until prose), when at
-      least one of them holds an e-mail address, a phone number or a web address: names
-      and addresses of press officers are no article text.
+      short blocks under it (at most ``max_words`` words each, until prose) down to the
+      last that holds an e-mail address, a phone number or a web address, within
+      ``max_blocks`` blocks: names and addresses of press officers are no article text.
     * A single short block that holds both an e-mail address and a phone number (an
       imprint line: "Office X * Street 6 * Town Tel.: ... * info@x.de").
     A sentence that quotes an address stays: a contact line is short and no prose.
     """
 
     name = "contact_blocks"
-    defaults = {"max_words": 25}
+    defaults = {"max_words": 25, "max_blocks": 12}
 
     @hookimpl
     def clean(self, document):
@@ -50,7 +50,7 @@ class ContactBlocks(Plugin):
             block = document.blocks[i]
             if id(block) in lexical and self._is_heading(block, headings):
                 run = self._run(document.blocks, i + 1)
-                if any(contact_signals(b.text) for b in run):
+                if run:
                     document.drop_block(block, self.name, "contact box heading")
                     document.drop_blocks(run, self.name, "contact box")
                     continue
@@ -76,12 +76,17 @@ class ContactBlocks(Plugin):
         return word_count(block.text) <= int(self.options["max_words"])
 
     def _run(self, blocks, start: int) -> list:
-        run = []
-        for block in blocks[start:]:
+        """The short blocks under a heading, down to the last that holds contact data,
+        among the next ``max_blocks``: a box is a few lines, and a "Contact us" in a menu
+        must not take the page of short lines after it (a shop's items and prices)."""
+        run, boxed = [], 0
+        for block in blocks[start:start + int(self.options["max_blocks"])]:
             if is_prose(block, min_chars=10_000) or not self._short(block):
                 break
             run.append(block)
-        return run
+            if contact_signals(block.text):
+                boxed = len(run)
+        return run[:boxed]
 
     def _is_contact_line(self, block) -> bool:
         return ("@" in block.text and self._short(block) and bool(EMAIL.search(block.text))
