@@ -44,11 +44,19 @@ def block_pieces(text: str, min_chars: int = MIN_CHARS,
             blocks.append([(n, 0, len(lines[n])) for n in group])
         else:
             blocks += [[(group[0], s, e)] for s, e in segments(lines[group[0]], min_chars)]
+    return lines, blocks
+
+
+def set_markers_aside(lines: list[str], blocks: list[Pieces]) -> None:
+    """Each block that opens a line with a list marker starts after the marker.
+
+    Only the chain's extraction sets markers aside; training reads the lines as they
+    are (:func:`text_blocks`), as the shipped model was trained (a model retrained with them set
+    aside is another model, not cross-validated yet: docs/classifier.md)."""
     for pieces in blocks:
         n, start, end = pieces[0]
         if start == 0 and (skip := _marker_length(lines[n])) and skip < end:
             pieces[0] = (n, skip, end)
-    return lines, blocks
 
 
 def _marker_length(line: str) -> int:
@@ -150,6 +158,7 @@ class TextLines(Plugin):
             return None
         lines, blocks = block_pieces(document.text or "", int(self.options["segment_min_chars"]),
                                      bool(self.options["join_wrapped"]))
+        set_markers_aside(lines, blocks)
         starts = input_line_starts(lines)
         placed = [_placed_block(lines, starts, pieces) for pieces in blocks]
         markers = {id(block): (block, lines[n][:s], starts[n])
