@@ -137,6 +137,23 @@ def test_a_page_on_one_line_is_cut_into_sentences_and_menu_runs():
     assert "".join(pieces).replace(" ", "") == line.replace(" ", "").replace("|", "")
 
 
+def test_a_page_on_one_line_is_cut_before_the_boilerplate_labels_inside_it():
+    article = ("Die Regierung hat am Dienstag den Ausstieg aus der Kohle beschlossen, und wer "
+               "mehr zum Thema wissen will, findet den Bericht im Netz. Die Kraftwerke gehen "
+               "bis 2030 vom Netz, sagte der Minister in Berlin vor der Presse ") * 4
+    line = (article + "Mehr zum Thema Gründe für den Ausstieg Share this: Facebook Twitter "
+            "Lesen Sie auch Der Streit um die Windkraft")
+    pieces = [line[s:e] for s, e in segments(line, min_chars=100, labels=True)]
+    assert pieces[-3:] == ["Mehr zum Thema Gründe für den Ausstieg", "Share this: Facebook Twitter",
+                           "Lesen Sie auch Der Streit um die Windkraft"]
+    # a label's words inside a sentence ("wer mehr zum Thema wissen will") cut nothing
+    assert not any(p.startswith("mehr zum Thema") for p in pieces)
+    # training pages are cut as the shipped model learned them: without the labels
+    assert [line[s:e] for s, e in segments(line, min_chars=100)][-1].endswith(
+        "vor der Presse Mehr zum Thema Gründe für den Ausstieg Share this: Facebook Twitter "
+        "Lesen Sie auch Der Streit um die Windkraft")
+
+
 def test_short_lines_stay_whole():
     assert segments("One short line. Another one.") == [(0, 28)]
 

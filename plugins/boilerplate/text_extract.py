@@ -27,11 +27,13 @@ Pieces = list[tuple[int, int, int]]
 LIST_MARKER = re.compile(r"[•·▪►◦‣○●■*+\-→»›][ \t]+(?=\S)")
 
 
-def block_pieces(text: str, min_chars: int = MIN_CHARS,
-                 join_wrapped: bool = True) -> tuple[list[str], list[Pieces]]:
+def block_pieces(text: str, min_chars: int = MIN_CHARS, join_wrapped: bool = True,
+                 labels: bool = False) -> tuple[list[str], list[Pieces]]:
     """A text's non-empty normalised lines, and the pieces of each of its blocks: a line,
     a part of a long line (:mod:`.segment`), or, with ``join_wrapped``, every line of a
-    hard-wrapped paragraph (:mod:`.wrapped`)."""
+    hard-wrapped paragraph (:mod:`.wrapped`). With ``labels``, a long line is also cut
+    before the boilerplate labels inside it, as the chain cuts it (training does not:
+    the shipped model learned its pages without these cuts)."""
     all_lines = normalize_text(text).split("\n")
     lines = [line for line in all_lines if line]
     if join_wrapped and has_blank_line(text):
@@ -43,7 +45,8 @@ def block_pieces(text: str, min_chars: int = MIN_CHARS,
         if len(group) > 1:
             blocks.append([(n, 0, len(lines[n])) for n in group])
         else:
-            blocks += [[(group[0], s, e)] for s, e in segments(lines[group[0]], min_chars)]
+            blocks += [[(group[0], s, e)]
+                       for s, e in segments(lines[group[0]], min_chars, labels)]
     return lines, blocks
 
 
@@ -157,7 +160,8 @@ class TextLines(Plugin):
         if document.html is not None:
             return None
         lines, blocks = block_pieces(document.text or "", int(self.options["segment_min_chars"]),
-                                     bool(self.options["join_wrapped"]))
+                                     bool(self.options["join_wrapped"]),
+                                     labels=True)
         set_markers_aside(lines, blocks)
         starts = input_line_starts(lines)
         placed = [_placed_block(lines, starts, pieces) for pieces in blocks]
