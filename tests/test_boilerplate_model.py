@@ -144,7 +144,8 @@ def test_a_page_on_one_line_is_cut_before_the_boilerplate_labels_inside_it():
     line = (article + "Mehr zum Thema Gründe für den Ausstieg Share this: Facebook Twitter "
             "Lesen Sie auch Der Streit um die Windkraft")
     pieces = [line[s:e] for s, e in segments(line, min_chars=100, labels=True)]
-    assert pieces[-3:] == ["Mehr zum Thema Gründe für den Ausstieg", "Share this: Facebook Twitter",
+    assert pieces[-3:] == ["Mehr zum Thema Gründe für den Ausstieg",
+                           "Share this: Facebook Twitter",
                            "Lesen Sie auch Der Streit um die Windkraft"]
     # a label's words inside a sentence ("wer mehr zum Thema wissen will") cut nothing
     assert not any(p.startswith("mehr zum Thema") for p in pieces)
