@@ -114,9 +114,6 @@ _ASCII = bytes(range(0x80))
 #: Bytes as words are cut from them before knowing the code page: ASCII letters and bytes
 #: beyond ASCII stay, every other byte becomes a space.
 _WORD_BYTES = bytes(b if chr(b).isalpha() or b >= 0x80 else 0x20 for b in range(256))
-#: Stop words the package ships (``boilerplate/stopwords/*.txt``, the classifier's) that
-#: have a letter beyond ASCII: "à", "été", "für", "más", "più", "się", "não".
-STOPWORD_DIR = Path(__file__).parent / "boilerplate" / "stopwords"
 #: Stop words a code page must read beyond those the detector's choice reads, to be taken
 #: over it: one word that stray bytes make (a "są" windows-1250 reads in an obfuscated
 #: script) does not decide.
@@ -125,10 +122,12 @@ MIN_STOP_WORDS = 2
 
 @functools.lru_cache(maxsize=1)
 def _stop_words() -> tuple[frozenset[str], int, frozenset[str]]:
-    """The stop words beyond ASCII, the length of the longest, and their letters beyond ASCII."""
-    words = frozenset(w for path in sorted(STOPWORD_DIR.glob("*.txt"))
-                      for line in path.read_text(encoding="utf-8").splitlines()
-                      if (w := line.strip().lower()) and not w.startswith("#") and not w.isascii())
+    """The stop words the package ships (the classifier's lists) that have a letter beyond
+    ASCII ("à", "été", "für", "más", "się", "não"), the length of the longest, and their
+    letters beyond ASCII."""
+    from clean_corpus_plugins.boilerplate.features import stopwords  # only on a near tie
+
+    words = frozenset(w for words in stopwords().values() for w in words if not w.isascii())
     letters = frozenset(c for w in words for c in w if not c.isascii())
     return words, max(map(len, words), default=0), letters | {c.upper() for c in letters
                                                                if len(c.upper()) == 1}
