@@ -209,6 +209,11 @@ def _add_plugin_options(parser: argparse.ArgumentParser) -> None:
                                                   "(repeatable)")
 
 
+def _say_capped(asked: int, what: str, running: int) -> None:
+    print(f"clean-corpus: {asked} {what} asked for; running {running}, {WORKERS_PER_CPU} per "
+          "processor this machine gives the run", file=sys.stderr)
+
+
 def _config_from(args) -> Config:
     config = Config.load(args.config)
     config.disable += args.disable
@@ -225,9 +230,7 @@ def _config_from(args) -> Config:
     if hasattr(args, "workers") and getattr(args, "executor", "local") == "local" \
             and config.workers > max_workers():
         # the output is the same for any number: more processes than that only cost memory
-        print(f"clean-corpus: {config.workers} worker processes asked for; running "
-              f"{max_workers()}, {WORKERS_PER_CPU} per processor this machine gives the run",
-              file=sys.stderr)
+        _say_capped(config.workers, "worker processes", max_workers())
         config.workers = max_workers()
     if getattr(args, "timeout", None) is not None:
         if not args.timeout > 0:
@@ -418,9 +421,7 @@ def cmd_run(args) -> int:
         except ValueError as exc:
             raise ConfigError(str(exc)) from None
         if executor.asked:  # a local Ray: its actors are processes of this machine
-            print(f"clean-corpus: {executor.asked} Ray actors asked for; running "
-                  f"{executor.actors}, {WORKERS_PER_CPU} per processor this machine gives "
-                  "the run", file=sys.stderr)
+            _say_capped(executor.asked, "Ray actors", executor.actors)
     outputs = [Path(p) for p in (*run_files.values(), args.report) if p is not None]
     checkpoint = _checkpoint(args, chain, output, sharded, outputs)
     sinks = Sinks(records, writers["jsonl"], output, rejected, failures)
