@@ -50,22 +50,21 @@ def block_pieces(text: str, min_chars: int = MIN_CHARS, join_wrapped: bool = Tru
     return lines, blocks
 
 
-def set_markers_aside(lines: list[str], blocks: list[Pieces]) -> None:
-    """Each block that opens a line with a list marker starts after the marker.
+def set_markers_aside(lines: list[str], blocks: list[Pieces]) -> dict[int, int]:
+    """Each block that opens a line with a list marker starts after the marker; the index
+    of each such block and the length of its marker.
 
     Only the chain's extraction sets markers aside; training reads the lines as they
     are (:func:`text_blocks`), as the shipped model was trained (a model retrained with them set
     aside is another model, not cross-validated yet: docs/classifier.md)."""
-    for pieces in blocks:
+    aside = {}
+    for i, pieces in enumerate(blocks):
         n, start, end = pieces[0]
-        if start == 0 and (skip := _marker_length(lines[n])) and skip < end:
-            pieces[0] = (n, skip, end)
-
-
-def _marker_length(line: str) -> int:
-    """Characters of the list marker opening ``line`` (0 when none)."""
-    marker = LIST_MARKER.match(line)
-    return marker.end() if marker else 0
+        marker = LIST_MARKER.match(lines[n]) if start == 0 else None
+        if marker and marker.end() < end:
+            pieces[0] = (n, marker.end(), end)
+            aside[i] = marker.end()
+    return aside
 
 
 def _joined(lines: list[str], pieces: Pieces) -> str:
@@ -78,13 +77,13 @@ def text_blocks(text: str, min_chars: int = MIN_CHARS, join_wrapped: bool = True
     return [_joined(lines, pieces) for pieces in blocks]
 
 
-def _placed_block(lines: list[str], starts: list[int], pieces: Pieces) -> Block:
+def _placed_block(lines: list[str], starts: list[int], pieces: Pieces, marker: int = 0) -> Block:
     """The block of ``pieces`` (one space between two), with where each stood in the
-    input text: a paragraph joined from lines is not there verbatim to be found."""
-    n, s, _ = pieces[0]
-    kind = "line" if s == 0 or _marker_length(lines[n]) == s else "piece"
+    input text: a paragraph joined from lines is not there verbatim to be found. A block
+    starting ``marker`` characters into its line, after a list marker, is a line."""
+    kind = "line" if pieces[0][1] == marker else "piece"
     if len(pieces) == 1:  # the usual block, a line or a part of one: made the short way
-        e = pieces[0][2]
+        n, s, e = pieces[0]
         return Block(lines[n][s:e], kind, origin=[(0, starts[n] + s, e - s)])
     origin, at = [], 0
     for n, s, e in pieces:
@@ -162,11 +161,14 @@ class TextLines(Plugin):
         lines, blocks = block_pieces(document.text or "", int(self.options["segment_min_chars"]),
                                      bool(self.options["join_wrapped"]),
                                      labels=True)
-        set_markers_aside(lines, blocks)
+        aside = set_markers_aside(lines, blocks)
         starts = input_line_starts(lines)
-        placed = [_placed_block(lines, starts, pieces) for pieces in blocks]
-        markers = {id(block): (block, lines[n][:s], starts[n])
-                   for block, ((n, s, _), *_) in zip(placed, blocks) if s and block.kind == "line"}
+        placed = [_placed_block(lines, starts, pieces, aside.get(i, 0))
+                  for i, pieces in enumerate(blocks)]
+        markers = {}
+        for i, length in aside.items():
+            n = blocks[i][0][0]
+            markers[id(placed[i])] = (placed[i], lines[n][:length], starts[n])
         self._markers = (document.id, markers)
         return Extraction(blocks=placed)
 
