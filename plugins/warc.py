@@ -45,11 +45,41 @@ _CHUNK = 1 << 16
 #: The most of a record's block kept to be read again, should the record turn out to have
 #: been cut short with the next one starting inside its length.
 _KEPT = 1 << 22
-#: A record's first line glued to the end of other data (a record whose headers are cut,
-#: bytes without a line break before the next record).
-_GLUED_START = re.compile(rb"WARC/\d\.\d+\r?\n\Z")
-#: The first line of a WARC record, wherever it is in a record's block.
-_RECORD_START = re.compile(rb"WARC/\d\.\d+\r?\n")
+#: What a WARC record's first line is, at the end of a line read (on a line of its own, or
+#: glued to the end of other data: a record cut short, the next one following it).
+_LINE_END_START = re.compile(rb"WARC/\d+\.\d+\r\n\Z")
+#: The same wherever it is in a record's block.
+_RECORD_START = re.compile(rb"WARC/\d+\.\d+\r\n")
+#: A header line: a field's name and its colon.
+_FIELD = re.compile(rb"([!#$%&'*+.^_`|~0-9A-Za-z-]+)[ \t]*:")
+#: The most bytes after such a line looked at to tell whether a record starts there.
+_AHEAD = 1 << 15
+
+
+def _headers_follow(ahead: bytes, glued: bool) -> bool:
+    """Whether ``ahead``, the bytes after a line ``WARC/1.x``, are a WARC record's headers:
+    its next line a field of the WARC headers (``WARC-Type``, ``WARC-Record-ID``, any
+    ``WARC-*``, ``Content-Length``, ``Content-Type``); when that line was glued to the end
+    of other bytes, every line up to a blank line a field, ``WARC-Type`` and
+    ``Content-Length`` among them. Text that merely mentions ``WARC/1.0`` is not a record's
+    start, nor is a URL ending in it at the end of a header line."""
+    names: set[bytes] = set()
+    for line in ahead.split(b"\r\n"):
+        if not line:  # the blank line ending the headers
+            return bool(names) and (not glued or {b"warc-type", b"content-length"} <= names)
+        if names and line[:1] in (b" ", b"\t"):
+            continue  # a field's value going on
+        field = _FIELD.match(line)
+        if field is None:
+            return False
+        name = field[1].lower()
+        if not names and not (name.startswith(b"warc-")
+                              or name in (b"content-length", b"content-type")):
+            return False
+        if not glued:
+            return True
+        names.add(name)
+    return False  # no end to the headers in what was looked at
 
 
 class _Unreadable:
@@ -66,13 +96,14 @@ class _Unreadable:
         self.url = get("WARC-Target-URI")
 
 
-def _record_start(line: bytes, line_start: bool = True) -> int | None:
-    """Where a WARC record's first line starts in ``line``, if it does: at its start, or
-    glued to the end of other bytes."""
-    if line_start and line.startswith(b"WARC/"):
-        return 0
-    found = _GLUED_START.search(line)
-    return found.start() if found else None
+def _record_start(line: bytes, line_start: bool = True) -> tuple[int, bool] | None:
+    """Where a line ``WARC/1.x`` (a record's first line, if headers follow) starts in
+    ``line``, if it does, and whether it is glued to the end of other bytes (not at the
+    start of ``line``, or ``line`` not at a line's start)."""
+    found = _LINE_END_START.search(line)
+    if found is None:
+        return None
+    return found.start(), not (line_start and found.start() == 0)
 
 
 @functools.cache
@@ -91,10 +122,11 @@ def _classes():
     class HeaderLines:
         """The stream a header parser (WARC, then HTTP) reads, ending the headers at a
         line where another record starts, dropped (a record whose headers were cut took
-        the next one's)."""
+        the next one's). ``starts(glued)`` tells whether the line just read, ``WARC/1.x``,
+        starts a record (looking at what follows it)."""
 
-        def __init__(self, stream, first_line: bool):
-            self.stream, self.restart = stream, None
+        def __init__(self, stream, first_line: bool, starts):
+            self.stream, self.restart, self.starts = stream, None, starts
             #: The record's own first line is still to be read
             self.first_line = first_line
 
@@ -102,11 +134,11 @@ def _classes():
             if self.restart is not None:
                 return b"\r\n"
             line = self.stream.readline(*args)
-            at = None if self.first_line else _record_start(line)
+            found = None if self.first_line else _record_start(line)
             self.first_line = False
-            if at is None:
+            if found is None or not self.starts(found[1]):
                 return line
-            self.restart = line[at:]
+            self.restart = line[found[0]:]
             return b"\r\n"  # a blank line, where the headers end (without the cut one)
 
         def __getattr__(self, name):
@@ -114,13 +146,15 @@ def _classes():
 
     class Loader(ArcWarcRecordLoader):
         resync = False
+        #: whether a record starts at the line just read (see ``Resyncing.starts``)
+        starts = None
 
         def load_http_headers(self, rec_type, uri, stream, length):
             if uri is None and rec_type in _HTTP_RECORDS and length != 0:
                 raise BadArchive(f"a {rec_type} record without a WARC-Target-URI header")
             if not self.resync:
                 return super().load_http_headers(rec_type, uri, stream, length)
-            lines = HeaderLines(stream, False)
+            lines = HeaderLines(stream, False, self.starts)
             found = super().load_http_headers(rec_type, uri, lines, length)
             if lines.restart is not None:
                 raise CutHeaders(lines.restart, self.warc_headers, "HTTP ")
@@ -129,7 +163,7 @@ def _classes():
         def _detect_type_load_headers(self, stream, statusline=None, known_format=None):
             if not self.resync:
                 return super()._detect_type_load_headers(stream, statusline, known_format)
-            lines = HeaderLines(stream, statusline is None)
+            lines = HeaderLines(stream, statusline is None, self.starts)
             found = super()._detect_type_load_headers(lines, statusline, known_format)
             stream.reset()  # the record's block starts here
             self.warc_headers = found[1]
@@ -147,31 +181,36 @@ def _classes():
 
     class Watched:
         """The reader as a record is read from it, keeping the bytes from the first line
-        of its block that starts like a WARC record on (``kept``; up to :data:`_KEPT`
-        bytes, else from a later such line): should the record turn out to go on past
-        its end, it was cut short and took the start of the next records with it."""
+        ``WARC/1.x`` of its block on (``kept``; up to :data:`_KEPT` bytes, else from a
+        later such line): should the record turn out to go on past its end, it may have
+        been cut short and taken the start of the next records with it."""
 
         def __init__(self, reader):
             self.reader = reader
             self.reset()
 
         def reset(self) -> None:
-            """Watch from here (the start of a record's block)."""
+            """Watch from here (the start of a record's block, at a line's start)."""
             self.kept: bytearray | None = None
+            #: whether ``kept`` starts at a line's start
+            self.kept_line_start = False
             self.tail = b""
+            self.fresh = True  # nothing read yet: at a line's start
 
         def _see(self, data: bytes) -> bytes:
             if self.kept is not None:
                 self.kept += data
                 if len(self.kept) > _KEPT:
                     self.kept, self.tail = None, b""
-                    return data
             else:
                 seen = self.tail + data
                 found = _RECORD_START.search(seen)
                 if found:
-                    self.kept = bytearray(seen[found.start():])
+                    at = found.start()
+                    self.kept = bytearray(seen[at:])
+                    self.kept_line_start = seen[at - 1:at] == b"\n" if at else self.fresh
                 self.tail = seen[-16:]  # the last bytes read, when nothing is kept
+            self.fresh = self.fresh and not data
             return data
 
         def read(self, *args):
@@ -198,6 +237,7 @@ def _classes():
         def __init__(self, stream, resync: bool):
             super().__init__(stream, arc2warc=True)
             self.loader = Loader(verify_http=False, arc2warc=True)
+            self.loader.starts = self.starts
             self.resync = self.loader.resync = resync
             self.restart: bytes | None = None
             self.passed_over: list[tuple[int, int | None]] = []
@@ -207,6 +247,42 @@ def _classes():
 
         def _position(self) -> int:
             return self.fh.tell() - self.reader.rem_length()
+
+        def _push_back(self, data: bytes) -> None:
+            """Make ``data`` the next bytes to be read."""
+            buff = self.reader.buff
+            rest = buff.read() if buff is not None else b""
+            self.reader.buff = io.BytesIO(data + rest)
+            self.reader.buff_size = len(data) + len(rest)
+
+        def starts(self, glued: bool, ahead: bytes = b"") -> bool:
+            """Whether the line ``WARC/1.x`` just read starts a record: whether ``ahead``
+            and the bytes to be read next (which are left to be read) are a record's
+            headers (see :func:`_headers_follow`)."""
+            if len(ahead) < _AHEAD:
+                more = self.reader.read(_AHEAD - len(ahead))
+                self._push_back(more)
+                ahead += more
+            return _headers_follow(ahead, glued)
+
+        def _restart_in_block(self, after: bytes) -> bytes | None:
+            """The bytes from where the next record starts inside the block of the record
+            just read (its start seen by ``watched``) to the end of ``after`` (what was
+            read after the block), or None: the record was not cut short."""
+            watched = self.watched
+            if watched.kept is not None:
+                block, line_start = bytes(watched.kept), watched.kept_line_start
+            else:  # the next record's first line begun in the last bytes of the block?
+                block, line_start = watched.tail, False
+            data = block + after
+            for found in _RECORD_START.finditer(data):
+                at = found.start()
+                if at >= len(block):
+                    break
+                glued = not (data[at - 1:at] == b"\n" if at else line_start)
+                if self.starts(glued, data[found.end():found.end() + _AHEAD]):
+                    return data[at:]
+            return None
 
         def _next_record(self, next_line):
             if not self.resync:
@@ -233,29 +309,26 @@ def _classes():
             if self.restart is not None:  # the next record started in the last one's headers
                 line, self.restart = self.restart, None
                 return line, 0
-            blank = 0
+            blanks = []
             while True:
                 line = self.reader.readline(_CHUNK)
                 if not line:
-                    return None, blank
+                    return None, sum(map(len, blanks))
                 if line.strip():
                     break
-                blank += len(line)
+                blanks.append(line)
+            blank = sum(map(len, blanks))
             if line.startswith(b"WARC/"):
                 return line, blank
-            kept = self.watched.kept
-            if kept is None and not blank:  # the next record's first line begun in the block?
-                found = _RECORD_START.search(self.watched.tail + line)
-                if found and found.start() < len(self.watched.tail):
-                    kept = self.watched.tail[found.start():]
-            if kept and not isinstance(self.record, _Unreadable):
+            restart = None
+            if not isinstance(self.record, _Unreadable) and (self.watched.kept or not blank):
+                restart = self._restart_in_block(b"".join(blanks) + line)
+            if restart is not None:
                 # the record was cut short: the next one started inside its length; it is
                 # read again from there
                 self.cut_count += 1
                 self.watched.reset()
-                rest = self.reader.buff.read()
-                self.reader.buff = io.BytesIO(bytes(kept) + line + rest)
-                self.reader.buff_size = len(kept) + len(line) + len(rest)
+                self._push_back(restart)
                 return self.reader.readline(_CHUNK), blank
             start = self._position() - len(line)
             if isinstance(self.record, _Unreadable):
@@ -274,9 +347,9 @@ def _classes():
             end of the file)."""
             line_start, tail = False, b""
             while True:
-                at = _record_start(tail + line, line_start)
-                if at is not None:
-                    return (tail + line)[at:]
+                found = _record_start(tail + line, line_start)
+                if found is not None and self.starts(found[1]):
+                    return (tail + line)[found[0]:]
                 line_start = line.endswith(b"\n")
                 tail = b"" if line_start else (tail + line)[-16:]
                 line = self.reader.readline(_CHUNK)

@@ -326,10 +326,11 @@ def test_tag_soup_that_trafilatura_trips_on_is_still_extracted(tmp_path, name, w
     assert lost.startswith("AssertionError") == (name == "tag-soup-date-search.html"), lost
 
 
-def _warc_response(number: int) -> bytes:
+def _warc_response(number: int, more: str = "", url: str = "") -> bytes:
     body = ("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
-            f"<html><body><article><p>{article(number)}</p></article></body></html>").encode()
-    head = (f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: https://example.org/{number}\r\n"
+            f"<html><body><article><p>{article(number)}</p>{more}</article></body></html>").encode()
+    url = url or f"https://example.org/{number}"
+    head = (f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: {url}\r\n"
             f"WARC-Record-ID: <urn:uuid:{number}>\r\n"
             "Content-Type: application/http; msgtype=response\r\n"
             f"Content-Length: {len(body)}\r\n\r\n").encode()
@@ -533,6 +534,59 @@ def test_warc_reads_on_after_data_where_a_record_should_start(tmp_path, compress
     stats = json.loads((tmp_path / "stats.json").read_text(encoding="utf-8"))
     assert (stats["written"], stats["failed"]) == (7, 7)
     assert stats["documents"] == stats["written"] + stats["rejected"] + stats["failed"]
+
+
+@pytest.mark.parametrize("compressed", [False, True])
+def test_warc_1_0_in_a_page_or_a_url_is_not_taken_for_the_next_record(tmp_path, compressed):
+    """Finding its place again after damage, the reader took any line ending in
+    ``WARC/1.0`` for the next record's first line: a page mentioning it, followed by
+    bytes where a record should start, was failed as cut short and its end read as a
+    record of its own; the text in a damaged record's block was read as one more record;
+    and a WARC-Target-URI ending in ``WARC/1.0``, in a whole file, was taken for a record
+    cut in its headers (the page lost, two failures). A record starts only where a line
+    ``WARC/1.x`` is followed by a WARC header line (by a whole block of WARC headers when
+    it is glued to the end of other bytes): each page is read whole, and only the damage
+    fails."""
+    mention = "<p>This crawl is kept as WARC/1.0\r\nand read back.</p>\r\n"
+    parts = [
+        _warc_response(1),
+        _warc_response(2, more=mention),
+        b"bytes where a record should start\r\n\r\n",
+        _warc_response(3),
+        _warc_response(4, url="https://example.org/spec/WARC/1.0"),
+        _warc_response(5, more=mention).replace(b"WARC-Type: response\r\n", b""),
+        _warc_response(6),
+    ]
+    archive = _archive(tmp_path, parts, compressed)
+    stats, records, reports = run(archive.parent, tmp_path)
+    urls = sorted(r["url"] for r in records.values())
+    assert urls == [f"https://example.org/{n}" for n in (1, 2, 3, 6)] + [
+        "https://example.org/spec/WARC/1.0"]
+    assert "read back" in records[f"{archive.name}#<urn:uuid:2>"]["text"]
+    errors = [(Path(r["source"]).name, r["error"].split(":")[0]) for r in reports]
+    assert errors == [(f"{archive.name}#byte {sum(map(len, parts[:2]))}", "BadArchive"),
+                      (f"{archive.name}#<urn:uuid:5>", "BadArchive")]
+    assert "no WARC-Type header" in reports[1]["error"]
+    assert (stats["written"], stats["failed"]) == (5, 2)
+
+
+def test_warc_record_read_again_after_a_cut_keeps_its_blank_lines(tmp_path):
+    """A record whose Content-Length runs into the next record, ending just before the
+    blank line after that record's HTTP headers: the next record was read again from its
+    first line without that blank line (dropped as the blank lines between records), so
+    its page was read as more headers and rejected as an empty input. It is written."""
+    first, second, third = _warc_response(1), _warc_response(2), _warc_response(3)
+    head, block = first.split(b"\r\n\r\n", 1)
+    block = block[:-4]
+    reach = second.index(b"\r\n\r\n", second.index(b"HTTP/1.1")) + 2
+    longer = head.replace(b"Content-Length: %d" % len(block),
+                          b"Content-Length: %d" % (len(block) + 4 + reach))
+    archive = _archive(tmp_path, [longer + b"\r\n\r\n" + block + b"\r\n\r\n", second, third],
+                       False)
+    stats, records, reports = run(archive.parent, tmp_path)
+    assert sorted(records) == [f"crawl.warc#<urn:uuid:{n}>" for n in (2, 3)]
+    [report] = reports
+    assert report["error"].startswith("BadArchive: record 1 (at byte 0) is cut short")
 
 
 def test_damaged_gzip_member_is_passed_over_and_the_members_after_it_are_read(tmp_path):
