@@ -9,7 +9,7 @@ from typing import Iterator
 
 from clean_corpus import Plugin, hookimpl
 from clean_corpus.document import Document, ReadFailure
-from clean_corpus.inputs import TruncatedInput, too_large
+from clean_corpus.inputs import DamagedInput, TruncatedInput, too_large
 from clean_corpus_plugins.readers import UndecodableInput, decode_with_info, make_document
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -104,6 +104,37 @@ def _record_start(line: bytes, line_start: bool = True) -> tuple[int, bool] | No
     if found is None:
         return None
     return found.start(), not (line_start and found.start() == 0)
+
+
+class _DamageSeen:
+    """The damaged gzip members of a ``.warc.gz`` (``source.damaged``) as the reader
+    reaches them, each reported once, in order: with the record (or the bytes where a
+    record should start) in which what it gave out ended, else on its own. The input's
+    own check names only those the reader did not report."""
+
+    def __init__(self, source):
+        self.source = source
+
+    def _take(self, belongs) -> list:
+        taken, damaged = [], self.source.damaged
+        while self.source.damage_reported < len(damaged) \
+                and belongs(damaged[self.source.damage_reported]):
+            taken.append(damaged[self.source.damage_reported])
+            self.source.damage_reported += 1
+        return taken
+
+    def before(self, offset: int | None) -> list:
+        """The damaged members not reported yet found before ``offset`` of the content
+        (None: its end): nothing they gave out went into a record; each is its own."""
+        return self._take(lambda part: offset is None or part.at <= offset)
+
+    def within(self, start: int, end: int) -> str | None:
+        """What is wrong with the part of the content from ``start`` to ``end``: the
+        damaged members whose content ended inside it, which held (some of) it (one that
+        gave out nothing, found at its end, is the next part's), or None."""
+        held = self._take(lambda part: start < part.at
+                          and (part.at < end or part.at == end and part.gave))
+        return "; ".join(map(str, held)) or None
 
 
 @functools.cache
@@ -423,20 +454,20 @@ class WarcReader(Plugin):
                 yield item
                 continue
             number, offset, record, finish = item
-            if record.rec_type != "response" or record.http_headers is None:
-                finish()
-                continue
-            media, charset = _content_type(record.http_headers.get_header("Content-Type"))
-            if media not in _HTML_TYPES:
-                continue
             record_id = record.rec_headers.get_header("WARC-Record-ID") or ""
             name = f"{source.name}#{record_id}"
             url = record.rec_headers.get_header("WARC-Target-URI")
+            media, charset = (_content_type(record.http_headers.get_header("Content-Type"))
+                              if record.http_headers is not None else (None, None))
+            if record.rec_type != "response" or media not in _HTML_TYPES:
+                problem = finish()
+                if problem and problem.startswith(DamagedInput.__name__):
+                    yield ReadFailure(name, problem, plugin=self.name, url=url)
+                continue
             body = record.content_stream().read(source.max_bytes + 1)
-            overlong = finish()
-            if overlong:  # the page would be cut where its Content-Length says
-                yield ReadFailure(name, f"{BadArchive.__name__}: {overlong}", plugin=self.name,
-                                  url=url)
+            problem = finish()
+            if problem:  # the page would be cut where its Content-Length says, or damaged
+                yield ReadFailure(name, problem, plugin=self.name, url=url)
                 continue
             if len(body) > source.max_bytes:
                 yield ReadFailure(name, too_large(source.max_bytes), plugin=self.name,
@@ -466,10 +497,28 @@ class WarcReader(Plugin):
         iterator = _iterator(source.stream, resync=warc)
         records = iter(iterator)
         number = 0
+        seen = _DamageSeen(source) if warc else None
+
+        def alone(offset: int | None):
+            """The damaged gzip members before ``offset`` that held no record read."""
+            for part in seen.before(offset) if seen else ():
+                yield ReadFailure(f"{source.name}#gzip member at byte {part.start}",
+                                  f"{DamagedInput.__name__}: {part}", plugin=self.name)
+
+        def held(start: int, end: int | None) -> str | None:
+            return seen.within(start, end if end is not None else iterator.offset) \
+                if seen else None
 
         def passed_over():
             while iterator.passed_over:
                 start, end = iterator.passed_over.pop(0)
+                yield from alone(start)
+                damage = held(start, end)
+                if damage:
+                    yield ReadFailure(f"{source.name}#byte {start}",
+                                      f"{DamagedInput.__name__}: {_passed(start, end)} where "
+                                      f"a record should start: {damage}", plugin=self.name)
+                    continue
                 after = (f"read on from the record at byte {end:,}" if end is not None
                          else "nothing after it was a record")
                 yield ReadFailure(f"{source.name}#byte {start}",
@@ -482,6 +531,7 @@ class WarcReader(Plugin):
                 record = next(records)
             except StopIteration:
                 yield from passed_over()
+                yield from alone(None)
                 return
             except BadArchive as exc:
                 raise BadArchive(f"{_where(number, iterator.offset)}: {exc}") from None
@@ -490,18 +540,25 @@ class WarcReader(Plugin):
                     from None
             offset = iterator.offset  # where warcio found this record's start
             yield from passed_over()
+            yield from alone(offset)
             if isinstance(record, _Unreadable):
+                iterator.read_to_end()  # on to the next record: where this one ends
+                damage = held(offset, iterator.offset)
+                problem = (f"{DamagedInput.__name__}: {_where(number, offset)}: {damage}"
+                           if damage else
+                           f"{BadArchive.__name__}: {_where(number, offset)}: {record.problem}")
                 yield ReadFailure(f"{source.name}#{record.record_id or f'record {number}'}",
-                                  f"{BadArchive.__name__}: {_where(number, offset)}: "
-                                  f"{record.problem}",
-                                  plugin=self.name, url=record.url)
+                                  problem, plugin=self.name, url=record.url)
                 continue
 
-            def finish(record=record, number=number, offset=offset) -> str | None:
-                """Read the rest of the record and the blank lines after it. A file that
-                ends inside it raises ``TruncatedInput``; data where the next record should
-                start (its Content-Length too short: warcio cuts it there) is returned as
-                what is wrong with it."""
+            def finish(record=record, number=number, offset=offset, done=[]) -> str | None:
+                """Read the rest of the record and the blank lines after it; what is wrong
+                with the record, as the error of its failure, or None. A gzip member
+                damaged in it, data where the next record should start (its Content-Length
+                too short: warcio cuts it there), the next record starting inside its
+                length are; a file that ends inside it raises ``TruncatedInput``."""
+                if done:
+                    return done[0]
                 errors, cuts = iterator.err_count, iterator.cut_count
                 iterator.read_to_end()
                 missing = max(getattr(record.raw_stream, "limit", 0), 0)
@@ -510,14 +567,21 @@ class WarcReader(Plugin):
                     raise TruncatedInput(
                         f"{_where(number, offset)} ends {missing:,} bytes before its "
                         "Content-Length (a file cut short); the records before it were read")
-                if iterator.cut_count > cuts:
-                    return (f"{_where(number, offset)} is cut short: the next record starts "
-                            f"inside its Content-Length of {record.length:,} bytes; it is "
-                            "not written cut")
-                if iterator.err_count > errors:
-                    return (f"{_where(number, offset)} goes on past its Content-Length of "
-                            f"{record.length:,} bytes (data where the next record should "
-                            "start): it is not written cut")
-                return None
+                # it ends where the bytes after it start, if any, else at the next record
+                end = iterator.passed_over[0][0] if iterator.passed_over else iterator.offset
+                damage = held(offset, end)
+                problem = None
+                if damage:
+                    problem = f"{DamagedInput.__name__}: {_where(number, offset)}: {damage}"
+                elif iterator.cut_count > cuts:
+                    problem = (f"{BadArchive.__name__}: {_where(number, offset)} is cut short: "
+                               "the next record starts inside its Content-Length of "
+                               f"{record.length:,} bytes; it is not written cut")
+                elif iterator.err_count > errors:
+                    problem = (f"{BadArchive.__name__}: {_where(number, offset)} goes on past "
+                               f"its Content-Length of {record.length:,} bytes (data where "
+                               "the next record should start): it is not written cut")
+                done.append(problem)
+                return problem
 
             yield number, offset, record, finish

@@ -620,21 +620,76 @@ def test_damaged_gzip_member_is_passed_over_and_the_members_after_it_are_read(tm
                                      + [f"between.warc.gz#<urn:uuid:{n}>" for n in range(1, 6)])
     errors = {Path(r["source"]).name: r["error"] for r in reports}
     at = len(b"".join(members[:2]))
-    assert errors["damaged.warc.gz"].startswith(
-        f"DamagedInput: the gzip member at byte {at:,} is damaged (")
-    assert errors["damaged.warc.gz"].endswith(
+    error = errors[f"damaged.warc.gz#gzip member at byte {at}"]
+    assert error.startswith(f"DamagedInput: the gzip member at byte {at:,} is damaged (")
+    assert error.endswith(f"read on from the next member, at byte {at + len(damaged):,}")
+    # what inflating gave of the damaged record is the record's: it fails once, saying so
+    assert errors["runs-on.warc.gz#<urn:uuid:3>"] == (
+        f"DamagedInput: record 3 (at byte {len(b''.join(map(gzip.decompress, members[:2]))):,}): "
+        f"the gzip member at byte {at:,} is damaged (it does not end before the next member): "
         f"read on from the next member, at byte {at + len(damaged):,}")
-    assert errors["runs-on.warc.gz"] == (
-        f"DamagedInput: the gzip member at byte {at:,} is damaged (it does not end before the "
-        f"next member): read on from the next member, at byte {at + len(damaged):,}")
     at = len(b"".join(members[:3]))
-    assert errors["between.warc.gz"] == (
+    assert errors[f"between.warc.gz#gzip member at byte {at}"] == (
         f"DamagedInput: the gzip member at byte {at:,} is damaged (not a gzip member): read "
         f"on from the next member, at byte {at + 4:,}")
-    assert all(r["status"] == "failed" for r in reports)
-    # what inflating gave of the damaged record, its end wrong, fails on its own too
-    assert errors["runs-on.warc.gz#<urn:uuid:3>"].startswith("BadArchive: record 3 ")
-    assert stats["failed"] == 4
+    assert all(r["status"] == "failed" and r["plugin"] == "warc_reader" for r in reports)
+    assert stats["failed"] == 3
+
+
+def test_each_damaged_gzip_member_is_one_failure(tmp_path):
+    """A ``.warc.gz`` with damaged members counted what it lost wrongly: a record partly
+    inflated from its damaged member failed on its own and the file failed too (two
+    failures for one record); two damaged members were one failure of the file (one for
+    two records); and the gzip magic bytes turning up inside a damaged member's data were
+    taken for the next member, which failed in its turn (two failures). Each damaged
+    member is now one failure: the record's, when some of it was read, else the member's
+    own; the counts come to the records of the files."""
+    import gzip
+
+    def damage(member: bytes, start: int, end: int) -> bytes:
+        changed = bytearray(member)
+        for i in range(start, end):
+            changed[i] ^= 0x55
+        return bytes(changed)
+
+    members = [gzip.compress(_warc_response(n), mtime=0) for n in range(1, 6)]
+    # stored (not deflated): its page's bytes are in the member as they are, magic and all
+    magic = b"\x1f\x8b\x08\x18\xb2\xda\x5a\x6d\xaf\xd6"  # no header a writer writes
+    page = _warc_response(3, more="<p>0123456789 bytes like a member's start</p>")
+    stored = gzip.compress(page.replace(b"0123456789", magic), compresslevel=0, mtime=0)
+    assert stored.count(b"\x1f\x8b\x08") == 2
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    files = {
+        "runs-on.warc.gz": [*members[:2], damage(members[2], len(members[2]) - 30,
+                                                 len(members[2]) - 22), *members[3:]],
+        "two.warc.gz": [members[0], damage(members[1], 20, 40), members[2],
+                        damage(members[3], 20, 40), members[4]],
+        "magic.warc.gz": [*members[:2], damage(stored, 12, 14), *members[3:]],
+    }
+    for name, parts in files.items():
+        (inputs / name).write_bytes(b"".join(parts))
+    stats, records, reports = run(inputs, tmp_path)
+    assert sorted(records) == sorted([f"runs-on.warc.gz#<urn:uuid:{n}>" for n in (1, 2, 4, 5)]
+                                     + [f"two.warc.gz#<urn:uuid:{n}>" for n in (1, 3, 5)]
+                                     + [f"magic.warc.gz#<urn:uuid:{n}>" for n in (1, 2, 4, 5)])
+    at = {name: [sum(map(len, parts[:n])) for n in range(5)] for name, parts in files.items()}
+    failed = sorted((Path(r["source"]).name, r["error"].split(" is damaged")[0]) for r in reports)
+    assert failed == sorted([
+        (f"magic.warc.gz#gzip member at byte {at['magic.warc.gz'][2]}",
+         f"DamagedInput: the gzip member at byte {at['magic.warc.gz'][2]:,}"),
+        ("runs-on.warc.gz#<urn:uuid:3>", "DamagedInput: record 3 (at byte "
+         f"{len(b''.join(map(gzip.decompress, members[:2]))):,}): the gzip member at byte "
+         f"{at['runs-on.warc.gz'][2]:,}"),
+        (f"two.warc.gz#gzip member at byte {at['two.warc.gz'][1]}",
+         f"DamagedInput: the gzip member at byte {at['two.warc.gz'][1]:,}"),
+        (f"two.warc.gz#gzip member at byte {at['two.warc.gz'][3]}",
+         f"DamagedInput: the gzip member at byte {at['two.warc.gz'][3]:,}"),
+    ])
+    # read on from the next member, not from the magic bytes inside the damaged one
+    assert [r["error"] for r in reports if "magic" in r["source"]][0].endswith(
+        f"read on from the next member, at byte {at['magic.warc.gz'][3]:,}")
+    assert (stats["documents"], stats["written"], stats["failed"]) == (15, 11, 4)
 
 
 def test_warc_target_uri_with_spaces_is_repaired_without_a_word_on_stderr(tmp_path):
