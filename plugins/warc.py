@@ -343,17 +343,21 @@ def _classes():
             blanks = []
             while True:
                 line = self.reader.readline(_CHUNK)
-                if not line:
-                    return None, sum(map(len, blanks))
-                if line.strip():
+                if not line or line.strip():
                     break
                 blanks.append(line)
             blank = sum(map(len, blanks))
             if line.startswith(b"WARC/"):
                 return line, blank
             restart = None
-            if not isinstance(self.record, _Unreadable) and (self.watched.kept or not blank):
+            # the data ending inside the record's length is a file cut short, unless the
+            # next records started inside it
+            short = getattr(self.record.raw_stream, "limit", 0) > 0
+            if not isinstance(self.record, _Unreadable) and (self.watched.kept or not blank) \
+                    and (line or short):
                 restart = self._restart_in_block(b"".join(blanks) + line)
+            if restart is None and not line:
+                return None, blank
             if restart is not None:
                 # the record was cut short: the next one started inside its length; it is
                 # read again from there
@@ -562,7 +566,7 @@ class WarcReader(Plugin):
                 errors, cuts = iterator.err_count, iterator.cut_count
                 iterator.read_to_end()
                 missing = max(getattr(record.raw_stream, "limit", 0), 0)
-                if missing:
+                if missing and iterator.cut_count == cuts:
                     source.check_complete()  # compressed content cut short says so itself
                     raise TruncatedInput(
                         f"{_where(number, offset)} ends {missing:,} bytes before its "

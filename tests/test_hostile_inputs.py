@@ -589,6 +589,39 @@ def test_warc_record_read_again_after_a_cut_keeps_its_blank_lines(tmp_path):
     assert report["error"].startswith("BadArchive: record 1 (at byte 0) is cut short")
 
 
+def test_warc_record_cut_short_whose_length_runs_to_the_end_keeps_the_records_after_it(tmp_path):
+    """A record cut short (the next records start inside its Content-Length) whose length
+    runs past the end of the file was taken for the file cut short: the file failed with
+    ``TruncatedInput`` and the whole records after the cut one were lost. So was a
+    ``.warc.gz`` whose large page's member is damaged at its end (what inflated of it runs
+    into the next members' records). The cut record fails on its own; the others are
+    written."""
+    import gzip
+
+    long = "".join(f"<p>{article(n)}</p>" for n in range(800))
+    big = _warc_response(4, more=long)
+    cut = big[:big.index(b"\r\n\r\n", big.index(b"HTTP/1.1")) + 40]  # 40 bytes into its page
+    _archive(tmp_path, [_warc_response(1), _warc_response(2), cut, _warc_response(5)], False)
+    inputs = tmp_path / "in"
+    members = [gzip.compress(_warc_response(n), mtime=0) for n in (1, 2)]
+    member = gzip.compress(_warc_response(3, more=long), mtime=0)
+    check = bytes(b ^ 0x55 for b in member[-8:-4])  # its CRC-32: found at its end
+    members += [member[:-8] + check + member[-4:]]
+    members += [gzip.compress(_warc_response(n), mtime=0) for n in (4, 5)]
+    (inputs / "check.warc.gz").write_bytes(b"".join(members))
+    stats, records, reports = run(inputs, tmp_path)
+    assert sorted(records) == sorted([f"crawl.warc#<urn:uuid:{n}>" for n in (1, 2, 5)]
+                                     + [f"check.warc.gz#<urn:uuid:{n}>" for n in (1, 2, 4, 5)])
+    errors = {Path(r["source"]).name: r["error"] for r in reports}
+    assert errors["crawl.warc#<urn:uuid:4>"].startswith(
+        f"BadArchive: record 3 (at byte {len(_warc_response(1) + _warc_response(2)):,}) is cut "
+        "short: the next record starts inside its Content-Length")
+    assert errors["check.warc.gz#<urn:uuid:3>"].startswith(
+        f"DamagedInput: record 3 (at byte {len(_warc_response(1) + _warc_response(2)):,}): the "
+        f"gzip member at byte {len(members[0] + members[1]):,} is damaged (incorrect data check)")
+    assert (stats["written"], stats["failed"]) == (7, 2)
+
+
 def test_damaged_gzip_member_is_passed_over_and_the_members_after_it_are_read(tmp_path):
     """A ``.warc.gz`` (one gzip member a record) with the compressed bytes of one member
     damaged, and another with bytes between two members: the gzip reader stopped there
