@@ -421,7 +421,7 @@ def iter_documents(registry: PluginRegistry, paths: Iterable[str | Path],
             try:
                 found = False
                 for item in reader.read(source):
-                    found = True
+                    found = found or not isinstance(item, Skipped)
                     yield item
                 source.check_complete()
                 if not found:  # counted, not lost without a word

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Iterator
 
 from clean_corpus import Plugin, hookimpl
-from clean_corpus.document import Document, ReadFailure
+from clean_corpus.document import Document, ReadFailure, Skipped
 from clean_corpus.inputs import DamagedInput, TruncatedInput, too_large
 from clean_corpus_plugins.readers import UndecodableInput, decode_with_info, make_document
 
@@ -94,6 +94,18 @@ class _Unreadable:
         get = headers.get_header if headers is not None else lambda name: None
         self.record_id = get("WARC-Record-ID")
         self.url = get("WARC-Target-URI")
+        #: its WARC-Type, when its headers were read
+        self.kind = get("WARC-Type")
+
+
+def _no_page(kind: str | None, url: str | None) -> bool:
+    """Whether a damaged record is known not to hold a page: its headers say it is not a
+    response (a request, metadata, warcinfo, a revisit), or a response of a URL that is not
+    HTTP (``dns:``). A response whose HTTP headers were not read may be one."""
+    if kind is None:
+        return False
+    return kind != "response" or (url is not None
+                                  and not url.lower().startswith(("http:", "https:")))
 
 
 def _record_start(line: bytes, line_start: bool = True) -> tuple[int, bool] | None:
@@ -325,8 +337,8 @@ def _classes():
             except CutHeaders as exc:
                 self.restart = exc.restart
                 return _Unreadable(str(exc), exc.headers)
-            except BadArchive as exc:
-                return _Unreadable(str(exc))
+            except BadArchive as exc:  # its WARC headers were read
+                return _Unreadable(str(exc), self.loader.warc_headers)
             except ArchiveLoadFailed as exc:
                 return _Unreadable(_unknown(exc))
             problem = _header_problem(record)
@@ -430,12 +442,15 @@ class WarcReader(Plugin):
     the bytes (else as any page: meta charset, then detection); ``WARC-Target-URI`` is its
     ``url``; the document is named ``FILE#WARC-Record-ID`` and the record keeps
     ``extra.warc_record_id`` and ``extra.warc_date``. Records that are not HTML responses
-    (requests, metadata, images, PDFs, revisits) are not documents and are passed over.
+    (requests, metadata, images, PDFs, revisits) are not documents and are passed over; a
+    damaged one is counted as skipped (:attr:`damaged_reason`), not as a failure.
     Recognised by content, whatever the file is called.
     """
 
     name = "warc_reader"
     suffixes = (".warc", ".arc")
+    #: Why a damaged record that is not a page is skipped (counted, not a document)
+    damaged_reason = f"damaged web archive record, not a page ({name})"
 
     @hookimpl
     def register_readers(self, register):
@@ -450,11 +465,15 @@ class WarcReader(Plugin):
         ``Content-Length`` or is cut short (the next record starting inside its length),
         fail on their own with :class:`BadArchive` saying which record and why; so do
         bytes where a record should start (named ``FILE#byte N``); the reader reads on
-        from the next record. The last record shorter than its ``Content-Length`` (a file
-        cut short) fails the file with ``TruncatedInput``, as a bad record in an ARC file
-        fails it with :class:`BadArchive`; the whole records before either are read."""
+        from the next record. A damaged gzip member of a ``.warc.gz`` fails once, with
+        ``DamagedInput``: the record some of it was read into, else the member itself
+        (``FILE#gzip member at byte N``). Such a record known not to be a page (by its
+        WARC-Type, its URL, its HTTP Content-Type) is a :class:`Skipped` instead. The last
+        record shorter than its ``Content-Length`` (a file cut short) fails the file with
+        ``TruncatedInput``, as a bad record in an ARC file fails it with
+        :class:`BadArchive`; the whole records before either are read."""
         for item in self._records(source):
-            if isinstance(item, ReadFailure):
+            if isinstance(item, (ReadFailure, Skipped)):
                 yield item
                 continue
             number, offset, record, finish = item
@@ -464,9 +483,8 @@ class WarcReader(Plugin):
             media, charset = (_content_type(record.http_headers.get_header("Content-Type"))
                               if record.http_headers is not None else (None, None))
             if record.rec_type != "response" or media not in _HTML_TYPES:
-                problem = finish()
-                if problem and problem.startswith(DamagedInput.__name__):
-                    yield ReadFailure(name, problem, plugin=self.name, url=url)
+                if finish():  # not a document: counted as skipped, not as a failure
+                    yield Skipped(name, self.damaged_reason)
                 continue
             body = record.content_stream().read(source.max_bytes + 1)
             problem = finish()
@@ -548,11 +566,14 @@ class WarcReader(Plugin):
             if isinstance(record, _Unreadable):
                 iterator.read_to_end()  # on to the next record: where this one ends
                 damage = held(offset, iterator.offset)
+                name = f"{source.name}#{record.record_id or f'record {number}'}"
+                if _no_page(record.kind, record.url):
+                    yield Skipped(name, self.damaged_reason)
+                    continue
                 problem = (f"{DamagedInput.__name__}: {_where(number, offset)}: {damage}"
                            if damage else
                            f"{BadArchive.__name__}: {_where(number, offset)}: {record.problem}")
-                yield ReadFailure(f"{source.name}#{record.record_id or f'record {number}'}",
-                                  problem, plugin=self.name, url=record.url)
+                yield ReadFailure(name, problem, plugin=self.name, url=record.url)
                 continue
 
             def finish(record=record, number=number, offset=offset, done=[]) -> str | None:

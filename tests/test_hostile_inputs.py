@@ -622,6 +622,60 @@ def test_warc_record_cut_short_whose_length_runs_to_the_end_keeps_the_records_af
     assert (stats["written"], stats["failed"]) == (7, 2)
 
 
+def test_damaged_records_that_are_not_pages_are_counted_as_skipped(tmp_path):
+    """Damaged records that are not pages (a request cut short, an image cut short, metadata
+    going on past its length, a request without Content-Length, a metadata record whose
+    gzip member is damaged) were passed over without a word, or failed as if they were
+    documents. They are not documents: each is counted as skipped, as a damaged record
+    that is not a page, in ``--stats`` and once in the summary; the pages are written and
+    nothing fails."""
+    import gzip
+
+    def record(kind: str, number: int, block: bytes, content_type: str) -> bytes:
+        return (f"WARC/1.0\r\nWARC-Type: {kind}\r\nWARC-Target-URI: https://example.org/{number}"
+                f"\r\nWARC-Record-ID: <urn:uuid:{kind}-{number}>\r\nContent-Type: {content_type}"
+                f"\r\nContent-Length: {len(block)}\r\n\r\n").encode() + block + b"\r\n\r\n"
+
+    request = record("request", 2, b"GET / HTTP/1.1\r\nHost: example.org\r\n\r\n",
+                     "application/http; msgtype=request")
+    image = record("response", 3, b"HTTP/1.1 200 OK\r\nContent-Type: image/png\r\n\r\n"
+                   + bytes(range(256)) * 4, "application/http; msgtype=response")
+    metadata = record("metadata", 4, b"outlink: https://example.org/x\r\n",
+                      "application/warc-fields")
+    parts = [_warc_response(1),
+             request.replace(b"Content-Length: ", b"Content-Length: 1"),  # runs into page 5
+             _warc_response(5),
+             image[:image.index(b"image/png") + 50],  # cut inside its body
+             _warc_response(6),
+             metadata.replace(b"Content-Length: 3", b"Content-Length: 2"),  # goes on past
+             _warc_response(7),
+             request.replace(b"Content-Length: ", b"X-Length: "),
+             _warc_response(9)]
+    archive = _archive(tmp_path, parts, False)
+    outlinks = b"".join(b"outlink: https://example.org/%d\r\n" % n for n in range(2000))
+    member = bytearray(gzip.compress(record("metadata", 10, outlinks, "application/warc-fields"),
+                                     mtime=0))
+    for i in range(len(member) - 30, len(member) - 22):  # inflates on into the next member
+        member[i] ^= 0x55
+    (archive.parent / "crawl.warc.gz").write_bytes(
+        gzip.compress(_warc_response(11), mtime=0) + bytes(member)
+        + gzip.compress(_warc_response(12), mtime=0))
+    # no page at all: still a file with no document in it
+    (archive.parent / "requests.warc").write_bytes(request.replace(b"Content-Length: ",
+                                                                   b"X-Length: "))
+    out = tmp_path / "out.jsonl"
+    result = cli("run", archive.parent, "-o", out, "--stats", tmp_path / "stats.json",
+                 "--no-progress", "--disable", "duplicates", env=BUILTINS_ONLY, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert sorted(r["url"] for r in read_jsonl(out)) == [
+        f"https://example.org/{n}" for n in (1, 11, 12, 5, 6, 7, 9)]
+    stats = json.loads((tmp_path / "stats.json").read_text(encoding="utf-8"))
+    assert (stats["documents"], stats["written"], stats["failed"]) == (7, 7, 0)
+    reason = "damaged web archive record, not a page (warc_reader)"
+    assert stats["skipped_reasons"] == {reason: 6, "no document in it (warc_reader)": 1}
+    assert f"skipped (not documents): 6 {reason}, 1 no document in it" in result.stderr
+
+
 def test_damaged_gzip_member_is_passed_over_and_the_members_after_it_are_read(tmp_path):
     """A ``.warc.gz`` (one gzip member a record) with the compressed bytes of one member
     damaged, and another with bytes between two members: the gzip reader stopped there
