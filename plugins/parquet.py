@@ -79,7 +79,8 @@ def record_schema():
     fields += [("text", text), ("detections", text),
                ("removed", pa.list_(pa.struct([("plugin", text), ("reason", text),
                                                ("text", text), ("start", pa.int64()),
-                                               ("end", pa.int64()), ("at", pa.int64())]))),
+                                               ("end", pa.int64()), ("at", pa.int64()),
+                                               ("score", pa.float64())]))),
                ("extra", text)]
     return pa.schema(fields)
 
@@ -104,6 +105,10 @@ def from_row(row: dict) -> dict:
             record[key] = json.loads(record[key])
     if record.get("extra") is None:  # a record carries extra only when there is some
         record.pop("extra", None)
+    # a removal carries a score only when its plugin gave one (a column holds None else)
+    if record.get("removed"):
+        record["removed"] = [{k: v for k, v in entry.items() if k != "score" or v is not None}
+                             for entry in record["removed"]]
     return record
 
 

@@ -170,6 +170,19 @@ def _parquet_records(path: Path) -> list[dict]:
     return [from_row(row) for row in pq.read_table(path).to_pylist()]
 
 
+def test_parquet_records_keep_the_score_of_each_removal(tmp_path):
+    # a scraped page: the classifier's removals carry how sure it was; Parquet keeps it
+    page = Path(__file__).parent / "data" / "boilerplate" / "text" / "blocks" / "0024.txt"
+    records = {}
+    for fmt in ("jsonl", "parquet"):
+        out = tmp_path / f"records.{fmt}"
+        builtin_cli("run", page, "-o", out, "--format", fmt, "--no-progress")
+        records[fmt] = read_jsonl(out) if fmt == "jsonl" else _parquet_records(out)
+    scores = [entry["score"] for entry in records["jsonl"][0]["removed"] if "score" in entry]
+    assert scores and all(0 <= score <= 1 for score in scores)
+    assert records["parquet"] == records["jsonl"]
+
+
 def test_same_records_whatever_the_container(tmp_path):
     docs = _documents()
     plain = _jsonl(docs)
