@@ -144,10 +144,11 @@ _HIGH_MARKS = bytes(int(b >= 0x80) for b in range(256))
 
 
 def _lone_high_byte(sample: bytes) -> bool:
-    """Whether a byte beyond ASCII stands between two ASCII bytes, as a Western text's "’"
-    and "©" do. Without one (Korean in EUC-KR, Chinese in GB2312: two such bytes a
-    character) no reading of the bytes can have the stray characters
-    :func:`_reads_as_cjk` looks for, and it is not asked."""
+    """Whether a byte beyond ASCII stands alone between two ASCII bytes, as a Western text's
+    "’" and "©" do (a multi-byte encoding reads it with the next byte, "’s" as "痴", or as a
+    half-width katakana). A multi-byte reading of bytes without one (Korean in EUC-KR,
+    Chinese in GB2312: two such bytes a character) is not that misreading, and
+    :func:`_reads_as_cjk` is not asked."""
     return b"\x00\x01\x00" in b"\x00" + sample.translate(_HIGH_MARKS) + b"\x00"
 
 
