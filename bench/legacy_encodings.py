@@ -54,12 +54,19 @@ def pages(dirs: list[Path], chars: int = 0) -> list[tuple[str, str]]:
             data = path.read_bytes()
             text = (gzip.decompress(data) if path.suffix == ".gz" else data).decode(
                 "utf-8", errors="replace")
-            if chars and len(text) > chars:
-                cut = text.rfind("\n", 0, chars)
-                text = text[:cut] if cut > 0 else text[:chars]
+            text = first_lines(text, chars)
             if not text.isascii():
                 found.append((f"{folder.name}/{path.name}", text))
     return found
+
+
+def first_lines(text: str, chars: int) -> str:
+    """``text``'s first lines up to ``chars`` characters (its first ``chars`` characters when
+    the first line is longer); all of it when ``chars`` is 0."""
+    if not chars or len(text) <= chars:
+        return text
+    cut = text.rfind("\n", 0, chars)
+    return text[:cut] if cut > 0 else text[:chars]
 
 
 def read(readers, data: bytes) -> tuple[str | None, str]:

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from itertools import filterfalse
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NamedTuple
 from urllib.parse import urlsplit
 
 import charset_normalizer
@@ -84,6 +84,15 @@ def _best_match(sample: bytes) -> str | None:
     matches = list(charset_normalizer.from_bytes(sample, cp_isolation=WEB_ENCODINGS))
     if not matches or matches[0].chaos > 0.2:
         return None
+    if (matches[0].encoding not in SINGLE_BYTE and _lone_high_byte(sample)
+            and not _reads_as_cjk(str(matches[0]))):
+        # A Western text whose few "’" and "©" a multi-byte encoding reads as lone kanji
+        # and half-width katakana ("Australia痴", "ｩ 2025"), which the detector finds
+        # cleaner than the symbols: read it as a single-byte code page. The detector, once
+        # it has a multi-byte match, tries no single-byte one: it is asked again.
+        single = list(charset_normalizer.from_bytes(sample, cp_isolation=_SINGLE_BYTE_WEB))
+        if single and single[0].chaos <= 0.2:
+            matches = single
     best = matches[0]
     # Single-byte code pages the detector finds about as clean are told apart by how their
     # text reads (French in windows-1252 reads as windows-1257 with "ą" for "à" and "źtre"
@@ -95,6 +104,12 @@ def _best_match(sample: bytes) -> str | None:
         worded = _by_stop_words(sample, high, best, [m for m in readable if m is not best])
         if worded is not None:
             return "cp1252" if "cp1252" in worded.could_be_from_charset else worded.encoding
+    # ISO-8859-2 reads "®" and "©" as "Ž" and "Š" (cp874 as Thai letters, windows-1251 "×"
+    # as "Ч"), which the detector finds less messy than the symbols: where a code page and
+    # windows-1252 read the text alike but for such letters, where they stand tells.
+    if (best.encoding in SINGLE_BYTE and "cp1252" not in best.could_be_from_charset
+            and _symbols_not_letters(sample, best.encoding)):
+        return "cp1252"
     # A text often fits several single-byte code pages about equally well (Spanish in
     # windows-1252 reads as windows-1250 with "ń" for "ñ" nearly as "cleanly"). When the
     # detector's own order (``<``: chaos, then coherence) does not put its first match
@@ -109,6 +124,54 @@ def _best_match(sample: bytes) -> str | None:
 SINGLE_BYTE = frozenset(["cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp1255", "cp1256",
                          "cp1257", "cp1258", "iso8859_2", "iso8859_5", "iso8859_7",
                          "iso8859_8", "iso8859_15", "koi8_r", "koi8_u", "cp874", "latin_1"])
+
+_SINGLE_BYTE_WEB = [e for e in WEB_ENCODINGS if e in SINGLE_BYTE]
+
+#: Characters of the scripts the multi-byte encodings of :data:`WEB_ENCODINGS` are for: kana,
+#: CJK ideographs, Hangul, half-width katakana and marks; of those, the ones a Western text's
+#: bytes make alone (:func:`_reads_as_cjk`): ideographs and Hangul syllables, half-width forms.
+_CJK = ("\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
+        "\uf900-\ufaff\uff61-\uff9f")
+_IDEOGRAPHS, _HALF_WIDTH = "\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af", "\uff61-\uff9f"
+_CJK_RUN = re.compile(f"[{_CJK}]{{2,}}")
+#: One of those alone, next to a small Latin letter or half-width (:func:`_reads_as_cjk`).
+_CJK_STRAY = re.compile(f"[{_IDEOGRAPHS}{_HALF_WIDTH}](?<![{_CJK}].)(?![{_CJK}])"
+                        f"(?:(?<=[a-z].)|(?=[a-z])|(?<=[{_HALF_WIDTH}]))")
+
+
+#: ``bytes.translate`` table: 1 for a byte beyond ASCII, 0 for the others.
+_HIGH_MARKS = bytes(int(b >= 0x80) for b in range(256))
+
+
+def _lone_high_byte(sample: bytes) -> bool:
+    """Whether a byte beyond ASCII stands alone between two ASCII bytes, as a Western text's
+    "’" and "©" do (a multi-byte encoding reads it with the next byte, "’s" as "痴", or as a
+    half-width katakana). A multi-byte reading of bytes without one (Korean in EUC-KR,
+    Chinese in GB2312: two such bytes a character) is not that misreading, and
+    :func:`_reads_as_cjk` is not asked."""
+    return b"\x00\x01\x00" in b"\x00" + sample.translate(_HIGH_MARKS) + b"\x00"
+
+
+def _reads_as_cjk(text: str) -> bool:
+    """Whether a multi-byte encoding's reading of a text is plausibly in the script it is for:
+    no more of its characters stand stray than stand in runs of two or more, as the words
+    of Chinese, Japanese and Korean text do. Stray is a lone one (none of those next to it)
+    of the kinds a Western text's bytes make: an ideograph or a Hangul syllable next to a
+    small Latin letter ("Australia痴" for "Australia’s", "you池e", "apr鑚-midi" for
+    "après-midi"; a lone kana is a Japanese particle, "iPhoneとiPad", and "粤ICP备" a
+    Chinese licence number), or a half-width katakana or mark ("ｩ" for "©", "｢" for "’").
+    A reading with neither (a Shift-JIS text in English whose only characters beyond ASCII
+    are "’") stands."""
+    stray = len(_CJK_STRAY.findall(text))
+    if not stray:
+        return True
+    in_runs = 0
+    for run in _CJK_RUN.finditer(text):
+        in_runs += run.end() - run.start()
+        if in_runs >= stray:
+            return True
+    return False
+
 
 _ASCII = bytes(range(0x80))
 #: Bytes as words are cut from them before knowing the code page: ASCII letters and bytes
@@ -220,6 +283,85 @@ def _reading(encoding: str) -> tuple[bytes, frozenset[int], frozenset[int]]:
         elif not unicodedata.category(char).startswith("M"):
             table[b] = 0x20
     return bytes(table), frozenset(in_words), frozenset(latin_letters)
+
+
+class _Against1252(NamedTuple):
+    """How a single-byte code page reads the bytes windows-1252 reads otherwise
+    (:func:`_against_1252`), as ``bytes.translate`` deletion tables and two patterns."""
+
+    alike: bytes  # the bytes it reads as windows-1252 does
+    weighable: bytes  # and those it reads as letters, C1 controls or Latin letters, below
+    not_latin: bytes  # the bytes it does not read as Latin letters windows-1252 reads otherwise
+    as_letters: re.Pattern  # a letter it reads for windows-1252's symbol ("Ž" for "®"),
+    as_symbols: re.Pattern  # where letters stand, where symbols stand
+
+
+@functools.lru_cache(maxsize=None)
+def _against_1252(encoding: str) -> _Against1252:
+    """How the single-byte ``encoding`` reads the bytes windows-1252 reads otherwise: as
+    letters where windows-1252 reads symbols ("Ž" for "®"), as C1 control characters where
+    windows-1252 has a character, as other Latin letters ("ń" for "ñ"), or otherwise (a
+    byte windows-1252 has no character for is one of these). And where the first kind
+    stand: as letters stand (inside a word; starting one before a small letter, "Škoda"; a
+    small letter ending a word of small letters, "już"), or as symbols stand (alone,
+    "Š 2026"; a capital after a small letter, "CopyrightŠ"). A capital after capitals
+    ("IRAŽ") is neither."""
+    alike, letters, lower, symbols, weighable, latin = [], [], [], [], [], []
+    for b in range(0x100):
+        char = bytes([b]).decode(encoding, errors="replace")
+        western = bytes([b]).decode("cp1252", errors="replace")
+        if char.isalpha():
+            letters.append(b)
+            lower += [b] if char.islower() else []
+        if char == western:
+            alike.append(b)
+        elif western == "\ufffd":
+            continue  # a byte windows-1252 has no character for: no reading to weigh
+        elif char.isalpha() and not western.isalpha():
+            symbols.append(b)
+        elif 0x80 <= ord(char) < 0xA0:
+            weighable.append(b)
+        elif char.isalpha() and unicodedata.name(char, "").startswith("LATIN "):
+            latin.append(b)
+    weighable += alike + symbols + latin
+
+    def cls(extra: bytes, values) -> bytes:  # a class of bytes; one that matches none
+        return (b"[" + extra + b"".join(re.escape(bytes([b])) for b in values) + b"]"
+                if extra or values else b"(?!)")
+
+    def others(values) -> bytes:
+        return bytes(b for b in range(0x100) if b not in values)
+
+    word, small, anyone = cls(b"A-Za-z", letters), cls(b"a-z", lower), cls(b"", symbols)
+    small_symbol = cls(b"", [b for b in symbols if b in lower])
+    capital_symbol = cls(b"", [b for b in symbols if bytes([b]).decode(encoding).isupper()])
+    # each alternative starts with the byte itself, for the search to skip to it
+    return _Against1252(
+        bytes(alike), bytes(weighable), others(latin),
+        re.compile(b"%s(?:(?<=%s.)(?=%s)|(?<!%s.)(?=%s))|%s(?<=%s.)(?!%s)" % (
+            anyone, word, word, word, small, small_symbol, small, word)),
+        re.compile(b"%s(?<!%s.)(?!%s)|%s(?<=%s.)(?!%s)" % (
+            anyone, word, word, capital_symbol, small, word)))
+
+
+def _symbols_not_letters(sample: bytes, encoding: str) -> bool:
+    """Whether windows-1252 reads ``sample`` better than the single-byte ``encoding``: the
+    bytes the two read differently are ones ``encoding`` reads as letters where windows-1252
+    reads symbols ("Ž" for "®"), as C1 control characters (which no text has) or as other
+    Latin letters ("ń" for "ñ"), and the first kind stand as symbols stand more often than
+    as letters stand (:func:`_against_1252`). When they differ in the first two kinds alone,
+    as often is enough: an English page whose only such bytes are "®" after brand names in
+    capitals ("IRAŽ", "OEKO-TEXŽ") gives neither, and windows-1252, the most common legacy
+    encoding of the web, is taken."""
+    against = _against_1252(encoding)
+    differ = sample.translate(None, against.alike)
+    if not differ or differ.translate(None, against.weighable):
+        return False
+    as_letters = len(against.as_letters.findall(sample))
+    as_symbols = len(against.as_symbols.findall(sample))
+    if differ.translate(None, against.not_latin):  # "ń" for "ñ" too
+        return as_letters < as_symbols
+    return as_letters <= as_symbols
 
 
 #: A well-formed UTF-8 sequence of two to four bytes.

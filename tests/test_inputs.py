@@ -439,13 +439,33 @@ def test_windows_1252_text_with_many_soft_hyphens_is_read_not_failed(tmp_path):
     assert records["legacy.txt"]["detections"]["encoding"]["encoding"] == "cp1252"
 
 
+def shop_page() -> str:
+    """A shop's page as a scraper keeps it, many short lines, with "’" and a "©": the
+    detector finds its windows-1252 bytes cleaner read as Shift-JIS ("Chef痴", "ｩ 2026")."""
+    products = ["Cast Iron Skillet, 26 cm, Pre-seasoned", "Enamel Casserole Dish, 4.2 litres, Red",
+                "Carbon Steel Wok, 30 cm", "Stainless Saucepan Set, 3 pieces",
+                "Bamboo Chopping Board, Large", "Chef’s Knife, 20 cm, German Steel",
+                "Glass Storage Jars, Set of 4", "Silicone Baking Mat, 2 pack",
+                "Copper Milk Pan, 14 cm", "Digital Kitchen Scale"]
+    lines = ["Skip to content", "Menu", "Search", "Account", "Basket", "Kitchen", "Cookware",
+             "Knives", "Bakeware", "Storage"]
+    for i in range(30):
+        lines += [products[i % len(products)], f"4.{i * 7 % 10} out of 5 stars. {100 + 37 * i} "
+                  "reviews", "Collect today", "Add to basket"]
+    lines += ["Give feedback", "Help", "Delivery", "Returns", "Store finder", "Gift cards",
+              "Careers", "About us", "Privacy", "Cookies", "Terms", "Accessibility", "Sitemap",
+              "© 2026 Hearth & Pan Ltd. Registered in England and Wales. All rights reserved."]
+    return "\n".join(lines) + "\n"
+
+
 #: Windows-1252 texts another single-byte code page fits about as "cleanly" to the detector,
 #: and a sentence each must keep: Spanish (windows-1250 reads "Mańana", "ˇAtención"; the
 #: detector cannot tell the two apart), French (windows-1257 reads "ą" for "à", "źtre" for
 #: "être", "Koweļt" with slightly less "mess"; the stop words each reads, "à", "été",
 #: "après", tell), trademark signs (ISO-8859-2 reads "®" as "Ž" and "™" as the control
 #: character U+0099, and the detector ranked it first; a code page that makes control
-#: characters is ruled out).
+#: characters is ruled out), "®" and "©" alone (ISO-8859-2 reads "OEKO-TEXŽ", "CopyrightŠ"),
+#: a shop page with "’" and a "©" (read as Shift-JIS: "Chef痴 Knife", "ｩ 2026").
 WINDOWS_1252_TEXTS = {
     "spanish-not-windows-1250": (
         "Política\nEconomía\nDeportes\nEl gobierno anunció ayer que la inversión pública "
@@ -474,6 +494,14 @@ WINDOWS_1252_TEXTS = {
         "Pair them with Ridgeline® socks for a full day on the mountain.\n"
         "© 2024 Northpeak Outfitters. All rights reserved.\n",
         ["made with FoamCore™ softens", "The Ridgeline® trail shoe"]),
+    "registered-sign-not-iso-8859-2": (
+        "Bedding\nTowels\nSale\n"
+        "Our organic cotton sheets are certified to OEKO-TEX® Standard 100 and woven in "
+        "Portugal. Each set includes a fitted sheet, a flat sheet and two pillowcases.\n"
+        "Machine wash at 60 degrees. Tumble dry on low heat.\n"
+        "Copyright© 2024 Linen House Ltd. All rights reserved.\n",
+        ["certified to OEKO-TEX® Standard 100"]),
+    "shop-page-not-shift-jis": (shop_page(), ["Chef’s Knife, 20 cm, German Steel"]),
 }
 
 
@@ -486,3 +514,44 @@ def test_windows_1252_text_is_not_read_as_a_near_code_page(tmp_path, name):
     for sentence in kept:
         assert sentence in record["text"]
     assert record["detections"]["encoding"]["encoding"] == "cp1252"
+
+
+#: Texts in the scripts legacy encodings were made for, with the characters that read as
+#: symbols in windows-1252 ("ą" and "ś" are its "±" and "¶" in ISO-8859-2) or as lone
+#: ideographs next to Latin letters ("iPhoneとiPad"): they must still read in their script.
+LEGACY_SCRIPT_TEXTS = {
+    "japanese-shift-jis": (
+        "shift_jis", ("cp932", "shift_jis"),
+        "東京都は昨日、来年度の予算案を発表しました。子育て支援や防災対策に重点を置き、総額は"
+        "過去最大となります。知事は記者会見で「誰もが安心して暮らせる街を目指す」と述べました。"
+        "一方、野党からは財源の確保について疑問の声も上がっています。\n"
+        "新しいiPhoneとiPadは、9月20日から予約を受け付けます。価格は税込みで12万円からです。"
+        "Apple Storeのほか、各キャリアでも購入できます。\n",
+        ["新しいiPhoneとiPadは、9月20日から予約を受け付けます。"]),
+    "polish-iso-8859-2": (
+        "iso8859_2", ("iso8859_2",),
+        "Rząd przedstawił wczoraj projekt budżetu na przyszły rok. Najwięcej pieniędzy trafi na "
+        "ochronę zdrowia, edukację i transport publiczny. Premier zapowiedział, że deficyt nie "
+        "przekroczy trzech procent. Opozycja skrytykowała jednak plan i zażądała szczegółowych "
+        "wyjaśnień. Łódź, Gdańsk i Kraków otrzymają dodatkowe środki.\nŹródło: PAP\n",
+        ["Łódź, Gdańsk i Kraków otrzymają dodatkowe środki."]),
+    "russian-windows-1251": (
+        "cp1251", ("cp1251",),
+        "Правительство Москвы вчера представило проект бюджета на следующий год. Основное "
+        "внимание уделено образованию, здравоохранению и общественному транспорту. Мэр заявил "
+        "на пресс-конференции, что город сделает всё, чтобы каждый житель чувствовал себя в "
+        "безопасности. Однако некоторые эксперты усомнились в источниках финансирования. "
+        "Фото: © «Вести».\n",
+        ["Мэр заявил на пресс-конференции", "финансирования. Фото: © «Вести»."]),
+}
+
+
+@pytest.mark.parametrize("name", LEGACY_SCRIPT_TEXTS)
+def test_legacy_text_in_another_script_is_read_in_its_script(tmp_path, name):
+    encoding, read_as, text, kept = LEGACY_SCRIPT_TEXTS[name]
+    (tmp_path / "page.txt").write_bytes(text.encode(encoding))
+    builtin_cli("run", tmp_path / "page.txt", "-o", tmp_path / "out.jsonl", "--no-progress")
+    [record] = read_jsonl(tmp_path / "out.jsonl")
+    for sentence in kept:
+        assert sentence in record["text"]
+    assert record["detections"]["encoding"]["encoding"] in read_as
