@@ -1,13 +1,16 @@
 """What the boilerplate classifier costs per page: features, both model stages, segmentation.
 
-    python bench/bench_classifier.py TEXT_DIR [--pages 200] [--model MODEL.json]
+    python bench/bench_classifier.py TEXT_DIR [--pages 200] [--model MODEL.json] [--chain-cuts]
 
 TEXT_DIR holds pages as scrapers leave them (``tools/scraped_text.py`` output, any form).
 For each page: the time to make its blocks (lines, long lines cut), to compute the block
 features (the blocks' tokens included: their cache is emptied before each run), and to
 run the model (for a model with a vocabulary its lookups included, and also shown
 alone); medians and 90th percentiles in milliseconds per page, best of three runs per
-page (the machine may be shared: compare the columns of one run).
+page (the machine may be shared: compare the columns of one run). Blocks are cut as
+training cuts them; with ``--chain-cuts``, as the chain's extraction does (a long line also
+cut before the boilerplate labels inside it and where the boundary model finds two blocks
+met: on pages scraped onto one line, more and shorter blocks for the classifier).
 """
 from __future__ import annotations
 
@@ -18,7 +21,16 @@ from pathlib import Path
 
 from clean_corpus_plugins.boilerplate.features import stop_word_counts, text_features, token_keys
 from clean_corpus_plugins.boilerplate.model import load_model
-from clean_corpus_plugins.boilerplate.text_extract import TEXT_MODEL, text_blocks
+from clean_corpus_plugins.boilerplate.boundaries import BOUNDARY_MODEL, load_boundaries
+from clean_corpus_plugins.boilerplate.text_extract import (TEXT_MODEL, _joined, block_pieces,
+                                                           text_blocks)
+
+
+def chain_blocks(text: str) -> list[str]:
+    """A text's blocks as the chain's extraction cuts them."""
+    lines, blocks = block_pieces(text, labels=True,
+                                 boundaries=load_boundaries(str(BOUNDARY_MODEL)))
+    return [_joined(lines, pieces) for pieces in blocks]
 
 
 def best_of(fn, repeat=3):
@@ -35,13 +47,16 @@ def main(argv=None) -> int:
     ap.add_argument("text_dir", type=Path)
     ap.add_argument("--pages", type=int, default=200)
     ap.add_argument("--model", type=Path, default=TEXT_MODEL)
+    ap.add_argument("--chain-cuts", action="store_true",
+                    help="cut long lines as the chain does (labels, boundary model)")
     args = ap.parse_args(argv)
     model = load_model(str(args.model))
+    cut = chain_blocks if args.chain_cuts else text_blocks
     text_features(["warm up", "the tables"])
     rows = []
     for path in sorted(args.text_dir.glob("*.txt"))[: args.pages]:
         text = path.read_text(encoding="utf-8")
-        t_blocks, blocks = best_of(lambda: text_blocks(text))
+        t_blocks, blocks = best_of(lambda: cut(text))
         def features():
             stop_word_counts.cache_clear()  # the tokens are this page's cost
             token_keys.cache_clear()

@@ -18,7 +18,10 @@ before pages the vocabulary knows less had a threshold of their own). ``--only-f
 one fold (with ``--reuse-models``, its model from an earlier run), for ablations that
 would take hours over every fold. The text models train, as the shipped one, on the
 devset's annotated pages too (``--sources``), less any site of the fold evaluated;
-``--devset`` evaluates on the devset instead: its pages as text, folds by site, each
+The chain's extraction cuts a page on one line where a boundary model finds its blocks
+met: ``--boundaries fold`` (the default) trains one per fold without the fold's sites, as
+``train_boundaries`` trains the shipped one; ``shipped`` uses the shipped file, ``off``
+none. ``--devset`` evaluates on the devset instead: its pages as text, folds by site, each
 fold through the chain with a model trained on wcxb-dev and the other folds, scored by
 ``tools/score_devset.py``.
 Needs the ``train`` extra (scikit-learn). Figures are printed; docs/classifier.md quotes them.
@@ -40,7 +43,7 @@ from pathlib import Path
 import numpy as np
 
 from clean_corpus_plugins.boilerplate import train as training
-from clean_corpus_plugins.boilerplate.model import load_model
+from clean_corpus_plugins.boilerplate.model import load_model, model_file_text
 from clean_corpus_plugins.boilerplate.text_extract import TEXT_MODEL, TextClassifier, keep_mask
 
 TYPES = ["article", "forum", "product", "collection", "listing", "documentation", "service"]
@@ -126,6 +129,30 @@ def chain_scores(args, fold_models, folds_of, text_dirs, disable=None) -> None:
 
 #: ``--set`` options of every chain run (``--set`` of this script)
 CHAIN_OPTIONS: list[str] = []
+#: The boundary model of one-line text each fold's chain runs use, by the fold's text
+#: model (``--boundaries fold``): trained without the fold's sites.
+FOLD_BOUNDARIES: dict[Path, Path] = {}
+
+
+def fold_boundaries(args, held: set[str], model: Path) -> None:
+    """Train (or, with ``--reuse-models``, load) the boundary model of the chain runs
+    that use the text model ``model``: on every page of a site not in ``held``, as
+    ``train_boundaries`` trains the shipped one on all of them."""
+    from clean_corpus_plugins.boilerplate import train_boundaries
+
+    if args.boundaries != "fold":
+        return
+    path = model.with_suffix(".boundaries.json")
+    if not (args.reuse_models and path.exists()):
+        if not BOUNDARY_PAGES:
+            BOUNDARY_PAGES.extend(train_boundaries.page_lines(args.data))
+        pages = [lines for site, lines in BOUNDARY_PAGES if site not in held]
+        path.write_text(model_file_text(train_boundaries.train(pages, args.seed)),
+                        encoding="utf-8")
+    FOLD_BOUNDARIES[model] = path
+
+
+BOUNDARY_PAGES: list = []  # (site, lines) of every page, read once
 
 
 def run_chain(files: list[str], model: Path, records: Path, disable: str | None = None,
@@ -138,6 +165,8 @@ def run_chain(files: list[str], model: Path, records: Path, disable: str | None 
            "--timeout", "600"]  # a busy machine must fail no page
     for name, value in (options or {}).items():
         cmd += ["--set", f"text_classifier.{name}={value}"]
+    if model in FOLD_BOUNDARIES:
+        cmd += ["--set", f"text_lines.boundary_model={FOLD_BOUNDARIES[model]}"]
     for option in CHAIN_OPTIONS:
         cmd += ["--set", option]
     if disable:
@@ -180,6 +209,7 @@ def devset_chain(args, pages, dev, forms) -> None:
             print(f"devset fold {k}: trained on {len({p.id for p in inside})} pages", flush=True)
         if path.exists() and (args.only_fold in (None, k) or args.reuse_models):
             models[k] = path
+            fold_boundaries(args, {s for s in sites if fold_of[s] == k}, path)
     names = {page.id.removeprefix(training.DEVSET_PREFIX) + ".html": fold_of[page.domain]
              for page in dev}
     for form in forms:
@@ -319,8 +349,13 @@ def main(argv=None) -> int:
                          "site (each fold's model trained on wcxb-dev and the other folds)")
     ap.add_argument("--set", action="append", default=[], metavar="PLUGIN.OPTION=VALUE",
                     help="an option of every chain run (as clean-corpus run --set)")
+    ap.add_argument("--boundaries", choices=("fold", "shipped", "off"), default="fold",
+                    help="the boundary model of one-line text in the chain runs: one per "
+                         "fold, trained without the fold's sites (default); the shipped "
+                         "one; or none (text_lines.boundaries=false)")
     args = ap.parse_args(argv)
-    CHAIN_OPTIONS[:] = args.set
+    CHAIN_OPTIONS[:] = args.set + (["text_lines.boundaries=false"]
+                                   if args.boundaries == "off" else [])
     forms = args.forms.split(",")
     scorer = load_scorer(args.data)
     entries, text_of = training.wcxb_source(args.data)
@@ -364,6 +399,7 @@ def main(argv=None) -> int:
                                    devset_weight=args.devset_weight)
             path.write_text(model.dumps(), encoding="utf-8")
         fold_models[k] = path
+        fold_boundaries(args, held, path)
         for page in pages:
             if folds_of[page.id] == k:
                 probabilities[page.id, page.form], known[page.id, page.form] = \

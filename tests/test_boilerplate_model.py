@@ -155,6 +155,57 @@ def test_a_page_on_one_line_is_cut_before_the_boilerplate_labels_inside_it():
         "Lesen Sie auch Der Streit um die Windkraft")
 
 
+def _one_line(page: Path) -> tuple[str, set[int]]:
+    """A page's blocks joined into one line, as a scraper joining its text leaves it, and
+    the offsets where its blocks met."""
+    lines = [line for line in page.read_text(encoding="utf-8").split("\n") if line]
+    return " ".join(lines), set(np.cumsum([len(line) + 1 for line in lines[:-1]]).tolist())
+
+
+def test_the_boundary_model_finds_where_a_pages_blocks_met_on_one_line():
+    from clean_corpus_plugins.boilerplate.boundaries import BOUNDARY_MODEL, load_boundaries
+
+    model = load_boundaries(str(BOUNDARY_MODEL))
+    found = {"rules": [0, 0], "learned": [0, 0]}  # right cuts, all cuts
+    met = 0
+    for page in sorted((FIXTURES / "text" / "blocks").glob("*.txt")):
+        line, truth = _one_line(page)
+        met += len(truth)
+        for name, boundaries in (("rules", None), ("learned", model)):
+            cuts = {start for start, _ in segments(line, min_chars=100, labels=True,
+                                                   boundaries=boundaries)} - {0}
+            found[name][0] += len(cuts & truth)
+            found[name][1] += len(cuts)
+    recall = {name: right / met for name, (right, _) in found.items()}
+    # most meeting points show no sentence end or separator: the rules find few of them
+    assert recall["rules"] < 0.3 and recall["learned"] > recall["rules"] + 0.2
+    assert found["learned"][0] / found["learned"][1] > 0.5  # and most cuts are right
+
+
+def test_boundary_model_training_gives_the_same_file_from_the_same_data(tmp_path_factory):
+    from clean_corpus_plugins.boilerplate.boundaries import BoundaryModel
+
+    first, second = train_twice(tmp_path_factory,
+                                "clean_corpus_plugins.boilerplate.train_boundaries",
+                                "--data", str(FIXTURES), "--seed", "3")
+    assert first.read_bytes() == second.read_bytes()
+    model = BoundaryModel.load(first)
+    line, truth = _one_line(FIXTURES / "text" / "blocks" / "4509.txt")
+    cuts = set(model.cuts(line))
+    assert len(cuts & truth) > len(truth) / 2  # it learned where blocks meet
+
+
+def test_a_boundary_model_made_for_other_features_is_refused(tmp_path):
+    import json
+
+    from clean_corpus_plugins.boilerplate.boundaries import BOUNDARY_MODEL, BoundaryModel
+
+    data = json.loads(BOUNDARY_MODEL.read_text(encoding="utf-8"))
+    data["features"] = data["features"][:-1]
+    with pytest.raises(ValueError, match="other features"):
+        BoundaryModel(data)
+
+
 def test_short_lines_stay_whole():
     assert segments("One short line. Another one.") == [(0, 28)]
 

@@ -131,6 +131,18 @@ def test_a_relative_threshold_out_of_range_is_a_clear_error(tmp_path):
     assert not (tmp_path / "out.jsonl").exists()
 
 
+def test_a_boundary_model_that_cannot_be_read_stops_the_run_before_any_document(tmp_path):
+    broken = tmp_path / "boundaries.json"
+    broken.write_text('{"format": "clean-corpus-boundaries/1"', encoding="utf-8")  # cut short
+    done = subprocess.run([*CLI, "run", str(FIXTURES / "text" / "flat"), "-o",
+                           str(tmp_path / "out.jsonl"), "--no-progress",
+                           "--set", f"text_lines.boundary_model={broken}"],
+                          capture_output=True, text=True)
+    assert done.returncode == 2
+    assert f"boundary_model: cannot load {broken}" in done.stderr
+    assert not (tmp_path / "out.jsonl").exists()
+
+
 def test_a_page_whose_words_the_model_knows_little_of_has_its_own_threshold(tmp_path):
     """On a page of another language than most training pages', content words the table
     does not know lift no block: ``unfamiliar_threshold`` applies there instead."""

@@ -10,6 +10,9 @@ is not a stop word marks the sentence). With ``labels`` (the chain's extraction)
 before a boilerplate label that opens with a capital inside a piece: "Read more", "Mehr
 zum Thema", "Share this:" (:data:`LABEL_KINDS` of the cleaners' lexicons), so that the
 rules and the classifier see the teasers and prompts after it apart from the article.
+With a ``boundaries`` model (:mod:`.boundaries`, the chain's default), also (5) at every
+gap the model rates as the place where two of the page's blocks met: a menu item and the
+headline after it, a teaser title and the next paragraph's first sentence.
 Pieces are ``(start, end)`` offsets into the line, so cutting one out of the original text
 is exact.
 """
@@ -18,6 +21,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from clean_corpus_plugins.boilerplate.boundaries import BoundaryModel
 from clean_corpus_plugins.boilerplate.features import stopwords
 from clean_corpus_plugins.cleaners.lexmatch import lexicon, words
 
@@ -95,12 +99,14 @@ def _label_cuts(text: str, start: int, end: int) -> list[int]:
     return cuts
 
 
-def segments(text: str, min_chars: int = MIN_CHARS,
-             labels: bool = False) -> list[tuple[int, int]]:
+def segments(text: str, min_chars: int = MIN_CHARS, labels: bool = False,
+             boundaries: BoundaryModel | None = None) -> list[tuple[int, int]]:
     """``(start, end)`` offsets of the pieces of ``text``, in order, covering its words."""
     if len(text) < min_chars:
         return [(0, len(text))] if text.strip() else []
     cuts = {0, len(text)}
+    if boundaries is not None:
+        cuts.update(boundaries.cuts(text))
     cuts.update(m.end() for m in _SENTENCE_END.finditer(text))
     for m in _SEPARATOR.finditer(text):
         cuts.update((m.start(), m.end()))

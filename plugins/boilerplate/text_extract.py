@@ -10,6 +10,8 @@ import numpy as np
 from clean_corpus import Plugin, hookimpl
 from clean_corpus.config import ConfigError
 from clean_corpus.document import Block, Extraction, input_line_starts, normalize_text
+from clean_corpus_plugins.boilerplate.boundaries import (BOUNDARY_MODEL, BoundaryModel,
+                                                          load_boundaries)
 from clean_corpus_plugins.boilerplate.model import load_model
 from clean_corpus_plugins.boilerplate.segment import MIN_CHARS, segments
 from clean_corpus_plugins.boilerplate.wrapped import has_blank_line, paragraphs
@@ -28,12 +30,14 @@ LIST_MARKER = re.compile(r"[•·▪►◦‣○●■*+\-→»›][ \t]+(?=\S)"
 
 
 def block_pieces(text: str, min_chars: int = MIN_CHARS, join_wrapped: bool = True,
-                 labels: bool = False) -> tuple[list[str], list[Pieces]]:
+                 labels: bool = False, boundaries: BoundaryModel | None = None
+                 ) -> tuple[list[str], list[Pieces]]:
     """A text's non-empty normalised lines, and the pieces of each of its blocks: a line,
     a part of a long line (:mod:`.segment`), or, with ``join_wrapped``, every line of a
     hard-wrapped paragraph (:mod:`.wrapped`). With ``labels``, a long line is also cut
-    before the boilerplate labels inside it, as the chain cuts it (training does not:
-    the shipped model learned its pages without these cuts)."""
+    before the boilerplate labels inside it, and with ``boundaries`` also where that model
+    finds two blocks met, as the chain cuts it (training does not: the shipped model
+    learned its pages without these cuts)."""
     all_lines = normalize_text(text).split("\n")
     lines = [line for line in all_lines if line]
     if join_wrapped and has_blank_line(text):
@@ -46,7 +50,7 @@ def block_pieces(text: str, min_chars: int = MIN_CHARS, join_wrapped: bool = Tru
             blocks.append([(n, 0, len(lines[n])) for n in group])
         else:
             blocks += [[(group[0], s, e)]
-                       for s, e in segments(lines[group[0]], min_chars, labels)]
+                       for s, e in segments(lines[group[0]], min_chars, labels, boundaries)]
     return lines, blocks
 
 
@@ -133,6 +137,9 @@ class TextLines(Plugin):
 
     A line of ``segment_min_chars`` or more (a page scraped onto one line) is cut into
     sentences and runs of menu-like words (:mod:`clean_corpus_plugins.boilerplate.segment`),
+    and, with ``boundaries`` (the default), at the gaps where the learned boundary model
+    (:mod:`clean_corpus_plugins.boilerplate.boundaries`; ``boundary_model`` names another
+    file) finds two of the page's blocks met,
     so that the cleaners and the classifier can tell its menu from its article: the first
     part is a "line" block, the others "piece" blocks; once every cleaner has run, the
     pieces still standing next to each other are joined back into one paragraph.
@@ -148,19 +155,39 @@ class TextLines(Plugin):
     """
 
     name = "text_lines"
-    defaults = {"segment_min_chars": MIN_CHARS, "join_wrapped": True}
+    defaults = {"segment_min_chars": MIN_CHARS, "join_wrapped": True, "boundaries": True,
+                "boundary_model": None, "boundary_threshold": None}
 
     #: (document id, {block id: (block, its list marker, the marker's input offset)}),
     #: from extract to clean.
     _markers: tuple[str, dict[int, tuple[Block, str, int]]] | None = None
 
+    @hookimpl
+    def configure(self, config):
+        super().configure(config)
+        if self.options["boundaries"]:
+            try:  # a model file that cannot be read stops the run before any document
+                self._boundaries()
+            except (OSError, ValueError, KeyError) as exc:
+                raise ConfigError(f"[plugin.{self.name}] boundary_model: cannot load "
+                                  f"{self.options['boundary_model'] or BOUNDARY_MODEL}: "
+                                  f"{exc}") from exc
+
+    def _boundaries(self) -> BoundaryModel | None:
+        if not self.options["boundaries"]:
+            return None
+        model = load_boundaries(str(self.options["boundary_model"] or BOUNDARY_MODEL))
+        threshold = self.options["boundary_threshold"]
+        return model if threshold is None else model.at(float(threshold))
+
     @hookimpl(trylast=True)
     def extract(self, document):
         if document.html is not None:
             return None
+        boundaries = self._boundaries()
         lines, blocks = block_pieces(document.text or "", int(self.options["segment_min_chars"]),
                                      bool(self.options["join_wrapped"]),
-                                     labels=True)
+                                     labels=True, boundaries=boundaries)
         aside = set_markers_aside(lines, blocks)
         starts = input_line_starts(lines)
         placed = [_placed_block(lines, starts, pieces, aside.get(i, 0))
