@@ -6,15 +6,20 @@ CC-BY-4.0) already turned into text in the three scraped forms.
 """
 from __future__ import annotations
 
+import math
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import train_twice
+from conftest import REPO, train_twice
 
 from clean_corpus_plugins.boilerplate import features, labels
-from clean_corpus_plugins.boilerplate.model import BlockClassifier, TreeEnsemble
+from clean_corpus_plugins.boilerplate.model import (BlockClassifier, TreeEnsemble,
+                                                     context_features)
 from clean_corpus_plugins.boilerplate.segment import segments
 from clean_corpus_plugins.boilerplate.vocabulary import VOCAB_FEATURES, Counts, page_keys
 
@@ -98,6 +103,42 @@ def test_a_repeated_line_and_a_lexicon_phrase_are_marked():
     assert column["lexicon_line"][0] == 1 and column["lexicon_line"][2] == 0
     assert column["seen_before"].tolist() == [0, 0, 0, 1]
     assert column["repeats"][1] > column["repeats"][2]
+
+
+def test_the_count_columns_are_the_c_librarys_logarithms_on_any_cpu():
+    # The trees split exactly at the values their training machine computed (a block of
+    # two words: log_words <= log1p(2) in many trees), and numpy's log1p is one bit off
+    # them for 2, 13, 47, ... on CPUs with AVX-512: there such blocks went the other way.
+    sizes = list(range(60)) + [73, 184, 195, 219, 298, 4100]  # (past the table: 4100)
+    texts = [" ".join(["word"] * k) or "|" for k in sizes] + ["Share"] * 13
+    column = dict(zip(features.TEXT_FEATURES, features.text_features(texts).T))
+    n, words = len(texts), sizes + [1] * 13
+    assert column["log_words"].tolist() == [math.log1p(k) for k in words]
+    assert column["log_chars"].tolist() == [math.log1p(len(t.replace(" ", ""))) for t in texts]
+    assert column["log_index"].tolist() == [math.log1p(i) for i in range(n)]
+    assert column["log_from_end"].tolist() == [math.log1p(n - 1 - i) for i in range(n)]
+    assert column["repeats"].tolist() == [0.0] * len(sizes) + [math.log(13)] * 13
+    assert column["page_log_words"][0] == math.log1p(sum(words))
+    assert column["page_mean_log_words"][0] == np.mean([math.log1p(k) for k in words])
+
+
+def test_the_fallbacks_prose_means_are_exact_sums_on_any_cpu():
+    # the words of each block back from log_words and the page's prose means as exact
+    # sums: numpy's expm1 and the BLAS's products differ in the last bit between CPUs
+    from clean_corpus_plugins.boilerplate.text_extract import text_blocks
+
+    for name in ("0024", "0134", "0442", "4509"):  # (4509: no prose, every block counts)
+        text = (FIXTURES / "text" / "nodes" / f"{name}.txt").read_text(encoding="utf-8")
+        X = features.text_features(text_blocks(text))
+        column = {k: v.tolist() for k, v in zip(features.TEXT_FEATURES, X.T)}
+        relative = dict(zip(features.RELATIVE_FEATURES, features.relative_features(X).T))
+        words = list(map(math.expm1, column["log_words"]))
+        weights = [w if prose else 0.0 for w, prose in zip(words, column["is_prose"])]
+        weights = weights if any(weights) else words
+        total = float(np.sum(weights))
+        for shape in ("stop_share", "mean_word_len", "capitalised_words", "comma_per_word"):
+            mean = math.fsum(w * v for w, v in zip(weights, column[shape])) / total
+            assert relative[f"{shape}-prose"].tolist() == [v - mean for v in column[shape]]
 
 
 def test_the_vocabulary_learns_words_and_lines_seen_on_enough_sites():
@@ -220,6 +261,21 @@ def test_trees_are_walked_as_written():
     assert p[0] == pytest.approx(1 / (1 + np.exp(2)))
 
 
+def test_probabilities_are_the_logistic_of_the_log_odds_as_the_c_library_gives_it():
+    # numpy's exp, like its log1p, is one bit off the C library's for some inputs on CPUs
+    # with AVX-512, and the second stage's trees read the first stage's probabilities
+    from clean_corpus_plugins.boilerplate.text_extract import TEXT_MODEL, text_blocks
+
+    model = BlockClassifier.load(TEXT_MODEL)
+    blocks = text_blocks((FIXTURES / "text" / "nodes" / "4509.txt").read_text(encoding="utf-8"))
+    X = np.hstack((features.text_features(blocks), model.vocabulary.columns(blocks)))
+    for stage, rows in ((model.stages[0], X),
+                        (model.stages[1], context_features(model.stages[0].predict(X), X))):
+        raw = stage.raw(rows).tolist()
+        assert len(raw) > 100
+        assert stage.predict(rows).tolist() == [1.0 / (1.0 + math.exp(-r)) for r in raw]
+
+
 def test_blocks_are_kept_against_the_threshold_or_the_pages_best_block():
     from clean_corpus_plugins.boilerplate.text_extract import keep_mask
 
@@ -243,16 +299,36 @@ def test_a_feature_matrix_of_another_width_is_refused():
         model.predict_page(np.zeros((3, 3)))
 
 
+#: The training command's arguments for the fixture pages (a small, quick model).
+TRAINING = ("--text", str(FIXTURES), "--seed", "3", "--trees", "30", "--vocab-sites", "2",
+            "--check", str(FIXTURES))
+
+
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
     """The training command run twice on the fixture pages, with the same seed."""
-    return train_twice(tmp_path_factory, "clean_corpus_plugins.boilerplate.train",
-                       "--text", str(FIXTURES), "--seed", "3", "--trees", "30",
-                       "--vocab-sites", "2", "--check", str(FIXTURES))
+    return train_twice(tmp_path_factory, "clean_corpus_plugins.boilerplate.train", *TRAINING)
 
 
 def test_training_twice_with_the_same_seed_gives_the_same_file(trained):
     assert trained[0].read_bytes() == trained[1].read_bytes()
+
+
+def test_a_cpu_without_numpys_simd_code_trains_the_same_file(trained, tmp_path):
+    # numpy picks SIMD code for the CPU it runs on (on AVX-512, log1p, expm1 and exp one
+    # bit off the C library's for some inputs): with all of it switched off, as on a
+    # machine without it, the same command writes the same bytes
+    try:
+        from numpy._core._multiarray_umath import __cpu_dispatch__
+    except ImportError:  # numpy 1
+        from numpy.core._multiarray_umath import __cpu_dispatch__
+    out = tmp_path / "model.json"
+    done = subprocess.run([sys.executable, "-m", "clean_corpus_plugins.boilerplate.train",
+                           *TRAINING, "--out", str(out)], capture_output=True, text=True,
+                          cwd=REPO, env=dict(os.environ,
+                                             NPY_DISABLE_CPU_FEATURES=" ".join(__cpu_dispatch__)))
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes() == trained[0].read_bytes()
 
 
 def test_the_written_model_predicts_as_the_trained_one_and_learned_the_labels(trained):

@@ -17,6 +17,7 @@ columns that differ by language read against the page's own prose.
 """
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from functools import lru_cache
@@ -64,6 +65,52 @@ TEXT_FEATURES: tuple[str, ...] = (
        "log_run_distance", "run_side", "page_log_blocks", "page_log_words",
        "page_mean_log_words", "page_prose_share", "page_stop_share")
 )
+
+
+#: Whole numbers below this have their logarithms looked up in a table (built once).
+_LOG_TABLE = 1 << 12
+
+
+@lru_cache(maxsize=None)
+def _log_table(function) -> np.ndarray:
+    """``function`` (``math.log1p`` or ``math.log``) of the whole numbers below
+    :data:`_LOG_TABLE` (minus infinity where it has no value: ``log(0)``)."""
+    def value(k: int) -> float:
+        return function(k) if k or function is math.log1p else -math.inf
+    return np.array(list(map(value, range(_LOG_TABLE))))
+
+
+def _of_counts(function, counts) -> np.ndarray:
+    """``function`` of each whole number of ``counts``, a table's values (and ``function``
+    called on the few past it)."""
+    k = np.asarray(counts).astype(np.int64)
+    table = _log_table(function)
+    if not k.size or int(k.max()) < _LOG_TABLE:
+        return table[k]
+    past = k >= _LOG_TABLE
+    out = table[np.where(past, 0, k)]
+    out[past] = list(map(function, k[past].tolist()))
+    return out
+
+
+def log1p_counts(counts) -> np.ndarray:
+    """``log1p`` of whole numbers (an array of counts, integers or floats) as ``math.log1p``
+    gives them: the C library's, whatever SIMD code numpy picks for the CPU.
+
+    numpy's ``log1p`` (and ``log``, ``expm1``, ``exp``) take SIMD code on CPUs with
+    AVX-512 that differs from the C library in the last bit for some inputs (``log1p(2)``,
+    13, 47, ...: one whole number in a hundred), and the trees split exactly at values
+    their training machine computed (a column is binned at its values: ``log_words <=
+    log1p(2)`` is a split of 17 first-stage trees of the text model), so that bit
+    decided blocks of two words and their neighbours. The values are looked up in a table
+    of ``math.log1p``, which numpy's own loops give wherever they use no such code.
+    """
+    return _of_counts(math.log1p, counts)
+
+
+def log_counts(counts) -> np.ndarray:
+    """``log`` of whole numbers as ``math.log`` gives them (see :func:`log1p_counts`)."""
+    return _of_counts(math.log, counts)
 
 
 @lru_cache(maxsize=None)
@@ -390,10 +437,10 @@ def text_features(texts: list[str]) -> np.ndarray:
     ends_sentence = np.fromiter(map(_SENTENCE_ENDS.__contains__, lasts), dtype=np.float64,
                                 count=n)
     stop_share = stop_count / np.maximum(1, n_tokens)
-    log_words = np.log1p(words)
+    log_words = log1p_counts(words)
     is_prose = ((words >= 10) & (stop_share >= 0.2)).astype(np.float64)
     base = {
-        "log_chars": np.log1p(chars),
+        "log_chars": log1p_counts(chars),
         "log_words": log_words,
         "mean_word_len": (counts[:, _LOWER] + counts[:, _UPPER] + counts[:, _DIGIT]) / safe_words,
         "lower_share": counts[:, _LOWER] / chars,
@@ -402,15 +449,15 @@ def text_features(texts: list[str]) -> np.ndarray:
         "other_share": counts[:, _OTHER] / chars,
         "sep_share": counts[:, _SEP] / chars,
         "comma_per_word": counts[:, _COMMA] / safe_words,
-        "stops_inside": np.log1p(counts[:, _STOP]),
+        "stops_inside": log1p_counts(counts[:, _STOP]),
         "capitalised_words": caps / safe_words,
         "ends_sentence": ends_sentence,
         "ends_colon": np.fromiter(map(":".__eq__, lasts), dtype=np.float64, count=n),
         "starts_upper": np.fromiter(map(str.isupper, map(_FIRST, texts)), dtype=np.float64,
                                     count=n),
         "stop_share": stop_share,
-        "stop_count": np.log1p(stop_count),
-        "repeats": np.log(np.bincount(ids, minlength=n)[ids].astype(np.float64)),
+        "stop_count": log1p_counts(stop_count),
+        "repeats": log_counts(np.bincount(ids, minlength=n)[ids]),
         "seen_before": seen_before,
         "lexicon_line": lexicon_line,
         "lexicon_prefix": lexicon_prefix,
@@ -435,14 +482,14 @@ def text_features(texts: list[str]) -> np.ndarray:
         distance, side = np.full(n, float(n)), np.zeros(n)
     columns.extend([
         index / max(1, n - 1),
-        np.log1p(index),
-        np.log1p(n - 1 - index),
+        log1p_counts(index),
+        log1p_counts(n - 1 - index),
         words_before / max(1.0, total_words),
         (distance == 0).astype(np.float64),
-        np.log1p(distance),
+        log1p_counts(distance),
         side,
-        np.full(n, np.log1p(n)),
-        np.full(n, np.log1p(total_words)),
+        np.full(n, math.log1p(n)),
+        np.full(n, math.log1p(total_words)),
         np.full(n, log_words.mean()),
         np.full(n, is_prose.mean()),
         np.full(n, stop_count.sum() / max(1.0, n_tokens.sum())),
@@ -473,10 +520,14 @@ def relative_features(X: np.ndarray) -> np.ndarray:
     with its capitalised nouns and long words, looked less like prose to them than an
     English one. Against its page's own prose a block reads alike in any language.
     """
-    words = np.expm1(X[:, _COLUMN["log_words"]])
+    # (math's expm1 and a sum in a fixed order: numpy's expm1 and the BLAS's product
+    # depend on the CPU, see log1p_counts)
+    words = np.fromiter(map(math.expm1, X[:, _COLUMN["log_words"]].tolist()), dtype=np.float64,
+                        count=len(X))
     weights = np.where(X[:, _COLUMN["is_prose"]] > 0, words, 0.0)
     if weights.sum() <= 0:
         weights = words
     total = max(1e-9, float(weights.sum()))
     shape = X[:, [_COLUMN[name] for name in _RELATIVE]]
-    return np.hstack((X[:, _KEPT_COLUMNS], shape - (weights @ shape) / total))
+    means = np.array(list(map(math.fsum, (weights[:, None] * shape).T.tolist()))) / total
+    return np.hstack((X[:, _KEPT_COLUMNS], shape - means))

@@ -15,7 +15,6 @@ attribute of megabytes), so the walk is linear in the size of the page.
 from __future__ import annotations
 
 import itertools
-import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -23,6 +22,8 @@ from operator import attrgetter, eq, itemgetter
 
 import numpy as np
 from lxml import etree
+
+from clean_corpus_plugins.boilerplate.features import log1p_counts, log_counts
 
 #: Elements that start a block of their own.
 BLOCK_TAGS = frozenset({
@@ -356,7 +357,7 @@ def html_features(blocks: list[DomBlock], vocabulary: tuple[str, ...]) -> np.nda
     links = np.fromiter(map(_LINKS, blocks), dtype=np.float64, count=n)
     depth = np.fromiter(map(_DEPTH, blocks), dtype=np.float64, count=n)
     out[:, 0] = link
-    out[:, 1] = np.log1p(links)
+    out[:, 1] = log1p_counts(links)
     out[:, 2] = links / words
     out[:, 3] = depth
     # depth against the depth of the page's longest blocks (where its prose usually sits)
@@ -408,10 +409,9 @@ def html_features(blocks: list[DomBlock], vocabulary: tuple[str, ...]) -> np.nda
             chosen = shared & (rank == k + 1)
             a, i = pairs[chosen], block_of_pair[chosen]
             total = element_chars[a]
-            # math's log1p: numpy's may differ in the last bit from the one trained with
-            out[i, container + 3 * k] = list(map(math.log1p, total.tolist()))
+            out[i, container + 3 * k] = log1p_counts(total)
             out[i, container + 3 * k + 1] = element_links[a] / np.maximum(1.0, total)
-            out[i, container + 3 * k + 2] = list(map(math.log1p, element_blocks[a].tolist()))
+            out[i, container + 3 * k + 2] = log1p_counts(element_blocks[a])
     out[1:, container + 6] = link[:-1]
     out[0, container + 6] = -1
     out[:-1, container + 7] = link[1:]
@@ -428,7 +428,7 @@ def html_features(blocks: list[DomBlock], vocabulary: tuple[str, ...]) -> np.nda
         & np.fromiter(map(eq, paths[1:], paths[:-1]), dtype=bool, count=n - 1)
     bounds = np.concatenate(([0], np.flatnonzero(~same) + 1, [n]))
     runs = np.diff(bounds)
-    out[:, container + 9] = np.log(np.repeat(runs, runs).astype(np.float64))
+    out[:, container + 9] = log_counts(np.repeat(runs, runs))
     return out
 
 

@@ -22,6 +22,7 @@ reads each page on its own scale. Everything here is deterministic and needs num
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -153,7 +154,11 @@ class TreeEnsemble:
 
 
 def _logistic(raw: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-raw))
+    # math's exp (the C library's): numpy's differs in the last bit on some CPUs, and the
+    # second stage's trees read these (see features.log1p_counts); past 709 it overflows
+    e = np.fromiter(map(math.exp, np.minimum(-raw, 709.0).ravel().tolist()), dtype=np.float64,
+                    count=raw.size)
+    return 1.0 / (1.0 + e.reshape(raw.shape))
 
 
 def context_features(p: np.ndarray, X: np.ndarray | None = None) -> np.ndarray:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import math
 import multiprocessing
 import pickle
 import sys
@@ -177,7 +178,7 @@ def page_type_matrix(pages, url_vocabulary, name_vocabulary) -> np.ndarray:
     for page in pages:
         rows.append(np.concatenate([
             page.page_base, [float(w in page.url_words) for w in url_vocabulary],
-            [np.log1p(page.names[w]) for w in name_vocabulary]]))
+            [math.log1p(page.names[w]) for w in name_vocabulary]]))  # as page_type.py
     return np.vstack(rows)
 
 
