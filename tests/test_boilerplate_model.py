@@ -223,6 +223,19 @@ def test_the_boundary_model_finds_where_a_pages_blocks_met_on_one_line():
     assert found["learned"][0] / found["learned"][1] > 0.5  # and most cuts are right
 
 
+def test_the_boundary_model_cuts_a_page_on_one_line_not_a_long_paragraph_among_lines():
+    from clean_corpus_plugins.boilerplate.boundaries import BOUNDARY_MODEL, load_boundaries
+    from clean_corpus_plugins.boilerplate.text_extract import block_pieces
+
+    model = load_boundaries(str(BOUNDARY_MODEL))
+    line, _ = _one_line(FIXTURES / "text" / "blocks" / "4509.txt")
+    assert len(line) >= 1000
+    for text, cut in ((line, True), ("\n".join([line] + ["A line of the page."] * 200), False)):
+        rules = block_pieces(text, min_chars=1000, labels=True)[1]
+        learned = block_pieces(text, min_chars=1000, labels=True, boundaries=model)[1]
+        assert (len(learned) > len(rules)) is cut
+
+
 def test_boundary_model_training_gives_the_same_file_from_the_same_data(tmp_path_factory):
     from clean_corpus_plugins.boilerplate.boundaries import BoundaryModel
 

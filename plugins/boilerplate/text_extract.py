@@ -35,8 +35,9 @@ def block_pieces(text: str, min_chars: int = MIN_CHARS, join_wrapped: bool = Tru
     """A text's non-empty normalised lines, and the pieces of each of its blocks: a line,
     a part of a long line (:mod:`.segment`), or, with ``join_wrapped``, every line of a
     hard-wrapped paragraph (:mod:`.wrapped`). With ``labels``, a long line is also cut
-    before the boilerplate labels inside it, and with ``boundaries`` also where that model
-    finds two blocks met, as the chain cuts it (training does not: the shipped model
+    before the boilerplate labels inside it, and with ``boundaries`` a line holding half
+    the text or more (a page on one line) also where that model finds two blocks met, as
+    the chain cuts it (training does not: the shipped model
     learned its pages without these cuts)."""
     all_lines = normalize_text(text).split("\n")
     lines = [line for line in all_lines if line]
@@ -45,12 +46,16 @@ def block_pieces(text: str, min_chars: int = MIN_CHARS, join_wrapped: bool = Tru
     else:
         groups = [[n] for n in range(len(lines))]
     blocks: list[Pieces] = []
+    # the boundary model looks for a page's blocks inside a line that holds most of the
+    # page (a page on one line), not inside a long paragraph among the page's lines
+    page_line = sum(map(len, lines)) / 2
     for group in groups:
         if len(group) > 1:
             blocks.append([(n, 0, len(lines[n])) for n in group])
         else:
-            blocks += [[(group[0], s, e)]
-                       for s, e in segments(lines[group[0]], min_chars, labels, boundaries)]
+            line = lines[group[0]]
+            blocks += [[(group[0], s, e)] for s, e in segments(
+                line, min_chars, labels, boundaries if len(line) >= page_line else None)]
     return lines, blocks
 
 
