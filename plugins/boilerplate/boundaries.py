@@ -15,7 +15,7 @@ The model learns from the pages' text with a line per block (``tools/scraped_tex
 breaks are the gaps to find (:mod:`.train_boundaries`). The model file is a tree ensemble
 of :mod:`.model`::
 
-    {"format": "clean-corpus-boundaries/1", "features": [...], "threshold": 0.3,
+    {"format": "clean-corpus-boundaries/1", "features": [...], "threshold": 0.5,
      "trees": {"baseline": b, "trees": {...}}, "trained": {...}}
 """
 from __future__ import annotations
@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from clean_corpus_plugins.boilerplate.features import stopwords
+from clean_corpus_plugins.boilerplate.features import all_stopwords
 from clean_corpus_plugins.boilerplate.model import TreeEnsemble, check_format
 
 FORMAT = "clean-corpus-boundaries/1"
@@ -48,7 +48,7 @@ BOUNDARY_FEATURES: tuple[str, ...] = (
 
 # first and last characters of the words, by class
 _LOWER, _UPPER, _DIGIT, _LETTER, _OTHER = range(5)
-_CLOSERS = frozenset("\"'»”’)]")
+_CLOSERS = "\"'»”’)]"
 _ENDS = frozenset(".!?…")
 _END_CODES = np.array([ord(c) for c in _ENDS], dtype=np.uint32)
 _CLOSER_CODES = np.array([ord(c) for c in _CLOSERS], dtype=np.uint32)
@@ -82,13 +82,8 @@ def _classes(chars: str) -> np.ndarray:
     return out
 
 
-@lru_cache(maxsize=1)
-def _stopwords() -> frozenset[str]:
-    return frozenset().union(*stopwords().values())
-
-
 def _ends_sentence(word: str) -> bool:
-    return word.rstrip("\"'»”’)]")[-1:] in _ENDS
+    return word.rstrip(_CLOSERS)[-1:] in _ENDS
 
 
 def words_and_starts(text: str) -> tuple[list[str], np.ndarray]:
@@ -119,7 +114,7 @@ def gap_features(words: list[str]) -> tuple[np.ndarray, np.ndarray]:
     ends_symbol = (last == _OTHER) & ~sentence_end & ~colon & ~comma
     chars = np.fromiter(map(len, words), dtype=np.float64, count=n)
     all_caps = np.fromiter(map(str.isupper, words), dtype=bool, count=n) & (chars > 1)
-    stops = _stopwords()
+    stops = all_stopwords()
     stop = np.fromiter(map(stops.__contains__, " ".join(words).lower().split(" ")),
                        dtype=bool, count=n)
     prose = lower & ~stop

@@ -113,6 +113,12 @@ def log_counts(counts) -> np.ndarray:
     return _of_counts(math.log, counts)
 
 
+@lru_cache(maxsize=1)
+def all_stopwords() -> frozenset[str]:
+    """The stop words of every language :func:`stopwords` has, in one set."""
+    return frozenset().union(*stopwords().values())
+
+
 @lru_cache(maxsize=None)
 def stopwords() -> dict[str, frozenset[str]]:
     """``{language: words}`` from ``stopwords/*.txt`` (one word a line, ``#`` comments)."""

@@ -22,7 +22,7 @@ import re
 from functools import lru_cache
 
 from clean_corpus_plugins.boilerplate.boundaries import BoundaryModel
-from clean_corpus_plugins.boilerplate.features import stopwords
+from clean_corpus_plugins.boilerplate.features import all_stopwords
 from clean_corpus_plugins.cleaners.lexmatch import lexicon, words
 
 #: Lines shorter than this are left whole (a long paragraph is not a page on one line).
@@ -36,10 +36,6 @@ _SEPARATOR = re.compile(r"(?<!\s)\s++[|•·›»]\s+")
 _WORD = re.compile(r"[^\W_][\w'’-]*")
 #: A run of capitalised words this long before a sentence is cut off it.
 MIN_RUN = 3
-
-
-def _all_stopwords() -> frozenset[str]:
-    return frozenset().union(*stopwords().values())
 
 
 def _split_runs(text: str, start: int, end: int, stops: frozenset[str]) -> list[tuple[int, int]]:
@@ -111,7 +107,7 @@ def segments(text: str, min_chars: int = MIN_CHARS, labels: bool = False,
     for m in _SEPARATOR.finditer(text):
         cuts.update((m.start(), m.end()))
     bounds = sorted(cuts)
-    stops = _all_stopwords()
+    stops = all_stopwords()
     pieces: list[tuple[int, int]] = []
     if labels:
         bounds = sorted({*bounds, *(cut for a, b in zip(bounds, bounds[1:])

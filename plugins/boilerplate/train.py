@@ -123,14 +123,21 @@ def annotated_reference(text: str, keep: list[str], drop: list[str]) -> str:
 DEVSET_PREFIX = "devset-"
 
 
+def devset_site(entry: dict) -> str:
+    """The site of a devset page (an ``index.jsonl`` entry): its URL's host, ``www.``
+    left out, or the host in its id."""
+    from urllib.parse import urlsplit
+
+    host = urlsplit(entry["id"]).hostname or entry["id"].split("::")[-1]
+    return host.removeprefix("www.")
+
+
 def devset_source(data: Path):
     """The devset's pages (``devset/index.jsonl``: ``file``, ``with`` and ``without``
     snippets) and their text in a form made by the data's tool. A page's main content is
     the text of its record from the default chain on its HTML (trafilatura and the HTML
     classifier, trained on wcxb-dev alone: no circle through the text model), by
     :func:`annotated_reference`; its site is its URL's host (the index's ``id``)."""
-    from urllib.parse import urlsplit
-
     from clean_corpus.library import Cleaner
     from clean_corpus_plugins.readers import decode
 
@@ -143,9 +150,8 @@ def devset_source(data: Path):
             page = json.loads(line)
             html, _ = decode((folder / "html" / page["file"]).read_bytes())
             record = cleaner.clean(html=html, source=page["file"]).record
-            host = urlsplit(page["id"]).hostname or page["id"].split("::")[-1]
             entries.append({"id": DEVSET_PREFIX + Path(page["file"]).stem,
-                            "domain": host.removeprefix("www."), "type": "article",
+                            "domain": devset_site(page), "type": "article",
                             "file": page["file"],
                             "main_content": annotated_reference((record or {}).get("text") or "",
                                                                 page["with"], page["without"])})

@@ -15,15 +15,14 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import numpy as np
 
 from clean_corpus_plugins.boilerplate.boundaries import (BOUNDARY_FEATURES, BOUNDARY_MODEL,
                                                           FORMAT, gap_features)
 from clean_corpus_plugins.boilerplate.model import model_file_text
-from clean_corpus_plugins.boilerplate.train import (fit_stage, load_scraper, text_source,
-                                                     wcxb_source)
+from clean_corpus_plugins.boilerplate.train import (devset_site, fit_stage, load_scraper,
+                                                     text_source, wcxb_source)
 
 #: Gradient boosting settings: few small trees, as every one-line page pays for them.
 PARAMS = {"max_iter": 80, "max_leaf_nodes": 16, "max_depth": 6, "learning_rate": 0.1,
@@ -46,9 +45,8 @@ def page_lines(data: Path) -> list[tuple[str, list[str]]]:
     visible_text = load_scraper(data)
     with open(data / "devset" / "index.jsonl", encoding="utf-8") as index:
         for entry in map(json.loads, filter(str.strip, index)):
-            host = urlsplit(entry["id"]).hostname or entry["id"].split("::")[-1]
             html = (data / "devset" / "html" / entry["file"]).read_bytes()
-            pages.append((host.removeprefix("www."), visible_text(html, "blocks").split("\n")))
+            pages.append((devset_site(entry), visible_text(html, "blocks").split("\n")))
     return pages
 
 
