@@ -341,6 +341,9 @@ class Document:
     #: Fields of the input beyond the page (a crawled item's own fields), kept as they came,
     #: and what a reader kept from the input's container (a WARC record's id and date).
     extra: dict[str, Any] = field(default_factory=dict)
+    #: ``text`` is Markdown (a page a crawler wrote as Markdown): the ``markdown`` plugin
+    #: makes it the text it shows before extraction, inside the per-document time limit.
+    markdown: bool = False
 
     @cached_property
     def id(self) -> str:

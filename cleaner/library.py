@@ -34,17 +34,20 @@ class Cleaner:
         self._lock = threading.Lock()
 
     def clean(self, *, html: str | None = None, text: str | None = None,
-              url: str | None = None, source: str | None = None) -> Outcome:
-        """Clean one page (``html``) or one scraped text (``text``).
+              url: str | None = None, source: str | None = None,
+              markdown: str | None = None) -> Outcome:
+        """Clean one page (``html``), one scraped text (``text``) or one page a crawler
+        wrote as Markdown (``markdown``, read as the text it shows).
 
         ``source`` names the document in the record and in its id (default: ``url``, else
         ``"-"``). Returns the :class:`~clean_corpus.pipeline.Outcome`: ``status`` is
         ``written``, ``rejected`` (with ``reasons``) or ``failed`` (with ``plugin`` and
         ``error``); ``record`` is the record as ``clean-corpus run`` writes it.
         """
-        if (html is None) == (text is None):
-            raise TypeError("clean() takes exactly one of html= or text=")
-        for name, value in (("html", html), ("text", text), ("url", url), ("source", source)):
+        if [html, text, markdown].count(None) != 2:
+            raise TypeError("clean() takes exactly one of html=, text= or markdown=")
+        for name, value in (("html", html), ("text", text), ("markdown", markdown),
+                            ("url", url), ("source", source)):
             if value is None or isinstance(value, str):
                 continue
             kind = type(value).__name__
@@ -57,8 +60,10 @@ class Cleaner:
         name = source or url or "-"
         # text is read as the text reader reads a file: its ``decode_entities`` option holds
         entities = self.chain.config.plugin_options("text_reader").get("decode_entities", True)
-        document = make_document(Path(name), text if html is None else html, None,
-                                 html=html is not None, source=name, url=url, entities=entities)
+        content = next(value for value in (html, text, markdown) if value is not None)
+        document = make_document(Path(name), content, None, html=html is not None,
+                                 source=name, url=url, entities=entities,
+                                 markdown=markdown is not None)
         with self._lock:
             tally = RunTally()
             self.chain.run_hook("run_start", tally, run=self.run)
@@ -75,7 +80,8 @@ _cleaners_lock = threading.Lock()
 
 
 def clean(*, html: str | None = None, text: str | None = None, url: str | None = None,
-          source: str | None = None, config: Config | None = None) -> Outcome:
+          source: str | None = None, config: Config | None = None,
+          markdown: str | None = None) -> Outcome:
     """Clean one document with the built-in and installed plugins; see :class:`Cleaner`.
 
     The chain of each configuration is built on its first call and reused.
@@ -86,4 +92,4 @@ def clean(*, html: str | None = None, text: str | None = None, url: str | None =
         cleaner = _cleaners.get(key)
         if cleaner is None:
             cleaner = _cleaners[key] = Cleaner(config)
-    return cleaner.clean(html=html, text=text, url=url, source=source)
+    return cleaner.clean(html=html, text=text, url=url, source=source, markdown=markdown)

@@ -32,6 +32,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 BUILTIN_PLUGINS: tuple[str, ...] = (
     "clean_corpus_plugins.readers:TextReader",
     "clean_corpus_plugins.readers:HtmlReader",
+    "clean_corpus_plugins.readers:MarkdownReader",
     "clean_corpus_plugins.readers:JsonlReader",
     "clean_corpus_plugins.warc:WarcReader",
     "clean_corpus_plugins.parquet:ParquetReader",
@@ -41,7 +42,9 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "clean_corpus_plugins.limits:SizeLimit",
     "clean_corpus_plugins.limits:MarkupLimit",
     "clean_corpus_plugins.limits:EmptyText",
-    # extraction: the learned block classifier; trafilatura (trylast) when it passes
+    # extraction: Markdown read as its text first; the learned block classifier;
+    # trafilatura (trylast) when it passes
+    "clean_corpus_plugins.markdown:MarkdownText",
     "clean_corpus_plugins.boilerplate.html_extract:HtmlExtractor",
     "clean_corpus_plugins.extract:TrafilaturaExtractor",
     # text documents: lines, long ones cut into sentences and menu runs

@@ -496,15 +496,19 @@ def decode_entities(text: str) -> str:
 
 def make_document(path: Path, text: str, encoding: dict | None, *, html: bool,
                   source: str | None = None, url: str | None = None,
-                  input_bytes: int | None = None, entities: bool = True) -> Document:
+                  input_bytes: int | None = None, entities: bool = True,
+                  markdown: bool = False) -> Document:
     """The document a reader (or the crawl) hands to the chain: HTML or text (HTML
     character references left in it decoded, :func:`decode_entities`, unless ``entities``
-    is false: a text that means a literal ``&amp;``), its site, and how its encoding was
-    found when it was not UTF-8."""
+    is false: a text that means a literal ``&amp;``; Markdown as written, marked for the
+    ``markdown`` plugin, which decodes references as it reads it), its site, and how its
+    encoding was found when it was not UTF-8."""
     doc = Document(source=source or source_name(path), url=url,
                    site=source_name(site_of(path, url)), input_bytes=input_bytes)
     if html:
         doc.html = text
+    elif markdown:
+        doc.text, doc.markdown = text, True
     else:
         doc.text = decode_entities(text) if entities else text
     if encoding:
@@ -553,6 +557,8 @@ class FileReader(Plugin):
     """A reader of whole files, each no larger than the run's ``max_bytes``."""
 
     suffixes: tuple[str, ...] = ()
+    #: its files are Markdown, read as the text they show
+    markdown = False
 
     @hookimpl
     def register_readers(self, register):
@@ -574,7 +580,8 @@ class FileReader(Plugin):
         # ``source.name`` as given: a URL ("s3://bucket/key") is no local path to rewrite
         yield make_document(Path(source.name), text, encoding, source=source.name,
                             html=self.is_html(source, text),
-                            entities=self.options.get("decode_entities", True))
+                            entities=self.options.get("decode_entities", True),
+                            markdown=self.markdown)
 
 
 class TextReader(FileReader):
@@ -595,6 +602,20 @@ class TextReader(FileReader):
         return "".join(source.suffixes[-1:]) not in self.suffixes and looks_like_html(text)
 
 
+class MarkdownReader(FileReader):
+    """Markdown files (``.md``, ``.markdown``): whole pages as crawlers write them in
+    Markdown, which the ``markdown`` plugin reads as the text they show, a line per block,
+    link text without its address (:mod:`clean_corpus_plugins.markdown`). A page that is
+    HTML after all is read as HTML."""
+
+    name = "markdown_reader"
+    suffixes = (".md", ".markdown", ".mdown", ".mkd")
+    markdown = True
+
+    def is_html(self, source, text: str) -> bool:
+        return looks_like_html(text)
+
+
 class HtmlReader(FileReader):
     """HTML pages saved to disk; the text comes from the ``extract`` hook."""
 
@@ -604,30 +625,33 @@ class HtmlReader(FileReader):
 
 class FieldsReader(Plugin):
     """What readers of one-document-per-row formats (JSON Lines, Parquet) share: which
-    fields hold the text, the HTML, the URL and the source name (options), and whether HTML
-    character references left in the text are decoded (``decode_entities``, as the text
-    reader's). The row's other fields are kept in the record's ``extra``."""
+    fields hold the HTML, the text, the Markdown (read as the text it shows), the URL and
+    the source name (options; the first of HTML, text and Markdown a row has is read), and
+    whether HTML character references left in the text are decoded (``decode_entities``, as
+    the text reader's). The row's other fields are kept in the record's ``extra``."""
 
-    defaults = {"text_field": "text", "html_field": "html", "url_field": "url",
-                "source_field": "source", "decode_entities": True}
+    defaults = {"text_field": "text", "html_field": "html", "markdown_field": "markdown",
+                "url_field": "url", "source_field": "source", "decode_entities": True}
 
     def document(self, name: str, row: dict, source: str) -> Document:
-        """The document of one row, or ValueError when it has neither text nor HTML."""
+        """The document of one row, or ValueError when it has no text, HTML or Markdown."""
         options = self.options
         # A lone surrogate ("\\ud800") is valid JSON but no UTF-8 encoder takes it.
         strings = {key: xml_safe(value) for key, value in row.items() if isinstance(value, str)}
-        for key, html in ((options["html_field"], True), (options["text_field"], False)):
+        for key, kind in ((options["html_field"], "html"), (options["text_field"], "text"),
+                          (options["markdown_field"], "markdown")):
             if key in strings:
-                doc = make_document(Path(name), strings[key], None, html=html,
+                doc = make_document(Path(name), strings[key], None, html=kind == "html",
                                     source=strings.get(options["source_field"]) or source,
                                     url=strings.get(options["url_field"]),
-                                    entities=options["decode_entities"])
+                                    entities=options["decode_entities"],
+                                    markdown=kind == "markdown")
                 # the row's other fields (an id, a date, a language) travel to the record
                 doc.extra = extra_fields(row, [v for k, v in options.items()
                                                if k.endswith("_field")])
                 return doc
-        raise ValueError(f"neither a {options['text_field']!r} nor an "
-                         f"{options['html_field']!r} string")
+        raise ValueError(f"no {options['text_field']!r}, {options['html_field']!r} or "
+                         f"{options['markdown_field']!r} string")
 
 
 class JsonlReader(FieldsReader):
@@ -653,7 +677,7 @@ class JsonlReader(FieldsReader):
         first, newline, _ = head.lstrip().partition(b"\n")
         if not first.startswith(b"{"):
             return False
-        keys = [self.options[k].encode() for k in ("text_field", "html_field")]
+        keys = [self.options[k].encode() for k in ("text_field", "html_field", "markdown_field")]
         if not newline:
             return any(re.search(rb'"%s"\s*:' % re.escape(key), first) for key in keys)
         try:

@@ -317,10 +317,10 @@ def test_run_killed_while_writing_leaves_no_truncated_output(tmp_path, plugin_en
 
 
 def test_file_no_reader_claims_is_reported_as_failed_not_a_crash(tmp_path):
-    # With the fallback reader disabled, a .md file has no reader: it must land in the
+    # With the fallback reader disabled, a .rst file has no reader: it must land in the
     # failures file and the run must go on with the other files.
     (tmp_path / "in").mkdir()
-    (tmp_path / "in" / "notes.md").write_text(ARTICLE_ONE, encoding="utf-8")
+    (tmp_path / "in" / "notes.rst").write_text(ARTICLE_ONE, encoding="utf-8")
     (tmp_path / "in" / "page.html").write_text(
         "<html><body><article><p>" + ARTICLE_TWO + "</p></article></body></html>",
         encoding="utf-8")
@@ -331,8 +331,8 @@ def test_file_no_reader_claims_is_reported_as_failed_not_a_crash(tmp_path):
     assert "Traceback" not in result.stderr
     assert [r["source"] for r in read_jsonl(out)] == [str(tmp_path / "in" / "page.html")]
     [failure] = read_jsonl(tmp_path / "out.rejected.jsonl")
-    assert failure["source"] == str(tmp_path / "in" / "notes.md")
-    assert failure["status"] == "failed" and "no reader for files ending in '.md'" in failure["error"]
+    assert failure["source"] == str(tmp_path / "in" / "notes.rst")
+    assert failure["status"] == "failed" and "no reader for files ending in '.rst'" in failure["error"]
     stats = json.loads((tmp_path / "stats.json").read_text())
     assert (stats["documents"], stats["written"], stats["failed"]) == (2, 1, 1)
 

@@ -1,0 +1,102 @@
+"""Markdown as crawlers write it (whole pages turned into Markdown), read as the text it shows.
+
+The Markdown reader (``.md`` files) and the row readers (a ``markdown`` field) hand the
+chain the Markdown as written, marked ``document.markdown``; the ``markdown`` plugin reads
+it at the start of extraction, in the worker, so that the per-document time limit covers
+the parse. Disabled, the Markdown is cleaned as the plain text it is.
+
+A page converted to Markdown keeps every link's address, every image's, and the marks of
+emphasis, headings and tables; read as plain text, those addresses and marks would land in
+the records and hide the page's lines from the cleaners (a menu of ``* [Home](https://...)``
+lines reads like nothing a page shows). Parsed with markdown-it-py (CommonMark, with tables
+and strikethrough), a Markdown document becomes what a scraper leaves of the same page: a
+line per block (a paragraph, a heading, a list item, a table cell, a line of code), link
+text without its address, images and inline HTML tags left out.
+"""
+from __future__ import annotations
+
+import functools
+import re
+
+import lxml.html
+
+from clean_corpus import Plugin, hookimpl
+
+#: The two ends of a link (or image) whose text held a blank line (a link around a whole
+#: card or block, as converters write it): CommonMark reads no link there, so the opening
+#: ``[`` or ``![`` and the closing ``](address)`` are left as text; neither is anything a
+#: page shows.
+_SPACES = re.compile(r"[ \t]{2,}")
+_DANGLING_OPENING = re.compile(r"^(?:!?\[\s*)+")
+_DANGLING_LINK_END = re.compile(r'\]\(\s*<?[^\s<>]*>?(?:\s+"[^"\n]*")?\s*\)')
+
+
+@functools.cache
+def _parser():
+    from markdown_it import MarkdownIt
+
+    # no linkify, no typographer: the text stays as written
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"])
+
+
+def _inline_text(children) -> str:
+    """The text an inline run shows: text and code as written, link text without the
+    address, a soft break as a space, a hard break as a new line; images and HTML tags
+    show nothing."""
+    parts = []
+    for token in children or ():  # an image's alt text is a child of the image: not read
+        if token.type in ("text", "code_inline"):
+            parts.append(token.content)
+        elif token.type == "softbreak":
+            parts.append(" ")
+        elif token.type == "hardbreak":
+            parts.append("\n")
+    return _SPACES.sub(" ", "".join(parts))  # as a browser shows it: "a ![x](y) b" is "a b"
+
+
+def _html_text(html: str) -> list[str]:
+    """The lines of text a raw HTML block in the Markdown shows."""
+    try:
+        text = lxml.html.fragment_fromstring(html, create_parent="div").text_content()
+    except (lxml.etree.ParserError, ValueError):  # comments or nothing but tags
+        return []
+    return text.splitlines()
+
+
+def markdown_text(markdown: str) -> str:
+    """The text of a Markdown document, a line per block (see the module's docstring)."""
+    lines: list[str] = []
+    for token in _parser().parse(markdown):
+        if token.type == "inline":
+            found = _inline_text(token.children).split("\n")
+        elif token.type in ("fence", "code_block"):
+            found = token.content.splitlines()
+        elif token.type == "html_block":
+            found = _html_text(token.content)
+        else:
+            continue
+        lines.extend(map(_without_dangling_link, found))
+    return "\n".join(line for line in lines if line)
+
+
+def _without_dangling_link(line: str) -> str:
+    line = _DANGLING_LINK_END.sub("", line).strip()
+    if "]" not in line:  # the opening of such a link, or of an image inside one
+        line = _DANGLING_OPENING.sub("", line)
+    return line
+
+
+
+class MarkdownText(Plugin):
+    """Read a Markdown document as the text it shows (:func:`markdown_text`) before any
+    extractor sees it: a line per block, link text without its address, images, HTML tags
+    and emphasis marks left out."""
+
+    name = "markdown"
+
+    @hookimpl(wrapper=True, tryfirst=True)
+    def extract(self, document):
+        if document.markdown and document.html is None:
+            document.text = markdown_text(document.text or "")
+            document.markdown = False  # read: it is the text it shows now
+        return (yield)
