@@ -674,6 +674,13 @@ def test_damaged_records_that_are_not_pages_are_counted_as_skipped(tmp_path):
     reason = "damaged web archive record, not a page (warc_reader)"
     assert stats["skipped_reasons"] == {reason: 6, "no document in it (warc_reader)": 1}
     assert f"skipped (not documents): 6 {reason}, 1 no document in it" in result.stderr
+    # which ones: by name, in the order read (they were counted by reason only)
+    named = {why: [Path(source).name for source in sources]
+             for why, sources in stats["skipped_sources"].items()}
+    assert named == {reason: [f"crawl.warc#<urn:uuid:{which}>" for which in
+                              ("request-2", "response-3", "metadata-4", "request-2")]
+                     + ["crawl.warc.gz#<urn:uuid:metadata-10>", "requests.warc#<urn:uuid:request-2>"],
+                     "no document in it (warc_reader)": ["requests.warc"]}
 
 
 def test_damaged_gzip_member_is_passed_over_and_the_members_after_it_are_read(tmp_path):
