@@ -56,6 +56,27 @@ def register_readers(register):
     one registered later (a third party) wins.
     A reader may also have ``count(path) -> int``, a cheap count of the documents in a
     file for the progress bar's total (without it, a file counts as one document).
+
+    Damaged compressed content: a gzip member that does not inflate (or a wrong check,
+    bytes where a member should start) does not end ``stream``; reading goes on at the next
+    member, and ``source.damaged`` lists each damaged part passed over so far, in order, as
+    a :class:`clean_corpus.inputs.Damage` (``start`` and ``end`` in the compressed bytes,
+    ``reason``; ``at``, where in the content it was found, and ``gave``, how many of the
+    bytes before ``at`` came from it). After ``read`` the run calls
+    ``source.check_complete()``, which fails the whole file once (``DamagedInput``, naming
+    them) for the damaged parts the reader did not report: a reader of whole files
+    (``read_bytes()``) need do nothing. A reader of parts (lines, records) that goes on
+    after a bad one reports them itself, so that each damaged part is one failure and a
+    part is not counted twice (its own failure, then the file's): with ``start`` and ``end``
+    the offsets of a part in the content (bytes read from ``stream``), it calls
+    ``source.damage_before(start)`` before the part, and yields a ``ReadFailure`` of its own
+    for each part returned (what it held is lost whole), then
+    ``source.damage_within(start, end)`` once the part is read, and fails the part with
+    ``DamagedInput`` and what it returns, if anything, instead of reading it (it holds what
+    a damaged member gave out, or pieces from both sides of the damage), and finally
+    ``source.damage_before(None)``. Both count what they return in
+    ``source.damage_reported``, which ``check_complete`` leaves out. The JSON Lines and WARC
+    readers (``clean_corpus_plugins.readers``, ``.warc``) do so.
     """
 
 

@@ -333,7 +333,8 @@ class Input:
         if self._decompressed is not None:
             self._decompressed.end_again()
         #: How many of :attr:`damaged` the reader reported itself (each with what it held,
-        #: in order); :meth:`check_complete` names the others.
+        #: in order); :meth:`check_complete` names the others. :meth:`damage_before` and
+        #: :meth:`damage_within` count what they return.
         self.damage_reported = 0
 
     @property
@@ -342,6 +343,29 @@ class Input:
         members: the content on each side of them is read)."""
         stream = self._decompressed.stream if self._decompressed is not None else None
         return getattr(stream, "damaged", [])
+
+    def _take_damage(self, belongs: Callable[[Damage], bool]) -> list[Damage]:
+        taken, damaged = [], self.damaged
+        while self.damage_reported < len(damaged) and belongs(damaged[self.damage_reported]):
+            taken.append(damaged[self.damage_reported])
+            self.damage_reported += 1
+        return taken
+
+    def damage_before(self, offset: int | None) -> list[Damage]:
+        """The damaged parts not reported yet that were found at or before ``offset`` of
+        the (decompressed) content, None: its end. A reader calls it at the start of each
+        part it reads (a line, a record): nothing they gave out went into a part read, so
+        each is a failure of its own. They count as reported."""
+        return self._take_damage(lambda part: offset is None or part.at <= offset)
+
+    def damage_within(self, start: int, end: int) -> list[Damage]:
+        """The damaged parts not reported yet whose content ended inside the part of the
+        content from ``start`` to ``end`` (a line, a record): the part holds what each gave
+        out, or its content on each side of the damage, and fails with them (one failure,
+        :class:`DamagedInput`, whatever it reads as). One that gave out nothing, found at
+        ``end``, is the next part's. They count as reported."""
+        return self._take_damage(lambda part: start < part.at
+                                 and (part.at < end or part.at == end and part.gave > 0))
 
     @property
     def suffixes(self) -> list[str]:

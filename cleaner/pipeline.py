@@ -80,6 +80,11 @@ def error_text(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
+#: How many of the items skipped for one reason the stats name (``skipped_sources``);
+#: ``skipped_reasons`` counts them all.
+SKIPPED_NAMED = 100
+
+
 class RunTally:
     """The counts of one run and the errors of its run-level hooks: its summary and stats.
 
@@ -93,6 +98,8 @@ class RunTally:
         self.reasons: Counter = Counter()
         self.failed_plugins: Counter = Counter()
         self.skipped: Counter = Counter()
+        #: The first :data:`SKIPPED_NAMED` items skipped for each reason, by name
+        self.skipped_sources: dict[str, list[str]] = {}
         #: Errors of plugins outside any document: failing to load (from ``registry``),
         #: raising in a run-level hook.
         self.plugin_errors: list[dict] = registry.load_errors() if registry else []
@@ -102,6 +109,9 @@ class RunTally:
         for item in items:
             if isinstance(item, Skipped):
                 self.skipped[item.reason] += 1
+                named = self.skipped_sources.setdefault(item.reason, [])
+                if len(named) < SKIPPED_NAMED:
+                    named.append(item.source)
             else:
                 yield item
 
@@ -125,6 +135,7 @@ class RunTally:
             "failed_plugins": dict(sorted(self.failed_plugins.items())),
             "skipped": sum(self.skipped.values()),
             "skipped_reasons": dict(sorted(self.skipped.items())),
+            "skipped_sources": dict(sorted(self.skipped_sources.items())),
             "plugin_errors": list(self.plugin_errors),
             "seconds": round(elapsed, 3),
             "documents_per_second": round(documents / elapsed, 2) if elapsed else None,

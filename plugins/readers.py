@@ -17,6 +17,7 @@ import charset_normalizer
 
 from clean_corpus import Plugin, hookimpl
 from clean_corpus.document import Document, ReadFailure, source_name, xml_safe
+from clean_corpus.inputs import DamagedInput
 
 
 class UndecodableInput(ValueError):
@@ -662,6 +663,13 @@ class JsonlReader(FieldsReader):
     other lines are read as usual. Documents are named ``FILE#LINE``. A line over four times
     the run's ``max_bytes`` (room for JSON escapes around a page the size limit takes) is
     not read whole: the size limit rejects it with its size.
+
+    A damaged gzip member (a file of several members, as concatenated ``.gz`` files make) is
+    one failure, ``DamagedInput``: the line in which what it gave out ended (a line cut by
+    the damage, or two lines' pieces joined across it, which may still read as JSON), else
+    the member itself (``FILE#gzip member at byte N``), and the file does not fail for it
+    too. Lines are numbered as read: after a damaged member, the lines it held are not
+    counted.
     """
 
     name = "jsonl_reader"
@@ -689,23 +697,52 @@ class JsonlReader(FieldsReader):
     def read(self, source) -> Iterator[Document | ReadFailure]:
         limit = 4 * source.max_bytes + 65536
         fh = source.stream
-        number = 0
+        number = end = 0
         while raw := fh.readline(limit + 1):
             number += 1
             name = f"{source.name}#L{number}"
-            if len(raw) > limit and not raw.endswith(b"\n"):
-                size = len(raw) + _skip_line(fh)
-                yield make_document(Path(source.name), "", None, html=False, source=name,
-                                    input_bytes=size)
+            start = end
+            size = len(raw) + (_skip_line(fh) if len(raw) > limit and not raw.endswith(b"\n")
+                               else 0)
+            end = start + size
+            yield from _damaged_members(source.damage_before(start - 1), source, self.name)
+            # damaged members found where this line starts, that gave out nothing: they may
+            # have held its start (the line is then the rest of one)
+            edges = source.damage_before(start)
+            within = source.damage_within(start, end)
+            if within:  # the line holds what a damaged member gave out, or is cut by it
+                yield from _damaged_members(edges, source, self.name)
+                yield ReadFailure(name, f"{DamagedInput.__name__}: "
+                                  + "; ".join(map(str, within)), plugin=self.name)
                 continue
-            if not raw.strip():
+            if not raw.endswith(b"\n"):  # the last line: they may have held its end
+                edges += source.damage_before(end)
+            item = self._line(source, raw, size, name)
+            if edges and isinstance(item, ReadFailure) and item.error.startswith(_NOT_JSON):
+                # not a whole line: a piece of one the damage cut, the rest lost with it
+                yield ReadFailure(name, f"{DamagedInput.__name__}: "
+                                  + "; ".join(map(str, edges)) + "; the line it cut short "
+                                  "is not JSON", plugin=self.name)
                 continue
-            try:
-                yield self._parse(source.name, raw, name)
-            except RecursionError:
-                yield ReadFailure(name, "ValueError: JSON nested too deeply", plugin=self.name)
-            except (ValueError, UndecodableInput) as exc:
-                yield ReadFailure(name, f"{type(exc).__name__}: {exc}", plugin=self.name)
+            yield from _damaged_members(edges, source, self.name)
+            if item is not None:
+                yield item
+        yield from _damaged_members(source.damage_before(None), source, self.name)
+
+    def _line(self, source, raw: bytes, size: int, name: str) -> Document | ReadFailure | None:
+        """The document of one line of ``size`` bytes (``raw``, its start if it is longer),
+        its failure, or None for a blank line."""
+        if size > len(raw):
+            return make_document(Path(source.name), "", None, html=False, source=name,
+                                 input_bytes=size)
+        if not raw.strip():
+            return None
+        try:
+            return self._parse(source.name, raw, name)
+        except RecursionError:
+            return ReadFailure(name, "ValueError: JSON nested too deeply", plugin=self.name)
+        except (ValueError, UndecodableInput) as exc:
+            return ReadFailure(name, f"{type(exc).__name__}: {exc}", plugin=self.name)
 
     def count(self, path: Path) -> int:
         """Documents in the file, for the progress bar: its non-blank lines."""
@@ -721,6 +758,18 @@ class JsonlReader(FieldsReader):
             return self.document(path, obj, source)
         except ValueError as exc:
             raise ValueError(f"line has {exc}") from None
+
+
+#: How the failure of a line that does not read as JSON starts.
+_NOT_JSON = (f"{json.JSONDecodeError.__name__}: ", f"{UndecodableInput.__name__}: ")
+
+
+def _damaged_members(parts, source, reader: str) -> Iterator[ReadFailure]:
+    """A failure of its own for each damaged gzip member of ``parts``, which no line read
+    holds: what it held is lost whole."""
+    for part in parts:
+        yield ReadFailure(f"{source.name}#gzip member at byte {part.start}",
+                          f"{DamagedInput.__name__}: {part}", plugin=reader)
 
 
 def _skip_line(fh, chunk: int = 1 << 20) -> int:

@@ -118,37 +118,6 @@ def _record_start(line: bytes, line_start: bool = True) -> tuple[int, bool] | No
     return found.start(), not (line_start and found.start() == 0)
 
 
-class _DamageSeen:
-    """The damaged gzip members of a ``.warc.gz`` (``source.damaged``) as the reader
-    reaches them, each reported once, in order: with the record (or the bytes where a
-    record should start) in which what it gave out ended, else on its own. The input's
-    own check names only those the reader did not report."""
-
-    def __init__(self, source):
-        self.source = source
-
-    def _take(self, belongs) -> list:
-        taken, damaged = [], self.source.damaged
-        while self.source.damage_reported < len(damaged) \
-                and belongs(damaged[self.source.damage_reported]):
-            taken.append(damaged[self.source.damage_reported])
-            self.source.damage_reported += 1
-        return taken
-
-    def before(self, offset: int | None) -> list:
-        """The damaged members not reported yet found before ``offset`` of the content
-        (None: its end): nothing they gave out went into a record; each is its own."""
-        return self._take(lambda part: offset is None or part.at <= offset)
-
-    def within(self, start: int, end: int) -> str | None:
-        """What is wrong with the part of the content from ``start`` to ``end``: the
-        damaged members whose content ended inside it, which held (some of) it (one that
-        gave out nothing, found at its end, is the next part's), or None."""
-        held = self._take(lambda part: start < part.at
-                          and (part.at < end or part.at == end and part.gave))
-        return "; ".join(map(str, held)) or None
-
-
 @functools.cache
 def _classes():
     from warcio.archiveiterator import ArchiveIterator
@@ -519,17 +488,22 @@ class WarcReader(Plugin):
         iterator = _iterator(source.stream, resync=warc)
         records = iter(iterator)
         number = 0
-        seen = _DamageSeen(source) if warc else None
-
         def alone(offset: int | None):
-            """The damaged gzip members before ``offset`` that held no record read."""
-            for part in seen.before(offset) if seen else ():
+            """The damaged gzip members before ``offset`` that held no record read
+            (:meth:`~clean_corpus.inputs.Input.damage_before`)."""
+            for part in source.damage_before(offset) if warc else ():
                 yield ReadFailure(f"{source.name}#gzip member at byte {part.start}",
                                   f"{DamagedInput.__name__}: {part}", plugin=self.name)
 
         def held(start: int, end: int | None) -> str | None:
-            return seen.within(start, end if end is not None else iterator.offset) \
-                if seen else None
+            """The damaged gzip members whose content ended in the part of the content from
+            ``start`` to ``end`` (None: where the iterator is), as an error, or None: a
+            record, or bytes where a record should start, hold them
+            (:meth:`~clean_corpus.inputs.Input.damage_within`)."""
+            if not warc:
+                return None
+            parts = source.damage_within(start, end if end is not None else iterator.offset)
+            return "; ".join(map(str, parts)) or None
 
         def passed_over():
             while iterator.passed_over:

@@ -674,6 +674,13 @@ def test_damaged_records_that_are_not_pages_are_counted_as_skipped(tmp_path):
     reason = "damaged web archive record, not a page (warc_reader)"
     assert stats["skipped_reasons"] == {reason: 6, "no document in it (warc_reader)": 1}
     assert f"skipped (not documents): 6 {reason}, 1 no document in it" in result.stderr
+    # which ones: by name, in the order read (they were counted by reason only)
+    named = {why: [Path(source).name for source in sources]
+             for why, sources in stats["skipped_sources"].items()}
+    assert named == {reason: [f"crawl.warc#<urn:uuid:{which}>" for which in
+                              ("request-2", "response-3", "metadata-4", "request-2")]
+                     + ["crawl.warc.gz#<urn:uuid:metadata-10>", "requests.warc#<urn:uuid:request-2>"],
+                     "no document in it (warc_reader)": ["requests.warc"]}
 
 
 def test_damaged_gzip_member_is_passed_over_and_the_members_after_it_are_read(tmp_path):
@@ -777,6 +784,67 @@ def test_each_damaged_gzip_member_is_one_failure(tmp_path):
     assert [r["error"] for r in reports if "magic" in r["source"]][0].endswith(
         f"read on from the next member, at byte {at['magic.warc.gz'][3]:,}")
     assert (stats["documents"], stats["written"], stats["failed"]) == (15, 11, 4)
+
+
+def _damage(member: bytes, start: int, end: int) -> bytes:
+    changed = bytearray(member)
+    for i in range(start, end):
+        changed[i] ^= 0x55
+    return bytes(changed)
+
+
+def test_damaged_gzip_member_of_json_lines_is_one_failure(tmp_path):
+    """JSON Lines in several gzip members (concatenated ``.gz`` files, or a writer that
+    starts a member every so many bytes, cutting lines) with one member damaged. The
+    line the damage cut failed as bad JSON and the file failed too (two failures for one
+    damaged member), or, the two pieces reading as JSON, was written with a piece of its
+    text missing beside the file's failure; a member holding whole lines failed the file.
+    Each damaged member is now one failure: the line it cut, else the member's own; no
+    record is written from the pieces of two lines, and the counts come to the lines."""
+    import gzip
+
+    lines = b"".join(json.dumps({"text": article(n)}).encode() + b"\n" for n in range(1, 9))
+    chunks = [lines[i:i + 150] for i in range(0, len(lines), 150)]  # lines cut in pieces
+    pieces = [gzip.compress(chunk, mtime=0) for chunk in chunks]
+    inside = next(n for n, chunk in enumerate(chunks) if n and b"\n" not in chunk)
+    whole = [gzip.compress(json.dumps({"text": article(n)}).encode() + b"\n", mtime=0)
+             for n in range(1, 6)]
+    files = {
+        "intact.jsonl.gz": pieces,
+        # inside one line: its two ends read as JSON, a piece of its text missing
+        "inside.jsonl.gz": [*pieces[:inside], _damage(pieces[inside], 20, 40),
+                            *pieces[inside + 1:]],
+        # the first and last members: the line read on from there is a piece of one
+        "first.jsonl.gz": [_damage(pieces[0], 20, 40), *pieces[1:]],
+        "last.jsonl.gz": [*pieces[:-1], _damage(pieces[-1], 20, 40)],
+        # a member a line: the damaged one held a whole line, no line read holds it
+        "lines.jsonl.gz": [*whole[:2], _damage(whole[2], 20, 40), *whole[3:]],
+    }
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name, parts in files.items():
+        (inputs / name).write_bytes(b"".join(parts))
+    stats, records, reports = run(inputs, tmp_path)
+    texts = {r["text"] for name, r in records.items() if name.startswith("intact.")}
+    assert len(texts) == 8
+    for name, record in records.items():  # each record one of the lines, whole
+        assert record["text"] in texts, name
+    for name in files:
+        if name == "intact.jsonl.gz":
+            continue
+        failed = [r for r in reports if Path(r["source"]).name.startswith(name)]
+        assert len(failed) == 1, (name, failed)
+        [report] = failed
+        assert report["status"] == "failed" and report["plugin"] == "jsonl_reader"
+        assert report["error"].startswith("DamagedInput: the gzip member at byte "), report
+    at = sum(map(len, files["lines.jsonl.gz"][:2]))
+    error = report_for(reports, f"lines.jsonl.gz#gzip member at byte {at}")["error"]
+    assert error.startswith(f"DamagedInput: the gzip member at byte {at:,} is damaged (")
+    assert error.endswith(f"read on from the next member, at byte {at + len(whole[2]):,}")
+    written = {name: sum(r.startswith(name) for r in records) for name in files}
+    assert written == {"intact.jsonl.gz": 8, "inside.jsonl.gz": 7, "first.jsonl.gz": 7,
+                       "last.jsonl.gz": 7, "lines.jsonl.gz": 4}
+    assert (stats["documents"], stats["failed"]) == (37, 4)
 
 
 def test_warc_target_uri_with_spaces_is_repaired_without_a_word_on_stderr(tmp_path):
