@@ -68,14 +68,11 @@ def markdown_text(markdown: str) -> str:
     lines: list[str] = []
     for token in _parser().parse(markdown):
         if token.type == "inline":
-            found = _inline_text(token.children).split("\n")
-        elif token.type in ("fence", "code_block"):
-            found = token.content.splitlines()
+            lines.extend(map(_without_dangling_link, _inline_text(token.children).split("\n")))
+        elif token.type in ("fence", "code_block"):  # code as written: "[" may be its own
+            lines.extend(line.strip() for line in token.content.splitlines())
         elif token.type == "html_block":
-            found = _html_text(token.content)
-        else:
-            continue
-        lines.extend(map(_without_dangling_link, found))
+            lines.extend(line.strip() for line in _html_text(token.content))
     return "\n".join(line for line in lines if line)
 
 
@@ -84,7 +81,6 @@ def _without_dangling_link(line: str) -> str:
     if "]" not in line:  # the opening of such a link, or of an image inside one
         line = _DANGLING_OPENING.sub("", line)
     return line
-
 
 
 class MarkdownText(Plugin):

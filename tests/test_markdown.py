@@ -46,6 +46,7 @@ After a hard break.
 
 ```
   indented code
+[
 ```
 
 <div><p>Raw <b>HTML</b> block</p></div>
@@ -53,7 +54,7 @@ After a hard break.
     assert markdown_text(page).split("\n") == [
         "A heading", "Home", "News",
         "Some bold text, a link & code on two lines.", "After a hard break.",
-        "Name", "Price", "Tea", "3 €", "indented code", "Raw HTML block"]
+        "Name", "Price", "Tea", "3 €", "indented code", "[", "Raw HTML block"]
 
 
 def test_a_link_around_whole_blocks_leaves_neither_its_brackets_nor_its_address():
