@@ -12,6 +12,9 @@ import json
 import re
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 import clean_corpus
 from clean_corpus.testing import builtin_cli, cli, read_jsonl
 from clean_corpus_plugins.markdown import markdown_text
@@ -128,3 +131,25 @@ def test_markdown_that_parses_slowly_fails_alone_within_the_time_limit(tmp_path)
     [failure] = read_jsonl(tmp_path / "out.rejected.jsonl")
     assert Path(failure["source"]).name == "slow.md" and failure["status"] == "failed"
     assert failure["plugin"] == "markdown" and failure["error"].startswith("TimeLimit")
+
+
+markdown_piece = st.one_of(
+    st.text(max_size=40),
+    st.sampled_from(["# ", "* ", "> ", "**", "_", "`", "```\n", "[", "](", ")", "![", "|",
+                     "\n", "\n\n", "<div>", "</div>", "&amp;", "---\n"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=st.lists(markdown_piece, max_size=30))
+def test_any_text_is_read_as_markdown_without_error_into_stripped_non_empty_lines(pieces):
+    text = markdown_text("".join(pieces))
+    assert all(line and line == line.strip() for line in text.split("\n")) or text == ""
+
+
+@settings(max_examples=200, deadline=None)
+@given(label=st.text(alphabet=st.characters(categories=["L", "N"]), min_size=1, max_size=20),
+       path=st.text(alphabet="abcdefghij0123456789-/", min_size=1, max_size=30))
+def test_a_link_shows_its_text_and_never_its_address(label, path):
+    address = f"https://example.org/{path}"
+    text = markdown_text(f"* [{label}]({address})\n\nSee [{label}]({address} \"title\") here.")
+    assert text.split("\n") == [label, f"See {label} here."]
