@@ -28,12 +28,18 @@ DROPPED = "//script|//style|//noscript|//template|//head|//svg"
 
 
 def to_markdown(raw: bytes) -> str | None:
-    """The page as Markdown, or None when it does not parse."""
+    """The page as Markdown, or None when it does not parse. The bytes are decoded as the
+    chain decodes a page (its declared charset, else detection), as a crawler would."""
     import lxml.html
     from markdownify import markdownify
 
+    from clean_corpus_plugins.readers import decode
+
+    text, _ = decode(raw)
+    # lxml refuses a str that declares its own encoding
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
     try:
-        root = lxml.html.document_fromstring(raw)
+        root = lxml.html.document_fromstring(text)
     except (ValueError, lxml.etree.ParserError):
         return None
     for element in root.xpath(DROPPED):
