@@ -22,11 +22,12 @@ import lxml.html
 
 from clean_corpus import Plugin, hookimpl
 
+#: Runs of spaces an image or a tag left between two words
+_SPACES = re.compile(r"[ \t]{2,}")
 #: The two ends of a link (or image) whose text held a blank line (a link around a whole
 #: card or block, as converters write it): CommonMark reads no link there, so the opening
 #: ``[`` or ``![`` and the closing ``](address)`` are left as text; neither is anything a
 #: page shows.
-_SPACES = re.compile(r"[ \t]{2,}")
 _DANGLING_OPENING = re.compile(r"^(?:!?\[\s*)+")
 _DANGLING_LINK_END = re.compile(r'\]\(\s*<?[^\s<>]*>?(?:\s+"[^"\n]*")?\s*\)')
 
