@@ -32,12 +32,19 @@ _DANGLING_OPENING = re.compile(r"^(?:!?\[\s*)+")
 _DANGLING_LINK_END = re.compile(r'\]\(\s*<?[^\s<>]*>?(?:\s+"[^"\n]*")?\s*\)')
 
 
+#: How deep blocks may nest (quotes in quotes, lists in lists). markdown-it skips whatever
+#: lies deeper (CommonMark's preset: 20, which a forum's quotes of quotes can reach); a
+#: document that goes this deep is read as plain text instead, so that nothing is lost.
+MAX_NESTING = 100
+
+
 @functools.cache
 def _parser():
     from markdown_it import MarkdownIt
 
     # no linkify, no typographer: the text stays as written
-    return MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    return MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable(["table",
+                                                                        "strikethrough"])
 
 
 def _inline_text(children) -> str:
@@ -66,8 +73,11 @@ def _html_text(html: str) -> list[str]:
 
 def markdown_text(markdown: str) -> str:
     """The text of a Markdown document, a line per block (see the module's docstring)."""
+    tokens = _parser().parse(markdown)
+    if any(token.level >= MAX_NESTING - 1 for token in tokens):
+        return "\n".join(line.strip() for line in markdown.splitlines() if line.strip())
     lines: list[str] = []
-    for token in _parser().parse(markdown):
+    for token in tokens:
         if token.type == "inline":
             lines.extend(map(_without_dangling_link, _inline_text(token.children).split("\n")))
         elif token.type in ("fence", "code_block"):  # code as written: "[" may be its own

@@ -153,3 +153,12 @@ def test_a_link_shows_its_text_and_never_its_address(label, path):
     address = f"https://example.org/{path}"
     text = markdown_text(f"* [{label}]({address})\n\nSee [{label}]({address} \"title\") here.")
     assert text.split("\n") == [label, f"See {label} here."]
+
+
+def test_text_nested_deeper_than_the_parser_reads_is_not_lost():
+    # a forum's quotes of quotes: CommonMark's preset skips what lies 20 levels deep
+    assert markdown_text("> " * 30 + "the first post, quoted thirty times") == \
+        "the first post, quoted thirty times"
+    # deeper than any page nests (a hostile document): read as plain text, nothing skipped
+    deep = markdown_text("- " * 500 + "a list item five hundred levels down")
+    assert deep.endswith("a list item five hundred levels down")
