@@ -34,8 +34,11 @@ _DANGLING_LINK_END = re.compile(r'\]\(\s*<?[^\s<>]*>?(?:\s+"[^"\n]*")?\s*\)')
 
 #: How deep blocks may nest (quotes in quotes, lists in lists). markdown-it skips whatever
 #: lies deeper (CommonMark's preset: 20, which a forum's quotes of quotes can reach); a
-#: document that goes this deep is read as plain text instead, so that nothing is lost.
+#: document that goes this deep is read again with its lines' quote and list marks taken
+#: off, each line a paragraph, so that nothing is lost.
 MAX_NESTING = 100
+#: The quote and list marks (and indentation) that open a line
+_BLOCK_MARKS = re.compile(r"^(?:\s*(?:>|[*+-]|\d{1,9}[.)])(?=\s|$))*\s*")
 
 
 @functools.cache
@@ -75,7 +78,8 @@ def markdown_text(markdown: str) -> str:
     """The text of a Markdown document, a line per block (see the module's docstring)."""
     tokens = _parser().parse(markdown)
     if any(token.level >= MAX_NESTING - 1 for token in tokens):
-        return "\n".join(line.strip() for line in markdown.splitlines() if line.strip())
+        flat = (_BLOCK_MARKS.sub("", line) for line in markdown.splitlines())
+        tokens = _parser().parse("\n\n".join(line for line in flat if line))
     lines: list[str] = []
     for token in tokens:
         if token.type == "inline":

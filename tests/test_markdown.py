@@ -159,6 +159,8 @@ def test_text_nested_deeper_than_the_parser_reads_is_not_lost():
     # a forum's quotes of quotes: CommonMark's preset skips what lies 20 levels deep
     assert markdown_text("> " * 30 + "the first post, quoted thirty times") == \
         "the first post, quoted thirty times"
-    # deeper than any page nests (a hostile document): read as plain text, nothing skipped
-    deep = markdown_text("- " * 500 + "a list item five hundred levels down")
-    assert deep.endswith("a list item five hundred levels down")
+    # deeper than any page nests (a hostile document): read without its quote and list
+    # marks, nothing skipped, links still without their addresses
+    deep = markdown_text("- " * 500 + "an item [five hundred](https://example.org/500) down\n"
+                         + "> " * 500 + "and a quote")
+    assert deep.split("\n") == ["an item five hundred down", "and a quote"]
