@@ -656,13 +656,13 @@ class FieldsReader(Plugin):
 
 
 class JsonlReader(FieldsReader):
-    """JSON Lines: one document per line, with ``text`` or ``html`` and optional ``url``
-    (the field names are options: ``--set jsonl_reader.text_field=content``).
+    """JSON Lines: one document per line, with ``html``, ``text`` or ``markdown`` and
+    optional ``url`` (the field names are options: ``--set jsonl_reader.text_field=content``).
 
-    A line that is not a JSON object with text or HTML becomes a failure of its own; the
-    other lines are read as usual. Documents are named ``FILE#LINE``. A line over four times
-    the run's ``max_bytes`` (room for JSON escapes around a page the size limit takes) is
-    not read whole: the size limit rejects it with its size.
+    A line that is not a JSON object with HTML, text or Markdown becomes a failure of its
+    own; the other lines are read as usual. Documents are named ``FILE#LINE``. A line over
+    four times the run's ``max_bytes`` (room for JSON escapes around a page the size limit
+    takes) is not read whole: the size limit rejects it with its size.
 
     A damaged gzip member (a file of several members, as concatenated ``.gz`` files make) is
     one failure, ``DamagedInput``: the line in which what it gave out ended (a line cut by
