@@ -5,7 +5,8 @@ Enable it in a Scrapy project's ``settings.py`` with the add-on::
     ADDONS = {"clean_corpus.crawl.CleanCorpusAddon": 0}
 
 or list the pipeline yourself (``ITEM_PIPELINES = {"clean_corpus.crawl.CleanCorpusPipeline":
-500}``). Each item with an ``url`` and the page (``html``, ``body`` or ``text``) goes through
+500}``). Each item with an ``url`` and the page (``html``, ``body``, ``text`` or ``markdown``)
+goes through
 the very chain ``clean-corpus run`` uses and comes out as the record (a dict equal to
 ``Document.to_record()``), which Scrapy's feed exports write (``-O out.jsonl``). Rejected
 and failed pages are dropped with :class:`scrapy.exceptions.DropItem` and written, with the
@@ -30,7 +31,8 @@ same entries as the CLI writes, to a JSON Lines file. Settings (all optional):
 ``CLEAN_CORPUS_STATS``
     Write the run's counts there as JSON at the end, as ``clean-corpus run --stats``.
 
-Fields of an item other than the page (``url``, ``html``, ``body``, ``text``, ``source``)
+Fields of an item other than the page (``url``, ``html``, ``body``, ``text``, ``markdown``,
+``source``)
 are kept in the record's ``extra`` object (values JSON cannot hold as their text). Feeds in
 formats other than JSON (CSV, XML) get the nested fields (``detections``, ``removed``,
 ``section``, ``extra``) as JSON text: the add-on installs exporters that write them so.
@@ -80,7 +82,7 @@ logger = logging.getLogger(__name__)
 PIPELINE_PATH = "clean_corpus.crawl.CleanCorpusPipeline"
 ADDON_PATH = "clean_corpus.crawl.CleanCorpusAddon"
 #: Item fields that carry the page; every other field goes to the record's ``extra``.
-PAGE_FIELDS = ("url", "html", "body", "text", "source")
+PAGE_FIELDS = ("url", "html", "body", "text", "markdown", "source")
 #: Where the add-on puts the pipeline: after pipelines that fill items (lower numbers),
 #: before pipelines that store records (higher numbers).
 PIPELINE_PRIORITY = 500
@@ -135,7 +137,8 @@ class CleanCorpusPipeline:
     ``close_spider`` ends the run (``run_end``). Items of any type are read through
     ``itemadapter``: ``url``, and the page in ``html`` (always HTML), ``body`` or ``text``
     (bytes are decoded as the CLI decodes files; HTML is recognised as the CLI's text reader
-    does). Items with none of the three pass through untouched. A page whose cleaning fails
+    does), or ``markdown`` (a page converted to Markdown, read as the CLI reads ``.md``
+    files). Items with none of the four pass through untouched. A page whose cleaning fails
     is logged, counted in the crawl stats (``clean_corpus/failed``) and dropped; the crawl
     goes on. See the module docstring for settings and for how corpus-level detectors see a
     crawl.
@@ -230,7 +233,7 @@ class CleanCorpusPipeline:
         """The chain's input for ``item``; ``None`` when the item carries no page, a failed
         :class:`Outcome` when its bytes are no text (as the CLI's readers report files)."""
         adapter = ItemAdapter(item)
-        fields = {key: adapter.get(key) for key in ("html", "body", "text")
+        fields = {key: adapter.get(key) for key in ("html", "body", "text", "markdown")
                   if adapter.get(key) is not None}
         if not fields:
             if adapter.get("download_error"):  # a page the crawl gave up on: counted
@@ -254,7 +257,8 @@ class CleanCorpusPipeline:
         # ``text`` hold HTML when they look like it (``response.text`` is a page).
         try:
             document = make_document(Path(source), raw, encoding, source=source, url=url,
-                                     html=key == "html" or looks_like_html(raw))
+                                     html=key == "html" or looks_like_html(raw),
+                                     markdown=key == "markdown")
         except ValueError as exc:
             # An item built by spider code can carry a malformed URL ("http://[x"): it is
             # reported as failed, as the JSONL reader reports such a line, not lost.

@@ -384,6 +384,10 @@ def test_any_item_type_with_html_body_or_text(make_pipeline):
 
     plain = pipeline.clean({"url": "http://site.test/n.txt", "text": "Une ligne.\nUne autre."})
     assert plain["text"] == "Une ligne.\n\nUne autre."
+    # a page a converter turned into Markdown: its text, not its link addresses
+    markdown = pipeline.clean({"url": "http://site.test/m", "markdown":
+                               "Une [ligne](http://site.test/l).\n\n**Une** autre."})
+    assert markdown["text"] == "Une ligne.\n\nUne autre." and "extra" not in markdown
     # Bytes in another encoding are decoded and the encoding reported, as for files.
     latin_bytes = html.encode("latin-1", "replace")
     latin = pipeline.clean(ScrapedPage("http://site.test/l.html", latin_bytes))
@@ -393,7 +397,7 @@ def test_any_item_type_with_html_body_or_text(make_pipeline):
     other = {"name": "not a page"}
     assert pipeline.clean(other) is other  # items without a page pass through
     stats = pipeline.crawler.stats
-    assert stats.get_value("clean_corpus/written") == 6
+    assert stats.get_value("clean_corpus/written") == 7
     assert stats.get_value("clean_corpus/skipped") == 1
 
 
