@@ -5,7 +5,7 @@
 Each page of the set (the devset's 208 HTML pages, or wcxb-dev's 1,310) is turned into
 Markdown as a crawler that converts whole pages does (markdownify, from the ``bench``
 extra: ATX headings, ``*`` bullets, links and images with their addresses; scripts, styles,
-``noscript``, ``template``, ``svg`` and the ``head`` left out first), and written twice: as
+``template``, ``svg`` and the ``head`` left out first), and written twice: as
 ``NAME.md``, which the Markdown reader reads as the text it shows, and as ``NAME.txt``, the
 same bytes read as plain text. Both folders go through ``clean-corpus run`` and are
 scored with the set's own scorer (``tools/score_devset.py`` or ``tools/score_wcxb.py``,
@@ -23,8 +23,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-#: What a crawler leaves out before converting (no text a reader sees)
-DROPPED = "//script|//style|//noscript|//template|//head|//svg"
+#: What a crawler leaves out before converting (no text a reader sees). ``noscript`` stays:
+#: a crawler that runs no script reads it, as the scraper does (a Discourse thread's posts)
+DROPPED = "//script|//style|//template|//head|//svg"
 
 
 def to_markdown(raw: bytes) -> str | None:
