@@ -7,7 +7,8 @@ Markdown as a crawler that converts whole pages does (markdownify, from the ``be
 extra: ATX headings, ``*`` bullets, links and images with their addresses; scripts, styles,
 ``template``, ``svg`` and the ``head`` left out first), and written twice: as
 ``NAME.md``, which the Markdown reader reads as the text it shows, and as ``NAME.txt``, the
-same bytes read as plain text. Both folders go through ``clean-corpus run`` and are
+same bytes read as plain text (``markdown.detect`` off) and as the chain reads them by
+default (recognised as Markdown by their links). They go through ``clean-corpus run`` and are
 scored with the set's own scorer (``tools/score_devset.py`` or ``tools/score_wcxb.py``,
 the records' sources renamed to the page files they came from); printed side by side, with
 how many records still hold a link's address (``](http``) or an image's (``![``).
@@ -64,12 +65,13 @@ def write_pages(pages: list[Path], md_dir: Path, txt_dir: Path) -> int:
     return written
 
 
-def run_and_score(folder: Path, out: Path, scorer: Path, jobs: int) -> tuple[str, int]:
+def run_and_score(folder: Path, out: Path, scorer: Path, jobs: int,
+                  options: tuple[str, ...] = ()) -> tuple[str, int]:
     """The scorer's summary of the chain's records on ``folder``, and how many records still
     hold a Markdown link or image."""
     clean_corpus = Path(sys.executable).with_name("clean-corpus")
     subprocess.run([str(clean_corpus), "run", str(folder), "-o", str(out), "-j", str(jobs),
-                    "--no-progress", "-q"], check=False, capture_output=True)
+                    "--no-progress", "-q", *options], check=False, capture_output=True)
     renamed = out.with_suffix(".scored.jsonl")
     marked = 0
     with open(out, encoding="utf-8") as src, open(renamed, "w", encoding="utf-8") as dst:
@@ -106,10 +108,12 @@ def main(argv=None) -> int:
         txt_dir.mkdir(parents=True, exist_ok=True)
         written = write_pages(pages, md_dir, txt_dir)
         print(f"{args.set}: {written} of {len(pages)} pages as Markdown")
-        for label, folder in (("read as plain text (.txt)", txt_dir),
-                              ("read as Markdown (.md)", md_dir)):
-            summary, marked = run_and_score(folder, work / f"{folder.name}.jsonl", scorer,
-                                            args.jobs)
+        for label, folder, options in (
+                ("read as plain text (.txt)", txt_dir, ("--set", "markdown.detect=false")),
+                ("recognised (.txt, default)", txt_dir, ()),
+                ("read as Markdown (.md)", md_dir, ())):
+            out = work / f"{folder.name}{'-plain' if options else ''}.jsonl"
+            summary, marked = run_and_score(folder, out, scorer, args.jobs, options)
             print(f"  {label:<28} {summary}; records with a link or image address: {marked}")
     return 0
 

@@ -77,7 +77,8 @@ def test_a_markdown_page_is_cleaned_as_the_page_it_was(tmp_path):
         (tmp_path / "md" / f"{name}.md").write_text(markdown, encoding="utf-8")
         (tmp_path / "txt" / f"{name}.txt").write_text(markdown, encoding="utf-8")
     builtin_cli("run", tmp_path / "md", "-o", tmp_path / "md.jsonl", "--no-progress")
-    builtin_cli("run", tmp_path / "txt", "-o", tmp_path / "txt.jsonl", "--no-progress")
+    builtin_cli("run", tmp_path / "txt", "-o", tmp_path / "txt.jsonl", "--no-progress",
+                "--set", "markdown.detect=false")
     as_markdown = {Path(r["source"]).stem: r["text"] for r in read_jsonl(tmp_path / "md.jsonl")}
     as_text = {Path(r["source"]).stem: r["text"] for r in read_jsonl(tmp_path / "txt.jsonl")}
     assert sorted(as_markdown) == ["0024", "0134"]
@@ -91,6 +92,22 @@ def test_a_markdown_page_is_cleaned_as_the_page_it_was(tmp_path):
         # read as plain text, the same bytes keep the addresses the records must not hold
         assert "https://" in as_text[name]
         assert precision > precision_recall(as_text[name], reference)[0]
+
+
+def test_markdown_saved_as_text_is_recognised_and_plain_text_is_not(tmp_path):
+    markdown = (FIXTURES / "markdown" / "0024.md").read_text(encoding="utf-8")
+    (tmp_path / "page.md").write_text(markdown, encoding="utf-8")
+    (tmp_path / "page.txt").write_text(markdown, encoding="utf-8")
+    # the same page as a scraper leaves it: no link syntax, so nothing to recognise
+    scraped = (FIXTURES / "text" / "blocks" / "0024.txt").read_text(encoding="utf-8")
+    (tmp_path / "scraped.txt").write_text(scraped, encoding="utf-8")
+    builtin_cli("run", tmp_path, "-o", tmp_path / "out.jsonl", "--no-progress",
+                "--disable", "duplicates")
+    records = {Path(r["source"]).name: r for r in read_jsonl(tmp_path / "out.jsonl")}
+    assert records["page.txt"]["text"] == records["page.md"]["text"]
+    assert records["page.txt"]["detections"]["markdown"]["detected"] is True
+    assert "markdown" not in records["page.md"]["detections"]  # read as declared
+    assert "markdown" not in records["scraped.txt"]["detections"]
 
 
 def test_a_rows_markdown_field_is_read_as_the_markdown_file_is(tmp_path):
