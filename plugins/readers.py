@@ -14,6 +14,7 @@ from typing import Iterator, NamedTuple
 from urllib.parse import urlsplit
 
 import charset_normalizer
+from charset_normalizer.utils import is_cp_similar
 
 from clean_corpus import Plugin, hookimpl
 from clean_corpus.document import Document, ReadFailure, source_name, xml_safe
@@ -81,8 +82,31 @@ def _guess_encoding(data: bytes) -> str | None:
     return best
 
 
+def _matches(sample: bytes, encodings: list[str]) -> list:
+    """The detector's matches for ``sample`` among ``encodings``, best first, every code page
+    of them weighed. The detector tries the single-byte code pages in the order of their
+    names and passes over one it holds similar to one that read the text as mess
+    (ISO-8859-2 after windows-1250, ISO-8859-7 after windows-1253): Polish in ISO-8859-2,
+    whose "ą ś ź" windows-1250 reads as "± ¶ Ľ", then matched nothing, or windows-1252
+    alone. Those it may have passed over (no match, and an earlier similar one none either)
+    are asked about again, together; but not the Western ones windows-1252 stands for
+    (ISO-8859-15, latin-1, which it passes over after windows-1252): a text windows-1252
+    reads as mess they read no better, but for "Š" and "€" for its "¦" and "¤"."""
+    matches = list(charset_normalizer.from_bytes(sample, cp_isolation=encodings))
+    seen = {name for m in matches for name in m.could_be_from_charset}
+    unseen = [e for e in encodings if e not in seen]
+    skipped = [e for e in unseen if not is_cp_similar("cp1252", e)
+               and any(is_cp_similar(o, e) for o in unseen if o < e)]
+    if not skipped:
+        return matches
+    again = list(charset_normalizer.from_bytes(sample, cp_isolation=skipped))
+    if matches and matches[0].encoding not in SINGLE_BYTE:
+        return matches + again  # a multi-byte first match stays first: the rules below judge it
+    return sorted(matches + again)
+
+
 def _best_match(sample: bytes) -> str | None:
-    matches = list(charset_normalizer.from_bytes(sample, cp_isolation=WEB_ENCODINGS))
+    matches = _matches(sample, WEB_ENCODINGS)
     if not matches or matches[0].chaos > 0.2:
         return None
     if (matches[0].encoding not in SINGLE_BYTE and _lone_high_byte(sample)
@@ -91,7 +115,7 @@ def _best_match(sample: bytes) -> str | None:
         # and half-width katakana ("Australia痴", "ｩ 2025"), which the detector finds
         # cleaner than the symbols: read it as a single-byte code page. The detector, once
         # it has a multi-byte match, tries no single-byte one: it is asked again.
-        single = list(charset_normalizer.from_bytes(sample, cp_isolation=_SINGLE_BYTE_WEB))
+        single = _matches(sample, _SINGLE_BYTE_WEB)
         if single and single[0].chaos <= 0.2:
             matches = single
     best = matches[0]
