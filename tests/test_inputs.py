@@ -584,3 +584,25 @@ def test_polish_in_iso_8859_2_is_read_not_refused(tmp_path, name):
     assert kept in record["text"]
     assert record["detections"]["encoding"]["encoding"] == "iso8859_2"
 
+
+#: A Polish site's menu in windows-1250 (written for this test), as a scraper keeps it and as
+#: a page without a charset: short lines whose "ą" and "ł" windows-1252 reads as "¹" and "³"
+#: inside words ("G³ówna", "Urz¹d"); the detector finds both readings as clean, and windows-1252
+#: was taken.
+POLISH_MENU = ("Strona główna\nAktualności\nOgłoszenia\nUrząd gminy\nRada gminy\nSołectwa\n"
+               "Kontakt\n")
+POLISH_PAGE = ("<html><head><title>Urząd Gminy</title></head><body><ul><li>Strona główna</li>"
+               "<li>Ogłoszenia</li><li>Przetargi</li><li>Kontakt</li></ul><p>Urząd jest czynny "
+               "od poniedziałku do piątku w godzinach 7.30-15.30.</p></body></html>")
+
+
+@pytest.mark.parametrize("name, text, kept", [
+    ("menu.txt", POLISH_MENU, "Urząd gminy"),
+    ("page.html", POLISH_PAGE, "Urząd jest czynny od poniedziałku do piątku")],
+    ids=["text", "html"])
+def test_polish_in_windows_1250_is_not_read_as_windows_1252(tmp_path, name, text, kept):
+    (tmp_path / name).write_bytes(text.encode("cp1250"))
+    builtin_cli("run", tmp_path / name, "-o", tmp_path / "out.jsonl", "--no-progress")
+    [record] = read_jsonl(tmp_path / "out.jsonl")
+    assert kept in record["text"]
+    assert record["detections"]["encoding"]["encoding"] == "cp1250"
