@@ -14,6 +14,7 @@ from typing import Iterator, NamedTuple
 from urllib.parse import urlsplit
 
 import charset_normalizer
+from charset_normalizer.utils import is_cp_similar
 
 from clean_corpus import Plugin, hookimpl
 from clean_corpus.document import Document, ReadFailure, source_name, xml_safe
@@ -81,8 +82,31 @@ def _guess_encoding(data: bytes) -> str | None:
     return best
 
 
+def _matches(sample: bytes, encodings: list[str]) -> list:
+    """The detector's matches for ``sample`` among ``encodings``, best first, every code page
+    of them weighed. The detector tries the single-byte code pages in the order of their
+    names and passes over one it holds similar to one that read the text as mess
+    (ISO-8859-2 after windows-1250, ISO-8859-7 after windows-1253): Polish in ISO-8859-2,
+    whose "ą ś ź" windows-1250 reads as "± ¶ Ľ", then matched nothing, or windows-1252
+    alone. Those it may have passed over (no match, and an earlier similar one none either)
+    are asked about again, together; but not the Western ones windows-1252 stands for
+    (ISO-8859-15, latin-1, which it passes over after windows-1252): a text windows-1252
+    reads as mess they read no better, but for "Š" and "€" for its "¦" and "¤"."""
+    matches = list(charset_normalizer.from_bytes(sample, cp_isolation=encodings))
+    seen = {name for m in matches for name in m.could_be_from_charset}
+    unseen = [e for e in encodings if e not in seen]
+    skipped = [e for e in unseen if not is_cp_similar("cp1252", e)
+               and any(is_cp_similar(o, e) for o in unseen if o < e)]
+    if not skipped:
+        return matches
+    again = list(charset_normalizer.from_bytes(sample, cp_isolation=skipped))
+    if matches and matches[0].encoding not in SINGLE_BYTE:
+        return matches + again  # a multi-byte first match stays first: the rules below judge it
+    return sorted(matches + again)
+
+
 def _best_match(sample: bytes) -> str | None:
-    matches = list(charset_normalizer.from_bytes(sample, cp_isolation=WEB_ENCODINGS))
+    matches = _matches(sample, WEB_ENCODINGS)
     if not matches or matches[0].chaos > 0.2:
         return None
     if (matches[0].encoding not in SINGLE_BYTE and _lone_high_byte(sample)
@@ -91,7 +115,7 @@ def _best_match(sample: bytes) -> str | None:
         # and half-width katakana ("Australia痴", "ｩ 2025"), which the detector finds
         # cleaner than the symbols: read it as a single-byte code page. The detector, once
         # it has a multi-byte match, tries no single-byte one: it is asked again.
-        single = list(charset_normalizer.from_bytes(sample, cp_isolation=_SINGLE_BYTE_WEB))
+        single = _matches(sample, _SINGLE_BYTE_WEB)
         if single and single[0].chaos <= 0.2:
             matches = single
     best = matches[0]
@@ -114,10 +138,13 @@ def _best_match(sample: bytes) -> str | None:
     # A text often fits several single-byte code pages about equally well (Spanish in
     # windows-1252 reads as windows-1250 with "ń" for "ñ" nearly as "cleanly"). When the
     # detector's own order (``<``: chaos, then coherence) does not put its first match
-    # before windows-1252's, take windows-1252, the most common legacy encoding of the web.
+    # before windows-1252's, take windows-1252, the most common legacy encoding of the web,
+    # unless windows-1252 reads symbols inside words where another reads letters (Polish in
+    # ISO-8859-2: "Przejd¼ do tre¶ci", "s³abowidz¹ce").
     for match in matches:
         if "cp1252" in match.could_be_from_charset and not best < match:
-            return "cp1252"
+            letters = _letters_for_symbols(sample, near)
+            return letters.encoding if letters is not None else "cp1252"
     return best.encoding
 
 
@@ -294,15 +321,17 @@ class _Against1252(NamedTuple):
     weighable: bytes  # and those it reads as letters, C1 controls or Latin letters, below
     not_latin: bytes  # the bytes it does not read as Latin letters windows-1252 reads otherwise
     as_letters: re.Pattern  # a letter it reads for windows-1252's symbol ("Ž" for "®"),
-    as_symbols: re.Pattern  # where letters stand, where symbols stand
+    as_symbols: re.Pattern  # where letters stand, where symbols stand,
+    inside: re.Pattern  # and one windows-1252 has no byte for, inside a word
 
 
 @functools.lru_cache(maxsize=None)
 def _against_1252(encoding: str) -> _Against1252:
     """How the single-byte ``encoding`` reads the bytes windows-1252 reads otherwise: as
     letters where windows-1252 reads symbols ("Ž" for "®"), as C1 control characters where
-    windows-1252 has a character, as other Latin letters ("ń" for "ñ"), or otherwise (a
-    byte windows-1252 has no character for is one of these). And where the first kind
+    windows-1252 has a character, as other Latin letters ("ń" for "ñ"), as spacing accents
+    for its symbols ("˛" for "²"), or otherwise (a byte windows-1252 has no character for is one of
+    these). And where the first kind
     stand: as letters stand (inside a word; starting one before a small letter, "Škoda"; a
     small letter ending a word of small letters, "już"), or as symbols stand (alone,
     "Š 2026"; a capital after a small letter, "CopyrightŠ"). A capital after capitals
@@ -324,6 +353,8 @@ def _against_1252(encoding: str) -> _Against1252:
             weighable.append(b)
         elif char.isalpha() and unicodedata.name(char, "").startswith("LATIN "):
             latin.append(b)
+        elif unicodedata.category(char) == "Sk" and not western.isalpha():
+            weighable.append(b)  # a spacing accent for a symbol ("˛" for "²"), as no text has
     weighable += alike + symbols + latin
 
     def cls(extra: bytes, values) -> bytes:  # a class of bytes; one that matches none
@@ -334,6 +365,12 @@ def _against_1252(encoding: str) -> _Against1252:
         return bytes(b for b in range(0x100) if b not in values)
 
     word, small, anyone = cls(b"A-Za-z", letters), cls(b"a-z", lower), cls(b"", symbols)
+    # of those letters, the Latin ones windows-1252 has no byte for ("ą", "ł", "ś", not
+    # ISO-8859-15's "Ž" for "´", which windows-1252 writes too)
+    foreign = cls(b"", [b for b in symbols if _latin_not_1252(bytes([b]).decode(encoding))])
+    # a letter in both readings: next to windows-1252's symbol read as a letter ("£££" in
+    # ISO-8859-2 is "ŁŁŁ"), it stands inside no word of windows-1252's text
+    both = cls(b"A-Za-z", [b for b in letters if bytes([b]).decode("cp1252", "replace").isalpha()])
     small_symbol = cls(b"", [b for b in symbols if b in lower])
     capital_symbol = cls(b"", [b for b in symbols if bytes([b]).decode(encoding).isupper()])
     # each alternative starts with the byte itself, for the search to skip to it
@@ -342,15 +379,29 @@ def _against_1252(encoding: str) -> _Against1252:
         re.compile(b"%s(?:(?<=%s.)(?=%s)|(?<!%s.)(?=%s))|%s(?<=%s.)(?!%s)" % (
             anyone, word, word, word, small, small_symbol, small, word)),
         re.compile(b"%s(?<!%s.)(?!%s)|%s(?<=%s.)(?!%s)" % (
-            anyone, word, word, capital_symbol, small, word)))
+            anyone, word, word, capital_symbol, small, word)),
+        # not after "Â" or "Ã": "fÃ¼r" is UTF-8's "für" a windows-1252 text already has
+        re.compile(b"%s(?<=%s.)(?<![\\xc2\\xc3].)(?=%s)" % (foreign, both, both)))
+
+
+def _latin_not_1252(char: str) -> bool:
+    """Whether ``char`` is a Latin letter windows-1252 has no byte for ("ą", "ł", "ť")."""
+    if not unicodedata.name(char, "").startswith("LATIN "):
+        return False
+    try:
+        char.encode("cp1252")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _symbols_not_letters(sample: bytes, encoding: str) -> bool:
     """Whether windows-1252 reads ``sample`` better than the single-byte ``encoding``: the
     bytes the two read differently are ones ``encoding`` reads as letters where windows-1252
-    reads symbols ("Ž" for "®"), as C1 control characters (which no text has) or as other
-    Latin letters ("ń" for "ñ"), and the first kind stand as symbols stand more often than
-    as letters stand (:func:`_against_1252`). When they differ in the first two kinds alone,
+    reads symbols ("Ž" for "®"), as C1 control characters or spacing accents for its symbols
+    ("˛" for "²", which no text has alone) or as other Latin letters ("ń" for "ñ"), and the
+    first kind stand as symbols stand more often than as letters stand
+    (:func:`_against_1252`). When they differ in the first two kinds alone,
     as often is enough: an English page whose only such bytes are "®" after brand names in
     capitals ("IRAŽ", "OEKO-TEXŽ") gives neither, and windows-1252, the most common legacy
     encoding of the web, is taken."""
@@ -363,6 +414,66 @@ def _symbols_not_letters(sample: bytes, encoding: str) -> bool:
     if differ.translate(None, against.not_latin):  # "ń" for "ñ" too
         return as_letters < as_symbols
     return as_letters <= as_symbols
+
+
+#: Where an HTML page's scripts and style sheets start and end: their strings are no text
+#: to weigh (one page obfuscates its scripts' strings with "¹" and "º" between letters).
+_SCRIPT_TAG = re.compile(rb"<(/?)(script|style)\b", re.IGNORECASE)
+
+
+def _without_scripts(sample: bytes) -> bytes:
+    """``sample`` without an HTML page's scripts and style sheets (one left open runs to the
+    end), found in one pass over their tags."""
+    pieces, inside, start = [], None, 0
+    for tag in _SCRIPT_TAG.finditer(sample):
+        name = tag.group(2).lower()
+        if inside is None and not tag.group(1):
+            pieces.append(sample[start:tag.start()])
+            inside = name
+        elif inside == name and tag.group(1):
+            inside, start = None, tag.end()
+    if inside is None:
+        pieces.append(sample[start:])
+    return b" ".join(pieces)
+
+
+#: Places inside words where a code page reads letters and windows-1252 symbols
+#: (:func:`_letters_for_symbols`) for that code page to be taken over windows-1252: one
+#: stray byte ("m³" in ISO-8859-2 is "mł") does not decide.
+MIN_LETTERS_INSIDE = 2
+
+
+def _letters_for_symbols(sample: bytes, near: list):
+    """The single-byte match of ``near`` (outside windows-1252's group, reading no
+    byte of ``sample`` as a C1 control character) that reads as Latin letters windows-1252
+    has no byte for, inside words, bytes windows-1252 reads as symbols there ("Przejd¼ do
+    tre¶ci", "s³abowidz¹ce" for ISO-8859-2's "Przejdź do treści" and windows-1250's
+    "słabowidzące"), at least :data:`MIN_LETTERS_INSIDE` times and more often than the
+    letters it reads for windows-1252's symbols stand as symbols stand
+    (:func:`_against_1252`); or ``None``. The bytes the two read differently must be of the
+    kinds :func:`_symbols_not_letters` weighs. The symbols a windows-1252 text has between
+    two letters ("X×Y", "Information·Privacy", "don´t") are none that such a code page reads
+    as such a letter (ISO-8859-15's "donŽt": windows-1252 writes "Ž" too; windows-1251's
+    "XЧY" is no Latin letter); its "«Zitat»", "¿qué" and "m³" (ISO-8859-2's "ŤZitatť",
+    "Żqué", "mł") stand at a word's edge. An HTML page's scripts and style sheets are not
+    weighed."""
+    high = frozenset(sample.translate(None, _ASCII))
+    sample = _without_scripts(sample)
+    found = []
+    for match in near:
+        if ("cp1252" in match.could_be_from_charset or match.encoding not in SINGLE_BYTE
+                or high & _c1_bytes(match.encoding)):
+            continue
+        against = _against_1252(match.encoding)
+        differ = sample.translate(None, against.alike)
+        if not differ or differ.translate(None, against.weighable):
+            continue
+        inside = len(against.inside.findall(sample))
+        if inside >= MIN_LETTERS_INSIDE and inside > len(against.as_symbols.findall(sample)):
+            found.append((len(against.as_letters.findall(sample)), match))
+    # of several, the one that reads the most of them where letters stand (ISO-8859-2's
+    # "Škoda" for windows-1250's "©koda"), else the detector's order
+    return max(found, key=lambda pair: pair[0], default=(0, None))[1]
 
 
 #: A well-formed UTF-8 sequence of two to four bytes.
