@@ -32,7 +32,8 @@ _SPACES = re.compile(r"[ \t]{2,}")
 #: ``[`` or ``![`` and the closing ``](address)`` are left as text; neither is anything a
 #: page shows.
 _DANGLING_OPENING = re.compile(r"^(?:!?\[\s*)+")
-_DANGLING_LINK_END = re.compile(r'\]\(\s*<?[^\s<>]*>?(?:\s+"[^"\n]*")?\s*\)')
+_DANGLING_LINK_END = re.compile(r'\]\(\s*+<?[^\s<>()]{0,2000}+(?:\([^\s<>()]{0,500}+\)'
+                                r'[^\s<>()]{0,500}+)?>?(?:\s++"[^"\n]{0,500}+")?\s*+\)')
 
 
 #: How deep blocks may nest (quotes in quotes, lists in lists). markdown-it skips whatever
@@ -45,8 +46,10 @@ _BLOCK_MARKS = re.compile(r"^(?:\s*(?:>|[*+-]|\d{1,9}[.)])(?=\s|$))*\s*")
 
 
 #: A Markdown link or image with its address: ``[text](https://...)``, ``![alt](/a.png)``
-_LINK = re.compile(r'!?\[[^\]\n]*\]\((?:https?://|/|#|mailto:|\.\.?/|www\.)[^)\s]*'
-                   r'(?:\s+"[^"\n]*")?\)')
+#: (a linked image counts once, as its image). Its text and address are bounded and never
+#: given back (possessive), so that a text of many ``[`` or ``](`` costs linear time.
+_LINK = re.compile(r'!?\[[^\[\]\n]{0,500}+\]\((?:https?://|/|#|mailto:|\.\.?/|www\.)'
+                   r'[^)\s]{0,2000}+(?:\s++"[^"\n]{0,500}+")?\)')
 #: How many such links a text needs, and how many per 1,000 characters, to be read as
 #: Markdown: every converted page's menus give it dozens (wcxb-dev and the devset turned
 #: into Markdown: 1,456 of 1,518 pages), while the text scrapers leave has none (one of
