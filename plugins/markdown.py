@@ -32,8 +32,8 @@ _SPACES = re.compile(r"[ \t]{2,}")
 #: ``[`` or ``![`` and the closing ``](address)`` are left as text; neither is anything a
 #: page shows.
 _DANGLING_OPENING = re.compile(r"^(?:!?\[\s*)+")
-_DANGLING_LINK_END = re.compile(r'\]\(\s*+<?[^\s<>()]{0,2000}+(?:\([^\s<>()]{0,500}+\)'
-                                r'[^\s<>()]{0,500}+)?>?(?:\s++"[^"\n]{0,500}+")?\s*+\)')
+_DANGLING_LINK_END = re.compile(r'\]\(\s*+(?:<?[^\s<>()"]{1,2000}+(?:\([^\s<>()]{0,500}+\)'
+                                r'[^\s<>()"]{0,500}+)?>?)?\s*+(?:"[^"\n]{0,500}+"\s*+)?\)')
 
 
 #: How deep blocks may nest (quotes in quotes, lists in lists). markdown-it skips whatever

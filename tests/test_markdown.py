@@ -64,9 +64,11 @@ def test_a_link_around_whole_blocks_leaves_neither_its_brackets_nor_its_address(
     # converters write a link around a card as "[", the card's lines, "](address)"; with
     # blank lines inside, CommonMark reads no link there
     page = ("[\n\nTen tips for a better garden\n\n](https://example.org/garden-tips)\n\n"
-            "[![\n\nA card with an image\n\n](https://example.org/card)\n\nNext")
+            "[![\n\nA card with an image\n\n](https://example.org/card)\n\n"
+            "![A photo with a title\n\nand no address]( \"A photo\")\n\nNext")
     assert markdown_text(page).split("\n") == ["Ten tips for a better garden",
-                                                "A card with an image", "Next"]
+                                                "A card with an image", "A photo with a title",
+                                                "and no address", "Next"]
 
 
 def test_a_markdown_page_is_cleaned_as_the_page_it_was(tmp_path):
