@@ -71,7 +71,8 @@ def run_and_score(folder: Path, out: Path, scorer: Path, jobs: int,
     hold a Markdown link or image."""
     clean_corpus = Path(sys.executable).with_name("clean-corpus")
     subprocess.run([str(clean_corpus), "run", str(folder), "-o", str(out), "-j", str(jobs),
-                    "--no-progress", "-q", *options], check=False, capture_output=True)
+                    "--no-progress", "-q", "--timeout", "600",  # a busy machine fails no page
+                    *options], check=False, capture_output=True)
     renamed = out.with_suffix(".scored.jsonl")
     marked = 0
     with open(out, encoding="utf-8") as src, open(renamed, "w", encoding="utf-8") as dst:
