@@ -52,7 +52,7 @@ _LINK = re.compile(r'!?\[[^\[\]\n]{0,500}+\]\((?:https?://|/|#|mailto:|\.\.?/|ww
                    r'[^)\s]{0,2000}+(?:\s++"[^"\n]{0,500}+")?\)')
 #: How many such links a text needs, and how many per 1,000 characters, to be read as
 #: Markdown: every converted page's menus give it dozens (wcxb-dev and the devset turned
-#: into Markdown: 1,456 of 1,518 pages), while the text scrapers leave has none (one of
+#: into Markdown: 1,455 of 1,518 pages), while the text scrapers leave has none (one of
 #: the same 1,518 pages in each form has 11, at 0.5 per 1,000 characters: a page that
 #: shows Markdown it failed to render).
 DETECT_LINKS, DETECT_DENSITY = 10, 1.0
