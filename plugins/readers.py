@@ -816,13 +816,13 @@ class JsonlReader(FieldsReader):
             size = len(raw) + (_skip_line(fh) if len(raw) > limit and not raw.endswith(b"\n")
                                else 0)
             end = start + size
-            yield from _damaged_members(source.damage_before(start - 1), source, self.name)
+            yield from damaged_members(source.damage_before(start - 1), source, self.name)
             # damaged members found where this line starts, that gave out nothing: they may
             # have held its start (the line is then the rest of one)
             edges = source.damage_before(start)
             within = source.damage_within(start, end)
             if within:  # the line holds what a damaged member gave out, or is cut by it
-                yield from _damaged_members(edges, source, self.name)
+                yield from damaged_members(edges, source, self.name)
                 yield ReadFailure(name, f"{DamagedInput.__name__}: "
                                   + "; ".join(map(str, within)), plugin=self.name)
                 continue
@@ -835,10 +835,10 @@ class JsonlReader(FieldsReader):
                                   + "; ".join(map(str, edges)) + "; the line it cut short "
                                   "is not JSON", plugin=self.name)
                 continue
-            yield from _damaged_members(edges, source, self.name)
+            yield from damaged_members(edges, source, self.name)
             if item is not None:
                 yield item
-        yield from _damaged_members(source.damage_before(None), source, self.name)
+        yield from damaged_members(source.damage_before(None), source, self.name)
 
     def _line(self, source, raw: bytes, size: int, name: str) -> Document | ReadFailure | None:
         """The document of one line of ``size`` bytes (``raw``, its start if it is longer),
@@ -875,9 +875,9 @@ class JsonlReader(FieldsReader):
 _NOT_JSON = (f"{json.JSONDecodeError.__name__}: ", f"{UndecodableInput.__name__}: ")
 
 
-def _damaged_members(parts, source, reader: str) -> Iterator[ReadFailure]:
-    """A failure of its own for each damaged gzip member of ``parts``, which no line read
-    holds: what it held is lost whole."""
+def damaged_members(parts, source, reader: str) -> Iterator[ReadFailure]:
+    """A failure of its own for each damaged gzip member of ``parts``, which no part read
+    (a line, a record) holds: what it held is lost whole. Shared by the readers of parts."""
     for part in parts:
         yield ReadFailure(f"{source.name}#gzip member at byte {part.start}",
                           f"{DamagedInput.__name__}: {part}", plugin=reader)

@@ -10,7 +10,8 @@ from typing import Iterator
 from clean_corpus import Plugin, hookimpl
 from clean_corpus.document import Document, ReadFailure, Skipped
 from clean_corpus.inputs import DamagedInput, TruncatedInput, too_large
-from clean_corpus_plugins.readers import UndecodableInput, decode_with_info, make_document
+from clean_corpus_plugins.readers import (UndecodableInput, damaged_members, decode_with_info,
+                                          make_document)
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 #: Record types whose block starts with HTTP headers, which warcio reads for the target URI.
@@ -488,12 +489,12 @@ class WarcReader(Plugin):
         iterator = _iterator(source.stream, resync=warc)
         records = iter(iterator)
         number = 0
+
         def alone(offset: int | None):
             """The damaged gzip members before ``offset`` that held no record read
             (:meth:`~clean_corpus.inputs.Input.damage_before`)."""
-            for part in source.damage_before(offset) if warc else ():
-                yield ReadFailure(f"{source.name}#gzip member at byte {part.start}",
-                                  f"{DamagedInput.__name__}: {part}", plugin=self.name)
+            if warc:
+                yield from damaged_members(source.damage_before(offset), source, self.name)
 
         def held(start: int, end: int | None) -> str | None:
             """The damaged gzip members whose content ended in the part of the content from
