@@ -17,7 +17,7 @@ VALUE`` sets an option of every chain run (``text_classifier.familiar=0``: the d
 before pages the vocabulary knows less had a threshold of their own). ``--only-fold K`` evaluates
 one fold (with ``--reuse-models``, its model from an earlier run), for ablations that
 would take hours over every fold. The text models train, as the shipped one, on the
-devset's annotated pages too (``--sources``), less any site of the fold evaluated;
+devset's annotated pages too (``--sources``), less any site of the fold evaluated.
 The chain's extraction cuts a page on one line where a boundary model finds its blocks
 met: ``--boundaries fold`` (the default) trains one per fold without the fold's sites, as
 ``train_boundaries`` trains the shipped one; ``shipped`` uses the shipped file, ``off``
