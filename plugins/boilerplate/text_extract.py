@@ -65,7 +65,7 @@ def set_markers_aside(lines: list[str], blocks: list[Pieces]) -> dict[int, int]:
 
     Only the chain's extraction sets markers aside; training reads the lines as they
     are (:func:`text_blocks`), as the shipped model was trained (a model retrained with them set
-    aside is another model, not cross-validated yet: docs/classifier.md)."""
+    aside is another model, not cross-validated yet: docs/classifier-experiments.md)."""
     aside = {}
     for i, pieces in enumerate(blocks):
         n, start, end = pieces[0]
@@ -246,7 +246,8 @@ class TextClassifier(Plugin):
     extracted (``score_on = "page"``): the model was trained on whole pages, and a rule
     removing a "Comments" line first would hide from it where the page's tail begins
     (devset as text: boilerplate left 0.204 -> 0.178 at the same recall; wcxb-dev
-    unchanged within 0.002; docs/classifier.md). ``"cleaned"`` rates what the rules left.
+    unchanged within 0.002; docs/classifier-experiments.md). ``"cleaned"`` rates what
+    the rules left.
     Blocks a rule cleaner made are kept. Every block the model rates under
     ``threshold`` (P(content); the model's own when unset) and under ``relative`` times
     the page's likeliest block (0 switches this off) is one ``removed`` entry whose

@@ -23,7 +23,7 @@ pages in a language the table does not know (``--no-vocabulary``: that model alo
 reads the blocks' shapes against the page's prose (:func:`.relative_features`).
 ``--devset-weight K`` multiplies the weight of the devset's blocks by K in every fit (3 by
 default: against 1, the devset as text gains in every form for 0.002 of wcxb-dev's
-F1, docs/classifier.md).
+F1, docs/classifier-experiments.md).
 Needs the ``train`` extra (scikit-learn).
 The same data and seed give a byte-identical file.
 """

@@ -51,7 +51,7 @@ def _fold_digits(text: str) -> str:
 #: kind) the training pages did not teach it: the model without vocabulary rates it. Since
 #: the devset's pages train the table too, a page it knows more than half of (most German
 #: pages) is rated better with its words than without; at 0.5 French shop pages went to
-#: the words and lost (docs/classifier.md).
+#: the words and lost (docs/classifier-experiments.md).
 MIN_COVERAGE = 0.55
 
 VOCAB_FEATURES: tuple[str, ...] = (
