@@ -2,7 +2,7 @@
 
 Where it earns its place: HTML articles (trafilatura's path) and short texts, which no
 classifier cleans; on whole-page text the classifier does this work (ablation in
-docs/classifier.md).
+docs/classifier-experiments.md, "Rule cleaners, one by one").
 """
 from __future__ import annotations
 
