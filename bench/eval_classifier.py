@@ -23,7 +23,9 @@ met: ``--boundaries fold`` (the default) trains one per fold without the fold's 
 ``train_boundaries`` trains the shipped one; ``shipped`` uses the shipped file, ``off``
 none. ``--devset`` evaluates on the devset instead: its pages as text, folds by site, each
 fold through the chain with a model trained on wcxb-dev and the other folds, scored by
-``tools/score_devset.py``.
+``tools/score_devset.py``. ``--save-probabilities FILE`` keeps every page form's
+out-of-fold P(content), with its blocks, labels and reference, for
+``bench/decision_rules.py`` to compare ways of deciding on them without training again.
 Needs the ``train`` extra (scikit-learn). Figures are printed; docs/classifier.md quotes them.
 """
 from __future__ import annotations
@@ -174,6 +176,19 @@ def run_chain(files: list[str], model: Path, records: Path, disable: str | None 
     done = subprocess.run(cmd, capture_output=True, text=True)
     if done.returncode not in (0, 1):  # 1: some documents failed, reported
         raise SystemExit(f"clean-corpus exited {done.returncode}: {done.stderr[-2000:]}")
+
+
+def save_probabilities(path: Path, pages, folds_of, probabilities, known, thresholds) -> None:
+    """Every evaluated page form's out-of-fold P(content) and what scoring it needs: one
+    dict a page form (id, form, type, fold, blocks, labels, reference, p, known share,
+    the fold model's threshold)."""
+    rows = [{"id": p.id, "form": p.form, "type": p.type, "fold": folds_of[p.id],
+             "blocks": p.blocks, "labels": np.asarray(p.labels), "reference": p.reference,
+             "p": probabilities[p.id, p.form], "known": known[p.id, p.form],
+             "threshold": thresholds[folds_of[p.id]]}
+            for p in pages if (p.id, p.form) in probabilities]
+    path.write_bytes(pickle.dumps(rows))
+    print(f"{len(rows)} page forms' probabilities -> {path}", flush=True)
 
 
 def in_order(pages: list) -> list:
@@ -349,6 +364,9 @@ def main(argv=None) -> int:
                          "site (each fold's model trained on wcxb-dev and the other folds)")
     ap.add_argument("--set", action="append", default=[], metavar="PLUGIN.OPTION=VALUE",
                     help="an option of every chain run (as clean-corpus run --set)")
+    ap.add_argument("--save-probabilities", type=Path, metavar="FILE",
+                    help="write each page form's out-of-fold P(content) here (a pickle, "
+                         "for bench/decision_rules.py)")
     ap.add_argument("--boundaries", choices=("fold", "shipped", "off"), default="fold",
                     help="the boundary model of one-line text in the chain runs: one per "
                          "fold, trained without the fold's sites (default); the shipped "
@@ -407,6 +425,9 @@ def main(argv=None) -> int:
         print(f"fold {k}: trained on {len({p.id for p in inside})} pages "
               f"({time.monotonic() - started:.0f} s)", flush=True)
 
+    if args.save_probabilities:
+        save_probabilities(args.save_probabilities, pages, folds_of, probabilities, known,
+                           {k: load_model(str(path)).threshold for k, path in fold_models.items()})
     tra = cached(args.cache.with_suffix(".trafilatura.pkl") if args.cache else None,
                  lambda: trafilatura_texts(args.data, entries))
     reference = {e["id"]: e["main_content"] for e in entries}
