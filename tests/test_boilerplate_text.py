@@ -168,3 +168,28 @@ def test_a_page_whose_words_the_model_knows_little_of_has_its_own_threshold(tmp_
                           capture_output=True, text=True)
     assert done.returncode == 2
     assert "unfamiliar_threshold must be between 0 and 1, got 2" in done.stderr
+
+
+def test_a_page_on_one_line_has_its_own_threshold(tmp_path):
+    """A page scraped onto one line is rated in pieces the segmentation and the boundary
+    model cut: ``one_line_threshold`` applies there, and only there."""
+    def dropped(form, name, *options):
+        out = tmp_path / f"{name}.jsonl"
+        subprocess.run([*CLI, "run", str(FIXTURES / "text" / form), "-o", str(out),
+                        "--no-progress", "--set", "text_classifier.familiar=0",
+                        *(a for o in options for a in ("--set", o))],
+                       check=True, capture_output=True)
+        return {Path(r["source"]).stem: [(e["start"], e["end"]) for e in r["removed"]
+                                         if e["plugin"] == "text_classifier"]
+                for r in map(json.loads, out.read_text().splitlines())}
+
+    own = dropped("flat", "a", "text_classifier.one_line_threshold=0.7")
+    same = dropped("flat", "b", "text_classifier.threshold=0.7",
+                   "text_classifier.one_line_threshold=0")  # 0: the page's threshold
+    assert own == same and any(own.values())
+    lower = dropped("flat", "c", "text_classifier.one_line_threshold=0.3")
+    assert sum(map(len, lower.values())) < sum(map(len, own.values()))
+    # pages with a line per block or per text node are not on one line
+    for form in ("blocks", "nodes"):
+        assert dropped(form, f"{form}-a", "text_classifier.one_line_threshold=0.9") == \
+            dropped(form, f"{form}-b", "text_classifier.one_line_threshold=0")
