@@ -11,7 +11,8 @@ classifier alone, no rule cleaners), with the per-page difference against the ch
 rule and its standard error. Nothing is trained, so a rule is tried in seconds.
 
 Rules: the chain's (``text_classifier``'s defaults: the model's threshold, or 0.6x the
-page's likeliest block, and the unfamiliar-page threshold), the same at other thresholds,
+page's likeliest block, the one-line threshold on the one-line form and the
+unfamiliar-page threshold), the same at other thresholds (one threshold for every form),
 and a two-state decoding of the page (``--viterbi``): each block's evidence is its
 log-odds against the chain's threshold for the page, times ``(words + 1) ** alpha``, and
 each change between content and boilerplate along the page costs ``lambda``; the best
@@ -32,24 +33,24 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).parent))
 from eval_classifier import load_scorer  # noqa: E402
 
-from clean_corpus_plugins.boilerplate.text_extract import TextClassifier, keep_mask  # noqa: E402
+from clean_corpus_plugins.boilerplate.text_extract import (  # noqa: E402
+    TextClassifier, keep_mask, page_threshold)
 
 OPTIONS = TextClassifier.defaults
 WORD = re.compile(r"\w+")
 
 
-def page_threshold(row: dict, threshold: float | None = None) -> float:
-    """The chain's threshold for the page: the model's (or ``threshold``), the
-    unfamiliar-page one when the vocabulary knows too few of its words."""
-    known = row["known"]
-    if known is not None and known < float(OPTIONS["familiar"]):
-        return float(OPTIONS["unfamiliar_threshold"])
-    return row["threshold"] if threshold is None else threshold
+def row_threshold(row: dict, threshold: float | None = None) -> float:
+    """The chain's threshold for the page (:func:`.text_extract.page_threshold`, the
+    one-line form a page on one line), or ``threshold`` in place of the model's."""
+    options = OPTIONS if threshold is None else \
+        {**OPTIONS, "threshold": threshold, "one_line_threshold": 0}
+    return page_threshold(options, row["threshold"], row["known"], row["form"] == "flat")
 
 
 def chain_rule(threshold: float | None = None):
     def keep(row: dict) -> np.ndarray:
-        return keep_mask(row["p"], page_threshold(row, threshold), float(OPTIONS["relative"]))
+        return keep_mask(row["p"], row_threshold(row, threshold), float(OPTIONS["relative"]))
     return keep
 
 
@@ -76,7 +77,7 @@ def viterbi_rule(switch: float, alpha: float):
         p = np.clip(row["p"], 1e-6, 1 - 1e-6)
         if not len(p):
             return np.zeros(0, dtype=bool)
-        t = min(page_threshold(row), float(OPTIONS["relative"]) * float(p.max()))
+        t = min(row_threshold(row), float(OPTIONS["relative"]) * float(p.max()))
         words = np.array([len(WORD.findall(b)) for b in row["blocks"]], dtype=float)
         evidence = (np.log(p / (1 - p)) - math.log(t / (1 - t))) * (words + 1) ** alpha
         kept = np.array(two_state(evidence.tolist(), switch))
