@@ -442,8 +442,10 @@ def main(argv=None) -> int:
             (p.type, scorer.word_prf("\n".join(b for b, y in zip(p.blocks, p.labels) if y),
                                      p.reference)[2]) for p in form_pages]
         # the chain's decision: P(content) >= threshold, or >= relative x the page's best;
-        # last, the shipped rule: on a page whose words the table knows less than
-        # ``familiar`` of, ``unfamiliar_threshold`` instead of the model's threshold
+        # last, the shipped rule of pages not on one line (one-line pages take
+        # ``one_line_threshold``: bench/decision_rules.py applies it): on a page whose words
+        # the table knows less than ``familiar`` of, ``unfamiliar_threshold`` instead of the
+        # model's threshold
         options = TextClassifier.defaults
         relative = float(options["relative"])
         shipped = fold_models[min(fold_models)]
