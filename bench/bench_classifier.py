@@ -6,7 +6,8 @@ TEXT_DIR holds pages as scrapers leave them (``tools/scraped_text.py`` output, a
 For each page: the time to make its blocks (lines, long lines cut), to compute the block
 features (the blocks' tokens included: their cache is emptied before each run), and to
 run the model (for a model with a vocabulary its lookups included, and also shown
-alone); medians and 90th percentiles in milliseconds per page, best of three runs per
+alone; and again with the numpy tree walk, which runs where the compiled one was not
+built); medians and 90th percentiles in milliseconds per page, best of three runs per
 page (the machine may be shared: compare the columns of one run). Blocks are cut as
 training cuts them; with ``--chain-cuts``, as the chain's extraction does (a long line also
 cut before the boilerplate labels inside it and where the boundary model finds two blocks
@@ -20,6 +21,7 @@ import time
 from pathlib import Path
 
 from clean_corpus_plugins.boilerplate.features import stop_word_counts, text_features, token_keys
+from clean_corpus_plugins.boilerplate import model as trees_module
 from clean_corpus_plugins.boilerplate.model import load_model
 from clean_corpus_plugins.boilerplate.boundaries import BOUNDARY_MODEL, load_boundaries
 from clean_corpus_plugins.boilerplate.text_extract import (TEXT_MODEL, _joined, block_pieces,
@@ -51,6 +53,7 @@ def main(argv=None) -> int:
                     help="cut long lines as the chain does (labels, boundary model)")
     args = ap.parse_args(argv)
     model = load_model(str(args.model))
+    compiled = trees_module._trees
     cut = chain_blocks if args.chain_cuts else text_blocks
     text_features(["warm up", "the tables"])
     rows = []
@@ -64,9 +67,14 @@ def main(argv=None) -> int:
 
         t_features, X = best_of(features)
         t_model, _ = best_of(lambda: model.predict_texts(blocks, X))
+        t_numpy = 0.0
+        if compiled:  # the same model with the numpy walk, a machine without a C compiler's
+            trees_module._trees = None
+            t_numpy, _ = best_of(lambda: model.predict_texts(blocks, X))
+            trees_module._trees = compiled
         t_vocab = best_of(lambda: model.vocabulary.columns(blocks))[0] if model.vocabulary \
             else 0.0
-        rows.append((len(blocks), t_blocks, t_features, t_model, t_vocab))
+        rows.append((len(blocks), t_blocks, t_features, t_model, t_vocab, t_numpy))
 
     def stat(i):
         values = sorted(r[i] for r in rows)
@@ -79,6 +87,10 @@ def main(argv=None) -> int:
     print(f"  model (both stages)      {stat(3)}")
     if model.vocabulary:
         print(f"  of which vocabulary      {stat(4)}")
+    if compiled:
+        print(f"  model, numpy walk        {stat(5)}")
+    else:
+        print("  (the compiled tree walk is not built: the model's row is the numpy walk)")
     total = sorted(r[2] + r[3] for r in rows)
     print(f"  classifier (features + model) median {statistics.median(total):.2f} ms, "
           f"p90 {total[int(0.9 * (len(total) - 1))]:.2f} ms")

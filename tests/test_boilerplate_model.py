@@ -274,6 +274,115 @@ def test_trees_are_walked_as_written():
     assert p[0] == pytest.approx(1 / (1 + np.exp(2)))
 
 
+def shipped_tree_ensembles() -> dict[str, tuple[TreeEnsemble, list[int]]]:
+    """Every tree ensemble the package ships, with the groups its callers sum it in."""
+    from clean_corpus_plugins.boilerplate.boundaries import BOUNDARY_MODEL, load_boundaries
+    from clean_corpus_plugins.boilerplate.html_extract import MODEL_FILE as HTML_MODEL
+    from clean_corpus_plugins.boilerplate.html_extract import PAGE_TYPE_FILE
+    from clean_corpus_plugins.boilerplate.page_type import PageTypeModel
+    from clean_corpus_plugins.boilerplate.text_extract import TEXT_MODEL
+    from clean_corpus_plugins.boilerplate.text_page_type import MODEL_FILE as TEXT_PAGE_TYPE_FILE
+    from clean_corpus_plugins.boilerplate.text_page_type import TextPageTypeModel
+
+    found = {}
+    for name, path in (("text", TEXT_MODEL), ("html", HTML_MODEL)):
+        model = BlockClassifier.load(path)
+        for which, m in (("", model), (" fallback", model.fallback)):
+            for k, stage in enumerate(m.stages if m else ()):
+                found[f"{name}{which} stage {k + 1}"] = (stage, [0, len(stage.root)])
+    found["boundaries"] = (load_boundaries(str(BOUNDARY_MODEL)).trees, None)
+    for name, kind, path in (("page type", PageTypeModel, PAGE_TYPE_FILE),
+                             ("text page type", TextPageTypeModel, TEXT_PAGE_TYPE_FILE)):
+        types = kind.load(path)
+        found[name] = (types._joined,
+                       np.cumsum([0] + [len(e.root) for e in types.ensembles]).tolist())
+    for name, (ensemble, bounds) in found.items():
+        found[name] = (ensemble, bounds or [0, len(ensemble.root)])
+    return found
+
+
+def rows_at_the_thresholds(ensemble: TreeEnsemble, n: int, seed: int) -> np.ndarray:
+    """Rows whose values are the trees' own thresholds (where ``<=`` decides), their
+    neighbours one bit either side, NaN and infinities."""
+    rng = np.random.default_rng(seed)
+    width = int(ensemble.feature[ensemble.left >= 0].max()) + 1
+    split = ensemble.threshold[ensemble.left >= 0]
+    values = np.concatenate((split, np.nextafter(split, np.inf), np.nextafter(split, -np.inf),
+                             [np.nan, np.inf, -np.inf, 0.0, -0.0]))
+    return rng.choice(values, size=(n, width))
+
+
+def test_the_compiled_walk_is_built_and_gives_the_numpy_walks_bits(monkeypatch):
+    # the walk is compiled at install where a C compiler is found (setup.py); a machine
+    # without one runs the numpy walk, which must give the same bits, or the records of
+    # the two machines would differ
+    from clean_corpus_plugins.boilerplate import model
+
+    assert model._trees is not None, \
+        "the compiled tree walk was not built: is a C compiler there at install?"
+    compiled = model._trees
+    for seed, (name, (ensemble, bounds)) in enumerate(sorted(shipped_tree_ensembles().items())):
+        X = rows_at_the_thresholds(ensemble, 203, seed)  # not a whole number of 8-row tiles
+        monkeypatch.setattr(model, "_trees", compiled)
+        fast = ensemble.sums(X, bounds)
+        monkeypatch.setattr(model, "_trees", None)
+        slow = ensemble.sums(X, bounds)
+        assert fast.shape == (203, len(bounds) - 1), name
+        assert fast.tobytes() == slow.tobytes(), name
+        # and the sums are the leaves' values, added in tree order
+        values = ensemble.leaf_values(X)
+        for g, (a, b) in enumerate(zip(bounds, bounds[1:])):
+            total = values[:, a].copy()
+            for tree in range(a + 1, b):
+                total += values[:, tree]
+            assert fast[:, g].tobytes() == total.tobytes(), name
+
+
+@pytest.mark.parametrize("broken, message", [
+    ({"left": [1, -1, 7]}, "child is out of range"),            # a child past the arrays
+    ({"left": [1, 0, -1], "right": [2, 2, -1]}, "reached twice"),  # a node back to the root
+    ({"root": [0, 1]}, "reached twice"),                         # two trees share a node
+    ({"feature": [-1, 0, 0]}, "feature out of range"),
+    ({"root": [3]}, "root is out of range"),
+])
+def test_trees_out_of_shape_are_refused_not_walked(broken, message):
+    # a model file out of shape would otherwise walk forever or read past the arrays
+    stump = {"root": [0], "feature": [0, 0, 0], "threshold": [1.5, 0, 0], "left": [1, -1, -1],
+             "right": [2, -1, -1], "value": [0, -2.0, 2.0]}
+    stump.update(broken)
+    with pytest.raises(ValueError, match=message):
+        TreeEnsemble.from_dict({"baseline": 0.0, "trees": stump})
+
+
+def test_rows_narrower_than_the_features_the_trees_read_are_refused(monkeypatch):
+    from clean_corpus_plugins.boilerplate import model
+
+    tree = TreeEnsemble(0.0, np.array([0]), np.array([2, 0, 0]), np.array([1.5, 0, 0]),
+                        np.array([1, -1, -1]), np.array([2, -1, -1]), np.array([0, -2.0, 2.0]))
+    assert tree.raw(np.zeros((4, 3))).tolist() == [-2.0] * 4
+    for walk in (model._trees, None):
+        monkeypatch.setattr(model, "_trees", walk)
+        with pytest.raises(ValueError, match="read 3 features, the rows have 2"):
+            tree.raw(np.zeros((4, 2)))
+
+
+def test_a_machine_without_the_compiled_walk_writes_the_same_records(tmp_path):
+    # the CLI with the compiled module hidden, as on a machine that could not build it
+    hide = ("import sys; sys.modules['clean_corpus_plugins.boilerplate._trees'] = None; "
+            "from clean_corpus.cli import main; sys.exit(main())")
+    html = REPO / "tests" / "data" / "html_types"
+    written = {}
+    for walk, command in (("compiled", ["-m", "clean_corpus.cli"]), ("numpy", ["-c", hide])):
+        for source in (FIXTURES / "text" / "blocks", FIXTURES / "text" / "flat", html):
+            out = tmp_path / walk / f"{source.name}.jsonl"
+            subprocess.run([sys.executable, *command, "run", str(source), "-o", str(out),
+                            "--no-progress"], check=True, capture_output=True, cwd=REPO)
+            written[walk, source.name] = out.read_bytes()
+    for source in ("blocks", "flat", "html_types"):
+        assert written["compiled", source].count(b"\n") >= 8
+        assert written["compiled", source] == written["numpy", source], source
+
+
 def test_probabilities_are_the_logistic_of_the_log_odds_as_the_c_library_gives_it():
     # numpy's exp, like its log1p, is one bit off the C library's for some inputs on CPUs
     # with AVX-512, and the second stage's trees read the first stage's probabilities

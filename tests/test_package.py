@@ -25,7 +25,7 @@ from test_crawl import ARTICLES, FAST, Site, path_of
 
 #: What the repository holds that a distribution must not (or need not) carry.
 NOT_SHIPPED = shutil.ignore_patterns(".venv", ".git", "out", "build", "dist", "*.egg-info",
-                                     "__pycache__", ".pytest_cache", "*.pyc")
+                                     "__pycache__", ".pytest_cache", "*.pyc", "*.so")
 
 
 def run(*command, timeout=900, **kwargs) -> subprocess.CompletedProcess:
@@ -67,6 +67,9 @@ def test_wheel_carries_license_notice_and_entry_points(dists):
     assert "clean-corpus = clean_corpus.cli:main" in entry_points
     assert "[pytest11]" in entry_points
     assert "clean_corpus/__main__.py" in names
+    # the classifier's compiled tree walk, built from its C source (setup.py)
+    assert any(n.startswith("clean_corpus_plugins/boilerplate/_trees.") and n.endswith(".so")
+               for n in names)
     assert not any(n.startswith(("tests/", "fixtures/")) for n in names)
 
 

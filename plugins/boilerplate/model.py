@@ -17,7 +17,9 @@ of the leaves it reaches, a log-odds turned into a probability by the logistic f
 Stage one reads the block features; stage two reads stage one's probabilities of the
 block and its neighbours, and of the block against the page's likeliest one (see
 :func:`context_features`), which smooths the decisions into coherent runs of content and
-reads each page on its own scale. Everything here is deterministic and needs numpy only.
+reads each page on its own scale. Everything here is deterministic and needs numpy only;
+the walk runs compiled (``_trees.c``) where the package was built with a C compiler, and in
+numpy otherwise, with the same comparisons and summation order: the same bits either way.
 """
 from __future__ import annotations
 
@@ -32,6 +34,11 @@ import numpy as np
 from clean_corpus_plugins.boilerplate.features import (RELATIVE_FEATURES, relative_features,
                                                         text_features)
 from clean_corpus_plugins.boilerplate.vocabulary import VOCAB_FEATURES, Vocabulary, page_keys
+
+try:  # built at install where a C compiler is found; the numpy walk stands in otherwise
+    from clean_corpus_plugins.boilerplate import _trees
+except ImportError:
+    _trees = None
 
 FORMAT = "clean-corpus-boilerplate/1"
 
@@ -93,6 +100,7 @@ class TreeEnsemble:
         # the same number of steps (the deepest tree's depth), a few array operations each.
         # The walk holds node k as 2k: 2k + 1 picks the left child (x <= threshold) and 2k
         # the right one straight from ``_next``, which saves two array operations a level.
+        self._depth = self._checked_depth()
         leaf = self.left < 0
         index = np.arange(len(self.left))
         self._next = 2 * np.stack((np.where(leaf, index, self.right),
@@ -102,14 +110,36 @@ class TreeEnsemble:
         self._root2 = 2 * self.root
         self._root_feature = self.feature[self.root]
         self._root_threshold = self.threshold[self.root]
+        split = self.feature[~leaf]
+        self._width = int(split.max()) + 1 if len(split) else 0
+
+    def _checked_depth(self) -> int:
+        """The deepest tree's depth, the trees checked on the way: a model file out of
+        shape (a node or feature out of range, a node reached twice) is refused here,
+        not walked into a wrong answer or an endless loop."""
+        n = len(self.left)
+        if not len(self.feature) == len(self.threshold) == len(self.right) == len(self.value) == n:
+            raise ValueError("bad model trees: the node arrays differ in length")
+        if ((self.root < 0) | (self.root >= n)).any():
+            raise ValueError("bad model trees: a tree's root is out of range")
+        split = self.left >= 0
+        if ((self.left >= n) | (split & ((self.right < 0) | (self.right >= n)))).any():
+            raise ValueError("bad model trees: a node's child is out of range")
+        if (split & (self.feature < 0)).any():
+            raise ValueError("bad model trees: a node reads a feature out of range")
+        seen = np.zeros(n, dtype=bool)
         deepest = 0
         stack = [(int(r), 0) for r in self.root]
         while stack:
             node, depth = stack.pop()
+            if seen[node]:
+                raise ValueError("bad model trees: a node is reached twice (the trees share "
+                                 "nodes or hold a cycle)")
+            seen[node] = True
             deepest = max(deepest, depth)
-            if not leaf[node]:
+            if split[node]:
                 stack += [(int(self.left[node]), depth + 1), (int(self.right[node]), depth + 1)]
-        self._depth = deepest
+        return deepest
 
     @classmethod
     def joined(cls, ensembles: list["TreeEnsemble"]) -> "TreeEnsemble":
@@ -126,6 +156,12 @@ class TreeEnsemble:
                                          for name in ("feature", "threshold")),
                    nodes("left"), nodes("right"),
                    np.concatenate([e.value for e in ensembles]))
+
+    @cached_property
+    def _compiled(self):
+        """The compiled walk's copy of the trees (checked as it is made)."""
+        return _trees.Forest(self.root, self.feature, self.threshold, self.left, self.right,
+                             self.value)
 
     def leaf_values(self, X: np.ndarray) -> np.ndarray:
         """The value of the leaf each row reaches in each tree, one row per row of ``X``
@@ -145,9 +181,26 @@ class TreeEnsemble:
                                       <= threshold.take(node)))
         return self._value2.take(node).reshape(n, trees)
 
+    def sums(self, X: np.ndarray, bounds: list[int]) -> np.ndarray:
+        """The leaf values each row of ``X`` reaches, summed over the trees
+        ``bounds[g]`` to ``bounds[g + 1] - 1`` into column ``g``, in tree order (a
+        defined order, which the compiled walk and numpy's running sum share)."""
+        X = np.ascontiguousarray(X, dtype=np.float64)
+        if X.ndim != 2 or X.shape[1] < self._width:
+            raise ValueError(f"the trees read {self._width} features, the rows have "
+                             f"{X.shape[-1] if X.ndim else 0}")
+        out = np.empty((X.shape[0], len(bounds) - 1))
+        if _trees is not None:
+            self._compiled.sums(X, np.asarray(bounds, dtype=np.int64), out)
+            return out
+        values = self.leaf_values(X)
+        for g, (a, b) in enumerate(zip(bounds, bounds[1:])):
+            out[:, g] = np.add.accumulate(values[:, a:b], axis=1)[:, -1] if b > a else 0.0
+        return out
+
     def raw(self, X: np.ndarray) -> np.ndarray:
         """Log-odds of every row."""
-        return self.baseline + self.leaf_values(X).sum(axis=1)
+        return self.baseline + self.sums(X, [0, len(self.root)])[:, 0]
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         return _logistic(self.raw(X))
@@ -245,10 +298,10 @@ class TypeEnsembles:
         # The types' trees are walked together, in one walk: a page is one row, and a walk
         # per type cost as much in numpy calls as the trees themselves. Each type's
         # log-odds add up its own trees' values, as its ensemble's ``raw`` does.
-        values = self._joined.leaf_values(X)
         bounds = np.cumsum([0] + [len(e.root) for e in self.ensembles]).tolist()
-        p = np.column_stack([_logistic(e.baseline + values[:, a:b].sum(axis=1))
-                             for e, a, b in zip(self.ensembles, bounds, bounds[1:])])
+        sums = self._joined.sums(X, bounds)
+        p = np.column_stack([_logistic(e.baseline + sums[:, g])
+                             for g, e in enumerate(self.ensembles)])
         return p / np.maximum(1e-12, p.sum(axis=1, keepdims=True))
 
     @cached_property

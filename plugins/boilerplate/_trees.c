@@ -1,0 +1,300 @@
+/* The tree walk of model.TreeEnsemble, compiled: the same comparisons and the same
+ * summation order as the numpy walk there (its fallback), so both give the same bits.
+ *
+ *     forest = Forest(root, feature, threshold, left, right, value)
+ *     forest.sums(X, bounds, out)
+ *
+ * root, feature, left, right and bounds are int64 arrays, threshold, value, X and out
+ * float64 ones (C-contiguous; only the buffer protocol is used, so building this needs
+ * no numpy headers). A row goes left at a node when x[feature] <= threshold (so a NaN
+ * goes right); a leaf has left == -1. The trees bounds[g] .. bounds[g+1] - 1 make group
+ * g, and out[row, g] is the sum of the values of the leaves the row reaches in them,
+ * added in tree order starting from the first tree's value.
+ *
+ * Forest checks the trees once (every node in range, each reached from one root only,
+ * a feature number for every split), so the walk itself needs no checks: a model file
+ * out of shape is a ValueError, never a read outside the arrays.
+ *
+ * Speed: a walk is a chain of dependent loads (node, then its feature's value, then the
+ * child), so eight rows are walked side by side through the same tree, their chains
+ * overlapping in the CPU. As in the numpy walk, a leaf leads to itself, so every row
+ * takes the tree's depth in steps and the eight walks keep in step with no branches.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+#define TILE 8
+
+typedef struct {
+    double threshold;
+    int32_t feature;
+    int32_t child[2]; /* [right, left]: the comparison's result picks one */
+} Node;
+
+typedef struct {
+    PyObject_HEAD
+    Node *nodes;
+    double *value;
+    int32_t *root;
+    int32_t *depth;
+    Py_ssize_t trees, n_nodes;
+    int64_t width_needed; /* the highest feature number a split reads, plus one (a leaf's
+                           * step reads column 0, but only in a tree that splits) */
+} Forest;
+
+static int
+get_array(PyObject *obj, Py_buffer *view, char kind, int writable, const char *name)
+{
+    int flags = PyBUF_C_CONTIGUOUS | PyBUF_FORMAT | (writable ? PyBUF_WRITABLE : 0);
+    if (PyObject_GetBuffer(obj, view, flags) < 0)
+        return -1;
+    const char *format = view->format ? view->format : "B";
+    if (*format == '<' || *format == '=' || *format == '@')
+        format++;
+    int ok = view->itemsize == 8 && strlen(format) == 1
+             && (kind == 'd' ? *format == 'd' : (*format == 'q' || *format == 'l'));
+    if (!ok) {
+        PyErr_Format(PyExc_TypeError, "%s must be a contiguous array of %s", name,
+                     kind == 'd' ? "float64" : "int64");
+        PyBuffer_Release(view);
+        return -1;
+    }
+    return 0;
+}
+
+static void
+forest_dealloc(Forest *self)
+{
+    PyMem_Free(self->nodes);
+    PyMem_Free(self->value);
+    PyMem_Free(self->root);
+    PyMem_Free(self->depth);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+/* Fill self from the arrays; NULL on success, else what is wrong with them. */
+static const char *
+build(Forest *self, const int64_t *root, const int64_t *feature, const double *threshold,
+      const int64_t *left, const int64_t *right, const double *value)
+{
+    Py_ssize_t n = self->n_nodes;
+    if (n >= INT32_MAX)
+        return "too many nodes";
+    self->nodes = PyMem_Calloc(n ? n : 1, sizeof(Node));
+    self->value = PyMem_Calloc(n ? n : 1, sizeof(double));
+    self->root = PyMem_Calloc(self->trees ? self->trees : 1, sizeof(int32_t));
+    self->depth = PyMem_Calloc(self->trees ? self->trees : 1, sizeof(int32_t));
+    int32_t *stack = PyMem_Calloc(2 * n + 2, sizeof(int32_t)); /* two per node popped */
+    int32_t *level = PyMem_Calloc(n ? n : 1, sizeof(int32_t));
+    char *seen = PyMem_Calloc(n ? n : 1, 1);
+    const char *error = NULL;
+    if (!self->nodes || !self->value || !self->root || !self->depth || !stack || !level
+        || !seen) {
+        error = "out of memory";
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        int leaf = left[i] < 0;
+        if (!leaf && (left[i] >= n || right[i] < 0 || right[i] >= n)) {
+            error = "a node's child is out of range";
+            goto done;
+        }
+        if (!leaf && (feature[i] < 0 || feature[i] >= INT32_MAX)) {
+            error = "a node reads a feature out of range";
+            goto done;
+        }
+        Node *node = &self->nodes[i];
+        node->threshold = leaf ? 0.0 : threshold[i];
+        node->feature = leaf ? 0 : (int32_t)feature[i];
+        node->child[0] = (int32_t)(leaf ? i : right[i]);
+        node->child[1] = (int32_t)(leaf ? i : left[i]);
+        self->value[i] = value[i];
+        if (!leaf && feature[i] + 1 > self->width_needed)
+            self->width_needed = feature[i] + 1;
+    }
+    for (Py_ssize_t t = 0; t < self->trees; t++) {
+        if (root[t] < 0 || root[t] >= n) {
+            error = "a tree's root is out of range";
+            goto done;
+        }
+        self->root[t] = (int32_t)root[t];
+        Py_ssize_t top = 0;
+        int32_t deepest = 0;
+        stack[top++] = (int32_t)root[t];
+        level[root[t]] = 0;
+        while (top) {
+            int32_t i = stack[--top];
+            if (seen[i]) {
+                error = "a node is reached twice (the trees share nodes or hold a cycle)";
+                goto done;
+            }
+            seen[i] = 1;
+            if (level[i] > deepest)
+                deepest = level[i];
+            if (left[i] >= 0) {
+                for (int side = 0; side < 2; side++) {
+                    int32_t c = self->nodes[i].child[side];
+                    level[c] = level[i] + 1;
+                    stack[top++] = c;
+                }
+            }
+        }
+        self->depth[t] = deepest;
+    }
+done:
+    PyMem_Free(stack);
+    PyMem_Free(level);
+    PyMem_Free(seen);
+    return error;
+}
+
+static PyObject *
+forest_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
+{
+    PyObject *objs[6];
+    static char *keywords[] = {"root", "feature", "threshold", "left", "right", "value", NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOOOO:Forest", keywords, &objs[0],
+                                     &objs[1], &objs[2], &objs[3], &objs[4], &objs[5]))
+        return NULL;
+    static const char kinds[] = "qqdqqd";
+    Py_buffer views[6];
+    int got = 0;
+    Forest *self = NULL;
+    for (; got < 6; got++)
+        if (get_array(objs[got], &views[got], kinds[got], 0, keywords[got]) < 0)
+            goto done;
+    Py_ssize_t n = views[1].len / 8;
+    for (int i = 2; i < 6; i++)
+        if (views[i].len / 8 != n) {
+            PyErr_SetString(PyExc_ValueError, "the node arrays differ in length");
+            goto done;
+        }
+    self = (Forest *)type->tp_alloc(type, 0);
+    if (!self)
+        goto done;
+    self->trees = views[0].len / 8;
+    self->n_nodes = n;
+    const char *error = build(self, views[0].buf, views[1].buf, views[2].buf, views[3].buf,
+                              views[4].buf, views[5].buf);
+    if (error) {
+        PyErr_Format(PyExc_ValueError, "bad model trees: %s", error);
+        Py_CLEAR(self);
+    }
+done:
+    while (got-- > 0)
+        PyBuffer_Release(&views[got]);
+    return (PyObject *)self;
+}
+
+static void
+walk(const Forest *f, const double *X, Py_ssize_t rows, Py_ssize_t width,
+     const int64_t *bounds, Py_ssize_t groups, double *out)
+{
+    const Node *nodes = f->nodes;
+    for (Py_ssize_t r0 = 0; r0 < rows; r0 += TILE) {
+        Py_ssize_t m = rows - r0 < TILE ? rows - r0 : TILE;
+        const double *x[TILE];
+        for (int k = 0; k < TILE; k++) /* a short tile repeats its last row */
+            x[k] = X + (r0 + (k < m ? k : m - 1)) * width;
+        for (Py_ssize_t g = 0; g < groups; g++) {
+            double sum[TILE] = {0};
+            for (int64_t t = bounds[g]; t < bounds[g + 1]; t++) {
+                int32_t at[TILE];
+                for (int k = 0; k < TILE; k++)
+                    at[k] = f->root[t];
+                for (int32_t step = 0; step < f->depth[t]; step++)
+                    for (int k = 0; k < TILE; k++) {
+                        const Node *node = &nodes[at[k]];
+                        at[k] = node->child[x[k][node->feature] <= node->threshold];
+                    }
+                /* the first tree's value as it is, then each next one added */
+                for (int k = 0; k < TILE; k++)
+                    sum[k] = t == bounds[g] ? f->value[at[k]] : sum[k] + f->value[at[k]];
+            }
+            for (Py_ssize_t k = 0; k < m; k++)
+                out[(r0 + k) * groups + g] = sum[k];
+        }
+    }
+}
+
+static PyObject *
+forest_sums(Forest *self, PyObject *args)
+{
+    PyObject *objs[3];
+    if (!PyArg_ParseTuple(args, "OOO:sums", &objs[0], &objs[1], &objs[2]))
+        return NULL;
+    static const char kinds[] = "dqd";
+    static const char *names[] = {"X", "bounds", "out"};
+    Py_buffer views[3];
+    int got = 0;
+    PyObject *result = NULL;
+    for (; got < 3; got++)
+        if (get_array(objs[got], &views[got], kinds[got], got == 2, names[got]) < 0)
+            goto done;
+    if (views[0].ndim != 2) {
+        PyErr_SetString(PyExc_ValueError, "X must have two dimensions (rows, features)");
+        goto done;
+    }
+    Py_ssize_t rows = views[0].shape[0], width = views[0].shape[1];
+    Py_ssize_t groups = views[1].len / 8 - 1;
+    const int64_t *bounds = views[1].buf;
+    if (width < self->width_needed) {
+        PyErr_Format(PyExc_ValueError, "the trees read %lld features, X has %zd",
+                     (long long)self->width_needed, width);
+        goto done;
+    }
+    if (groups < 0 || views[2].len / 8 != rows * groups) {
+        PyErr_SetString(PyExc_ValueError, "out must hold one value per row and group");
+        goto done;
+    }
+    for (Py_ssize_t g = 0; g < groups; g++)
+        if (bounds[g] < 0 || bounds[g] > bounds[g + 1] || bounds[g + 1] > self->trees) {
+            PyErr_SetString(PyExc_ValueError, "the groups' bounds are out of order or range");
+            goto done;
+        }
+    Py_BEGIN_ALLOW_THREADS
+    walk(self, views[0].buf, rows, width, bounds, groups, views[2].buf);
+    Py_END_ALLOW_THREADS
+    result = Py_NewRef(Py_None);
+done:
+    while (got-- > 0)
+        PyBuffer_Release(&views[got]);
+    return result;
+}
+
+static PyMethodDef forest_methods[] = {
+    {"sums", (PyCFunction)forest_sums, METH_VARARGS,
+     "sums(X, bounds, out): the leaf values each row of X reaches, summed per group of "
+     "trees (bounds[g] to bounds[g+1] - 1, in tree order) into out[row, g]."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject ForestType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "clean_corpus_plugins.boilerplate._trees.Forest",
+    .tp_doc = "Forest(root, feature, threshold, left, right, value): trees in flat arrays, "
+              "checked once, walked by sums().",
+    .tp_basicsize = sizeof(Forest),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_new = forest_new,
+    .tp_dealloc = (destructor)forest_dealloc,
+    .tp_methods = forest_methods,
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "_trees",
+    "The tree walk of clean_corpus_plugins.boilerplate.model, compiled.", -1, NULL,
+};
+
+PyMODINIT_FUNC
+PyInit__trees(void)
+{
+    if (PyType_Ready(&ForestType) < 0)
+        return NULL;
+    PyObject *m = PyModule_Create(&module);
+    if (m && PyModule_AddObjectRef(m, "Forest", (PyObject *)&ForestType) < 0)
+        Py_CLEAR(m);
+    return m;
+}
