@@ -68,7 +68,14 @@ def covered_share(stream: np.ndarray, owner: np.ndarray, count: int, reference: 
     each. A block without words gets 0.0; a reference shorter than ``n`` words is matched
     with n-grams of its own length."""
     m = max(1, min(n, len(reference)))
-    hit = np.isin(ngram_codes(stream, m, base), ngram_codes(reference, m, base))
+    codes = ngram_codes(stream, m, base)
+    # whether each n-gram is one of the reference's: looked up among them sorted (a third
+    # of np.isin's time on a page's few thousand words, which sorts both together)
+    known = np.unique(ngram_codes(reference, m, base))
+    if len(known):
+        hit = known[np.minimum(np.searchsorted(known, codes), len(known) - 1)] == codes
+    else:
+        hit = np.zeros(len(codes), dtype=bool)
     covered = np.zeros(len(stream), dtype=bool)
     for k in range(m):
         covered[k:k + len(hit)] |= hit
