@@ -60,6 +60,16 @@ def test_text_around_comments_breaks_and_skipped_elements_joins_as_it_stands():
     assert [b.text for b in blocks] == ["onetwo three four", "a b c", "Share this page nowtoo"]
 
 
+def test_a_hidden_element_is_left_out_with_all_it_holds_wherever_it_stands():
+    # the attribute in any spelling, on a block or an inline element, nested in either
+    blocks = blocks_of("<html><body><p>Keep <span hidden>gone <b>too</b></span>this</p>"
+                       "<div HIDDEN='hidden'><p>Not this</p><div><p>nor this</p></div></div>"
+                       "<ul><li>one</li><li hidden=''>two</li><li>three</li></ul>"
+                       "<section><div><p>Still <a hidden href='/x'>no</a>here</p></div>"
+                       "</section></body></html>")
+    assert [b.text for b in blocks] == ["Keep this", "one", "three", "Still here"]
+
+
 def test_a_second_top_level_element_is_read_and_any_element_reads_the_whole_page():
     # markup after </html> makes a second top-level element; a text-node walk saw it
     tree = lxml.html.fromstring("<html><body><p>first</p></body></html><div>second</div>")
@@ -273,6 +283,38 @@ def test_content_trafilatura_misses_is_taken_back_and_explained(records, trafila
     text = records["forum"]["text"]
     positions = [text.index(s) for s in MAIN_CONTENT["forum"]]
     assert positions == sorted(positions)
+
+
+def test_prices_are_counted_in_any_currency_and_case():
+    from clean_corpus_plugins.boilerplate.page_type import feature_names, page_type_features
+
+    def prices(text):
+        tree = lxml.html.fromstring(f"<html><body><p>{text}</p></body></html>")
+        row = page_type_features(tree, None, dom_blocks(tree), (), ())
+        return round(math.expm1(row[feature_names((), ()).index("prices")]))
+
+    assert prices("$5, € 12, £3 and ¥ 400 or ₹99") == 5
+    assert prices("12.99 EUR, 3,50 kr, 10.00 Usd and 4.20 CHF") == 4
+    # no currency, a word going on, a sign without a number: no price
+    assert prices("In 2024 it rose 12.5 %, 3.99 eurozone, 1.00 krone, a $ sign") == 0
+    # (the currency's name ignores case as Unicode does: the Kelvin sign is a K)
+    assert prices("5.00 \u212ar") == 1
+
+
+def test_the_alignment_reads_words_as_the_labels_do():
+    # the extractor's alignment cuts the page's words as the block features do and the
+    # extracted text's at once: in any script and case, across quotes, dashes, line
+    # breaks, as the labels' regular expression cuts them
+    from clean_corpus_plugins.boilerplate.html_extract import Alignment
+    from clean_corpus_plugins.boilerplate.labels import coverage
+
+    page = ["Ärger über DIE Straße — „sagt“ er heute", "Home Menu", "ΣΟΦΊΑ ΚΑΙ ΛΌΓΟΣ τέλος",
+            "a line\nbreak in one block", "İstanbul’da ıslak Şehir"]
+    extracted = ["ärger ÜBER die straße - sagt", "σοφία και λόγος ΤΈΛΟΣ",
+                 "line break in", "istanbul'da ISLAK şehir"]
+    held = Alignment(page, extracted, np.zeros(len(page))).held
+    assert held.tolist() == coverage(page, "\n".join(extracted))
+    assert 0 < held[0] < 1 and held[1] == 0 and held[2] == 1
 
 
 def test_every_html_record_has_a_page_type_the_schema_allows(records):

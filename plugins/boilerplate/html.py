@@ -114,8 +114,6 @@ class DomBlock:
 
 #: The text nodes inside an element (those of a skipped element matter only as spaces).
 _INNER_TEXT = etree.XPath(".//text()", smart_strings=False)
-#: Elements with a ``hidden`` attribute (most pages have none: one search, no lookup each).
-_HIDDEN = etree.XPath("//@hidden/..")
 _EVENTS = ("start", "end", "comment", "pi")
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")  # what str.isalnum accepts, one character
 
@@ -197,7 +195,6 @@ _SKIP_BUT_NOSCRIPT = SKIP_TAGS - {"noscript"}
 def _walk(root, skip: frozenset) -> list[DomBlock]:
     """:func:`dom_blocks` of the page under ``root``, not entering the ``skip`` tags."""
     blocks: list[DomBlock] = []
-    hidden = set(_HIDDEN(root))
     serial = itertools.count()
     pieces: list[str] = []
     owner = place = None
@@ -225,7 +222,9 @@ def _walk(root, skip: frozenset) -> list[DomBlock]:
         for event, element in walk:
             if event == "start":
                 tag = element.tag
-                if tag in skip or (hidden and stack and element in hidden):
+                # (the attribute read where the walk stands costs a third of one search
+                # for it over the whole page, which visits every node)
+                if tag in skip or (stack and element.get(b"hidden") is not None):
                     # its text is no page text, but a space in it still parts two words
                     if pieces and any(text.isspace() for text in _INNER_TEXT(element)):
                         pieces.append(" ")
@@ -307,6 +306,11 @@ _FIRST_LEVELS = itemgetter(slice(None, _NEAR + 1))  # the owner and its _NEAR an
 _FIRST_THREE = itemgetter(slice(None, 3))
 
 
+def html_width(vocabulary: tuple[str, ...]) -> int:
+    """How many columns :func:`html_features` gives with ``vocabulary``."""
+    return _NEAR_WORDS + 2 * len(vocabulary)
+
+
 @lru_cache(maxsize=8)
 def _word_columns(vocabulary: tuple[str, ...]) -> tuple[dict[str, int], frozenset]:
     """Each vocabulary word's column among the near (or far) words (a repeated word: its
@@ -322,31 +326,32 @@ def _indicators(out: np.ndarray, start: int, width: int, keys: list, columns_of)
     first: dict = {}
     which = np.fromiter(map(first.setdefault, keys, itertools.count()), dtype=np.int64,
                         count=len(keys))
-    rows: list[int] = []
-    cols: list[int] = []
-    for key, row in first.items():
-        found = columns_of(key)
-        rows.extend([row] * len(found))
-        cols.extend(found)
+    found = list(map(columns_of, first))
+    cols = list(itertools.chain.from_iterable(found))
     if cols:
+        # each distinct key's row repeated for each column it names (no Python step a key)
+        rows = np.repeat(np.fromiter(first.values(), dtype=np.int64, count=len(first)),
+                         list(map(len, found)))
         table = np.zeros((len(keys), width))
         table[rows, cols] = 1.0
         out[:, start:start + width] = table[which]
 
 
-def html_features(blocks: list[DomBlock], vocabulary: tuple[str, ...]) -> np.ndarray:
+def html_features(blocks: list[DomBlock], vocabulary: tuple[str, ...],
+                  out: np.ndarray | None = None) -> np.ndarray:
     """The HTML columns (:func:`html_feature_names`) of a page's blocks.
 
     Blocks of one element share their ancestors' tags and names (the same tuple and set
     objects), so the indicator columns are looked up once per distinct value; the
     container statistics are sums over (block, ancestor) pairs, and the runs of blocks
-    alike found, with numpy.
+    alike found, with numpy. ``out``, when given, is a zeroed float64 array of their
+    shape (the columns of a larger matrix) to write them into.
     """
     n = len(blocks)
-    width = _NEAR_WORDS + 2 * len(vocabulary)
+    if out is None:
+        out = np.zeros((n, html_width(vocabulary)))
     if n == 0:
-        return np.zeros((0, width))
-    out = np.zeros((n, width))
+        return out
     texts = list(map(_TEXT, blocks))
     chars = np.fromiter(map(len, texts), dtype=np.float64, count=n)
     # words: a block's text has its words parted by single spaces (dom_blocks makes it so)

@@ -29,9 +29,9 @@ import numpy as np
 
 from clean_corpus import Plugin, hookimpl
 from clean_corpus.document import Block, Extraction, Removal
-from clean_corpus_plugins.boilerplate.html import dom_blocks, html_features
-from clean_corpus_plugins.boilerplate.features import text_features
-from clean_corpus_plugins.boilerplate.labels import covered_share, ngram_codes, word_ids
+from clean_corpus_plugins.boilerplate.html import dom_blocks, html_features, html_width
+from clean_corpus_plugins.boilerplate.features import _tokens, stop_word_counts, text_features
+from clean_corpus_plugins.boilerplate.labels import covered_share, ngram_codes, token_ids
 from clean_corpus_plugins.boilerplate.model import BlockClassifier, load_model
 from clean_corpus_plugins.boilerplate.page_type import load_page_type_model
 from clean_corpus_plugins.boilerplate.text_extract import keep_mask
@@ -49,7 +49,13 @@ def vocabulary(features, prefix: str = "near=") -> tuple[str, ...]:
 def block_matrix(blocks, model: BlockClassifier) -> np.ndarray:
     """The features ``model`` reads, for a page's DOM blocks."""
     texts = [b.text for b in blocks]
-    return np.hstack([text_features(texts), html_features(blocks, vocabulary(model.features))])
+    text = text_features(texts)
+    words = vocabulary(model.features)
+    # the HTML columns written in place beside the text ones (no second matrix to join)
+    X = np.zeros((len(blocks), text.shape[1] + html_width(words)))
+    X[:, :text.shape[1]] = text
+    html_features(blocks, words, out=X[:, text.shape[1]:])
+    return X
 
 
 def predict_page_type(tree, url: str | None, blocks) -> tuple[str | None, float]:
@@ -73,7 +79,10 @@ class Alignment:
     """
 
     def __init__(self, page: list[str], extracted: list[str], p: np.ndarray, n: int = 3):
-        ((stream, owner), (flat, flat_owner)), base = word_ids(page, extracted)
+        # the words as :func:`.labels.word_ids` cuts them: the page's are those its block
+        # features cut (cached), the extracted text's cut the same way, at once
+        ((stream, owner), (flat, flat_owner)), base = token_ids(
+            stop_word_counts(tuple(page))[0], _tokens(extracted))
         self.held = covered_share(stream, owner, len(page), flat, n, base)
 
         # each distinct n-gram of the page: where it first occurs, the best P(content)

@@ -17,6 +17,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain, repeat
+from operator import attrgetter, itemgetter
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -47,7 +49,11 @@ DECLARED = {
 }
 _TAG_COUNTS = ("a", "li", "p", "h1", "h2", "h3", "pre", "code", "table", "td", "form", "input",
                "img", "article", "time", "section", "nav", "aside", "dl", "button")
-_PRICE = re.compile(r"(?:[$€£¥₹]\s?\d|\d[.,]\d\d\s?(?:€|\$|£|eur|usd|chf|kr)\b)", re.I)
+#: A price: a currency sign before a number, or a number with cents before a currency.
+#: (The first character is one class, so the search skips to the signs and digits
+#: instead of trying both forms at every character; the currency names alone ignore case.)
+_PRICE = re.compile(r"[$€£¥₹\d](?:(?<=[$€£¥₹])\s?\d"
+                    r"|(?<=\d)[.,]\d\d\s?(?:€|\$|£|(?i:eur|usd|chf|kr))\b)")
 _PATH_SPLIT = re.compile(r"[^a-z]+")
 _DATE_PATH = re.compile(r"/(?:19|20)\d\d/(?:[01]?\d/)?")
 _MAX_SCRIPT = 200_000  # characters of JSON-LD read per script
@@ -156,31 +162,38 @@ def page_type_features(tree, url: str | None, blocks, url_vocabulary,
     row += [len(segments), sum(c.isdigit() for c in path[:300]), float(bool(_DATE_PATH.search(path))),
             float(bool(query)), float(path.endswith((".html", ".htm", ".php", ".aspx"))),
             len(segments[-1]) if segments else 0, path.count("-")]
-    counts = Counter(e.tag for e in tree.iter(*_TAG_COUNTS))  # only the tags counted
+    # only the tags counted; C-level maps here and below, no Python step an element or block
+    counts = Counter(map(_TAG, tree.iter(*_TAG_COUNTS)))
     row += [math.log1p(counts[t]) for t in _TAG_COUNTS]
 
     n = len(blocks)
-    words = np.array([len(b.text.split()) for b in blocks], dtype=np.float64)
-    chars = np.array([max(1, len(b.text)) for b in blocks], dtype=np.float64)
-    links = np.array([b.link_chars for b in blocks], dtype=np.float64)
-    kinds = [b.kind for b in blocks]
-    tags = [b.tag for b in blocks]
+    texts = list(map(_TEXT, blocks))
+    words = np.fromiter(map(len, map(str.split, texts)), dtype=np.float64, count=n)
+    chars = np.fromiter(map(max, repeat(1), map(len, texts)), dtype=np.float64, count=n)
+    links = np.fromiter(map(_LINK_CHARS, blocks), dtype=np.float64, count=n)
+    kinds = list(map(_KIND, blocks))
     total = max(1.0, words.sum())
 
     def share(mask):
         return float((words * mask).sum() / total)
 
-    item = np.array([k == "item" for k in kinds])
-    cell = np.array([k == "table" for k in kinds])
-    head = np.array([k == "head" for k in kinds])
-    pre = np.array([t == "pre" for t in tags])
-    text = " ".join(b.text for b in blocks)[:200_000]
+    item, cell, head = (np.fromiter(map(kind.__eq__, kinds), dtype=bool, count=n)
+                        for kind in ("item", "table", "head"))
+    pre = np.fromiter(map("pre".__eq__, map(_TAG, blocks)), dtype=bool, count=n)
+    text = " ".join(texts)[:200_000]
     row += [math.log1p(n), math.log1p(total), float(links.sum() / chars.sum()) if n else 0.0,
             share(item), share(cell), share(head), share(pre),
             float(words.mean()) if n else 0.0, float((words >= 40).sum()),
             math.log1p(len(_PRICE.findall(text)))]
     found_url = url_words(url)
     row += [float(w in found_url) for w in url_vocabulary]
-    names = Counter(w for b in blocks for level in b.names[:3] for w in level)
+    # the class/id words of each block's element and its two nearest ancestors
+    names = Counter(chain.from_iterable(chain.from_iterable(map(_FIRST_THREE,
+                                                                map(_NAMES, blocks)))))
     row += [math.log1p(names[w]) for w in name_vocabulary]
     return np.array(row, dtype=np.float64)
+
+
+_TAG, _TEXT, _KIND, _NAMES, _LINK_CHARS = (attrgetter(a) for a in
+                                           ("tag", "text", "kind", "names", "link_chars"))
+_FIRST_THREE = itemgetter(slice(None, 3))
