@@ -3,6 +3,7 @@
     python bench/eval_classifier.py --data ../shared --cache PAGES --reuse-models \\
         --save-probabilities OOF.pkl
     python bench/decision_rules.py OOF.pkl --data ../shared
+    python bench/decision_rules.py OOF.pkl --against BASE.pkl --data ../shared
 
 Reads what ``eval_classifier.py --save-probabilities`` keeps (every page form's
 P(content) from the fold model that never saw its site) and scores, per input form, the
@@ -18,6 +19,11 @@ log-odds against the chain's threshold for the page, times ``(words + 1) ** alph
 each change between content and boilerplate along the page costs ``lambda``; the best
 sequence is kept (Viterbi). It asks whether smoothing the decisions into runs adds to
 what the model's second stage already smooths.
+
+Several files are read as one (the folds of ``--only-fold`` runs). ``--against FILE...``
+compares two models instead (another recipe's out-of-fold probabilities of the same page
+forms): its first row is the chain's rule on those, and every difference is against it,
+page by page.
 """
 from __future__ import annotations
 
@@ -85,30 +91,45 @@ def viterbi_rule(switch: float, alpha: float):
     return keep
 
 
+def read_rows(paths: list[Path]) -> list[dict]:
+    """The page forms of every file (each, what ``--save-probabilities`` wrote), in order."""
+    return [row for path in paths for row in pickle.loads(path.read_bytes())]
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("probabilities", type=Path)
+    ap.add_argument("probabilities", type=Path, nargs="+")
+    ap.add_argument("--against", type=Path, nargs="+", default=[], metavar="FILE",
+                    help="another model's probabilities of the same page forms: the "
+                         "chain's rule on them is the row every difference is against")
     ap.add_argument("--data", type=Path, default=Path("../shared"))
     ap.add_argument("--thresholds", default="0.3,0.5,0.6")
     ap.add_argument("--viterbi", default="0.5:0,0.5:0.5,1:0.5,2:0.5,4:0",
                     help="LAMBDA:ALPHA,... decodings to try ('' for none)")
     args = ap.parse_args(argv)
     scorer = load_scorer(args.data)
-    rows = pickle.loads(args.probabilities.read_bytes())
+    rows = read_rows(args.probabilities)
     forms = sorted({r["form"] for r in rows}, key=["blocks", "nodes", "flat"].index)
     rules = [("chain's rule", chain_rule())]
+    if args.against:
+        against = {(r["id"], r["form"]): r for r in read_rows(args.against)}
+        if sorted(against) != sorted((r["id"], r["form"]) for r in rows) or \
+                any(against[r["id"], r["form"]]["blocks"] != r["blocks"] for r in rows):
+            raise SystemExit("--against: not the same page forms cut into the same blocks")
+        rules.insert(0, ("chain's rule, --against's model",
+                         lambda row: chain_rule()(against[row["id"], row["form"]])))
     rules += [(f"threshold {t}", chain_rule(float(t))) for t in args.thresholds.split(",") if t]
     for item in filter(None, args.viterbi.split(",")):
         switch, alpha = map(float, item.split(":"))
         rules.append((f"two-state, lambda {switch:g}, alpha {alpha:g}", viterbi_rule(switch, alpha)))
 
-    def f1(row: dict, keep: np.ndarray) -> float:
+    def f1(row: dict, keep: np.ndarray) -> float:  # the blocks and labels of both are the same
         return scorer.word_prf("\n".join(b for b, k in zip(row["blocks"], keep) if k),
                                row["reference"])[2]
 
     base = {}
-    print(f"{len(rows)} page forms; mean word F1 (per-page difference against the chain's rule "
-          "± standard error)")
+    print(f"{len(rows)} page forms; mean word F1 (per-page difference against "
+          f"{rules[0][0]} ± standard error)")
     print(f"{'rule':34s}" + "".join(f"{form:>28s}" for form in forms))
     for name, rule in rules:
         cells = []

@@ -23,7 +23,9 @@ met: ``--boundaries fold`` (the default) trains one per fold without the fold's 
 ``train_boundaries`` trains the shipped one; ``shipped`` uses the shipped file, ``off``
 none. ``--devset`` evaluates on the devset instead: its pages as text, folds by site, each
 fold through the chain with a model trained on wcxb-dev and the other folds, scored by
-``tools/score_devset.py``. ``--save-probabilities FILE`` keeps every page form's
+``tools/score_devset.py``. ``--stage1``, ``--stage2`` and ``--max-rows`` size every fold
+model as the training command's options do (the shipped model's sizes by default).
+``--save-probabilities FILE`` keeps every page form's
 out-of-fold P(content), with its blocks, labels and reference, for
 ``bench/decision_rules.py`` to compare ways of deciding on them without training again.
 Needs the ``train`` extra (scikit-learn). Figures are printed; docs/classifier.md quotes them.
@@ -219,7 +221,8 @@ def devset_chain(args, pages, dev, forms) -> None:
             held = {s for s in sites if fold_of[s] == k}
             inside = in_order([p for p in pages + dev if p.domain not in held])
             path.write_text(training.train(inside, args.seed, args.threshold,
-                                           devset_weight=args.devset_weight).dumps(),
+                                           devset_weight=args.devset_weight,
+                                           **training.capacity(args)).dumps(),
                             encoding="utf-8")
             print(f"devset fold {k}: trained on {len({p.id for p in inside})} pages", flush=True)
         if path.exists() and (args.only_fold in (None, k) or args.reuse_models):
@@ -356,6 +359,7 @@ def main(argv=None) -> int:
                     help="multiply the weight of the devset's blocks by this in every fold "
                          "model's fits (train.py --devset-weight; default: the shipped "
                          "model's)")
+    training.add_capacity_arguments(ap)  # --stage1, --stage2, --max-rows: as train.py's
     ap.add_argument("--threshold", type=float, default=load_model(str(TEXT_MODEL)).threshold,
                     help="the fold models' threshold, which the chain runs use (default: the "
                          "shipped model's)")
@@ -372,6 +376,7 @@ def main(argv=None) -> int:
                          "fold, trained without the fold's sites (default); the shipped "
                          "one; or none (text_lines.boundaries=false)")
     args = ap.parse_args(argv)
+    training.capacity(args)  # settings out of shape refused before any page is read
     CHAIN_OPTIONS[:] = args.set + (["text_lines.boundaries=false"]
                                    if args.boundaries == "off" else [])
     forms = args.forms.split(",")
@@ -414,7 +419,8 @@ def main(argv=None) -> int:
         else:
             model = training.train(inside, args.seed, args.threshold,
                                    vocabulary=not args.no_vocabulary, min_sites=args.vocab_sites,
-                                   devset_weight=args.devset_weight)
+                                   devset_weight=args.devset_weight,
+                                   **training.capacity(args))
             path.write_text(model.dumps(), encoding="utf-8")
         fold_models[k] = path
         fold_boundaries(args, held, path)

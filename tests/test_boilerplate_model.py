@@ -528,6 +528,41 @@ def test_the_devset_weight_option_reaches_the_model_file(tmp_path):
     assert written["1"]["stages"] != written["3"]["stages"]
 
 
+def test_the_size_options_set_the_trees_and_the_rows_and_reach_the_model_file(tmp_path):
+    import json
+
+    from clean_corpus_plugins.boilerplate import train
+
+    def trained(*options):
+        out = tmp_path / "model.json"
+        assert train.main(["--text", str(FIXTURES), "--out", str(out), "--check",
+                           str(tmp_path / "none"), "--stage2", "max_iter=2", *options]) == 0
+        return json.loads(out.read_text(encoding="utf-8"))
+
+    def leaves(stage):  # leaves of each tree of a stage
+        trees = stage["trees"]
+        ends = trees["root"][1:] + [len(trees["left"])]
+        return [sum(1 for left in trees["left"][start:end] if left == -1)
+                for start, end in zip(trees["root"], ends)]
+
+    small = trained("--stage1", "max_iter=5, max_leaf_nodes=4", "--max-rows", "300")
+    for model in (small, small["fallback"]):  # the fallback is sized as the model
+        first, second = model["stages"]
+        assert len(first["trees"]["root"]) == 5 and max(leaves(first)) == 4
+        assert len(second["trees"]["root"]) == 2 and max(leaves(second)) > 4
+    assert small["trained"]["stages"][0]["max_iter"] == 5
+    assert small["trained"]["stages"][1]["max_iter"] == 2
+    assert small["trained"]["max_rows"] == 300
+    # the rows drawn change the fit; the shipped sizes leave the file as it was
+    every_row = trained("--stage1", "max_iter=5,max_leaf_nodes=4")
+    assert every_row["stages"] != small["stages"] and "max_rows" not in every_row["trained"]
+    shipped = trained("--stage2", "max_iter=60", "--trees", "3")["trained"]
+    assert "stages" not in shipped and "max_rows" not in shipped
+    for wrong in ("max_leaves=4", "max_iter=2.5", "max_iter"):
+        with pytest.raises(SystemExit, match="NAME=VALUE"):
+            trained("--stage1", wrong)
+
+
 def test_the_shipped_model_keeps_the_blocks_it_kept_when_it_was_trained():
     from clean_corpus_plugins.boilerplate import train
     from clean_corpus_plugins.boilerplate.text_extract import TEXT_MODEL

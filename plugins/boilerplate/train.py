@@ -24,6 +24,9 @@ reads the blocks' shapes against the page's prose (:func:`.relative_features`).
 ``--devset-weight K`` multiplies the weight of the devset's blocks by K in every fit (3 by
 default: against 1, the devset as text gains in every form for 0.002 of wcxb-dev's
 F1, docs/classifier-experiments.md).
+``--stage1 NAME=VALUE,...`` and ``--stage2`` change a stage's gradient boosting settings
+(:data:`STAGE_PARAMS`), ``--max-rows N`` the blocks each fit draws (:data:`MAX_ROWS`); the
+defaults are the shipped model's, and a model trained otherwise names them in its file.
 Needs the ``train`` extra (scikit-learn).
 The same data and seed give a byte-identical file.
 """
@@ -62,6 +65,29 @@ INNER_FOLDS = 2
 VOCAB_FOLDS = 5
 #: Rows each stage is fitted on, drawn at random (with the seed) from all blocks.
 MAX_ROWS = 150_000
+
+
+def stage_params(changes: str, stage: int = 0) -> dict:
+    """:data:`STAGE_PARAMS` of ``stage`` (0: the first) with ``changes``, comma-separated
+    ``NAME=VALUE`` (``max_iter=300,learning_rate=0.06``: ``--stage1`` of the training
+    command); only the names :data:`STAGE_PARAMS` sets, a value an integer or a number."""
+    params = dict(STAGE_PARAMS[stage])
+    for change in filter(None, (c.strip() for c in changes.split(","))):
+        name, _, value = change.partition("=")
+        name = name.strip()
+        try:
+            number = float(value)
+        except ValueError:
+            number = None
+        whole = isinstance(params.get(name), int)
+        if name not in params or number is None or (whole and not number.is_integer()):
+            raise ValueError(f"stage {stage + 1}: {change!r} is not NAME=VALUE with NAME one "
+                             f"of {', '.join(params)} and VALUE a number (whole for "
+                             f"{', '.join(k for k, v in params.items() if isinstance(v, int))})")
+        params[name] = int(number) if whole else number
+    return params
+
+
 #: Pages the shipped models' predictions are kept for (eight wcxb-dev pages as text), from
 #: the repository's root: a test tells whether today's feature code still agrees.
 CHECK_PAGES = Path("tests/data/boilerplate")
@@ -283,7 +309,8 @@ def vocabulary_columns(pages: list[Page], seed: int, min_sites: int = MIN_SITES
 def train(pages: list[Page], seed: int = 0, threshold: float = 0.5,
           trees: int | None = None, vocabulary: bool = True,
           min_sites: int = MIN_SITES, data: str = CREDITS["wcxb"],
-          devset_weight: float = 1.0) -> BlockClassifier:
+          devset_weight: float = 1.0, stages: tuple[dict, dict] = STAGE_PARAMS,
+          max_rows: int = MAX_ROWS) -> BlockClassifier:
     """Both stages on ``pages``; stage two on out-of-fold stage-one probabilities.
 
     ``trees`` caps the number of trees of each stage (a quick model for tests). With
@@ -294,7 +321,9 @@ def train(pages: list[Page], seed: int = 0, threshold: float = 0.5,
     shapes against the page's prose (:func:`.relative_features`), which carry across
     languages. ``data`` credits the pages' data sets in the model file. The devset's
     blocks weigh ``devset_weight`` times their words' weight in every fit (both stages,
-    the fallback's too).
+    the fallback's too). ``stages`` are the two stages' gradient boosting settings, and
+    each fit draws at most ``max_rows`` blocks (the fallback's too); the model file
+    names them where they are not :data:`STAGE_PARAMS` and :data:`MAX_ROWS`.
     """
     names = TEXT_FEATURES
     table = fallback = None
@@ -303,21 +332,21 @@ def train(pages: list[Page], seed: int = 0, threshold: float = 0.5,
         names = RELATIVE_FEATURES
     else:
         fallback = train(pages, seed, threshold, trees, vocabulary=False, data=data,
-                         devset_weight=devset_weight)
+                         devset_weight=devset_weight, stages=stages, max_rows=max_rows)
         fallback.trained = {}
         table, columns = vocabulary_columns(pages, seed, min_sites)
         pages = [Page(p.id, p.domain, p.type, p.form, p.blocks, p.reference, p.labels,
                       p.weights, np.hstack((p.X, v))) for p, v in zip(pages, columns)]
         names = TEXT_FEATURES + VOCAB_FEATURES
-    params = [dict(p, max_iter=min(p["max_iter"], trees or p["max_iter"])) for p in STAGE_PARAMS]
-    first = fit_stage(*_stack(pages, MAX_ROWS, seed, devset_weight), params[0], seed)
+    params = [dict(p, max_iter=min(p["max_iter"], trees or p["max_iter"])) for p in stages]
+    first = fit_stage(*_stack(pages, max_rows, seed, devset_weight), params[0], seed)
     folds = group_folds([p.domain for p in pages], INNER_FOLDS, seed)
     out_of_fold: list[np.ndarray | None] = [None] * len(pages)
     for k in range(INNER_FOLDS):
         inside = [p for p, f in zip(pages, folds) if f != k]
         if not inside or len(inside) == len(pages):
             continue
-        model = fit_stage(*_stack(inside, MAX_ROWS, seed, devset_weight), params[0], seed)
+        model = fit_stage(*_stack(inside, max_rows, seed, devset_weight), params[0], seed)
         for i, (page, f) in enumerate(zip(pages, folds)):
             if f == k:
                 out_of_fold[i] = model.predict(page.X)
@@ -327,13 +356,17 @@ def train(pages: list[Page], seed: int = 0, threshold: float = 0.5,
     stacked = [Page(p.id, p.domain, p.type, p.form, p.blocks, p.reference, p.labels, p.weights,
                     np.column_stack((context_features(p1), p.X)))
                for p1, p in zip(out_of_fold, pages)]
-    second = fit_stage(*_stack(stacked, MAX_ROWS, seed, devset_weight), params[1], seed)
+    second = fit_stage(*_stack(stacked, max_rows, seed, devset_weight), params[1], seed)
     trained = {"seed": seed, "pages": len({p.id for p in pages}),
                "forms": sorted({p.form for p in pages}),
                "blocks": int(sum(len(p.blocks) for p in pages)),
                "data": data}
     if devset_weight != 1.0:
         trained["devset_weight"] = devset_weight
+    if tuple(stages) != STAGE_PARAMS:
+        trained["stages"] = [dict(p) for p in stages]
+    if max_rows != MAX_ROWS:
+        trained["max_rows"] = max_rows
     if table is not None:
         trained["vocabulary"] = {"words": len(table.words), "lines": len(table.lines)}
     return BlockClassifier(names, [first, second], threshold, trained, table, fallback)
@@ -372,6 +405,26 @@ def page_source(args: argparse.Namespace):
     return combined_source(*(SOURCES[name](args.data) for name in args.sources.split(",")))
 
 
+def add_capacity_arguments(ap: argparse.ArgumentParser) -> None:
+    """``--stage1``, ``--stage2`` and ``--max-rows``: the size of the model and of its fits
+    (the defaults, :data:`STAGE_PARAMS` and :data:`MAX_ROWS`, are the shipped model's)."""
+    for n, stage in enumerate(STAGE_PARAMS, 1):
+        ap.add_argument(f"--stage{n}", default="", metavar="NAME=VALUE,...",
+                        help=f"change stage {n}'s gradient boosting settings ("
+                             + ", ".join(f"{k}={v}" for k, v in stage.items()) + ")")
+    ap.add_argument("--max-rows", type=int, default=MAX_ROWS,
+                    help="blocks each fit draws at most, at random with the seed")
+
+
+def capacity(args: argparse.Namespace) -> dict:
+    """``train``'s ``stages`` and ``max_rows`` from :func:`add_capacity_arguments`'s."""
+    try:
+        stages = (stage_params(args.stage1, 0), stage_params(args.stage2, 1))
+    except ValueError as error:
+        raise SystemExit(f"error: {error}") from None
+    return {"stages": stages, "max_rows": args.max_rows}
+
+
 #: The settings of the shipped model file, the command's defaults (the functions' defaults
 #: stay neutral: threshold 0.5, no weight).
 SHIPPED = {"threshold": 0.4, "devset_weight": 3.0}
@@ -394,6 +447,7 @@ def main(argv=None) -> int:
                     help="sites a word or line must occur on to enter the vocabulary")
     ap.add_argument("--devset-weight", type=float, default=SHIPPED["devset_weight"],
                     help="multiply the weight of the devset's blocks by this in every fit")
+    add_capacity_arguments(ap)
     ap.add_argument("--check", type=Path, default=CHECK_PAGES,
                     help="pages turned into text (as --text) whose predicted labels the model "
                          "file keeps, for the tests")
@@ -403,7 +457,7 @@ def main(argv=None) -> int:
         "; ".join(CREDITS[name] for name in args.sources.split(","))
     model = train(pages, args.seed, args.threshold, trees=args.trees,
                   vocabulary=not args.no_vocabulary, min_sites=args.vocab_sites, data=credit,
-                  devset_weight=args.devset_weight)
+                  devset_weight=args.devset_weight, **capacity(args))
     if args.check and (args.check / "index.jsonl").exists():
         model.trained["check"] = check_labels(model, args.check)
     args.out.write_text(model.dumps(), encoding="utf-8")
