@@ -353,7 +353,7 @@ def _is_word(char: str) -> bool:
     return char.isalnum() or char == "_"
 
 
-def _tokens(texts: tuple[str, ...] | list[str]) -> list[list[str]]:
+def page_tokens(texts: tuple[str, ...] | list[str]) -> list[list[str]]:
     r"""The lower-cased ``\w+`` tokens of each block, cut for the whole page at once: the
     page's few distinct non-ASCII characters that are not word characters (quotes,
     dashes) are replaced by spaces, then, as UTF-8 bytes, the ASCII ones are and the ASCII
@@ -394,7 +394,7 @@ def stop_word_counts(texts: tuple[str, ...]) -> tuple[list[list[str]], np.ndarra
     first such list on a tie, none when no token is a stop word). Cached, and to be read
     only: the text classifier and the page-type model read the same page's blocks."""
     n = len(texts)
-    token_lists = _tokens(texts)
+    token_lists = page_tokens(texts)
     lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=n)
     flat = list(chain.from_iterable(token_lists))
     # every token's lists as bits, read once: the lists' hits and the page's stop words

@@ -30,7 +30,8 @@ import numpy as np
 from clean_corpus import Plugin, hookimpl
 from clean_corpus.document import Block, Extraction, Removal
 from clean_corpus_plugins.boilerplate.html import dom_blocks, html_features, html_width
-from clean_corpus_plugins.boilerplate.features import _tokens, stop_word_counts, text_features
+from clean_corpus_plugins.boilerplate.features import (page_tokens, stop_word_counts,
+                                                        text_features)
 from clean_corpus_plugins.boilerplate.labels import covered_share, ngram_codes, token_ids
 from clean_corpus_plugins.boilerplate.model import BlockClassifier, load_model
 from clean_corpus_plugins.boilerplate.page_type import load_page_type_model
@@ -82,7 +83,7 @@ class Alignment:
         # the words as :func:`.labels.word_ids` cuts them: the page's are those its block
         # features cut (cached), the extracted text's cut the same way, at once
         ((stream, owner), (flat, flat_owner)), base = token_ids(
-            stop_word_counts(tuple(page))[0], _tokens(extracted))
+            stop_word_counts(tuple(page))[0], page_tokens(extracted))
         self.held = covered_share(stream, owner, len(page), flat, n, base)
 
         # each distinct n-gram of the page: where it first occurs, the best P(content)
