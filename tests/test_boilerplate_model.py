@@ -290,14 +290,12 @@ def shipped_tree_ensembles() -> dict[str, tuple[TreeEnsemble, list[int]]]:
         for which, m in (("", model), (" fallback", model.fallback)):
             for k, stage in enumerate(m.stages if m else ()):
                 found[f"{name}{which} stage {k + 1}"] = (stage, [0, len(stage.root)])
-    found["boundaries"] = (load_boundaries(str(BOUNDARY_MODEL)).trees, None)
+    boundaries = load_boundaries(str(BOUNDARY_MODEL)).trees
+    found["boundaries"] = (boundaries, [0, len(boundaries.root)])
     for name, kind, path in (("page type", PageTypeModel, PAGE_TYPE_FILE),
                              ("text page type", TextPageTypeModel, TEXT_PAGE_TYPE_FILE)):
         types = kind.load(path)
-        found[name] = (types._joined,
-                       np.cumsum([0] + [len(e.root) for e in types.ensembles]).tolist())
-    for name, (ensemble, bounds) in found.items():
-        found[name] = (ensemble, bounds or [0, len(ensemble.root)])
+        found[name] = (types._joined, types._bounds)
     return found
 
 

@@ -298,8 +298,7 @@ class TypeEnsembles:
         # The types' trees are walked together, in one walk: a page is one row, and a walk
         # per type cost as much in numpy calls as the trees themselves. Each type's
         # log-odds add up its own trees' values, as its ensemble's ``raw`` does.
-        bounds = np.cumsum([0] + [len(e.root) for e in self.ensembles]).tolist()
-        sums = self._joined.sums(X, bounds)
+        sums = self._joined.sums(X, self._bounds)
         p = np.column_stack([_logistic(e.baseline + sums[:, g])
                              for g, e in enumerate(self.ensembles)])
         return p / np.maximum(1e-12, p.sum(axis=1, keepdims=True))
@@ -307,6 +306,11 @@ class TypeEnsembles:
     @cached_property
     def _joined(self) -> TreeEnsemble:
         return TreeEnsemble.joined(self.ensembles)
+
+    @cached_property
+    def _bounds(self) -> list[int]:
+        """Where each type's trees start in :attr:`_joined` (and the last ones end)."""
+        return np.cumsum([0] + [len(e.root) for e in self.ensembles]).tolist()
 
     def likeliest(self, row: np.ndarray) -> tuple[str, float]:
         """The likeliest type of the page whose features are ``row``, and its probability."""
