@@ -33,12 +33,8 @@
 #include "lxml.etree.h"
 
 static PyObject *Unsupported;
-static PyObject *s_dict;    /* "__dict__" */
 static PyObject *s_space;   /* " " */
 static PyObject *s_empty;   /* () */
-static PyObject *field_names[11];
-static const char *FIELDS[11] = {"text", "tag", "kind", "link_chars", "links", "depth", "path",
-                                 "names", "ancestors", "tags_above", "words_above"};
 
 /* ------------------------------------------------------------------ UTF-8 and Python */
 /* The code point at s[*i] (valid UTF-8, as libxml2 keeps it), *i moved past it. */
@@ -522,23 +518,13 @@ flush(Walk *w)
     values[5] = PyLong_FromSsize_t(w->depth);
     for (int k = 0; k < 5; k++)
         values[6 + k] = Py_NewRef(w->place[k]);
-    PyObject *dict = NULL, *block = NULL;
+    PyObject *block = NULL;
     int failed = !values[3] || !values[4] || !values[5];
-    if (!failed && (dict = PyDict_New())) {
-        for (int k = 0; k < 11 && !failed; k++)
-            failed = PyDict_SetItem(dict, field_names[k], values[k]) < 0;
-        if (!failed) {
-            PyTypeObject *type = (PyTypeObject *)w->block_type;
-            block = type->tp_new(type, s_empty, NULL);
-            if (!block || PyObject_SetAttr(block, s_dict, dict) < 0
-                    || PyList_Append(w->blocks, block) < 0)
-                failed = 1;
-        }
-    } else {
-        failed = 1;
+    if (!failed) {
+        block = PyObject_Vectorcall(w->block_type, values, 11, NULL);
+        failed = !block || PyList_Append(w->blocks, block) < 0;
     }
     Py_XDECREF(block);
-    Py_XDECREF(dict);
     for (int k = 0; k < 11; k++)
         Py_XDECREF(values[k]);
     return failed ? -1 : 0;
@@ -857,12 +843,17 @@ walk(PyObject *self, PyObject *args)
     int failed = !w.tags.slot || !w.blocks;
     if (!w.tags.slot)
         PyErr_NoMemory();
+    /* (the walk makes no cycles: the collector, which would visit every tuple and set
+     * made so far a few times over, waits until it is done) */
+    int collecting = PyGC_Disable();
     /* the document's top elements: the root and the elements after it */
     for (xmlNode *top = first; top && !failed; top = top->next)
         if (top->type == XML_ELEMENT_NODE)
             failed = walk_top(&w, top) < 0;
     if (!failed && w.n_pieces)
         failed = flush(&w) < 0;
+    if (collecting)
+        PyGC_Enable();
     while (w.depth_used)
         pop(&w);
     for (int k = 0; k < 5; k++)
@@ -902,12 +893,9 @@ PyInit__dom(void)
         return NULL;
     Unsupported = PyErr_NewException("clean_corpus_plugins.boilerplate._dom.Unsupported",
                                      PyExc_ValueError, NULL);
-    s_dict = PyUnicode_InternFromString("__dict__");
     s_space = PyUnicode_InternFromString(" ");
     s_empty = PyTuple_New(0);
-    int failed = !Unsupported || !s_dict || !s_space || !s_empty;
-    for (int k = 0; k < 11 && !failed; k++)
-        failed = !(field_names[k] = PyUnicode_InternFromString(FIELDS[k]));
+    int failed = !Unsupported || !s_space || !s_empty;
     if (failed || PyModule_AddObjectRef(m, "Unsupported", Unsupported) < 0
             || PyModule_AddStringConstant(m, "LXML_VERSION", LXML_VERSION_STRING) < 0
             || PyModule_AddIntConstant(m, "LIBXML_VERSION", LIBXML_VERSION) < 0)
