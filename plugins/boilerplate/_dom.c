@@ -210,6 +210,7 @@ typedef struct {
     Buffer pieces;       /* the UTF-8 of the block's pieces, joined */
     Py_ssize_t n_pieces;
     Buffer text;         /* the block's text, its whitespace runs made single spaces */
+    Buffer scratch;      /* a run of more than one text node, joined */
     Py_ssize_t link_chars;
     PtrSet links;
     xmlNode *owner;
@@ -672,6 +673,24 @@ pop(Walk *w)
     return e->tag;
 }
 
+/* The run of text nodes from ``first`` (an element's .text, or a .tail): a space between
+ * pending pieces when it is all whitespace, else a piece of the innermost open element's
+ * block (none when no element is open); after a ``br``, with a space before it. */
+static int
+text_run(Walk *w, xmlNode *first, int after_br)
+{
+    const unsigned char *text;
+    Py_ssize_t n;
+    int found = collect_text(first, &w->scratch, &text, &n);
+    if (found <= 0)
+        return found;
+    if (is_space(text, n))
+        return w->n_pieces ? add_piece(w, " ", 1) : 0;
+    if (!w->depth_used)
+        return 0;
+    return add_text(w, &w->stack[w->depth_used - 1], text, n, after_br);
+}
+
 /* The start of an element: 1 to enter it, 0 not to, -1 on error. */
 static int
 start(Walk *w, xmlNode *node)
@@ -705,47 +724,14 @@ start(Walk *w, xmlNode *node)
     }
     if (pushed < 0)
         return -1;
-    const unsigned char *text;
-    Py_ssize_t n;
-    Buffer scratch = {0};
-    int found = collect_text(node->children, &scratch, &text, &n);
-    int result = 1;
-    if (found < 0) {
-        result = -1;
-    } else if (found) {
-        if (is_space(text, n)) {
-            if (w->n_pieces && add_piece(w, " ", 1) < 0)
-                result = -1;
-        } else if (add_text(w, &w->stack[w->depth_used - 1], text, n, 0) < 0) {
-            result = -1;
-        }
-    }
-    PyMem_Free(scratch.data);
-    return result;
+    return text_run(w, node->children, 0) < 0 ? -1 : 1;
 }
 
 /* The tail of an element just closed (``closed`` its tag) or of a comment / PI (NULL). */
 static int
 tail(Walk *w, xmlNode *node, Tag *closed)
 {
-    const unsigned char *text;
-    Py_ssize_t n;
-    Buffer scratch = {0};
-    int found = collect_text(node->next, &scratch, &text, &n);
-    int result = 0;
-    if (found < 0) {
-        result = -1;
-    } else if (found) {
-        if (is_space(text, n)) {
-            if (w->n_pieces && add_piece(w, " ", 1) < 0)
-                result = -1;
-        } else if (w->depth_used) {
-            result = add_text(w, &w->stack[w->depth_used - 1], text, n,
-                              closed && closed->br);
-        }
-    }
-    PyMem_Free(scratch.data);
-    return result;
+    return text_run(w, node->next, closed && closed->br);
 }
 
 /* The next node iterwalk visits among ``node`` and its following siblings: an element, a
@@ -868,6 +854,7 @@ walk(PyObject *self, PyObject *args)
     PyMem_Free(w.stack);
     PyMem_Free(w.pieces.data);
     PyMem_Free(w.text.data);
+    PyMem_Free(w.scratch.data);
     PyMem_Free(w.links.slot);
     if (failed)
         Py_CLEAR(w.blocks);
