@@ -195,6 +195,40 @@ def test_a_page_nested_20000_deep_is_walked_without_recursion():
     assert len(blocks[-1].path) == html.MAX_PATH
 
 
+def test_whitespace_deep_inside_a_skipped_element_still_parts_words():
+    # the text nodes under a skipped element are searched without recursion too
+    root = etree.Element("html")
+    body = etree.SubElement(root, "body")
+    p = etree.SubElement(body, "p")
+    p.text = "before"
+    node = skipped = etree.SubElement(p, "svg")
+    for _ in range(20_000):
+        node = etree.SubElement(node, "g")
+    node.text = "\u2003"
+    skipped.tail = "after"
+    (block,) = assert_same_walks(root)
+    assert block.text == "before after"
+    node.text = "x"
+    (block,) = assert_same_walks(root)
+    assert block.text == "beforeafter"
+
+
+def test_an_error_in_the_walk_is_raised_and_leaves_the_collector_on():
+    import gc
+
+    def failing(names):
+        raise MemoryError
+
+    config = list(html._DOM_CONFIG)
+    config[4] = failing  # the class/id splitter
+    root = lxml.html.fromstring("<html><body><div class='x'><p>text</p></div></body></html>")
+    assert gc.isenabled()
+    with pytest.raises(MemoryError):
+        compiled().walk(root, html.SKIP_TAGS, tuple(config))
+    assert gc.isenabled()
+    assert [b.text for b in compiled().walk(root, html.SKIP_TAGS, html._DOM_CONFIG)] == ["text"]
+
+
 def test_a_long_class_attribute_is_read_only_to_its_first_characters():
     hostile = "x" * 2_000_000
     page = (f"<html><body><div class='site-footer {hostile}' id='mainFooter'><p class="
