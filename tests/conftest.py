@@ -53,3 +53,22 @@ def train_twice(tmp_path_factory, module: str, *args: str) -> list[Path]:
         assert done.returncode == 0, done.stderr
         paths.append(path)
     return paths
+
+
+def records_with_modules_hidden(out_dir: Path, sources: list[Path],
+                                hidden: tuple[str, ...] = ()) -> dict[str, bytes]:
+    """The records the CLI writes for each of ``sources`` (by its name), in a process where
+    the ``hidden`` modules cannot be imported, as on a machine that could not build them."""
+    command = ["-m", "clean_corpus.cli"]
+    if hidden:
+        command = ["-c", "import sys; " + "".join(f"sys.modules[{name!r}] = None; "
+                                                  for name in hidden)
+                   + "from clean_corpus.cli import main; sys.exit(main())"]
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = {}
+    for source in sources:
+        out = out_dir / f"{source.name}.jsonl"
+        subprocess.run([sys.executable, *command, "run", str(source), "-o", str(out),
+                        "--no-progress"], check=True, capture_output=True, cwd=REPO)
+        written[source.name] = out.read_bytes()
+    return written

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import REPO, train_twice
+from conftest import REPO, records_with_modules_hidden, train_twice
 
 from clean_corpus_plugins.boilerplate import features, labels
 from clean_corpus_plugins.boilerplate.model import (BlockClassifier, TreeEnsemble,
@@ -366,19 +366,14 @@ def test_rows_narrower_than_the_features_the_trees_read_are_refused(monkeypatch)
 
 def test_a_machine_without_the_compiled_walk_writes_the_same_records(tmp_path):
     # the CLI with the compiled module hidden, as on a machine that could not build it
-    hide = ("import sys; sys.modules['clean_corpus_plugins.boilerplate._trees'] = None; "
-            "from clean_corpus.cli import main; sys.exit(main())")
-    html = REPO / "tests" / "data" / "html_types"
-    written = {}
-    for walk, command in (("compiled", ["-m", "clean_corpus.cli"]), ("numpy", ["-c", hide])):
-        for source in (FIXTURES / "text" / "blocks", FIXTURES / "text" / "flat", html):
-            out = tmp_path / walk / f"{source.name}.jsonl"
-            subprocess.run([sys.executable, *command, "run", str(source), "-o", str(out),
-                            "--no-progress"], check=True, capture_output=True, cwd=REPO)
-            written[walk, source.name] = out.read_bytes()
+    sources = [FIXTURES / "text" / "blocks", FIXTURES / "text" / "flat",
+               REPO / "tests" / "data" / "html_types"]
+    compiled = records_with_modules_hidden(tmp_path / "compiled", sources)
+    numpy = records_with_modules_hidden(tmp_path / "numpy", sources,
+                                        ("clean_corpus_plugins.boilerplate._trees",))
     for source in ("blocks", "flat", "html_types"):
-        assert written["compiled", source].count(b"\n") >= 8
-        assert written["compiled", source] == written["numpy", source], source
+        assert compiled[source].count(b"\n") >= 8
+        assert compiled[source] == numpy[source], source
 
 
 def test_probabilities_are_the_logistic_of_the_log_odds_as_the_c_library_gives_it():

@@ -67,9 +67,10 @@ def test_wheel_carries_license_notice_and_entry_points(dists):
     assert "clean-corpus = clean_corpus.cli:main" in entry_points
     assert "[pytest11]" in entry_points
     assert "clean_corpus/__main__.py" in names
-    # the classifier's compiled tree walk, built from its C source (setup.py)
-    assert any(n.startswith("clean_corpus_plugins/boilerplate/_trees.") and n.endswith(".so")
-               for n in names)
+    # the classifier's compiled tree walk and DOM walk, built from their C sources (setup.py)
+    for walk in ("_trees", "_dom"):
+        assert any(n.startswith(f"clean_corpus_plugins/boilerplate/{walk}.")
+                   and n.endswith(".so") for n in names), walk
     assert not any(n.startswith(("tests/", "fixtures/")) for n in names)
 
 

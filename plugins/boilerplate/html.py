@@ -193,7 +193,21 @@ _SKIP_BUT_NOSCRIPT = SKIP_TAGS - {"noscript"}
 
 
 def _walk(root, skip: frozenset) -> list[DomBlock]:
-    """:func:`dom_blocks` of the page under ``root``, not entering the ``skip`` tags."""
+    """:func:`dom_blocks` of the page under ``root``, not entering the ``skip`` tags: the
+    compiled walk (``_dom.c``) where it was built and gives :func:`_python_walk`'s blocks,
+    else that walk (as on a tree the compiled one does not read, such as an entity
+    reference node, which an HTML parse never makes)."""
+    if _dom is not None:
+        try:
+            return _dom.walk(root, skip, _DOM_CONFIG)
+        except _dom.Unsupported:
+            pass
+    return _python_walk(root, skip)
+
+
+def _python_walk(root, skip: frozenset) -> list[DomBlock]:
+    """:func:`_walk` in Python, with lxml's tree walk: what the compiled walk must give,
+    block for block and field for field, and the walk of a machine without it."""
     blocks: list[DomBlock] = []
     serial = itertools.count()
     pieces: list[str] = []
@@ -276,6 +290,39 @@ def _walk(root, skip: frozenset) -> list[DomBlock]:
     if pieces:
         flush()
     return blocks
+
+
+#: What the compiled walk reads of this module: the element class, the tags, the name
+#: splitter, the block class and the bounds, passed with every call (another checkout's
+#: module, loaded beside this one by a bench, passes its own).
+_DOM_CONFIG = (etree._Element, BLOCK_TAGS, KINDS, _ANCESTOR_SET, _split_names, DomBlock, "p",
+               _MAX_ATTR, MAX_PATH, _MAX_WORDS_ABOVE)
+#: A small page with a bit of every case the walks must agree on.
+_CHECK_PAGE = (b"<html><body class='page mainBody' id='top'><div role='main'><p>One "
+               b"<a href='#'>link</a><br>two<!-- c --> three</p><ul><li itemprop='item'>"
+               b"<b>item</b> <i>x</i></li></ul><div hidden>  </div><script> </script>"
+               b"<span>\xc2\xa0tail \xe2\x80\x83words</span></div></body></html>")
+
+
+def _compiled_walk():
+    """The compiled walk, when it was built against the lxml running here (its element
+    struct is read directly) and gives the Python walk's blocks on a small page."""
+    try:
+        from clean_corpus_plugins.boilerplate import _dom
+    except ImportError:
+        return None
+    if _dom.LXML_VERSION.split(".")[0] != str(etree.LXML_VERSION[0]):
+        return None
+    root = etree.fromstring(_CHECK_PAGE, etree.HTMLParser(encoding="utf-8"))
+    try:
+        if _dom.walk(root, SKIP_TAGS, _DOM_CONFIG) != _python_walk(root, SKIP_TAGS):
+            return None
+    except Exception:
+        return None
+    return _dom
+
+
+_dom = _compiled_walk()
 
 
 # ------------------------------------------------------------------------- features
