@@ -216,11 +216,12 @@ def test_whitespace_deep_inside_a_skipped_element_still_parts_words():
 def test_an_error_in_the_walk_is_raised_and_leaves_the_collector_on():
     import gc
 
-    def failing(names):
-        raise MemoryError
+    class Failing:  # a block class that cannot be made
+        def __init__(self, *values):
+            raise MemoryError
 
     config = list(html._DOM_CONFIG)
-    config[4] = failing  # the class/id splitter
+    config[4] = Failing  # the block class
     root = lxml.html.fromstring("<html><body><div class='x'><p>text</p></div></body></html>")
     assert gc.isenabled()
     with pytest.raises(MemoryError):

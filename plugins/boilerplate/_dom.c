@@ -8,8 +8,10 @@
  * (lxml/lxml.etree.h), and only reads it: node types, names, namespaces, children, next,
  * parent, properties and contents. No libxml2 function is called (lxml links its own).
  * config is html._DOM_CONFIG: the element class, the block tags, the kinds, the ancestor
- * tags, html._split_names, the DomBlock class and the bounds (attribute characters, path
- * length, words above). A tree the walk does not read as lxml would (an entity reference
+ * tags, the DomBlock class and the bounds (attribute characters, path length, words
+ * above, words of an element). An element's class/id words are split here as
+ * html._split_names splits them (split_words; split_names(names, max_words) gives them to
+ * Python), each string met once a walk. A tree the walk does not read as lxml would (an entity reference
  * node, an attribute whose value is not one text node) raises Unsupported, and the
  * caller walks the page in Python.
  *
@@ -27,6 +29,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <stdint.h>
 #include <string.h>
 #include <libxml/tree.h>
 #include <lxml-version.h>
@@ -173,6 +176,82 @@ ptrset_clear(PtrSet *set)
     set->used = 0;
 }
 
+/* ------------------------------------------------------------------ class/id words */
+/* html._split_names on the UTF-8 (or ASCII-mapped) bytes s[:n]: the matches of
+ * [A-Z]{2,}[a-z]*|[A-Z][a-z]+|[a-z]{2,} from left to right, not overlapping, lower-cased,
+ * the first of each kept, at most max_words of them. Only ASCII letters make words: a byte
+ * of 0x80 and above (part of a non-ASCII character) parts them like any other byte. */
+#define MAX_WORDS 64   /* the most words a call may keep */
+#define IS_UPPER(c) ((unsigned char)((c) - 'A') < 26)
+#define IS_LOWER(c) ((unsigned char)((c) - 'a') < 26)
+
+static PyObject *
+split_words(const unsigned char *s, Py_ssize_t n, Py_ssize_t max_words)
+{
+    Py_ssize_t start[MAX_WORDS], length[MAX_WORDS];   /* the words kept */
+    Py_ssize_t kept = 0, i = 0;
+    while (i < n && kept < max_words) {
+        Py_ssize_t at = i, end;
+        if (IS_UPPER(s[i])) {
+            end = i + 1;
+            while (end < n && IS_UPPER(s[end]))
+                end++;
+            if (end - at == 1 && !(end < n && IS_LOWER(s[end]))) {
+                i = end;   /* one capital, no small letter after it: no word here */
+                continue;
+            }
+            while (end < n && IS_LOWER(s[end]))
+                end++;
+        } else if (IS_LOWER(s[i])) {
+            end = i + 1;
+            while (end < n && IS_LOWER(s[end]))
+                end++;
+            if (end - at == 1) {
+                i = end;
+                continue;
+            }
+        } else {
+            i++;
+            continue;
+        }
+        i = end;
+        Py_ssize_t len = end - at;
+        int seen = 0;
+        for (Py_ssize_t k = 0; k < kept && !seen; k++) {
+            if (length[k] != len)
+                continue;
+            seen = 1;
+            for (Py_ssize_t j = 0; j < len; j++)
+                if ((s[start[k] + j] | 0x20) != (s[at + j] | 0x20)) {   /* (letters only) */
+                    seen = 0;
+                    break;
+                }
+        }
+        if (!seen) {
+            start[kept] = at;
+            length[kept] = len;
+            kept++;
+        }
+    }
+    if (!kept)
+        return Py_NewRef(s_empty);
+    PyObject *words = PyTuple_New(kept);
+    if (!words)
+        return NULL;
+    for (Py_ssize_t k = 0; k < kept; k++) {
+        PyObject *word = PyUnicode_New(length[k], 127);
+        if (!word) {
+            Py_DECREF(words);
+            return NULL;
+        }
+        Py_UCS1 *out = PyUnicode_1BYTE_DATA(word);
+        for (Py_ssize_t j = 0; j < length[k]; j++)
+            out[j] = s[start[k] + j] | 0x20;
+        PyTuple_SET_ITEM(words, k, word);
+    }
+    return words;
+}
+
 /* ------------------------------------------------------------------ tags */
 /* What the walk needs of a tag, found once a walk for each name (and namespace). */
 typedef struct {
@@ -189,6 +268,22 @@ typedef struct {
 } TagTable;
 
 /* ------------------------------------------------------------------ the walk */
+/* The words of the class/id strings a walk met, by the string (its bytes): an element with
+ * the class of one before it is given that element's tuple, the same object. At most
+ * NAME_SLOTS / 2 strings are kept; the words of others are split each time. */
+#define NAME_SLOTS 1024
+typedef struct {
+    uint64_t hash;
+    Py_ssize_t key_at, key_len;   /* the string: keys.data[key_at:key_at + key_len] */
+    PyObject *words;              /* NULL: a free slot */
+} NameEntry;
+
+typedef struct {
+    NameEntry *slot;
+    Py_ssize_t used;
+    Buffer keys;
+} NameCache;
+
 typedef struct {
     xmlNode *node;
     Tag *tag;
@@ -200,8 +295,8 @@ typedef struct {
 
 typedef struct {
     /* config */
-    PyObject *skip, *block_tags, *kinds, *ancestor_set, *split_names, *block_type, *p_kind;
-    Py_ssize_t max_attr, max_path, max_words_above;
+    PyObject *skip, *block_tags, *kinds, *ancestor_set, *block_type, *p_kind;
+    Py_ssize_t max_attr, max_path, max_words_above, max_words;
     /* state */
     TagTable tags;
     Entry *stack;
@@ -211,6 +306,8 @@ typedef struct {
     Py_ssize_t n_pieces;
     Buffer text;         /* the block's text, its whitespace runs made single spaces */
     Buffer scratch;      /* a run of more than one text node, joined */
+    Buffer names;        /* an element's class, id, role and itemprop, cut and joined */
+    NameCache words;     /* the words of each joined string met in the walk */
     Py_ssize_t link_chars;
     PtrSet links;
     xmlNode *owner;
@@ -328,7 +425,54 @@ cut(const unsigned char *s, Py_ssize_t n, Py_ssize_t chars)
     return i;
 }
 
-/* html.name_words(element): its class, id, role and itemprop, cut, split by _split_names. */
+/* The words of the class/id string s[:n], from the walk's cache or split and kept. */
+static PyObject *
+cached_words(Walk *w, const unsigned char *s, Py_ssize_t n)
+{
+    NameCache *c = &w->words;
+    uint64_t h = 14695981039346656037ULL;   /* FNV-1a */
+    for (Py_ssize_t i = 0; i < n; i++)
+        h = (h ^ s[i]) * 1099511628211ULL;
+    if (!c->slot) {
+        c->slot = PyMem_Calloc(NAME_SLOTS, sizeof(NameEntry));
+        if (!c->slot) {
+            PyErr_NoMemory();
+            return NULL;
+        }
+    }
+    size_t k = (size_t)(h ^ (h >> 29)) & (NAME_SLOTS - 1);
+    for (; c->slot[k].words; k = (k + 1) & (NAME_SLOTS - 1)) {
+        NameEntry *e = &c->slot[k];
+        if (e->hash == h && e->key_len == n && memcmp(c->keys.data + e->key_at, s, n) == 0)
+            return Py_NewRef(e->words);
+    }
+    PyObject *words = split_words(s, n, w->max_words);
+    if (words && 2 * (c->used + 1) <= NAME_SLOTS) {
+        Py_ssize_t at = c->keys.len;
+        if (buffer_add(&c->keys, s, n) < 0) {
+            Py_DECREF(words);
+            return NULL;
+        }
+        c->slot[k].hash = h;
+        c->slot[k].key_at = at;
+        c->slot[k].key_len = n;
+        c->slot[k].words = Py_NewRef(words);
+        c->used++;
+    }
+    return words;
+}
+
+static void
+name_cache_free(NameCache *c)
+{
+    for (Py_ssize_t k = 0; c->slot && k < NAME_SLOTS; k++)
+        Py_XDECREF(c->slot[k].words);
+    PyMem_Free(c->slot);
+    PyMem_Free(c->keys.data);
+}
+
+/* html.name_words(element): its class, id, role and itemprop, cut, split as _split_names
+ * splits them (split_words). */
 static PyObject *
 name_words(Walk *w, xmlNode *node)
 {
@@ -341,29 +485,20 @@ name_words(Walk *w, xmlNode *node)
         if (found[k] < 0)
             return NULL;
     }
-    if (!found[1] && !found[2] && !found[3] && (!found[0] || n[0] == 0))
-        return Py_NewRef(s_empty);
-    Buffer joined = {0};
+    if (!found[1] && !found[2] && !found[3]) {   /* most elements: a class alone, or none */
+        if (!found[0] || n[0] == 0)
+            return Py_NewRef(s_empty);
+        return cached_words(w, value[0], cut(value[0], n[0], w->max_attr));
+    }
+    w->names.len = 0;
     for (int k = 0; k < 4; k++) {
         if (!found[k] || n[k] == 0)   /* (the Python's ``if value``) */
             continue;
-        if ((joined.len && buffer_add(&joined, " ", 1) < 0)
-                || buffer_add(&joined, value[k], cut(value[k], n[k], w->max_attr)) < 0) {
-            PyMem_Free(joined.data);
+        if ((w->names.len && buffer_add(&w->names, " ", 1) < 0)
+                || buffer_add(&w->names, value[k], cut(value[k], n[k], w->max_attr)) < 0)
             return NULL;
-        }
     }
-    PyObject *names = PyUnicode_DecodeUTF8((const char *)joined.data, joined.len, NULL);
-    PyMem_Free(joined.data);
-    if (!names)
-        return NULL;
-    PyObject *words = PyObject_CallOneArg(w->split_names, names);
-    Py_DECREF(names);
-    if (words && !PyTuple_Check(words)) {
-        PyErr_SetString(PyExc_TypeError, "_split_names gave no tuple");
-        Py_CLEAR(words);
-    }
-    return words;
+    return cached_words(w, w->names.data, w->names.len);
 }
 
 /* (head,) + body[:keep] */
@@ -804,10 +939,10 @@ walk(PyObject *self, PyObject *args)
     Walk w;
     memset(&w, 0, sizeof(w));
     w.skip = skip;
-    if (!PyArg_ParseTuple(config, "OO!O!OOOUnnn:config", &element_type,
+    if (!PyArg_ParseTuple(config, "OO!O!OOUnnnn:config", &element_type,
                           &PyFrozenSet_Type, &w.block_tags, &PyDict_Type, &w.kinds,
-                          &w.ancestor_set, &w.split_names, &w.block_type, &w.p_kind,
-                          &w.max_attr, &w.max_path, &w.max_words_above))
+                          &w.ancestor_set, &w.block_type, &w.p_kind,
+                          &w.max_attr, &w.max_path, &w.max_words_above, &w.max_words))
         return NULL;
     if (!PyType_Check(element_type) || !PyType_Check(w.block_type)
             || !PyObject_TypeCheck(root, (PyTypeObject *)element_type)) {
@@ -816,6 +951,10 @@ walk(PyObject *self, PyObject *args)
     }
     if (w.max_path < 1) {
         PyErr_SetString(PyExc_ValueError, "the path must keep a level");
+        return NULL;
+    }
+    if (w.max_words < 0 || w.max_words > MAX_WORDS) {
+        PyErr_SetString(PyExc_ValueError, "words kept per element: 0 to 64");
         return NULL;
     }
     xmlNode *first = ((struct LxmlElement *)root)->_c_node;
@@ -855,15 +994,49 @@ walk(PyObject *self, PyObject *args)
     PyMem_Free(w.pieces.data);
     PyMem_Free(w.text.data);
     PyMem_Free(w.scratch.data);
+    PyMem_Free(w.names.data);
+    name_cache_free(&w.words);
     PyMem_Free(w.links.slot);
     if (failed)
         Py_CLEAR(w.blocks);
     return w.blocks;
 }
 
+static PyObject *
+split_names(PyObject *self, PyObject *args)
+{
+    PyObject *names;
+    Py_ssize_t max_words;
+    if (!PyArg_ParseTuple(args, "Un:split_names", &names, &max_words))
+        return NULL;
+    if (max_words < 0 || max_words > MAX_WORDS) {
+        PyErr_SetString(PyExc_ValueError, "words kept per element: 0 to 64");
+        return NULL;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(names);
+    if (PyUnicode_IS_ASCII(names))
+        return split_words(PyUnicode_1BYTE_DATA(names), n, max_words);
+    /* a character beyond ASCII is a byte that parts words, as in the UTF-8 the walk reads */
+    unsigned char *s = PyMem_Malloc(n ? n : 1);
+    if (!s)
+        return PyErr_NoMemory();
+    int kind = PyUnicode_KIND(names);
+    const void *data = PyUnicode_DATA(names);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        s[i] = ch < 0x80 ? (unsigned char)ch : 0x80;
+    }
+    PyObject *words = split_words(s, n, max_words);
+    PyMem_Free(s);
+    return words;
+}
+
 static PyMethodDef methods[] = {
     {"walk", walk, METH_VARARGS,
      "walk(root, skip, config): html._walk(root, skip) of an lxml element, compiled."},
+    {"split_names", split_names, METH_VARARGS,
+     "split_names(names, max_words): html._split_names(names) with at most max_words words, "
+     "compiled."},
     {NULL, NULL, 0, NULL},
 };
 

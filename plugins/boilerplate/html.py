@@ -292,11 +292,11 @@ def _python_walk(root, skip: frozenset) -> list[DomBlock]:
     return blocks
 
 
-#: What the compiled walk reads of this module: the element class, the tags, the name
-#: splitter, the block class and the bounds, passed with every call (another checkout's
-#: module, loaded beside this one by a bench, passes its own).
-_DOM_CONFIG = (etree._Element, BLOCK_TAGS, KINDS, _ANCESTOR_SET, _split_names, DomBlock, "p",
-               _MAX_ATTR, MAX_PATH, _MAX_WORDS_ABOVE)
+#: What the compiled walk reads of this module: the element class, the tags, the block
+#: class and the bounds, passed with every call (another checkout's module, loaded beside
+#: this one by a bench, passes its own). It splits class/id words as _split_names does.
+_DOM_CONFIG = (etree._Element, BLOCK_TAGS, KINDS, _ANCESTOR_SET, DomBlock, "p",
+               _MAX_ATTR, MAX_PATH, _MAX_WORDS_ABOVE, _MAX_WORDS)
 #: A small page with a bit of every case the walks must agree on.
 _CHECK_PAGE = (b"<html><body class='page mainBody' id='top'><div role='main'><p>One "
                b"<a href='#'>link</a><br>two<!-- c --> three</p><ul><li itemprop='item'>"
