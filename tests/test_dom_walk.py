@@ -240,16 +240,94 @@ def test_a_long_class_attribute_is_read_only_to_its_first_characters():
         assert "main" in block.names[1] and "cd" not in block.names[0]
 
 
-@pytest.mark.parametrize("page", sorted(
-    [p for p in FIXTURES.rglob("*") if p.suffix in (".html", ".htm")]
-    + list((REPO / "tests" / "data" / "html_types").glob("*.html"))),
-    ids=lambda p: str(p.relative_to(REPO)))
+FIXTURE_PAGES = sorted([p for p in FIXTURES.rglob("*") if p.suffix in (".html", ".htm")]
+                       + list((REPO / "tests" / "data" / "html_types").glob("*.html")))
+
+
+@pytest.mark.parametrize("page", FIXTURE_PAGES, ids=lambda p: str(p.relative_to(REPO)))
 def test_the_compiled_walk_gives_the_python_walks_blocks_on_the_fixtures(page):
     data = page.read_bytes()
     if page.name.endswith(".gz"):
         data = gzip.decompress(data)
     for root in both_parses(data.decode("utf-8", "replace")):
         assert_same_walks(root)
+
+
+# ---------------------------------------------------------------- class/id words
+def split(names: str) -> tuple:
+    """The compiled split of ``names``, and the words are what _split_names gives."""
+    words = compiled().split_names(names, html._MAX_WORDS)
+    assert words == html._split_names.__wrapped__(names), names
+    assert all(type(w) is str for w in words)
+    return words
+
+
+@pytest.mark.parametrize("names, words", [
+    ("mainFooter", ("main", "footer")),
+    ("HTMLParser", ("htmlparser",)),   # capitals then small letters: one word
+    ("aB", ()),                        # letters alone are no words
+    ("ABc", ("abc",)),
+    ("x-y", ()),
+    ("navBarTOP", ("nav", "bar", "top")),
+    ("nav Nav NAV nav-bar navBar", ("nav", "bar")),   # each word once, the first kept
+    ("A1bc2DEf_gh", ("bc", "def", "gh")),
+    ("ÉtéMenu naïveList ßeta Kelvin\u212aab", ("menu", "na", "ve", "list", "eta", "kelvin",
+                                               "ab")),   # ASCII letters alone
+    (" ".join(f"w{'a' * k}" for k in range(1, 20)),
+     tuple(f"w{'a' * k}" for k in range(1, 13))),   # 12 words at most
+    ("", ()),
+    ("  \t-_ 12 ", ()),
+])
+def test_class_and_id_words_are_split_in_c_as_in_python(names, words):
+    assert split(names) == words
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=st.one_of(
+    st.sampled_from(string.ascii_letters + string.digits + string.punctuation + " \t\n"),
+    st.sampled_from("ÉéÀàßıİſ\u212aÆæ\u00a0\u2003\u0661"), st.characters()),
+    max_size=300))
+def test_the_c_split_gives_the_python_words_on_any_string(names):
+    split(names)
+
+
+def test_the_c_split_gives_the_python_words_on_every_class_and_id_of_the_fixtures():
+    strings = set()
+    for page in FIXTURE_PAGES:
+        data = page.read_bytes()
+        if page.name.endswith(".gz"):
+            data = gzip.decompress(data)
+        root = parse_html(data.decode("utf-8", "replace"))
+        for element in root.iter(etree.Element):
+            for name in ("class", "id", "role", "itemprop"):
+                if element.get(name):
+                    strings.add(element.get(name)[:html._MAX_ATTR])
+            strings.add(" ".join(element.get(name)[:html._MAX_ATTR]
+                                 for name in ("class", "id", "role", "itemprop")
+                                 if element.get(name)))
+    assert len(strings) > 100
+    for names in strings:
+        split(names)
+
+
+def test_more_class_strings_than_the_walk_keeps_give_the_same_blocks():
+    # 1,500 distinct class strings, each on two elements: the table of split strings
+    # fills up, and the walk goes on splitting without it
+    def letters(k):
+        return "w" + "".join(chr(97 + k // 26 ** d % 26) for d in range(3))
+
+    # (the strings part only after their first 30 characters)
+    names = [f"page-content-column main-area {letters(k)}Item box{k % 7}"
+             for k in range(1500)]
+    divs = "".join(f"<div class='{n}'><p class='{n}'>text</p></div>" for n in names)
+    root = lxml.html.fromstring(f"<html><body>{divs}</body></html>")
+    blocks = assert_same_walks(root, SKIPS[:1])
+    assert len(blocks) == 1500
+    assert blocks[-1].names[0] == ("page", "content", "column", "main", "area", "wrfc",
+                                   "item", "box")
+    assert blocks[-1].names[1] == blocks[-1].names[0]
+    # equal class strings of one walk share their words
+    assert blocks[0].names[0] is blocks[0].names[1]
 
 
 # fragments of HTML made of the pieces the walk reads differently

@@ -11,9 +11,9 @@
  * tags, the DomBlock class and the bounds (attribute characters, path length, words
  * above, words of an element). An element's class/id words are split here as
  * html._split_names splits them (split_words; split_names(names, max_words) gives them to
- * Python), each string met once a walk. A tree the walk does not read as lxml would (an entity reference
- * node, an attribute whose value is not one text node) raises Unsupported, and the
- * caller walks the page in Python.
+ * Python), each string once a walk. A tree the walk does not read as lxml would (an
+ * entity reference node, an attribute whose value is not one text node) raises
+ * Unsupported, and the caller walks the page in Python.
  *
  * What lxml and Python give, done the same way here:
  * - an element's .text is the run of TEXT/CDATA nodes starting its children, its .tail
