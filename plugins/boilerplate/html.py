@@ -76,6 +76,7 @@ def name_words(element) -> tuple[str, ...]:
 _SMALL_LETTERS = bytes(c if 97 <= c <= 122 else 32 for c in range(256))
 
 
+# (the compiled walk splits the words itself, as this does: split_words in _dom.c)
 @lru_cache(maxsize=4096)
 def _split_names(names: str) -> tuple[str, ...]:
     if names.isascii() and names.islower():
