@@ -291,7 +291,7 @@ def html_form(args, scorer, entries) -> None:
     print(f"html: {len(pages)} pages, {sum(len(p.blocks) for p in pages)} DOM blocks "
           f"({time.monotonic() - started:.0f} s)", flush=True)
     # (the fold results of the class/id word table kept apart from those without)
-    variant = f"-names{args.vocab_sites}" if args.name_odds else ""
+    variant = f"-names-{args.name_odds}{args.vocab_sites}" if args.name_odds else ""
     results = cached(args.cache.with_suffix(f".html-cv{variant}.pkl") if args.cache else None,
                      lambda: train_html.cross_validate(pages, args.folds, args.seed,
                                                        args.name_odds, args.vocab_sites))
@@ -398,7 +398,7 @@ def main(argv=None) -> int:
     ap.add_argument("--save-probabilities", type=Path, metavar="FILE",
                     help="write each page form's out-of-fold P(content) here (a pickle, "
                          "for bench/decision_rules.py)")
-    ap.add_argument("--name-odds", action="store_true",
+    ap.add_argument("--name-odds", nargs="?", const="blocks", choices=("blocks", "words"),
                     help="html: the fold models also read the log-odds of the class/id "
                          "words around each block (train_html --name-odds; words on "
                          "--vocab-sites sites)")

@@ -82,7 +82,7 @@ def test_a_model_file_with_the_table_rates_a_page_as_the_training_run_did(tmp_pa
     from clean_corpus_plugins.boilerplate.model import BlockClassifier
 
     pages = [page(site, n=k) for site in SITES for k in range(3)]
-    model = train_html.train_blocks(pages, seed=0, name_odds=True, min_sites=3)
+    model = train_html.train_blocks(pages, seed=0, name_odds="blocks", min_sites=3)
     assert model.features[-len(NAME_ODDS_FEATURES):] == NAME_ODDS_FEATURES
     path = tmp_path / "model-html.json"
     path.write_text(model.dumps(), encoding="utf-8")
@@ -94,7 +94,7 @@ def test_a_model_file_with_the_table_rates_a_page_as_the_training_run_did(tmp_pa
     assert X.tolist() == new.X.tolist()
     p = loaded.predict_page(X)
     assert p[0] > 0.5 > p[1:].max()
-    assert train_html.train_blocks(pages, seed=0, name_odds=True, min_sites=3).dumps() \
+    assert train_html.train_blocks(pages, seed=0, name_odds="blocks", min_sites=3).dumps() \
         == model.dumps()
     # a file whose features and table disagree is refused
     data = json.loads(model.dumps())

@@ -144,12 +144,14 @@ def featurise(pages, vocabulary, names: NameOdds | None = None) -> None:
         page.X = np.hstack(parts)
 
 
-def name_odds_columns(pages, seed: int, min_sites: int = MIN_SITES) -> NameOdds:
+def name_odds_columns(pages, seed: int, min_sites: int = MIN_SITES,
+                      weighted: bool = False) -> NameOdds:
     """The class/id word table of ``pages`` (:mod:`.name_odds`), after appending each
     page's columns to its ``X`` as the table learned without the page's site's fold gives
-    them (:func:`.train.out_of_fold_tables`, as the text vocabulary's training rows)."""
+    them (:func:`.train.out_of_fold_tables`, as the text vocabulary's training rows).
+    ``weighted``: a block counts as its words, not once."""
     keys = [name_keys(p.blocks) for p in pages]
-    table, tables = training.out_of_fold_tables(pages, keys, seed, min_sites)
+    table, tables = training.out_of_fold_tables(pages, keys, seed, min_sites, weighted)
     for page, own in zip(pages, tables):
         page.X = np.hstack([page.X, NameOdds.from_vocabulary(own).columns(page.blocks)])
     return NameOdds.from_vocabulary(table)
@@ -173,22 +175,24 @@ def sample_rows(pages, seed: int, cap: int = MAX_BLOCKS_PER_PAGE):
     return np.vstack(X), np.concatenate(y), np.concatenate(w)
 
 
-def train_blocks(pages, seed: int = 0, name_odds: bool = False,
+def train_blocks(pages, seed: int = 0, name_odds: str | None = None,
                  min_sites: int = MIN_SITES) -> BlockClassifier:
     """The HTML block classifier (vocabulary chosen from ``pages``, without their labels).
-    With ``name_odds``, it also reads the class/id word table (:mod:`.name_odds`) of words
-    on ``min_sites`` sites or more, its training rows' columns computed out of fold."""
+    With ``name_odds`` (``"blocks"``: a block counts once; ``"words"``: as its words), it
+    also reads the class/id word table (:mod:`.name_odds`) of words on ``min_sites`` sites
+    or more, its training rows' columns computed out of fold."""
     pages = [p for p in pages if len(p.blocks)]
     vocabulary = block_vocabulary(pages)
     featurise(pages, vocabulary)
-    names = name_odds_columns(pages, seed, min_sites) if name_odds else None
+    names = name_odds_columns(pages, seed, min_sites, name_odds == "words") \
+        if name_odds else None
     stage = training.fit_stage(*sample_rows(pages, seed), BLOCK_PARAMS, seed)
     trained = {"seed": seed, "pages": len(pages), "forms": ["html"],
                "blocks": int(sum(len(p.blocks) for p in pages)), "data": DATA_CREDIT}
     features = TEXT_FEATURES + html_feature_names(vocabulary)
     if names is not None:
         features += NAME_ODDS_FEATURES
-        trained["names"] = len(names.words)
+        trained["names"] = {"words": len(names.words), "counted": name_odds}
     return BlockClassifier(features, [stage], THRESHOLD, trained, names=names)
 
 
@@ -219,7 +223,7 @@ def train_page_type(pages, seed: int = 0) -> PageTypeModel:
     return PageTypeModel(PAGE_TYPES, ensembles, trained, url_vocabulary, name_vocabulary)
 
 
-def cross_validate(pages, folds: int = 5, seed: int = 0, name_odds: bool = False,
+def cross_validate(pages, folds: int = 5, seed: int = 0, name_odds: str | None = None,
                    min_sites: int = MIN_SITES) -> dict[str, dict]:
     """Out-of-fold results of every page: the text kept, the type predicted (and how
     sure, ``type_p``), and the probability of each block (``p``).
@@ -271,8 +275,9 @@ def main(argv=None) -> int:
     ap.add_argument("--limit", type=int, help="only the first N pages (for a quick try)")
     ap.add_argument("--jobs", type=int, default=1, help="processes reading the pages")
     ap.add_argument("--cache", type=Path, help="keep the read pages in this file, and reuse it")
-    ap.add_argument("--name-odds", action="store_true",
-                    help="also read the log-odds of the class/id words around each block")
+    ap.add_argument("--name-odds", nargs="?", const="blocks", choices=("blocks", "words"),
+                    help="also read the log-odds of the class/id words around each block, "
+                         "a block counted once (blocks, the default) or as its words")
     ap.add_argument("--name-sites", type=int, default=MIN_SITES,
                     help="sites a class/id word must occur on to enter that table")
     ap.add_argument("--check", type=Path, default=CHECK_PAGE,
