@@ -28,6 +28,10 @@ model as the training command's options do (the shipped model's sizes by default
 ``--save-probabilities FILE`` keeps every page form's
 out-of-fold P(content), with its blocks, labels and reference, for
 ``bench/decision_rules.py`` to compare ways of deciding on them without training again.
+For ``html``, ``--name-odds`` trains the fold models with the class/id word table
+(``train_html --name-odds``, words on ``--vocab-sites`` sites), ``--save-f1 FILE`` keeps
+every method's F1 of each page and ``--f1-against FILE`` prints the per-page difference
+against such a file, ± its standard error, over all pages and per type.
 Needs the ``train`` extra (scikit-learn). Figures are printed; docs/classifier.md quotes them.
 """
 from __future__ import annotations

@@ -6,7 +6,9 @@ Every wcxb-dev page is parsed once and cut into DOM blocks (:mod:`.html`); block
 labelled by aligning them with the page's main content (:mod:`.labels`, as the text
 model's blocks are) and described by the shared text features plus the HTML ones. The
 class/id vocabulary is the words found on the most sites, chosen without looking at
-labels. The block classifier is one tree ensemble on those features, fitted as the text
+labels (``--name-odds`` adds a table of class/id word log-odds learned from the labels,
+:mod:`.name_odds`: measured and not adopted, so off). The block classifier is one tree
+ensemble on those features, fitted as the text
 one's stages are (:func:`.train.fit_stage`); the page-type model is one tree ensemble per
 type on page features (:mod:`.page_type`). Both files are written
 next to this module unless ``--out-dir`` says otherwise. Needs the ``train`` extra.
