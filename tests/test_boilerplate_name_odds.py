@@ -101,3 +101,26 @@ def test_a_model_file_with_the_table_rates_a_page_as_the_training_run_did(tmp_pa
     del data["names"]
     with pytest.raises(ValueError, match="class/id word"):
         BlockClassifier.from_dict(data)
+
+
+def test_counted_by_words_a_long_block_outweighs_many_short_ones():
+    # on every site "card" holds one long content block and three one-word boilerplate
+    # ones; the rest of the page is one long boilerplate block and three one-word content
+    # ones. Counted once a block, "card" is less often content than the page's blocks;
+    # counted by words, more often than the page's words
+    html = ('<html><body><div class="card"><p>{}</p></div>'
+            '<div class="card"><p>Home</p></div><div class="card"><p>News</p></div>'
+            '<div class="card"><p>Shop</p></div><div class="footer"><p>{}</p></div>'
+            '<div class="body"><p>One</p><p>Two</p><p>Three</p></div></body></html>')
+    footer = " ".join(["Copyright and all the other rights of this company are reserved"] * 2)
+    by_block, by_words = Counts(), Counts()
+    for site in SITES:
+        blocks = dom_blocks(lxml.html.fromstring(html.format(
+            f"The committee of {site} met on Tuesday and agreed the budget for the year.",
+            footer)))
+        labels = np.array([1, 0, 0, 0, 0, 1, 1, 1])
+        words = np.array([len(b.text.split()) for b in blocks], dtype=np.float64)
+        by_block.add(site, name_keys(blocks), labels)
+        by_words.add(site, name_keys(blocks), labels, words)
+    assert Counts.table([by_block], min_sites=3).words["card"] < 0
+    assert Counts.table([by_words], min_sites=3).words["card"] > 0
