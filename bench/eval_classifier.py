@@ -28,6 +28,10 @@ model as the training command's options do (the shipped model's sizes by default
 ``--save-probabilities FILE`` keeps every page form's
 out-of-fold P(content), with its blocks, labels and reference, for
 ``bench/decision_rules.py`` to compare ways of deciding on them without training again.
+For ``html``, ``--name-odds`` trains the fold models with the class/id word table
+(``train_html --name-odds``, words on ``--vocab-sites`` sites), ``--save-f1 FILE`` keeps
+every method's F1 of each page and ``--f1-against FILE`` prints the per-page difference
+against such a file, ± its standard error, over all pages and per type.
 Needs the ``train`` extra (scikit-learn). Figures are printed; docs/classifier.md quotes them.
 """
 from __future__ import annotations
@@ -290,8 +294,11 @@ def html_form(args, scorer, entries) -> None:
                                   cache=args.cache.with_suffix(".html.pkl") if args.cache else None)
     print(f"html: {len(pages)} pages, {sum(len(p.blocks) for p in pages)} DOM blocks "
           f"({time.monotonic() - started:.0f} s)", flush=True)
-    results = cached(args.cache.with_suffix(".html-cv.pkl") if args.cache else None,
-                     lambda: train_html.cross_validate(pages, args.folds, args.seed))
+    # (the fold results of the class/id word table kept apart from those without)
+    variant = f"-names-{args.name_odds}{args.vocab_sites}" if args.name_odds else ""
+    results = cached(args.cache.with_suffix(f".html-cv{variant}.pkl") if args.cache else None,
+                     lambda: train_html.cross_validate(pages, args.folds, args.seed,
+                                                       args.name_odds, args.vocab_sites))
     tra = cached(args.cache.with_suffix(".trafilatura.pkl") if args.cache else None,
                  lambda: trafilatura_texts(args.data, entries))
     plugin = cached(args.cache.with_suffix(".plugin.pkl") if args.cache else None,
@@ -321,10 +328,34 @@ def html_form(args, scorer, entries) -> None:
     scores["trafilatura + classifier"] = [(p.type, f1(combined(p), p)) for p in pages]
     table(f"html: mean word F1, cross-validated by site ({args.folds} folds; "
           f"{time.monotonic() - started:.0f} s)", scores)
+    per_page = {name: {p.id: f for p, (_, f) in zip(pages, rows)}
+                for name, rows in scores.items()}
+    if args.save_f1:
+        args.save_f1.write_bytes(pickle.dumps(per_page))
+    if args.f1_against:
+        compare_f1(pages, per_page, pickle.loads(args.f1_against.read_bytes()))
     right = collections.Counter(p.type for p in pages if results[p.id]["type"] == p.type)
     total = collections.Counter(p.type for p in pages)
     print(f"\npage type, cross-validated by site: {sum(right.values()) / len(pages):.3f} right; "
           "per type (recall): " + ", ".join(f"{t} {right[t] / total[t]:.2f}" for t in TYPES))
+
+
+def compare_f1(pages, scores: dict, against: dict) -> None:
+    """Per page, the difference of each method's F1 against the same method's in
+    ``against`` (an earlier run's ``--save-f1``), its mean ± standard error, over all pages
+    and per page type."""
+    print("\nper-page difference against --f1-against (mean ± standard error)")
+    print(f"  {'':<34} {'all':>16} " + " ".join(f"{t[:7]:>16}" for t in TYPES))
+    for name, now in scores.items():
+        if name not in against or set(against[name]) != set(now):
+            continue
+
+        def cell(chosen):
+            diff = np.array([now[p.id] - against[name][p.id] for p in chosen])
+            return f"{diff.mean():+.4f}±{diff.std() / np.sqrt(len(diff)):.4f}" \
+                if len(diff) else "-"
+        print(f"  {name:<34} {cell(pages):>16} " + " ".join(
+            f"{cell([p for p in pages if p.type == t]):>16}" for t in TYPES))
 
 
 def main(argv=None) -> int:
@@ -371,6 +402,15 @@ def main(argv=None) -> int:
     ap.add_argument("--save-probabilities", type=Path, metavar="FILE",
                     help="write each page form's out-of-fold P(content) here (a pickle, "
                          "for bench/decision_rules.py)")
+    ap.add_argument("--name-odds", nargs="?", const="blocks", choices=("blocks", "words"),
+                    help="html: the fold models also read the log-odds of the class/id "
+                         "words around each block (train_html --name-odds; words on "
+                         "--vocab-sites sites)")
+    ap.add_argument("--save-f1", type=Path, metavar="FILE",
+                    help="html: write every method's F1 of each page here (a pickle)")
+    ap.add_argument("--f1-against", type=Path, metavar="FILE",
+                    help="html: print the per-page difference against an earlier run's "
+                         "--save-f1, ± standard error")
     ap.add_argument("--boundaries", choices=("fold", "shipped", "off"), default="fold",
                     help="the boundary model of one-line text in the chain runs: one per "
                          "fold, trained without the fold's sites (default); the shipped "

@@ -34,6 +34,7 @@ from clean_corpus_plugins.boilerplate.features import (page_tokens, stop_word_co
                                                         text_features)
 from clean_corpus_plugins.boilerplate.labels import covered_share, ngram_codes, token_ids
 from clean_corpus_plugins.boilerplate.model import BlockClassifier, load_model
+from clean_corpus_plugins.boilerplate.name_odds import NAME_ODDS_FEATURES
 from clean_corpus_plugins.boilerplate.page_type import load_page_type_model
 from clean_corpus_plugins.boilerplate.text_extract import keep_mask
 from clean_corpus_plugins.cleaners.lexmatch import is_bare_address
@@ -52,10 +53,15 @@ def block_matrix(blocks, model: BlockClassifier) -> np.ndarray:
     texts = [b.text for b in blocks]
     text = text_features(texts)
     words = vocabulary(model.features)
-    # the HTML columns written in place beside the text ones (no second matrix to join)
-    X = np.zeros((len(blocks), text.shape[1] + html_width(words)))
+    # the HTML columns written in place beside the text ones (no second matrix to join),
+    # then the class/id word table's, when the model has one
+    width = text.shape[1] + html_width(words)
+    extra = len(NAME_ODDS_FEATURES) if model.names is not None else 0
+    X = np.zeros((len(blocks), width + extra))
     X[:, :text.shape[1]] = text
-    html_features(blocks, words, out=X[:, text.shape[1]:])
+    html_features(blocks, words, out=X[:, text.shape[1]:width])
+    if extra:
+        model.names.columns(blocks, out=X[:, width:])
     return X
 
 

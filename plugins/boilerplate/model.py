@@ -11,7 +11,8 @@ A model file is JSON::
 ones is refused). A text model may also hold ``"vocabulary"`` (the word and line table of
 :mod:`.vocabulary`, whose columns end its ``features``) and ``"fallback"`` (a model file
 of its own, reading no vocabulary, for pages the table mostly does not know); a file whose
-features and vocabulary disagree is refused. ``trees`` holds every tree's nodes in flat arrays (a leaf has ``left == -1``); a row goes
+features and vocabulary disagree is refused. An HTML model may hold ``"names"`` (the
+class/id word table of :mod:`.name_odds`, whose columns end its ``features``). ``trees`` holds every tree's nodes in flat arrays (a leaf has ``left == -1``); a row goes
 left when ``x[feature] <= threshold``, and its raw score is ``baseline`` plus the values
 of the leaves it reaches, a log-odds turned into a probability by the logistic function.
 Stage one reads the block features; stage two reads stage one's probabilities of the
@@ -33,6 +34,7 @@ import numpy as np
 
 from clean_corpus_plugins.boilerplate.features import (RELATIVE_FEATURES, relative_features,
                                                         text_features)
+from clean_corpus_plugins.boilerplate.name_odds import NAME_ODDS_FEATURES, NameOdds
 from clean_corpus_plugins.boilerplate.vocabulary import VOCAB_FEATURES, Vocabulary, page_keys
 
 try:  # built at install where a C compiler is found; the numpy walk stands in otherwise
@@ -329,8 +331,18 @@ class BlockClassifier:
     vocabulary: Vocabulary | None = None
     #: Rates the pages whose words the vocabulary mostly does not know (no vocabulary).
     fallback: "BlockClassifier | None" = None
+    #: Log-odds of the class/id words around an HTML block (:mod:`.name_odds`).
+    names: NameOdds | None = None
 
     def __post_init__(self) -> None:
+        reads_names = NAME_ODDS_FEATURES[0] in self.features
+        if reads_names and (self.names is None or tuple(
+                self.features[-len(NAME_ODDS_FEATURES):]) != NAME_ODDS_FEATURES):
+            raise ValueError("the model reads class/id word columns this version does not "
+                             "compute from its file: retrain it")
+        if self.names is not None and not reads_names:
+            raise ValueError("the model file holds a class/id word table its features do "
+                             "not read")
         reads = [name for name in self.features if name in VOCAB_FEATURES]
         if reads and (self.vocabulary is None or self.fallback is None
                       or tuple(self.features[-len(VOCAB_FEATURES):]) != VOCAB_FEATURES):
@@ -349,8 +361,10 @@ class BlockClassifier:
                              "this version computes: retrain it")
         vocabulary = Vocabulary.from_dict(data["vocabulary"]) if "vocabulary" in data else None
         fallback = cls.from_dict(data["fallback"]) if "fallback" in data else None
+        names = NameOdds.from_dict(data["names"]) if "names" in data else None
         return cls(tuple(data["features"]), [TreeEnsemble.from_dict(s) for s in data["stages"]],
-                   float(data["threshold"]), data.get("trained", {}), vocabulary, fallback)
+                   float(data["threshold"]), data.get("trained", {}), vocabulary, fallback,
+                   names)
 
     @classmethod
     def load(cls, path: str | Path) -> "BlockClassifier":
@@ -365,6 +379,8 @@ class BlockClassifier:
             data["vocabulary"] = self.vocabulary.as_dict()
         if self.fallback is not None:
             data["fallback"] = self.fallback.as_dict()
+        if self.names is not None:
+            data["names"] = self.names.as_dict()
         return data
 
     def predict_texts(self, texts: list[str], X: np.ndarray | None = None) -> np.ndarray:

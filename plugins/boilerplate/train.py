@@ -291,19 +291,29 @@ def group_folds(groups: list[str], k: int, seed: int) -> list[int]:
     return [fold_of[g] for g in groups]
 
 
-def vocabulary_columns(pages: list[Page], seed: int, min_sites: int = MIN_SITES
-                       ) -> tuple[Vocabulary, list[np.ndarray]]:
-    """The vocabulary of all ``pages``, and each page's vocabulary columns as a table
-    learned without its site's fold (:data:`VOCAB_FOLDS`, grouped by site) gives them."""
-    keys = [page_keys(p.blocks) for p in pages]
+def out_of_fold_tables(pages: list, keys: list, seed: int, min_sites: int = MIN_SITES,
+                       weighted: bool = False) -> tuple[Vocabulary, list[Vocabulary]]:
+    """The table (:meth:`.vocabulary.Counts.table`) of all ``pages``, whose words are
+    ``keys`` (each page's, as :meth:`.vocabulary.Counts.add` takes them), and for each
+    page the table learned without its site's fold (:data:`VOCAB_FOLDS`, grouped by
+    site): the one that gives a training row its columns, so that no row reads counts of
+    its own label. ``weighted``: each block counts as its ``weights`` (its words), not once."""
     folds = group_folds([p.domain for p in pages], VOCAB_FOLDS, seed)
     parts = [Counts() for _ in range(VOCAB_FOLDS)]
     for page, key, k in zip(pages, keys, folds):
-        parts[k].add(page.domain, key, page.labels)
+        parts[k].add(page.domain, key, page.labels, page.weights if weighted else None)
     tables = [Counts.table([part for j, part in enumerate(parts) if j != k], min_sites)
               for k in range(VOCAB_FOLDS)]
-    columns = [tables[k].columns_of(*key) for key, k in zip(keys, folds)]
-    return Counts.table(parts, min_sites), columns
+    return Counts.table(parts, min_sites), [tables[k] for k in folds]
+
+
+def vocabulary_columns(pages: list[Page], seed: int, min_sites: int = MIN_SITES
+                       ) -> tuple[Vocabulary, list[np.ndarray]]:
+    """The vocabulary of all ``pages``, and each page's vocabulary columns as a table
+    learned without its site's fold (:func:`out_of_fold_tables`) gives them."""
+    keys = [page_keys(p.blocks) for p in pages]
+    table, tables = out_of_fold_tables(pages, keys, seed, min_sites)
+    return table, [t.columns_of(*key) for t, key in zip(tables, keys)]
 
 
 def train(pages: list[Page], seed: int = 0, threshold: float = 0.5,

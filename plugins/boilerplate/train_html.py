@@ -6,7 +6,9 @@ Every wcxb-dev page is parsed once and cut into DOM blocks (:mod:`.html`); block
 labelled by aligning them with the page's main content (:mod:`.labels`, as the text
 model's blocks are) and described by the shared text features plus the HTML ones. The
 class/id vocabulary is the words found on the most sites, chosen without looking at
-labels. The block classifier is one tree ensemble on those features, fitted as the text
+labels (``--name-odds`` adds a table of class/id word log-odds learned from the labels,
+:mod:`.name_odds`: measured and not adopted, so off). The block classifier is one tree
+ensemble on those features, fitted as the text
 one's stages are (:func:`.train.fit_stage`); the page-type model is one tree ensemble per
 type on page features (:mod:`.page_type`). Both files are written
 next to this module unless ``--out-dir`` says otherwise. Needs the ``train`` extra.
@@ -35,6 +37,8 @@ from clean_corpus_plugins.boilerplate.html_extract import vocabulary
 from clean_corpus_plugins.boilerplate.text_extract import keep_mask
 from clean_corpus_plugins.boilerplate.labels import coverage, tokens
 from clean_corpus_plugins.boilerplate.model import BlockClassifier
+from clean_corpus_plugins.boilerplate.name_odds import NAME_ODDS_FEATURES, NameOdds, name_keys
+from clean_corpus_plugins.boilerplate.vocabulary import MIN_SITES
 from clean_corpus_plugins.boilerplate.page_type import (PAGE_TYPES, PageTypeModel,
                                                         page_type_features, url_words)
 
@@ -132,10 +136,27 @@ def block_vocabulary(pages, size: int = NAME_VOCABULARY) -> tuple[str, ...]:
                            size)
 
 
-def featurise(pages, vocabulary) -> None:
-    """The full block matrix of every page: shared text features, then the HTML ones."""
+def featurise(pages, vocabulary, names: NameOdds | None = None) -> None:
+    """The full block matrix of every page: shared text features, then the HTML ones
+    (and the class/id word table's columns, with ``names``)."""
     for page in pages:
-        page.X = np.hstack([page.text_X, html_features(page.blocks, vocabulary)])
+        parts = [page.text_X, html_features(page.blocks, vocabulary)]
+        if names is not None:
+            parts.append(names.columns(page.blocks))
+        page.X = np.hstack(parts)
+
+
+def name_odds_columns(pages, seed: int, min_sites: int = MIN_SITES,
+                      weighted: bool = False) -> NameOdds:
+    """The class/id word table of ``pages`` (:mod:`.name_odds`), after appending each
+    page's columns to its ``X`` as the table learned without the page's site's fold gives
+    them (:func:`.train.out_of_fold_tables`, as the text vocabulary's training rows).
+    ``weighted``: a block counts as its words, not once."""
+    keys = [name_keys(p.blocks) for p in pages]
+    table, tables = training.out_of_fold_tables(pages, keys, seed, min_sites, weighted)
+    for page, own in zip(pages, tables):
+        page.X = np.hstack([page.X, NameOdds.from_vocabulary(own).columns(page.blocks)])
+    return NameOdds.from_vocabulary(table)
 
 
 def sample_rows(pages, seed: int, cap: int = MAX_BLOCKS_PER_PAGE):
@@ -156,16 +177,25 @@ def sample_rows(pages, seed: int, cap: int = MAX_BLOCKS_PER_PAGE):
     return np.vstack(X), np.concatenate(y), np.concatenate(w)
 
 
-def train_blocks(pages, seed: int = 0) -> BlockClassifier:
-    """The HTML block classifier (vocabulary chosen from ``pages``, without their labels)."""
+def train_blocks(pages, seed: int = 0, name_odds: str | None = None,
+                 min_sites: int = MIN_SITES) -> BlockClassifier:
+    """The HTML block classifier (vocabulary chosen from ``pages``, without their labels).
+    With ``name_odds`` (``"blocks"``: a block counts once; ``"words"``: as its words), it
+    also reads the class/id word table (:mod:`.name_odds`) of words on ``min_sites`` sites
+    or more, its training rows' columns computed out of fold."""
     pages = [p for p in pages if len(p.blocks)]
     vocabulary = block_vocabulary(pages)
     featurise(pages, vocabulary)
+    names = name_odds_columns(pages, seed, min_sites, name_odds == "words") \
+        if name_odds else None
     stage = training.fit_stage(*sample_rows(pages, seed), BLOCK_PARAMS, seed)
     trained = {"seed": seed, "pages": len(pages), "forms": ["html"],
                "blocks": int(sum(len(p.blocks) for p in pages)), "data": DATA_CREDIT}
-    return BlockClassifier(TEXT_FEATURES + html_feature_names(vocabulary), [stage], THRESHOLD,
-                           trained)
+    features = TEXT_FEATURES + html_feature_names(vocabulary)
+    if names is not None:
+        features += NAME_ODDS_FEATURES
+        trained["names"] = {"words": len(names.words), "counted": name_odds}
+    return BlockClassifier(features, [stage], THRESHOLD, trained, names=names)
 
 
 def page_type_vocabularies(pages) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -195,22 +225,24 @@ def train_page_type(pages, seed: int = 0) -> PageTypeModel:
     return PageTypeModel(PAGE_TYPES, ensembles, trained, url_vocabulary, name_vocabulary)
 
 
-def cross_validate(pages, folds: int = 5, seed: int = 0) -> dict[str, dict]:
+def cross_validate(pages, folds: int = 5, seed: int = 0, name_odds: str | None = None,
+                   min_sites: int = MIN_SITES) -> dict[str, dict]:
     """Out-of-fold results of every page: the text kept, the type predicted (and how
     sure, ``type_p``), and the probability of each block (``p``).
 
     Folds are grouped by site (no site in both the training and the test folds); each
     fold's models, vocabularies included, are trained on the other folds only, exactly
-    as :func:`main` trains the shipped ones on all pages.
+    as :func:`main` trains the shipped ones on all pages (``name_odds``, ``min_sites``:
+    as :func:`train_blocks`).
     """
     fold_of = training.group_folds([p.domain for p in pages], folds, seed)
     results = {}
     for k in range(folds):
         train = [p for p, f in zip(pages, fold_of) if f != k]
         test = [p for p, f in zip(pages, fold_of) if f == k]
-        blocks_model = train_blocks(train, seed)
+        blocks_model = train_blocks(train, seed, name_odds, min_sites)
         types_model = train_page_type(train, seed)
-        featurise(test, vocabulary(blocks_model.features))
+        featurise(test, vocabulary(blocks_model.features), blocks_model.names)
         typed = [p for p in test if p.page_base is not None]
         types = types_model.probabilities(
             page_type_matrix(typed, types_model.url_vocabulary, types_model.name_vocabulary))
@@ -245,11 +277,16 @@ def main(argv=None) -> int:
     ap.add_argument("--limit", type=int, help="only the first N pages (for a quick try)")
     ap.add_argument("--jobs", type=int, default=1, help="processes reading the pages")
     ap.add_argument("--cache", type=Path, help="keep the read pages in this file, and reuse it")
+    ap.add_argument("--name-odds", nargs="?", const="blocks", choices=("blocks", "words"),
+                    help="also read the log-odds of the class/id words around each block, "
+                         "a block counted once (blocks, the default) or as its words")
+    ap.add_argument("--name-sites", type=int, default=MIN_SITES,
+                    help="sites a class/id word must occur on to enter that table")
     ap.add_argument("--check", type=Path, default=CHECK_PAGE,
                     help="a page whose labels the model file keeps, for the tests")
     args = ap.parse_args(argv)
     pages = load_pages(args.data, args.limit, args.jobs, args.cache)
-    blocks_model = train_blocks(pages, args.seed)
+    blocks_model = train_blocks(pages, args.seed, args.name_odds, args.name_sites)
     if args.check and args.check.exists():
         blocks_model.trained["check"] = check_labels(blocks_model, args.check)
     (args.out_dir / "model-html.json").write_text(blocks_model.dumps(), encoding="utf-8")

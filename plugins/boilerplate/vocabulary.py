@@ -155,20 +155,26 @@ class Counts:
         self.words: dict[str, list] = defaultdict(lambda: [0, 0, set()])
         self.lines: dict[str, list] = defaultdict(lambda: [0, 0, set()])
         self.blocks = [0, 0]
+        #: blocks added (their weights sum to ``sum(blocks)``)
+        self.rows = 0
 
-    def add(self, site: str, keys, labels: np.ndarray) -> None:
+    def add(self, site: str, keys, labels: np.ndarray,
+            weights: np.ndarray | None = None) -> None:
+        """Count a page's blocks, each once (or ``weights``: as that many)."""
         flat, lengths, lines = keys
         at = 0
-        for n, line, label in zip(lengths.tolist(), lines, labels.tolist()):
+        weights = repeat(1) if weights is None else weights.tolist()
+        for n, line, label, weight in zip(lengths.tolist(), lines, labels.tolist(), weights):
             label = int(label)
-            self.blocks[label] += 1
+            self.blocks[label] += weight
+            self.rows += 1
             for word in set(flat[at:at + n]):
                 entry = self.words[word]
-                entry[label] += 1
+                entry[label] += weight
                 entry[2].add(site)
             if line is not None:
                 entry = self.lines[line]
-                entry[label] += 1
+                entry[label] += weight
                 entry[2].add(site)
             at += n
 
@@ -178,6 +184,9 @@ class Counts:
         blocks = [sum(p.blocks[k] for p in parts) for k in (0, 1)]
         prior = max(1, blocks[1]) / max(1, sum(blocks))
         base = math.log(prior / (1.0 - prior)) if 0 < prior < 1 else 0.0
+        # the pseudo-count stands for SMOOTHING blocks of the mean weight
+        rows = sum(p.rows for p in parts)
+        smoothing = SMOOTHING * (sum(blocks) / rows if rows and sum(blocks) != rows else 1)
 
         def odds(kind: str) -> dict[str, float]:
             merged: dict[str, list] = {}
@@ -194,7 +203,7 @@ class Counts:
             for key in sorted(merged):
                 c0, c1, sites = merged[key]
                 if len(sites) >= min_sites:
-                    value = math.log((c1 + SMOOTHING * prior) / (c0 + SMOOTHING * (1 - prior)))
+                    value = math.log((c1 + smoothing * prior) / (c0 + smoothing * (1 - prior)))
                     out[key] = round(value - base, 3)
             return out
 
