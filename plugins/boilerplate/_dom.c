@@ -106,6 +106,8 @@ typedef struct {
 static int
 buffer_add(Buffer *b, const void *data, Py_ssize_t n)
 {
+    if (n <= 0)   /* (nothing to copy: data and b->data may both be NULL) */
+        return 0;
     if (b->len + n > b->cap) {
         Py_ssize_t cap = b->cap ? b->cap : 256;
         while (cap < b->len + n) {
@@ -443,7 +445,8 @@ cached_words(Walk *w, const unsigned char *s, Py_ssize_t n)
     size_t k = (size_t)(h ^ (h >> 29)) & (NAME_SLOTS - 1);
     for (; c->slot[k].words; k = (k + 1) & (NAME_SLOTS - 1)) {
         NameEntry *e = &c->slot[k];
-        if (e->hash == h && e->key_len == n && memcmp(c->keys.data + e->key_at, s, n) == 0)
+        if (e->hash == h && e->key_len == n
+                && (n == 0 || memcmp(c->keys.data + e->key_at, s, n) == 0))
             return Py_NewRef(e->words);
     }
     PyObject *words = split_words(s, n, w->max_words);
@@ -498,6 +501,8 @@ name_words(Walk *w, xmlNode *node)
                 || buffer_add(&w->names, value[k], cut(value[k], n[k], w->max_attr)) < 0)
             return NULL;
     }
+    if (!w->names.len)   /* every value empty (id=""): no words, and no bytes to look up */
+        return Py_NewRef(s_empty);
     return cached_words(w, w->names.data, w->names.len);
 }
 
