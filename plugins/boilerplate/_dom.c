@@ -12,8 +12,9 @@
  * above, words of an element). An element's class/id words are split here as
  * html._split_names splits them (split_words; split_names(names, max_words) gives them to
  * Python), each string once a walk. A tree the walk does not read as lxml would (an
- * entity reference node, an attribute whose value is not one text node) raises
- * Unsupported, and the caller walks the page in Python.
+ * entity reference node, an attribute whose value is not one text node, a DTD that
+ * declares attributes, whose defaults Element.get reads) raises Unsupported, and the
+ * caller walks the page in Python.
  *
  * What lxml and Python give, done the same way here:
  * - an element's .text is the run of TEXT/CDATA nodes starting its children, its .tail
@@ -965,6 +966,14 @@ walk(PyObject *self, PyObject *args)
     xmlNode *first = ((struct LxmlElement *)root)->_c_node;
     if (!first) {
         PyErr_SetString(PyExc_ValueError, "an element without its node");
+        return NULL;
+    }
+    /* Element.get reads a default a DTD declares for an attribute the element lacks (an
+     * XML parse's <!ATTLIST>; an HTML parse keeps none): such a tree is the Python walk's */
+    xmlDoc *doc = first->doc;
+    if (doc && ((doc->intSubset && doc->intSubset->attributes)
+                || (doc->extSubset && doc->extSubset->attributes))) {
+        PyErr_SetString(Unsupported, "a DTD declaring attributes");
         return NULL;
     }
     w.tags.cap = 64;
