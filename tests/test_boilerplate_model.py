@@ -364,6 +364,23 @@ def test_rows_narrower_than_the_features_the_trees_read_are_refused(monkeypatch)
             tree.raw(np.zeros((4, 2)))
 
 
+def test_a_leafs_feature_number_is_never_read_by_either_walk(monkeypatch):
+    # a leaf's feature is no column (a model file may number it anything, as -2 or past
+    # the rows' width): the compiled walk reads column 0 at a leaf, the numpy walk must
+    # too instead of an IndexError (found by bench/compiled_fuzz.py)
+    from clean_corpus_plugins.boilerplate import model
+
+    for leaf_feature in (7, 2**31 + 3, -2):
+        stump = TreeEnsemble(0.0, np.array([0, 3]), np.array([0, leaf_feature, leaf_feature,
+                                                               leaf_feature]),
+                             np.array([1.5, 0, 0, 0]), np.array([1, -1, -1, -1]),
+                             np.array([2, -1, -1, -1]), np.array([0, -2.0, 2.0, 0.5]))
+        X = np.array([[1.0], [2.0], [np.nan]])
+        for walk in (model._trees, None):
+            monkeypatch.setattr(model, "_trees", walk)
+            assert stump.sums(X, [0, 1, 2]).tolist() == [[-2.0, 0.5], [2.0, 0.5], [2.0, 0.5]]
+
+
 def test_a_machine_without_the_compiled_walk_writes_the_same_records(tmp_path):
     # the CLI with the compiled module hidden, as on a machine that could not build it
     sources = [FIXTURES / "text" / "blocks", FIXTURES / "text" / "flat",

@@ -182,6 +182,21 @@ def test_an_attribute_of_more_than_one_node_is_left_to_the_python_walk():
         [b.names for b in html._python_walk(root, html.SKIP_TAGS)]
 
 
+def test_attribute_defaults_a_dtd_declares_are_read_as_lxml_reads_them():
+    # an XML parse of a page whose DTD gives div a default class and p a default hidden:
+    # Element.get reads them though the elements do not carry them (found by
+    # bench/compiled_fuzz.py: the compiled walk gave these blocks no class words)
+    page = (b'<?xml version="1.0"?><!DOCTYPE html [<!ATTLIST div class CDATA "mainFooter">'
+            b'<!ATTLIST p hidden CDATA "hidden">]><html><body><div><span>footer text</span>'
+            b'</div><p>hidden by default</p><p hidden="">also hidden</p></body></html>')
+    root = etree.fromstring(page)
+    blocks = html.dom_blocks(root)
+    assert [(b.text, b.names[0]) for b in blocks] == [("footer text", ("main", "footer"))]
+    assert blocks == html._python_walk(root, html.SKIP_TAGS)
+    with pytest.raises(compiled().Unsupported):
+        compiled().walk(root, html.SKIP_TAGS, html._DOM_CONFIG)
+
+
 def test_a_page_nested_20000_deep_is_walked_without_recursion():
     root = etree.Element("html")
     node = etree.SubElement(root, "body")

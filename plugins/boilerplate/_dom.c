@@ -12,8 +12,9 @@
  * above, words of an element). An element's class/id words are split here as
  * html._split_names splits them (split_words; split_names(names, max_words) gives them to
  * Python), each string once a walk. A tree the walk does not read as lxml would (an
- * entity reference node, an attribute whose value is not one text node) raises
- * Unsupported, and the caller walks the page in Python.
+ * entity reference node, an attribute whose value is not one text node, a DTD that
+ * declares attributes, whose defaults Element.get reads) raises Unsupported, and the
+ * caller walks the page in Python.
  *
  * What lxml and Python give, done the same way here:
  * - an element's .text is the run of TEXT/CDATA nodes starting its children, its .tail
@@ -106,6 +107,8 @@ typedef struct {
 static int
 buffer_add(Buffer *b, const void *data, Py_ssize_t n)
 {
+    if (n <= 0)   /* (nothing to copy: data and b->data may both be NULL) */
+        return 0;
     if (b->len + n > b->cap) {
         Py_ssize_t cap = b->cap ? b->cap : 256;
         while (cap < b->len + n) {
@@ -443,7 +446,8 @@ cached_words(Walk *w, const unsigned char *s, Py_ssize_t n)
     size_t k = (size_t)(h ^ (h >> 29)) & (NAME_SLOTS - 1);
     for (; c->slot[k].words; k = (k + 1) & (NAME_SLOTS - 1)) {
         NameEntry *e = &c->slot[k];
-        if (e->hash == h && e->key_len == n && memcmp(c->keys.data + e->key_at, s, n) == 0)
+        if (e->hash == h && e->key_len == n
+                && (n == 0 || memcmp(c->keys.data + e->key_at, s, n) == 0))
             return Py_NewRef(e->words);
     }
     PyObject *words = split_words(s, n, w->max_words);
@@ -498,6 +502,8 @@ name_words(Walk *w, xmlNode *node)
                 || buffer_add(&w->names, value[k], cut(value[k], n[k], w->max_attr)) < 0)
             return NULL;
     }
+    if (!w->names.len)   /* every value empty (id=""): no words, and no bytes to look up */
+        return Py_NewRef(s_empty);
     return cached_words(w, w->names.data, w->names.len);
 }
 
@@ -960,6 +966,14 @@ walk(PyObject *self, PyObject *args)
     xmlNode *first = ((struct LxmlElement *)root)->_c_node;
     if (!first) {
         PyErr_SetString(PyExc_ValueError, "an element without its node");
+        return NULL;
+    }
+    /* Element.get reads a default a DTD declares for an attribute the element lacks (an
+     * XML parse's <!ATTLIST>; an HTML parse keeps none): such a tree is the Python walk's */
+    xmlDoc *doc = first->doc;
+    if (doc && ((doc->intSubset && doc->intSubset->attributes)
+                || (doc->extSubset && doc->extSubset->attributes))) {
+        PyErr_SetString(Unsupported, "a DTD declaring attributes");
         return NULL;
     }
     w.tags.cap = 64;

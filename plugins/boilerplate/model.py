@@ -107,10 +107,13 @@ class TreeEnsemble:
         index = np.arange(len(self.left))
         self._next = 2 * np.stack((np.where(leaf, index, self.right),
                                    np.where(leaf, index, self.left)), axis=1).ravel()
+        # (a leaf's own feature number is never read: its steps read column 0, as in the
+        # compiled walk, so a leaf numbered past the rows' width is no IndexError here)
+        feature = np.where(leaf, 0, self.feature)
         self._feature2, self._threshold2, self._value2 = (
-            np.repeat(a, 2) for a in (self.feature, self.threshold, self.value))
+            np.repeat(a, 2) for a in (feature, self.threshold, self.value))
         self._root2 = 2 * self.root
-        self._root_feature = self.feature[self.root]
+        self._root_feature = feature[self.root]
         self._root_threshold = self.threshold[self.root]
         split = self.feature[~leaf]
         self._width = int(split.max()) + 1 if len(split) else 0

@@ -1,0 +1,167 @@
+"""The compiled walks, built with AddressSanitizer and UndefinedBehaviorSanitizer, on the
+pages and trees that once reached undefined behaviour or are most likely to.
+
+A read past a buffer or a null pointer handed to memcpy gives the right blocks in a normal
+build most of the time, and a crash or wrong blocks on another compiler or machine: an
+equality test cannot see it. Here ``_dom.c`` and ``_trees.c`` are compiled a second time
+with the sanitizers (any error fatal) into a temporary folder, and a child Python with
+the sanitizer's runtime loaded walks hostile cases through them; a report ends the child
+and fails the test. Skipped where there is no gcc with the sanitizers' runtimes.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import textwrap
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+SOURCES = REPO / "plugins" / "boilerplate"
+FLAGS = ["-fsanitize=address,undefined", "-fno-sanitize-recover=all",
+         "-fno-omit-frame-pointer", "-O1", "-g", "-shared", "-fPIC"]
+
+
+def runtime(name: str) -> str | None:
+    found = subprocess.run(["gcc", f"-print-file-name={name}"], capture_output=True,
+                           text=True).stdout.strip()
+    return found if os.path.isabs(found) and os.path.exists(found) else None
+
+
+@pytest.fixture(scope="module")
+def sanitized(tmp_path_factory) -> tuple[Path, dict]:
+    """A folder with ``_dom`` and ``_trees`` built with the sanitizers, and the environment
+    a child Python needs to load them."""
+    if shutil.which("gcc") is None or not (runtime("libasan.so") and runtime("libubsan.so")):
+        pytest.skip("no gcc with the sanitizers' runtimes here")
+    import lxml
+
+    folder = tmp_path_factory.mktemp("sanitized")
+    suffix = sysconfig.get_config_var("EXT_SUFFIX")
+    includes = [sysconfig.get_paths()["include"], *lxml.get_include()]
+    for name in ("_dom", "_trees"):
+        subprocess.run(["gcc", *FLAGS, *(f"-I{d}" for d in includes),
+                        str(SOURCES / f"{name}.c"), "-o", str(folder / f"{name}{suffix}")],
+                       check=True, capture_output=True)
+    env = dict(os.environ, LD_PRELOAD=f"{runtime('libasan.so')}:{runtime('libubsan.so')}",
+               ASAN_OPTIONS="detect_leaks=0:abort_on_error=0",
+               UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1",
+               PYTHONMALLOC="malloc")  # (each buffer its own allocation: overflows are seen)
+    return folder, env
+
+
+#: Loads the sanitized modules in place of the built ones, then runs the case.
+PRELUDE = """
+import importlib.util, sys
+def load(name):
+    spec = importlib.util.spec_from_file_location(
+        f"clean_corpus_plugins.boilerplate.{name}",
+        [p for p in __import__("glob").glob(f"{FOLDER}/{name}.*")][0])
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+_dom, _trees = load("_dom"), load("_trees")
+from lxml import etree
+from clean_corpus.htmltree import parse_html
+from clean_corpus_plugins.boilerplate import html
+def same(page, parse=parse_html):
+    root = parse(page).getroottree().getroot()
+    for skip in (html.SKIP_TAGS, html._SKIP_BUT_NOSCRIPT):
+        assert _dom.walk(root, skip, html._DOM_CONFIG) == html._python_walk(root, skip), page
+"""
+
+
+def run_sanitized(sanitized, case: str) -> None:
+    folder, env = sanitized
+    code = f"FOLDER = {str(folder)!r}\n" + PRELUDE + textwrap.dedent(case) + "\nprint('done')"
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                          text=True, timeout=600, cwd=REPO)
+    assert done.returncode == 0 and done.stdout.strip().endswith("done"), done.stderr[-4000:]
+
+
+def test_an_empty_id_role_or_itemprop_reaches_no_undefined_behaviour(sanitized):
+    # an element whose id (or role, itemprop) is empty and has no class once handed the
+    # name table a null pointer to copy and compare (memcpy(NULL, NULL, 0)): fine on this
+    # machine, undefined in C
+    run_sanitized(sanitized, """
+        same("<html><body><div id=''><p>One text here.</p></div></body></html>")
+        same("<html><body><div role='' itemprop='' class=''>Text in it.</div>"
+             "<div id=''>Another text.</div></body></html>")
+    """)
+
+
+def test_hostile_trees_are_walked_within_their_buffers(sanitized):
+    run_sanitized(sanitized, """
+        import random
+        rng = random.Random(3)
+        # nesting far deeper than any page, with texts, tails and classes on the way
+        deep = "".join(f"<div class='c{k % 50} lvl'>w{k} " for k in range(30000))
+        same("<html><body>" + deep + "bottom" + "</div> tail" * 30000 + "</body></html>")
+        # a class of a megabyte of multi-byte characters, cut inside one
+        same("<html><body><div class='" + "\u00e9aB\U0001f600 " * 250000
+             + "'><p>text</p></div></body></html>")
+        # more distinct class strings than the walk's table keeps
+        same("<html><body>" + "".join(f"<p class='k{k} rowItem'>t{k}</p>"
+                                      for k in range(3000)) + "</body></html>")
+        # comments, PIs, br and entities everywhere, parsed keeping them
+        import lxml.html
+        noise = ["<!-- c -->", "<?pi x?>", "<br>", "&amp;", "&nbsp;", "<a href=x>l</a>",
+                 "<p hidden> </p>", "<script> </script>", "</div>", "<div class='x&lt;y'>"]
+        for _ in range(200):
+            page = "<html><body>" + "".join(rng.choice(noise) + rng.choice(["w", " ", ""])
+                                            for _ in range(rng.randint(1, 80)))
+            same(page)
+            same(page, lxml.html.fromstring)
+        # an XML tree with entity references left in: handed back as Unsupported
+        root = etree.fromstring(
+            b'<!DOCTYPE r [<!ENTITY e "ent">]><r><p class="a&e;">x &e; y</p></r>',
+            etree.XMLParser(resolve_entities=False))
+        try:
+            _dom.walk(root, html.SKIP_TAGS, html._DOM_CONFIG)
+        except _dom.Unsupported:
+            pass
+        # class/id strings of every kind through the split
+        for k in range(20000):
+            s = "".join(rng.choice("aAbB -_\u00e9\\x00\U0001f600zZ") for _ in range(k % 90))
+            assert _dom.split_names(s, k % 65) is not None
+    """)
+
+
+def test_broken_and_random_forests_are_refused_or_walked_within_their_arrays(sanitized):
+    run_sanitized(sanitized, """
+        import numpy as np
+        i64 = lambda xs: np.array(xs, dtype=np.int64)
+        stump = dict(root=i64([0]), feature=i64([0, 0, 0]), threshold=np.array([1.5, 0, 0]),
+                     left=i64([1, -1, -1]), right=i64([2, -1, -1]),
+                     value=np.array([0, -2.0, 2.0]))
+        for broken in ({"left": i64([1, -1, 7])}, {"left": i64([1, 0, -1])},
+                       {"root": i64([0, 1])}, {"feature": i64([-1, 0, 0])},
+                       {"root": i64([3])}, {"value": np.array([0.0])},
+                       {"feature": i64([2**31, 0, 0])},
+                       {"left": np.array([1, -1, -1], dtype=np.int32)}):
+            try:
+                _trees.Forest(**dict(stump, **broken))
+            except (ValueError, TypeError):
+                continue
+            raise AssertionError(broken)
+        forest = _trees.Forest(**stump)
+        X = np.array([[1.0], [2.0], [np.nan]] * 5)
+        out = np.empty((15, 1))
+        forest.sums(X, i64([0, 1]), out)
+        assert out[:, 0].tolist() == [-2.0, 2.0, 2.0] * 5
+        for bounds in ([0, 2], [1, 0], [-1, 1], []):
+            try:
+                forest.sums(X, i64(bounds), np.empty((15, max(len(bounds) - 1, 0))))
+            except ValueError:
+                continue
+            assert bounds == [], bounds
+        try:
+            forest.sums(np.zeros((3, 0)), i64([0, 1]), np.empty((3, 1)))
+            raise AssertionError("rows narrower than the trees read")
+        except ValueError:
+            pass
+    """)
