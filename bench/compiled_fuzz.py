@@ -34,7 +34,6 @@ replayed); exit 1 when one does.
 from __future__ import annotations
 
 import argparse
-import gzip
 import random
 import re
 import sys
@@ -46,6 +45,7 @@ from lxml import etree, html as lxml_html
 
 from clean_corpus.htmltree import parse_html
 from clean_corpus_plugins.boilerplate import html, model
+from dom_walks import first_difference, page_files, read_page
 
 DEFAULT_FOLDERS = [Path("../shared/wcxb-dev/pages"), Path("../shared/devset/html")]
 TAGS = ["div", "span", "a", "b", "p", "li", "ul", "td", "tr", "table", "section", "br",
@@ -55,19 +55,6 @@ WORDLIKE = ["main", "Footer", "navBar", "HTMLParser", "aB", "x", "ÉtéNav", "me
 
 
 # ------------------------------------------------------------------------- pages
-def pages(folders: list[Path]) -> list[Path]:
-    found = []
-    for folder in folders:
-        found += sorted(p for p in folder.iterdir()
-                        if p.name.endswith((".html", ".htm", ".html.gz")))
-    return found
-
-
-def read_page(path: Path) -> bytes:
-    data = path.read_bytes()
-    return gzip.decompress(data) if path.suffix == ".gz" else data
-
-
 def random_class(rng: random.Random) -> str:
     return " ".join(rng.choice(WORDLIKE) + (str(rng.randrange(100)) if rng.random() < .3
                                             else "") for _ in range(rng.randint(1, 4)))
@@ -265,12 +252,8 @@ def compare_walks(root, skip) -> str | None:
         def said(result):
             return f"{len(result[1])} blocks" if result[0] == "blocks" else str(result)
         return f"compiled {said(fast)} against Python {said(slow)}"
-    if fast[1] != slow[1]:
-        a, b = fast[1], slow[1]
-        if len(a) != len(b):
-            return f"{len(a)} blocks against {len(b)}"
-        k = next(k for k, (x, y) in enumerate(zip(a, b)) if x != y)
-        return f"block {k}: {a[k]!r:.300} against {b[k]!r:.300}"
+    if fast[0] == "blocks":
+        return first_difference(fast[1], slow[1])
     return None
 
 
@@ -278,7 +261,7 @@ def fuzz_walks(folders, seed: int, count: int, counts: dict, failures: list,
                minutes: float | None = None) -> None:
     rng = random.Random(seed)
     until = time.monotonic() + 60 * minutes if minutes else None
-    found = pages(folders)
+    found = page_files(folders)
     skips = (html.SKIP_TAGS, html._SKIP_BUT_NOSCRIPT)
     for case in range(count):
         if until is not None and time.monotonic() > until:

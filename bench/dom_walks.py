@@ -36,6 +36,22 @@ def first_difference(fast: list, slow: list) -> str | None:
     return None
 
 
+def page_files(folders: list[Path]) -> list[Path]:
+    """The HTML pages of the folders (``.html``, ``.htm``, ``.html.gz``), folder by folder,
+    each in name order."""
+    found = []
+    for folder in folders:
+        found += sorted(p for p in folder.iterdir()
+                        if p.name.endswith((".html", ".htm", ".html.gz")))
+    return found
+
+
+def read_page(path: Path) -> bytes:
+    """A page's bytes, unzipped when it ends in ``.gz``."""
+    data = path.read_bytes()
+    return gzip.decompress(data) if path.suffix == ".gz" else data
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("folders", nargs="*", type=Path,
@@ -49,32 +65,26 @@ def main(argv=None) -> int:
     skips = [html.SKIP_TAGS] + ([html._SKIP_BUT_NOSCRIPT] if args.noscript else [])
     pages = same = blocks = 0
     seconds = {"compiled": 0.0, "python": 0.0}
-    for folder in args.folders:
-        for path in sorted(folder.iterdir()):
-            if not path.name.endswith((".html", ".htm", ".html.gz")):
-                continue
-            data = path.read_bytes()
-            if path.suffix == ".gz":
-                data = gzip.decompress(data)
-            tree = parse_html(data.decode("utf-8", "replace"))
-            if tree is None:
-                continue
-            root = tree.getroottree().getroot()
-            pages += 1
-            differs = None
-            for skip in skips:
-                start = time.process_time()
-                fast = html._walk(root, skip)
-                middle = time.process_time()
-                slow = html._python_walk(root, skip)
-                seconds["compiled"] += middle - start
-                seconds["python"] += time.process_time() - middle
-                blocks += len(slow)
-                differs = differs or first_difference(fast, slow)
-            if differs:
-                print(f"{path}: {differs}")
-            else:
-                same += 1
+    for path in page_files(args.folders):
+        tree = parse_html(read_page(path).decode("utf-8", "replace"))
+        if tree is None:
+            continue
+        root = tree.getroottree().getroot()
+        pages += 1
+        differs = None
+        for skip in skips:
+            start = time.process_time()
+            fast = html._walk(root, skip)
+            middle = time.process_time()
+            slow = html._python_walk(root, skip)
+            seconds["compiled"] += middle - start
+            seconds["python"] += time.process_time() - middle
+            blocks += len(slow)
+            differs = differs or first_difference(fast, slow)
+        if differs:
+            print(f"{path}: {differs}")
+        else:
+            same += 1
     print(f"{same} of {pages} pages give equal blocks ({blocks} blocks); CPU seconds: "
           f"compiled {seconds['compiled']:.2f}, Python {seconds['python']:.2f}")
     return 0 if same == pages else 1
