@@ -34,7 +34,7 @@ from clean_corpus_plugins.boilerplate.features import (page_tokens, stop_word_co
                                                         text_features)
 from clean_corpus_plugins.boilerplate.labels import covered_share, ngram_codes, token_ids
 from clean_corpus_plugins.boilerplate.model import BlockClassifier, load_model
-from clean_corpus_plugins.boilerplate.name_odds import NAME_ODDS_FEATURES
+from clean_corpus_plugins.boilerplate.name_odds import NAME_ODDS_FEATURES, NameOdds
 from clean_corpus_plugins.boilerplate.page_type import load_page_type_model
 from clean_corpus_plugins.boilerplate.text_extract import keep_mask
 from clean_corpus_plugins.cleaners.lexmatch import is_bare_address
@@ -50,18 +50,22 @@ def vocabulary(features, prefix: str = "near=") -> tuple[str, ...]:
 
 def block_matrix(blocks, model: BlockClassifier) -> np.ndarray:
     """The features ``model`` reads, for a page's DOM blocks."""
-    texts = [b.text for b in blocks]
-    text = text_features(texts)
-    words = vocabulary(model.features)
-    # the HTML columns written in place beside the text ones (no second matrix to join),
-    # then the class/id word table's, when the model has one
+    return block_columns(text_features([b.text for b in blocks]), blocks,
+                         vocabulary(model.features), model.names)
+
+
+def block_columns(text: np.ndarray, blocks, words: tuple[str, ...],
+                  names: NameOdds | None = None) -> np.ndarray:
+    """The HTML classifier's matrix of a page's blocks from ``text``, their shared text
+    features: those, the HTML columns of the class/id vocabulary ``words``, then the
+    class/id word table's columns with ``names`` (the same at training and inference)."""
+    # the HTML columns written in place beside the text ones (no second matrix to join)
     width = text.shape[1] + html_width(words)
-    extra = len(NAME_ODDS_FEATURES) if model.names is not None else 0
-    X = np.zeros((len(blocks), width + extra))
+    X = np.zeros((len(blocks), width + (len(NAME_ODDS_FEATURES) if names is not None else 0)))
     X[:, :text.shape[1]] = text
     html_features(blocks, words, out=X[:, text.shape[1]:width])
-    if extra:
-        model.names.columns(blocks, out=X[:, width:])
+    if names is not None:
+        names.columns(blocks, out=X[:, width:])
     return X
 
 

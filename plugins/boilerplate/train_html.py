@@ -32,8 +32,8 @@ import numpy as np
 from clean_corpus.htmltree import parse_html
 from clean_corpus_plugins.boilerplate import train as training
 from clean_corpus_plugins.boilerplate.features import TEXT_FEATURES, text_features
-from clean_corpus_plugins.boilerplate.html import dom_blocks, html_feature_names, html_features
-from clean_corpus_plugins.boilerplate.html_extract import vocabulary
+from clean_corpus_plugins.boilerplate.html import dom_blocks, html_feature_names
+from clean_corpus_plugins.boilerplate.html_extract import block_columns, vocabulary
 from clean_corpus_plugins.boilerplate.text_extract import keep_mask
 from clean_corpus_plugins.boilerplate.labels import coverage, tokens
 from clean_corpus_plugins.boilerplate.model import BlockClassifier
@@ -140,10 +140,7 @@ def featurise(pages, vocabulary, names: NameOdds | None = None) -> None:
     """The full block matrix of every page: shared text features, then the HTML ones
     (and the class/id word table's columns, with ``names``)."""
     for page in pages:
-        parts = [page.text_X, html_features(page.blocks, vocabulary)]
-        if names is not None:
-            parts.append(names.columns(page.blocks))
-        page.X = np.hstack(parts)
+        page.X = block_columns(page.text_X, page.blocks, vocabulary, names)
 
 
 def name_odds_columns(pages, seed: int, min_sites: int = MIN_SITES,
