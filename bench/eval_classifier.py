@@ -294,11 +294,20 @@ def html_form(args, scorer, entries) -> None:
                                   cache=args.cache.with_suffix(".html.pkl") if args.cache else None)
     print(f"html: {len(pages)} pages, {sum(len(p.blocks) for p in pages)} DOM blocks "
           f"({time.monotonic() - started:.0f} s)", flush=True)
-    # (the fold results of the class/id word table kept apart from those without)
+    dev = train_html.devset_pages(args.data, args.cache.with_suffix(".html-devset.pkl")
+                                  if args.cache else None) \
+        if "devset" in args.html_sources.split(",") else []
+    if args.devset:
+        html_devset(args, pages, dev)
+        return
+    # (the fold results of the class/id word table, and of the devset's pages in training,
+    # kept apart from those without)
     variant = f"-names-{args.name_odds}{args.vocab_sites}" if args.name_odds else ""
+    variant += f"-devset{args.html_devset_weight:g}" if dev else ""
     results = cached(args.cache.with_suffix(f".html-cv{variant}.pkl") if args.cache else None,
                      lambda: train_html.cross_validate(pages, args.folds, args.seed,
-                                                       args.name_odds, args.vocab_sites))
+                                                       args.name_odds, args.vocab_sites,
+                                                       dev, args.html_devset_weight))
     tra = cached(args.cache.with_suffix(".trafilatura.pkl") if args.cache else None,
                  lambda: trafilatura_texts(args.data, entries))
     plugin = cached(args.cache.with_suffix(".plugin.pkl") if args.cache else None,
@@ -338,6 +347,54 @@ def html_form(args, scorer, entries) -> None:
     total = collections.Counter(p.type for p in pages)
     print(f"\npage type, cross-validated by site: {sum(right.values()) / len(pages):.3f} right; "
           "per type (recall): " + ", ".join(f"{t} {right[t] / total[t]:.2f}" for t in TYPES))
+
+
+def html_devset(args, pages, dev) -> None:
+    """The devset as HTML through the default chain, each page's HTML block classifier
+    trained as :func:`html_form`'s fold models are (wcxb-dev's pages, the devset's with
+    ``--html-sources wcxb,devset``), less every page of the sites of the page's fold:
+    the devset's sites in ``--folds`` folds (:func:`site_folds`); the records of all the
+    folds scored together by ``tools/score_devset.py``."""
+    from clean_corpus_plugins.boilerplate import train_html
+
+    folder = args.data / "devset"
+    with open(folder / "index.jsonl", encoding="utf-8") as fh:
+        index = [json.loads(line) for line in fh if line.strip()]
+    sites = {entry["file"]: training.devset_site(entry) for entry in index}
+    fold_of = site_folds(sites.values(), args.folds, args.seed)
+    args.models.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        merged = Path(tmp) / "records.jsonl"
+        with open(merged, "w", encoding="utf-8") as out:
+            for k in range(args.folds):
+                held = {s for s in sites.values() if fold_of[s] == k}
+                path = args.models / f"devset-html-fold-{k}.json"
+                if not (args.reuse_models and path.exists()):
+                    inside = [p for p in pages + dev if p.domain not in held]
+                    path.write_text(train_html.train_blocks(
+                        inside, args.seed, args.name_odds, args.vocab_sites,
+                        args.html_devset_weight).dumps(), encoding="utf-8")
+                files = Path(tmp) / f"fold{k}"
+                files.mkdir()
+                for name, site in sites.items():
+                    if fold_of[site] == k:
+                        (files / name).symlink_to((folder / "html" / name).resolve())
+                records = Path(tmp) / f"fold{k}.jsonl"
+                done = subprocess.run(
+                    [str(Path(sys.executable).with_name("clean-corpus")), "run", str(files),
+                     "-o", str(records), "--no-progress", "-j", "1", "--timeout", "600",
+                     "--set", f"boilerplate_html.model={path}"], capture_output=True, text=True)
+                if done.returncode not in (0, 1):
+                    raise SystemExit(f"clean-corpus exited {done.returncode}: "
+                                     f"{done.stderr[-2000:]}")
+                out.write(records.read_text(encoding="utf-8"))
+                print(f"devset html fold {k}: {len(held)} sites held out", flush=True)
+        if args.save_records:
+            args.save_records.write_bytes(merged.read_bytes())
+        result = subprocess.run([sys.executable, str(args.data / "tools" / "score_devset.py"),
+                                 str(merged)], check=True, capture_output=True, text=True)
+    print(f"\ndevset as HTML, chain, {args.folds} folds by site (score_devset.py):\n"
+          + "\n".join(result.stdout.splitlines()[-2:]))
 
 
 def compare_f1(pages, scores: dict, against: dict) -> None:
@@ -411,6 +468,15 @@ def main(argv=None) -> int:
     ap.add_argument("--f1-against", type=Path, metavar="FILE",
                     help="html: print the per-page difference against an earlier run's "
                          "--save-f1, ± standard error")
+    ap.add_argument("--html-sources", default="wcxb", choices=("wcxb", "wcxb,devset"),
+                    help="html: pages the fold models' block classifiers train on "
+                         "(train_html --sources): with wcxb,devset the devset's join every "
+                         "fold's, less the fold's sites")
+    ap.add_argument("--html-devset-weight", type=float, default=1.0,
+                    help="html: multiply the weight of the devset's blocks by this "
+                         "(train_html --devset-weight)")
+    ap.add_argument("--save-records", type=Path, metavar="FILE",
+                    help="html --devset: keep the chain's records of the devset here")
     ap.add_argument("--boundaries", choices=("fold", "shipped", "off"), default="fold",
                     help="the boundary model of one-line text in the chain runs: one per "
                          "fold, trained without the fold's sites (default); the shipped "

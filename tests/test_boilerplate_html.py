@@ -409,3 +409,82 @@ def test_the_threshold_of_each_page_type_can_be_set():
     assert extractor.threshold("forum") == 0.9
     assert extractor.threshold("article") == ADD_THRESHOLDS["article"]
     assert extractor.threshold(None) == HtmlExtractor.defaults["default_add_threshold"]
+
+
+# ------------------------------------------------------------------------- training
+def annotated_data(folder: Path) -> Path:
+    """A ``--data`` folder for ``train_html``: wcxb-dev's layout holding the fixture page
+    of every type on three sites (main content: the text of its ``main``), and the
+    devset's holding the article page, annotated."""
+    import gzip
+
+    pages = folder / "wcxb-dev" / "pages"
+    pages.mkdir(parents=True)
+    entries = []
+    for kind in PAGE_TYPES:
+        html = (PAGES / f"{kind}.html").read_text(encoding="utf-8")
+        main = lxml.html.fromstring(html).find(".//main")
+        for site in range(3):
+            entry = {"id": f"{kind}{site}", "domain": f"{kind}{site}.example", "type": kind,
+                     "url": f"https://{kind}{site}.example/{kind}/page",
+                     "main_content": " ".join(main.text_content().split())}
+            (pages / f"{entry['id']}.html.gz").write_bytes(gzip.compress(html.encode()))
+            entries.append(entry)
+    with gzip.open(folder / "wcxb-dev" / "index.jsonl.gz", "wt", encoding="utf-8") as fh:
+        fh.writelines(json.dumps(e) + "\n" for e in entries)
+    (folder / "tools").mkdir()  # the scraper tool the devset's loader reads (unused here)
+    (folder / "tools" / "scraped_text.py").write_text(
+        "def visible_text(data, mode):\n    return ''\n", encoding="utf-8")
+    devset = folder / "devset" / "html"
+    devset.mkdir(parents=True)
+    (devset / "mill page.html").write_bytes((PAGES / "article.html").read_bytes())
+    (folder / "devset" / "index.jsonl").write_text(json.dumps({
+        "id": "https://www.northfield.example/blog/mill", "file": "mill page.html",
+        "lang": "en", "with": ["Northfield Works"], "without": ["Grinding flour again"]})
+        + "\n", encoding="utf-8")
+    return folder
+
+
+def test_the_devset_trains_the_block_classifier_labelled_by_the_chain_without_it(
+        tmp_path, monkeypatch):
+    """``train_html --sources wcxb,devset``: the devset's annotated pages join the block
+    classifier's training pages, labelled by the chain without the HTML classifier (so
+    that retraining gives the same file whatever model file ships), corrected by the
+    annotation; the page-type model stays wcxb-dev's."""
+    from clean_corpus_plugins.boilerplate import html_extract
+    from clean_corpus_plugins.boilerplate.model import BlockClassifier
+
+    train_html = pytest.importorskip("clean_corpus_plugins.boilerplate.train_html")
+    data = annotated_data(tmp_path / "data")
+    # no HTML classifier model to read: the devset's labels must not need one
+    monkeypatch.setattr(html_extract, "MODEL_FILE", tmp_path / "no-model.json")
+    (page,) = train_html.devset_pages(data)
+    assert page.id == "devset-mill page" and page.domain == "northfield.example"
+    labels = {b.text: y for b, y in zip(page.blocks, page.labels.tolist())}
+    assert labels["Grinding flour again"] == 0  # kept by the chain, boilerplate by the snippet
+    assert labels["Home"] == 0 and labels["Sign up to our newsletter for weekly deals"] == 0
+    assert any(y == 1 and "stone mill at the bend" in text for text, y in labels.items())
+
+    def trained(name: str, *options: str) -> Path:
+        out = tmp_path / name
+        out.mkdir()
+        assert train_html.main(["--data", str(data), "--out-dir", str(out),
+                                "--check", str(PAGES / "article.html"), *options]) == 0
+        return out
+
+    alone = trained("wcxb")
+    both = trained("both", "--sources", "wcxb,devset")
+    again = trained("again", "--sources", "wcxb,devset")
+    heavier = trained("heavier", "--sources", "wcxb,devset", "--devset-weight", "3")
+    model = BlockClassifier.load(both / "model-html.json")
+    assert model.trained["pages"] == 22 and model.trained["devset"] == {"pages": 1,
+                                                                        "weight": 1.0}
+    assert "trafilatura project" in model.trained["data"]
+    assert "devset" not in BlockClassifier.load(alone / "model-html.json").trained
+    files = {name: (out / "model-html.json").read_bytes()
+             for name, out in (("alone", alone), ("both", both), ("again", again),
+                               ("heavier", heavier))}
+    assert files["both"] == files["again"]
+    assert len(set(files.values())) == 3  # the devset's page, and its weight, count
+    assert (both / "model-page-type.json").read_bytes() == \
+        (alone / "model-page-type.json").read_bytes()

@@ -158,18 +158,20 @@ def devset_site(entry: dict) -> str:
     return host.removeprefix("www.")
 
 
-def devset_source(data: Path):
+def devset_source(data: Path, config=None):
     """The devset's pages (``devset/index.jsonl``: ``file``, ``with`` and ``without``
     snippets) and their text in a form made by the data's tool. A page's main content is
     the text of its record from the default chain on its HTML (trafilatura and the HTML
     classifier, trained on wcxb-dev alone: no circle through the text model), by
-    :func:`annotated_reference`; its site is its URL's host (the index's ``id``)."""
+    :func:`annotated_reference`; its site is its URL's host (the index's ``id``).
+    ``config`` (a :class:`clean_corpus.config.Config`) runs another chain instead: the
+    HTML classifier's own training runs it without that classifier."""
     from clean_corpus.library import Cleaner
     from clean_corpus_plugins.readers import decode
 
     visible_text = load_scraper(data)
     folder = data / "devset"
-    cleaner = Cleaner()
+    cleaner = Cleaner(config)
     entries = []
     with open(folder / "index.jsonl", encoding="utf-8") as fh:
         for line in filter(str.strip, fh):

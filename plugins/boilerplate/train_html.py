@@ -7,10 +7,13 @@ labelled by aligning them with the page's main content (:mod:`.labels`, as the t
 model's blocks are) and described by the shared text features plus the HTML ones. The
 class/id vocabulary is the words found on the most sites, chosen without looking at
 labels (``--name-odds`` adds a table of class/id word log-odds learned from the labels,
-:mod:`.name_odds`: measured and not adopted, so off). The block classifier is one tree
-ensemble on those features, fitted as the text
+:mod:`.name_odds`: measured and not adopted, so off). ``--sources wcxb,devset`` adds
+the devset's annotated pages to the block classifier's training pages, labelled as the
+text model's are but by the chain without this classifier (:func:`devset_pages`;
+``--devset-weight`` multiplies their weight; measured and not adopted, so off). The block
+classifier is one tree ensemble on those features, fitted as the text
 one's stages are (:func:`.train.fit_stage`); the page-type model is one tree ensemble per
-type on page features (:mod:`.page_type`). Both files are written
+type on page features (:mod:`.page_type`), wcxb-dev's pages alone. Both files are written
 next to this module unless ``--out-dir`` says otherwise. Needs the ``train`` extra.
 The same data and seed give byte-identical files.
 """
@@ -78,9 +81,10 @@ class HtmlPage:
     names: Counter = field(default_factory=Counter)
 
 
-def read_page(entry: dict, html: bytes) -> HtmlPage:
-    """Blocks, labels, weights and the vocabulary-free features of one page."""
-    tree = parse_html(html.decode("utf-8", "replace"))
+def read_page(entry: dict, html: bytes | str) -> HtmlPage:
+    """Blocks, labels, weights and the vocabulary-free features of one page (``html``
+    as bytes: read as UTF-8)."""
+    tree = parse_html(html.decode("utf-8", "replace") if isinstance(html, bytes) else html)
     blocks = dom_blocks(tree) if tree is not None else []
     texts = [b.text for b in blocks]
     page = HtmlPage(entry["id"], entry["domain"], entry["type"], entry.get("url") or "",
@@ -121,6 +125,33 @@ def load_pages(data: Path, limit: int | None = None, jobs: int = 1,
     return pages
 
 
+def devset_pages(data: Path, cache: Path | None = None) -> list[HtmlPage]:
+    """The devset's pages (``data/devset``), labelled as the text model's training labels
+    them (:func:`.train.devset_source`: the chain's record of the page, corrected by its
+    annotated snippets), but by the chain without this classifier (trafilatura and the rule
+    cleaners): the labels must not hold the decisions of the model they train, or the
+    model file would change each time it is trained again. Read as the chain reads them
+    (:func:`clean_corpus_plugins.readers.decode`); the page type is not annotated, so
+    these pages train the block classifier only (kept in ``cache``)."""
+    if cache and cache.exists():
+        return pickle.loads(cache.read_bytes())
+    from clean_corpus.config import Config
+    from clean_corpus_plugins.readers import decode
+
+    entries, _ = training.devset_source(data, Config(disable=["boilerplate_html"]))
+    pages = []
+    for entry in sorted(entries, key=lambda e: e["id"]):
+        html, _ = decode((data / "devset" / "html" / entry["file"]).read_bytes())
+        pages.append(read_page(entry, html))
+    if cache:
+        cache.write_bytes(pickle.dumps(pages))
+    return pages
+
+
+def is_devset(page) -> bool:
+    return page.id.startswith(training.DEVSET_PREFIX)
+
+
 def site_vocabulary(pages, words_of, size: int) -> tuple[str, ...]:
     """The ``size`` words found on the most sites (ties by the word), sorted."""
     sites = defaultdict(set)
@@ -156,12 +187,12 @@ def name_odds_columns(pages, seed: int, min_sites: int = MIN_SITES,
     return NameOdds.from_vocabulary(table)
 
 
-def sample_rows(pages, seed: int, cap: int = MAX_BLOCKS_PER_PAGE):
+def sample_rows(pages, seed: int, cap: int = MAX_BLOCKS_PER_PAGE, devset_weight: float = 1.0):
     """Rows, labels and weights of every page, at most ``cap`` blocks drawn from each.
 
     Menus make some pages thousands of blocks long; drawing a sample of them (weights
     scaled up to stand for the rest) keeps every page's say in the model the same while
-    training costs a fraction.
+    training costs a fraction. The devset's blocks weigh ``devset_weight`` times more.
     """
     rng = np.random.default_rng(seed)
     X, y, w = [], [], []
@@ -170,24 +201,31 @@ def sample_rows(pages, seed: int, cap: int = MAX_BLOCKS_PER_PAGE):
         rows = np.sort(rng.choice(n, cap, replace=False)) if n > cap else np.arange(n)
         X.append(page.X[rows])
         y.append(page.labels[rows])
-        w.append((np.sqrt(page.weights[rows]) + 0.1) * max(1.0, n / cap))
+        w.append((np.sqrt(page.weights[rows]) + 0.1) * max(1.0, n / cap)
+                 * (devset_weight if is_devset(page) else 1.0))
     return np.vstack(X), np.concatenate(y), np.concatenate(w)
 
 
 def train_blocks(pages, seed: int = 0, name_odds: str | None = None,
-                 min_sites: int = MIN_SITES) -> BlockClassifier:
+                 min_sites: int = MIN_SITES, devset_weight: float = 1.0) -> BlockClassifier:
     """The HTML block classifier (vocabulary chosen from ``pages``, without their labels).
     With ``name_odds`` (``"blocks"``: a block counts once; ``"words"``: as its words), it
     also reads the class/id word table (:mod:`.name_odds`) of words on ``min_sites`` sites
-    or more, its training rows' columns computed out of fold."""
+    or more, its training rows' columns computed out of fold. The devset's pages among
+    ``pages`` (:func:`devset_pages`) weigh ``devset_weight`` times their words."""
     pages = [p for p in pages if len(p.blocks)]
     vocabulary = block_vocabulary(pages)
     featurise(pages, vocabulary)
     names = name_odds_columns(pages, seed, min_sites, name_odds == "words") \
         if name_odds else None
-    stage = training.fit_stage(*sample_rows(pages, seed), BLOCK_PARAMS, seed)
+    stage = training.fit_stage(*sample_rows(pages, seed, devset_weight=devset_weight),
+                               BLOCK_PARAMS, seed)
+    devset = sum(map(is_devset, pages))
     trained = {"seed": seed, "pages": len(pages), "forms": ["html"],
-               "blocks": int(sum(len(p.blocks) for p in pages)), "data": DATA_CREDIT}
+               "blocks": int(sum(len(p.blocks) for p in pages)),
+               "data": DATA_CREDIT + ("; " + training.CREDITS["devset"] if devset else "")}
+    if devset:
+        trained["devset"] = {"pages": devset, "weight": devset_weight}
     features = TEXT_FEATURES + html_feature_names(vocabulary)
     if names is not None:
         features += NAME_ODDS_FEATURES
@@ -223,21 +261,26 @@ def train_page_type(pages, seed: int = 0) -> PageTypeModel:
 
 
 def cross_validate(pages, folds: int = 5, seed: int = 0, name_odds: str | None = None,
-                   min_sites: int = MIN_SITES) -> dict[str, dict]:
+                   min_sites: int = MIN_SITES, devset=(), devset_weight: float = 1.0
+                   ) -> dict[str, dict]:
     """Out-of-fold results of every page: the text kept, the type predicted (and how
     sure, ``type_p``), and the probability of each block (``p``).
 
     Folds are grouped by site (no site in both the training and the test folds); each
     fold's models, vocabularies included, are trained on the other folds only, exactly
     as :func:`main` trains the shipped ones on all pages (``name_odds``, ``min_sites``:
-    as :func:`train_blocks`).
+    as :func:`train_blocks`). The ``devset`` pages join every fold's block classifier's
+    training pages, less those of a site of the fold (``devset_weight``: as
+    :func:`train_blocks`); they are not evaluated.
     """
     fold_of = training.group_folds([p.domain for p in pages], folds, seed)
     results = {}
     for k in range(folds):
         train = [p for p, f in zip(pages, fold_of) if f != k]
         test = [p for p, f in zip(pages, fold_of) if f == k]
-        blocks_model = train_blocks(train, seed, name_odds, min_sites)
+        held = {p.domain for p in test}
+        blocks_model = train_blocks(train + [p for p in devset if p.domain not in held],
+                                    seed, name_odds, min_sites, devset_weight)
         types_model = train_page_type(train, seed)
         featurise(test, vocabulary(blocks_model.features), blocks_model.names)
         typed = [p for p in test if p.page_base is not None]
@@ -279,11 +322,22 @@ def main(argv=None) -> int:
                          "a block counted once (blocks, the default) or as its words")
     ap.add_argument("--name-sites", type=int, default=MIN_SITES,
                     help="sites a class/id word must occur on to enter that table")
+    ap.add_argument("--sources", default="wcxb", choices=("wcxb", "wcxb,devset"),
+                    help="pages the block classifier trains on: wcxb-dev's, and with "
+                         "wcxb,devset the devset's too, labelled by the chain without this "
+                         "classifier and the annotated snippets (the page-type model: "
+                         "wcxb-dev's alone)")
+    ap.add_argument("--devset-weight", type=float, default=1.0,
+                    help="multiply the weight of the devset's blocks by this")
+    ap.add_argument("--devset-cache", type=Path,
+                    help="keep the devset's read pages in this file, and reuse it")
     ap.add_argument("--check", type=Path, default=CHECK_PAGE,
                     help="a page whose labels the model file keeps, for the tests")
     args = ap.parse_args(argv)
     pages = load_pages(args.data, args.limit, args.jobs, args.cache)
-    blocks_model = train_blocks(pages, args.seed, args.name_odds, args.name_sites)
+    devset = devset_pages(args.data, args.devset_cache) if "devset" in args.sources else []
+    blocks_model = train_blocks(pages + devset, args.seed, args.name_odds, args.name_sites,
+                                args.devset_weight)
     if args.check and args.check.exists():
         blocks_model.trained["check"] = check_labels(blocks_model, args.check)
     (args.out_dir / "model-html.json").write_text(blocks_model.dumps(), encoding="utf-8")
