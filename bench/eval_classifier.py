@@ -32,6 +32,12 @@ For ``html``, ``--name-odds`` trains the fold models with the class/id word tabl
 (``train_html --name-odds``, words on ``--vocab-sites`` sites), ``--save-f1 FILE`` keeps
 every method's F1 of each page and ``--f1-against FILE`` prints the per-page difference
 against such a file, ± its standard error, over all pages and per type.
+``--html-sources wcxb,devset`` trains every HTML fold model on the devset's annotated
+pages too, less the fold's sites (``train_html --sources``; ``--html-devset-weight``),
+and ``--forms html --devset`` runs the devset's HTML through the default chain instead,
+each page with a block classifier trained as those fold models are, less every page of
+its site's fold (the devset's sites in ``--folds`` folds), scored by
+``tools/score_devset.py`` (``--save-records FILE`` keeps the records).
 Needs the ``train`` extra (scikit-learn). Figures are printed; docs/classifier.md quotes them.
 """
 from __future__ import annotations
