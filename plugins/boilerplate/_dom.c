@@ -131,36 +131,58 @@ buffer_add(Buffer *b, const void *data, Py_ssize_t n)
     return 0;
 }
 
-/* A set of node pointers (the links of a block). */
+/* A table of pointers, open-addressed (linear probing, at most half full): the links of a
+ * block (a set of node pointers) and the walk's tags (Tag structs, by name and namespace).
+ * Both grow by slots_reserve, each entry re-placed by its table's hash of it. */
 typedef struct {
     void **slot;
     Py_ssize_t used, cap;
-} PtrSet;
+} Slots;
+
+typedef size_t (*SlotHash)(const void *entry);
+
+/* Room for one more entry: the table twice as large (16 slots at first) when one more
+ * would fill more than half of it. */
+static int
+slots_reserve(Slots *t, SlotHash hash)
+{
+    if (2 * (t->used + 1) <= t->cap)
+        return 0;
+    Py_ssize_t cap = t->cap ? 2 * t->cap : 16;
+    void **slot = PyMem_Calloc(cap, sizeof(void *));
+    if (!slot) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t k = 0; k < t->cap; k++) {
+        void *entry = t->slot[k];
+        if (!entry)
+            continue;
+        size_t h = hash(entry) & (cap - 1);
+        while (slot[h])
+            h = (h + 1) & (cap - 1);
+        slot[h] = entry;
+    }
+    PyMem_Free(t->slot);
+    t->slot = slot;
+    t->cap = cap;
+    return 0;
+}
+
+static size_t
+pointer_hash(const void *p)
+{
+    return (size_t)p >> 4;
+}
+
+typedef Slots PtrSet;
 
 static int
 ptrset_add(PtrSet *set, void *p)
 {
-    if (2 * (set->used + 1) > set->cap) {
-        Py_ssize_t cap = set->cap ? 2 * set->cap : 16;
-        void **slot = PyMem_Calloc(cap, sizeof(void *));
-        if (!slot) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        for (Py_ssize_t k = 0; k < set->cap; k++) {
-            void *q = set->slot[k];
-            if (!q)
-                continue;
-            size_t h = ((size_t)q >> 4) & (cap - 1);
-            while (slot[h])
-                h = (h + 1) & (cap - 1);
-            slot[h] = q;
-        }
-        PyMem_Free(set->slot);
-        set->slot = slot;
-        set->cap = cap;
-    }
-    size_t h = ((size_t)p >> 4) & (set->cap - 1);
+    if (slots_reserve(set, pointer_hash) < 0)
+        return -1;
+    size_t h = pointer_hash(p) & (set->cap - 1);
     while (set->slot[h]) {
         if (set->slot[h] == p)
             return 0;
@@ -265,10 +287,14 @@ typedef struct {
     char skip, block, link, br, ancestor;
 } Tag;
 
-typedef struct {
-    Tag **slot;   /* (each Tag stays where it is: the stack points at them) */
-    Py_ssize_t used, cap;
-} TagTable;
+/* The walk's tags: a Slots table of Tag structs (each stays where it is: the stack points
+ * at them), by name and namespace. */
+static size_t
+tag_hash(const void *entry)
+{
+    const Tag *tag = entry;
+    return ((size_t)tag->name >> 3) ^ ((size_t)tag->href >> 5);
+}
 
 /* ------------------------------------------------------------------ the walk */
 /* The words of the class/id strings a walk met, by the string (its bytes): an element with
@@ -301,7 +327,7 @@ typedef struct {
     PyObject *skip, *block_tags, *kinds, *ancestor_set, *block_type, *p_kind;
     Py_ssize_t max_attr, max_path, max_words_above, max_words;
     /* state */
-    TagTable tags;
+    Slots tags;          /* Tag structs */
     Entry *stack;
     Py_ssize_t depth_used, stack_cap;
     Py_ssize_t serial;
@@ -320,46 +346,22 @@ typedef struct {
     PyObject *blocks;
 } Walk;
 
-#define TAG_HASH(name, href, cap) ((((size_t)(name) >> 3) ^ ((size_t)(href) >> 5)) & ((cap) - 1))
-
 static Tag *
 tag_of(Walk *w, xmlNode *node)
 {
     const xmlChar *href = (node->ns && node->ns->href) ? node->ns->href : NULL;
-    TagTable *t = &w->tags;
+    Slots *t = &w->tags;
     if (!node->name) {
         PyErr_SetString(Unsupported, "an element without a name");
         return NULL;
     }
-    size_t h = TAG_HASH(node->name, href, t->cap);
-    while (t->slot[h]) {
-        if (t->slot[h]->name == node->name && t->slot[h]->href == href)
-            return t->slot[h];
-        h = (h + 1) & (t->cap - 1);
-    }
-    if (2 * (t->used + 1) > t->cap) {   /* grow, then look for the free slot again */
-        Py_ssize_t cap = 2 * t->cap;
-        Tag **slot = PyMem_Calloc(cap, sizeof(Tag *));
-        if (!slot) {
-            PyErr_NoMemory();
-            return NULL;
-        }
-        for (Py_ssize_t k = 0; k < t->cap; k++) {
-            Tag *old = t->slot[k];
-            if (!old)
-                continue;
-            size_t g = TAG_HASH(old->name, old->href, cap);
-            while (slot[g])
-                g = (g + 1) & (cap - 1);
-            slot[g] = old;
-        }
-        PyMem_Free(t->slot);
-        t->slot = slot;
-        t->cap = cap;
-        h = TAG_HASH(node->name, href, t->cap);
-        while (t->slot[h])
-            h = (h + 1) & (t->cap - 1);
-    }
+    if (slots_reserve(t, tag_hash) < 0)   /* (room for the tag, should it be new) */
+        return NULL;
+    Tag probe = {.name = node->name, .href = href};
+    size_t h = tag_hash(&probe) & (t->cap - 1);
+    for (Tag *found; (found = t->slot[h]) != NULL; h = (h + 1) & (t->cap - 1))
+        if (found->name == node->name && found->href == href)
+            return found;
     PyObject *s = href ? PyUnicode_FromFormat("{%s}%s", (const char *)href,
                                               (const char *)node->name)
                        : PyUnicode_FromString((const char *)node->name);
@@ -976,12 +978,8 @@ walk(PyObject *self, PyObject *args)
         PyErr_SetString(Unsupported, "a DTD declaring attributes");
         return NULL;
     }
-    w.tags.cap = 64;
-    w.tags.slot = PyMem_Calloc(w.tags.cap, sizeof(Tag *));
     w.blocks = PyList_New(0);
-    int failed = !w.tags.slot || !w.blocks;
-    if (!w.tags.slot)
-        PyErr_NoMemory();
+    int failed = !w.blocks;
     /* (the walk makes no cycles: the collector, which would visit every tuple and set
      * made so far a few times over, waits until it is done) */
     int collecting = PyGC_Disable();
@@ -997,12 +995,14 @@ walk(PyObject *self, PyObject *args)
         pop(&w);
     for (int k = 0; k < 5; k++)
         Py_XDECREF(w.place[k]);
-    for (Py_ssize_t k = 0; k < w.tags.cap && w.tags.slot; k++)
-        if (w.tags.slot[k]) {
-            Py_DECREF(w.tags.slot[k]->tag);
-            Py_DECREF(w.tags.slot[k]->kind);
-            PyMem_Free(w.tags.slot[k]);
+    for (Py_ssize_t k = 0; k < w.tags.cap; k++) {
+        Tag *tag = w.tags.slot[k];
+        if (tag) {
+            Py_DECREF(tag->tag);
+            Py_DECREF(tag->kind);
+            PyMem_Free(tag);
         }
+    }
     PyMem_Free(w.tags.slot);
     PyMem_Free(w.stack);
     PyMem_Free(w.pieces.data);
