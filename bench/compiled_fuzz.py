@@ -6,7 +6,7 @@
 Meant to run with a build under AddressSanitizer and UndefinedBehaviorSanitizer (see
 "Memory errors" in docs/robustness.md for the build and the environment), where a read or
 write outside a buffer stops the process with a report; in a normal build it checks the
-results alone. Three parts, each counted:
+results alone. Four parts, each counted:
 
 - the DOM walk (``_dom.walk``): real pages (default: ../shared/wcxb-dev/pages and
   ../shared/devset/html, chosen by the seed) mutated (cut at a random byte, bytes flipped
@@ -19,6 +19,10 @@ results alone. Three parts, each counted:
   from the root and from an element inside, with both skip sets; the compiled walk must
   give ``html._python_walk``'s blocks, or both must raise (``Unsupported`` counts as
   handed to the Python walk);
+- the HTML columns (``_dom.html_columns``) of the blocks of each pair of equal walks, and
+  of a random slice of them, with no vocabulary, a short one repeating a word and one of
+  302 words: the Python columns' bytes (``html._python_html_features``), or both raising,
+  or refused as ``Unsupported``;
 - the class/id split (``_dom.split_names``) against the words of ``html._NAME_WORD`` on
   random strings (ASCII letters and separators, non-ASCII letters, NUL, surrogates), for
   every bound of words from 0 to 64, and ``_split_names`` itself at its bound;
@@ -234,11 +238,14 @@ def outcome(walk, root, skip):
         return "error", type(error).__name__
 
 
-def compare_walks(root, skip) -> str | None:
+def compare_walks(root, skip, walked: list | None = None) -> str | None:
     """None when the compiled walk gives the Python walk's blocks (or refuses the tree, or
-    both raise), else what differs."""
+    both raise), else what differs; the blocks of equal walks are added to ``walked``."""
     fast = outcome(lambda r, s: html._dom.walk(r, s, html._DOM_CONFIG), root, skip)
     slow = outcome(html._python_walk, root, skip)
+    if walked is not None and fast[0] == "blocks" and slow[0] == "blocks" \
+            and first_difference(fast[1], slow[1]) is None:
+        walked.append(slow[1])
     if fast[0] == "unsupported":
         return None
     if fast[0] == "error" and slow[0] == "error":
@@ -254,6 +261,42 @@ def compare_walks(root, skip) -> str | None:
         return f"compiled {said(fast)} against Python {said(slow)}"
     if fast[0] == "blocks":
         return first_difference(fast[1], slow[1])
+    return None
+
+
+#: Class/id vocabularies the HTML columns are computed with (one repeating a word).
+VOCABULARIES = ((), ("main", "footer", "nav", "bar", "menu", "item", "post", "body", "main"),
+                tuple(f"w{k}" for k in range(300)) + ("htmlparser", "qq"))
+
+
+def compare_columns(blocks: list, rng: random.Random) -> str | None:
+    """None when the compiled HTML columns of ``blocks`` (and of a random slice of them,
+    other neighbours and containers) are the Python columns' bytes, or both raise, or the
+    compiled ones refuse the blocks, else what differs."""
+    if not blocks:
+        return None
+    start = rng.randrange(len(blocks))
+    for part in (blocks, blocks[start::rng.randint(1, 4)]):
+        for words in VOCABULARIES:
+            width = (len(part), html.html_width(words))
+            try:
+                fast = html._compiled_html_features(html._columns, part, words,
+                                                    np.zeros(width))
+            except html._columns.Unsupported:
+                continue
+            except Exception as error:  # noqa: BLE001
+                fast = type(error).__name__
+            try:
+                slow = html._python_html_features(part, words, np.zeros(width))
+            except Exception as error:  # noqa: BLE001
+                slow = type(error).__name__
+            if isinstance(fast, str) or isinstance(slow, str):
+                if fast != slow:
+                    return f"columns: compiled {fast!r:.60} against Python {slow!r:.60}"
+            elif fast.tobytes() != slow.tobytes():
+                rows, cols = np.nonzero(fast != slow)
+                return (f"columns of {len(part)} blocks, {len(words)} words: block "
+                        f"{rows[0]} column {html.html_feature_names(words)[cols[0]]}")
     return None
 
 
@@ -285,12 +328,19 @@ def fuzz_walks(folders, seed: int, count: int, counts: dict, failures: list,
             for which, start in enumerate(roots):
                 for skip in skips:
                     counts["walks"] += 1
-                    problem = compare_walks(start, skip)
+                    walked = []
+                    problem = compare_walks(start, skip, walked)
                     if problem == "lenient":
                         counts["walks read where lxml refuses a text"] += 1
                     elif problem:
                         failures.append(f"walk case {case} ({kind}, {parser}, "
                                         f"{'inner' if which else 'root'}): {problem}")
+                    for blocks in walked:
+                        counts["column pages"] += 1
+                        problem = compare_columns(blocks, rng)
+                        if problem:
+                            failures.append(f"columns case {case} ({kind}, {parser}, "
+                                            f"{'inner' if which else 'root'}): {problem}")
             counts["trees"] += 1
         if time.process_time() - started > 20:
             print(f"  case {case} ({kind}, {len(data)} bytes): "
@@ -502,7 +552,7 @@ def main(argv=None) -> int:
     ap.add_argument("--names", type=int, default=200000, help="strings split")
     ap.add_argument("--forests", type=int, default=3000, help="forests built and walked")
     args = ap.parse_args(argv)
-    if html._dom is None or model._trees is None:
+    if html._dom is None or html._columns is None or model._trees is None:
         print("a compiled module is not there (not built, or refused by its self-check)")
         return 1
     sys.setrecursionlimit(200000)

@@ -1,7 +1,10 @@
 /* The DOM walk of html._walk, compiled: the same blocks, field by field, in the same order,
- * with the same serial ids (html._python_walk is the specification and the fallback).
+ * with the same serial ids (html._python_walk is the specification and the fallback); and
+ * the HTML columns of the blocks (html._python_html_features, the same bytes; see "the
+ * HTML columns" below).
  *
  *     blocks = walk(root, skip, config)
+ *     html_columns(blocks, words_of, n_words, out, values, config)
  *
  * root is an lxml element; the walk reads the libxml2 tree under the document's top
  * elements (root and the elements after it) through lxml's public element struct
@@ -1766,7 +1769,8 @@ static PyMethodDef methods[] = {
 
 static struct PyModuleDef module = {
     PyModuleDef_HEAD_INIT, "_dom",
-    "The DOM walk of clean_corpus_plugins.boilerplate.html, compiled.", -1, methods,
+    "The DOM walk of clean_corpus_plugins.boilerplate.html and its HTML columns, compiled.",
+    -1, methods,
 };
 
 PyMODINIT_FUNC
