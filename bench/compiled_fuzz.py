@@ -1,12 +1,12 @@
 """Fuzz the two compiled modules against their Python specifications, seeded.
 
     python bench/compiled_fuzz.py [PAGES_DIR ...] [--seed 1] [--pages 300] [--minutes M]
-                                  [--names 200000] [--forests 3000]
+                                  [--names 200000] [--forests 3000] [--token-pages 3000]
 
 Meant to run with a build under AddressSanitizer and UndefinedBehaviorSanitizer (see
 "Memory errors" in docs/robustness.md for the build and the environment), where a read or
 write outside a buffer stops the process with a report; in a normal build it checks the
-results alone. Four parts, each counted:
+results alone. Five parts, each counted:
 
 - the DOM walk (``_dom.walk``): real pages (default: ../shared/wcxb-dev/pages and
   ../shared/devset/html, chosen by the seed) mutated (cut at a random byte, bytes flipped
@@ -26,6 +26,8 @@ results alone. Four parts, each counted:
 - the class/id split (``_dom.split_names``) against the words of ``html._NAME_WORD`` on
   random strings (ASCII letters and separators, non-ASCII letters, NUL, surrogates), for
   every bound of words from 0 to 64, and ``_split_names`` itself at its bound;
+- the stop-word counts (``_trees.stop_counts``): random pages of tokens (stop words of
+  every list, words of none, empty blocks) against ``features._python_stop_counts``;
 - the tree walk (``_trees.Forest``): random forests walked on random rows (NaN, infinities,
   the thresholds themselves) must give the numpy walk's bits; broken ones (a child out of
   range, a cycle, shared nodes, a negative feature, a root out of range, arrays of other
@@ -350,6 +352,26 @@ def fuzz_walks(folders, seed: int, count: int, counts: dict, failures: list,
                   flush=True)
 
 
+# ------------------------------------------------------------------------- stop words
+def fuzz_counts(seed: int, count: int, counts: dict, failures: list) -> None:
+    """Random token lists (stop words of every list, words of none, empty blocks and
+    tokens) through ``_trees.stop_counts`` against ``features._python_stop_counts``."""
+    from clean_corpus_plugins.boilerplate import features
+
+    rng = random.Random(seed)
+    lists_of, n_lists = features._stopword_lists(), len(features.stopwords())
+    words = sorted(lists_of) + ["zzz", "", "\U0001f600", "x" * 5000, "THE"]
+    for case in range(count):
+        tokens = [[rng.choice(words) for _ in range(rng.choice([0, 1, 3, 20, 200]))]
+                  for _ in range(rng.choice([0, 1, 5, 50, 500]))]
+        fast = np.empty(len(tokens)), np.empty(len(tokens))
+        features._counts.stop_counts(tokens, lists_of, n_lists, *fast)
+        counts["token pages"] += 1
+        if any(a.tobytes() != b.tobytes()
+               for a, b in zip(fast, features._python_stop_counts(tokens))):
+            failures.append(f"stop-word counts case {case} (seed {seed})")
+
+
 # ------------------------------------------------------------------------- names
 NAME_ALPHABET = (list("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") * 3
                  + list(" -_:0123456789\t\n") + ["é", "É", "ß", "\u0130", "\u212a", "\x00",
@@ -551,8 +573,13 @@ def main(argv=None) -> int:
                     help="stop walking documents after this long (the counts say how many)")
     ap.add_argument("--names", type=int, default=200000, help="strings split")
     ap.add_argument("--forests", type=int, default=3000, help="forests built and walked")
+    ap.add_argument("--token-pages", type=int, default=3000,
+                    help="pages of random tokens counted")
     args = ap.parse_args(argv)
-    if html._dom is None or html._columns is None or model._trees is None:
+    from clean_corpus_plugins.boilerplate import features
+
+    if html._dom is None or html._columns is None or model._trees is None \
+            or features._counts is None:
         print("a compiled module is not there (not built, or refused by its self-check)")
         return 1
     sys.setrecursionlimit(200000)
@@ -560,6 +587,8 @@ def main(argv=None) -> int:
 
     counts, failures = Counter(), []
     for name, run in (("names", lambda: fuzz_names(args.seed, args.names, counts, failures)),
+                      ("stop words", lambda: fuzz_counts(args.seed, args.token_pages, counts,
+                                                         failures)),
                       ("forests", lambda: fuzz_forests(args.seed, args.forests, counts,
                                                        failures)),
                       ("walks", lambda: fuzz_walks(args.folders, args.seed, args.pages,

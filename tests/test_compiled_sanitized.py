@@ -216,6 +216,31 @@ def test_the_html_columns_are_computed_within_their_arrays(sanitized):
     """)
 
 
+def test_the_stop_word_counts_are_counted_within_their_arrays(sanitized):
+    run_sanitized(sanitized, """
+        import random
+        import numpy as np
+        from clean_corpus_plugins.boilerplate import features
+        rng = random.Random(7)
+        lists_of, n_lists = features._stopword_lists(), len(features.stopwords())
+        words = sorted(lists_of)[:300] + ["zzz", "", "\U0001f600", "x" * 10000]
+        for _ in range(2000):
+            tokens = [[rng.choice(words) for _ in range(rng.choice([0, 1, 5, 40]))]
+                      for _ in range(rng.randint(0, 30))]
+            fast = np.empty(len(tokens)), np.empty(len(tokens))
+            _trees.stop_counts(tokens, lists_of, n_lists, *fast)
+            assert all(a.tobytes() == b.tobytes()
+                       for a, b in zip(fast, features._python_stop_counts(tokens)))
+        for tokens, out, n in (([("a",)], 1, n_lists), ([["a"]], 2, n_lists),
+                               ([["a"]], 1, 0), ([["a"]], 1, 63), ([1], 1, n_lists)):
+            try:
+                _trees.stop_counts(tokens, lists_of, n, np.empty(out), np.empty(1))
+                raise AssertionError((tokens, out, n))
+            except (TypeError, ValueError):
+                pass
+    """)
+
+
 def test_broken_and_random_forests_are_refused_or_walked_within_their_arrays(sanitized):
     run_sanitized(sanitized, """
         import numpy as np
