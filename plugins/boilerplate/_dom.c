@@ -34,6 +34,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
+#include <limits.h>
 #include <stddef.h>
 #include <string.h>
 #include <libxml/tree.h>
@@ -1075,6 +1076,21 @@ unsupported(const char *what)
     return -1;
 }
 
+/* A whole number 0 to ``max`` in *value: 0, or -1 with Unsupported (saying ``what``) or
+ * another error set. */
+static int
+whole_number(PyObject *v, long long max, const char *what, long long *value)
+{
+    int overflow = 0;
+    long long x = PyLong_Check(v) ? PyLong_AsLongLongAndOverflow(v, &overflow) : -1;
+    if (x == -1 && PyErr_Occurred())
+        return -1;
+    if (!PyLong_Check(v) || overflow || x < 0 || x > max)
+        return unsupported(what);
+    *value = x;
+    return 0;
+}
+
 /* A whole-number field of a block, 0 to COUNT_MAX. */
 static int
 read_count(PyObject *block, PyObject *name, long long *value)
@@ -1082,16 +1098,10 @@ read_count(PyObject *block, PyObject *name, long long *value)
     PyObject *v = PyObject_GetAttr(block, name);
     if (!v)
         return -1;
-    int overflow = 0;
-    long long x = PyLong_Check(v) ? PyLong_AsLongLongAndOverflow(v, &overflow) : -1;
-    int not_int = !PyLong_Check(v);
+    int failed = whole_number(v, COUNT_MAX, "a count of a block that is no whole number "
+                                            "the walks give", value);
     Py_DECREF(v);
-    if (x == -1 && PyErr_Occurred())
-        return -1;
-    if (not_int || overflow || x < 0 || x > COUNT_MAX)
-        return unsupported("a count of a block that is no whole number the walks give");
-    *value = x;
-    return 0;
+    return failed;
 }
 
 /* A field of a block that must pass ``check``, kept in *out (a new reference). */
@@ -1117,13 +1127,9 @@ static int is_set(PyObject *v) { return PyFrozenSet_Check(v); }
 static int
 read_row(PyObject *block, Row *row, Py_ssize_t near_levels, Py_ssize_t max_ancestors)
 {
-    PyObject *text = PyObject_GetAttr(block, a_text);
-    if (!text)
+    PyObject *text;
+    if (read_field(block, a_text, is_str, &text) < 0)
         return -1;
-    if (!PyUnicode_CheckExact(text)) {
-        Py_DECREF(text);
-        return unsupported("a block text that is no str");
-    }
     /* len(text) and text.count(" ") */
     Py_ssize_t n = PyUnicode_GET_LENGTH(text), spaces = 0;
     int kind = PyUnicode_KIND(text);
@@ -1159,13 +1165,10 @@ read_row(PyObject *block, Row *row, Py_ssize_t near_levels, Py_ssize_t max_ances
     if (count > max_ancestors)
         return unsupported("more ancestors than a path keeps");
     for (Py_ssize_t k = 0; k < count; k++) {
-        PyObject *id = PyTuple_GET_ITEM(row->ancestors, k);
-        int overflow = 0;
-        long long x = PyLong_Check(id) ? PyLong_AsLongLongAndOverflow(id, &overflow) : -1;
-        if (x == -1 && PyErr_Occurred())
+        long long id;
+        if (whole_number(PyTuple_GET_ITEM(row->ancestors, k), LLONG_MAX,
+                         "an element id that is no whole number of the walks", &id) < 0)
             return -1;
-        if (overflow || x < 0)
-            return unsupported("an element id that is no whole number of the walks");
     }
     return 0;
 }
@@ -1207,10 +1210,12 @@ typedef struct {
 typedef struct {
     Known *slot;
     size_t mask;
-    Py_ssize_t *cols;
-    Py_ssize_t used, cap;
+    Buffer cols;   /* Py_ssize_t columns */
     WordColumns *words;
 } KeyColumns;
+
+#define COLS(k) ((Py_ssize_t *)(k)->cols.data)
+#define USED(k) ((k)->cols.len / (Py_ssize_t)sizeof(Py_ssize_t))
 
 static int
 key_columns_init(KeyColumns *k, Py_ssize_t blocks)
@@ -1231,24 +1236,13 @@ static void
 key_columns_free(KeyColumns *k)
 {
     PyMem_Free(k->slot);
-    PyMem_Free(k->cols);
+    PyMem_Free(k->cols.data);
 }
 
 static int
 add_column(KeyColumns *k, Py_ssize_t col)
 {
-    if (k->used == k->cap) {
-        Py_ssize_t cap = k->cap ? 2 * k->cap : 256;
-        Py_ssize_t *grown = PyMem_Realloc(k->cols, cap * sizeof(Py_ssize_t));
-        if (!grown) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        k->cols = grown;
-        k->cap = cap;
-    }
-    k->cols[k->used++] = col;
-    return 0;
+    return buffer_add(&k->cols, &col, sizeof(col));
 }
 
 /* A column (a value of a dict of columns 0 to width - 1) added to the key's run. */
@@ -1282,12 +1276,12 @@ add_column_of(KeyColumns *k, PyObject *columns, PyObject *item, Py_ssize_t width
     PyObject *col = PyDict_GetItemWithError(columns, item);
     if (!col && PyErr_Occurred())
         return -1;
-    Py_ssize_t before = k->used;
+    Py_ssize_t before = USED(k);
     if (col && add_column_value(k, col, width) < 0)
         return -1;
     if (cached && 2 * (size_t)(words->used + 1) <= words->mask + 1) {
         words->slot[h].item = item;
-        words->slot[h].col = col ? k->cols[before] : -1;
+        words->slot[h].col = col ? COLS(k)[before] : -1;
         words->used++;
     }
     return 0;
@@ -1351,7 +1345,7 @@ key_columns(KeyColumns *k, PyObject *key, int how, Py_ssize_t levels, PyObject *
         }
         h = (h + 1) & k->mask;
     }
-    Py_ssize_t start = k->used;
+    Py_ssize_t start = USED(k);
     if (how == SET_KEY) {
         if (add_set_columns(k, key, columns, width) < 0)
             return -1;
@@ -1366,7 +1360,7 @@ key_columns(KeyColumns *k, PyObject *key, int how, Py_ssize_t levels, PyObject *
     }
     k->slot[h].key = key;   /* (borrowed: the rows hold the keys until the end) */
     k->slot[h].at = *at = start;
-    k->slot[h].count = *count = k->used - start;
+    k->slot[h].count = *count = USED(k) - start;
     return 0;
 }
 
@@ -1425,7 +1419,7 @@ indicators(Columns *c, Py_ssize_t start, Py_ssize_t width, size_t field, int how
             return -1;
         }
         for (Py_ssize_t j = 0; j < count; j++)
-            AT(c, i, start + k.cols[at + j]) = 1.0;
+            AT(c, i, start + COLS(&k)[at + j]) = 1.0;
     }
     key_columns_free(&k);
     return 0;

@@ -293,15 +293,13 @@ static PyTypeObject ForestType = {
  * its tokens in that list and its tokens, as float64, into stop_count and n_tokens. All
  * whole numbers: the same values however they are summed. */
 static int
-float_vector(PyObject *array, Py_buffer *view, Py_ssize_t n)
+float_vector(PyObject *array, Py_buffer *view, Py_ssize_t n, const char *name)
 {
-    if (PyObject_GetBuffer(array, view, PyBUF_C_CONTIGUOUS | PyBUF_WRITABLE
-                                        | PyBUF_FORMAT) < 0)
+    if (get_array(array, view, 'd', 1, name) < 0)
         return -1;
-    if (view->ndim != 1 || view->itemsize != sizeof(double) || !view->format
-            || strcmp(view->format, "d") != 0 || view->shape[0] != n) {
+    if (view->ndim != 1 || view->shape[0] != n) {
         PyBuffer_Release(view);
-        PyErr_SetString(PyExc_ValueError, "a float64 vector of a value a block");
+        PyErr_Format(PyExc_ValueError, "%s must hold a value a block", name);
         return -1;
     }
     return 0;
@@ -335,7 +333,8 @@ stop_counts(PyObject *self, PyObject *args)
         }
         total += PyList_GET_SIZE(block);
     }
-    if (float_vector(stop_array, &stop, n) < 0 || float_vector(tokens_array, &tokens, n) < 0)
+    if (float_vector(stop_array, &stop, n, "stop_count") < 0
+            || float_vector(tokens_array, &tokens, n, "n_tokens") < 0)
         goto done;
     bits = PyMem_Malloc((total ? total : 1) * sizeof(int64_t));
     if (!bits) {
