@@ -10,6 +10,7 @@ import gzip
 
 import numpy as np
 import pytest
+from conftest import REPO
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_dom_walk import FIXTURE_PAGES
@@ -17,7 +18,6 @@ from test_dom_walk import FIXTURE_PAGES
 from clean_corpus.htmltree import parse_html
 from clean_corpus_plugins.boilerplate import features, html
 from clean_corpus_plugins.boilerplate.text_extract import text_blocks
-from conftest import REPO
 
 
 def counts():
