@@ -1,12 +1,12 @@
 """Fuzz the two compiled modules against their Python specifications, seeded.
 
     python bench/compiled_fuzz.py [PAGES_DIR ...] [--seed 1] [--pages 300] [--minutes M]
-                                  [--names 200000] [--forests 3000]
+                                  [--names 200000] [--forests 3000] [--token-pages 3000]
 
 Meant to run with a build under AddressSanitizer and UndefinedBehaviorSanitizer (see
 "Memory errors" in docs/robustness.md for the build and the environment), where a read or
 write outside a buffer stops the process with a report; in a normal build it checks the
-results alone. Three parts, each counted:
+results alone. Five parts, each counted:
 
 - the DOM walk (``_dom.walk``): real pages (default: ../shared/wcxb-dev/pages and
   ../shared/devset/html, chosen by the seed) mutated (cut at a random byte, bytes flipped
@@ -19,9 +19,15 @@ results alone. Three parts, each counted:
   from the root and from an element inside, with both skip sets; the compiled walk must
   give ``html._python_walk``'s blocks, or both must raise (``Unsupported`` counts as
   handed to the Python walk);
+- the HTML columns (``_dom.html_columns``) of the blocks of each pair of equal walks, and
+  of a random slice of them, with no vocabulary, a short one repeating a word and one of
+  302 words: the Python columns' bytes (``html._python_html_features``), or both raising,
+  or refused as ``Unsupported``;
 - the class/id split (``_dom.split_names``) against the words of ``html._NAME_WORD`` on
   random strings (ASCII letters and separators, non-ASCII letters, NUL, surrogates), for
   every bound of words from 0 to 64, and ``_split_names`` itself at its bound;
+- the stop-word counts (``_trees.stop_counts``): random pages of tokens (stop words of
+  every list, words of none, empty blocks) against ``features._python_stop_counts``;
 - the tree walk (``_trees.Forest``): random forests walked on random rows (NaN, infinities,
   the thresholds themselves) must give the numpy walk's bits; broken ones (a child out of
   range, a cycle, shared nodes, a negative feature, a root out of range, arrays of other
@@ -234,11 +240,14 @@ def outcome(walk, root, skip):
         return "error", type(error).__name__
 
 
-def compare_walks(root, skip) -> str | None:
+def compare_walks(root, skip, walked: list | None = None) -> str | None:
     """None when the compiled walk gives the Python walk's blocks (or refuses the tree, or
-    both raise), else what differs."""
+    both raise), else what differs; the blocks of equal walks are added to ``walked``."""
     fast = outcome(lambda r, s: html._dom.walk(r, s, html._DOM_CONFIG), root, skip)
     slow = outcome(html._python_walk, root, skip)
+    if walked is not None and fast[0] == "blocks" and slow[0] == "blocks" \
+            and first_difference(fast[1], slow[1]) is None:
+        walked.append(slow[1])
     if fast[0] == "unsupported":
         return None
     if fast[0] == "error" and slow[0] == "error":
@@ -254,6 +263,42 @@ def compare_walks(root, skip) -> str | None:
         return f"compiled {said(fast)} against Python {said(slow)}"
     if fast[0] == "blocks":
         return first_difference(fast[1], slow[1])
+    return None
+
+
+#: Class/id vocabularies the HTML columns are computed with (one repeating a word).
+VOCABULARIES = ((), ("main", "footer", "nav", "bar", "menu", "item", "post", "body", "main"),
+                tuple(f"w{k}" for k in range(300)) + ("htmlparser", "qq"))
+
+
+def compare_columns(blocks: list, rng: random.Random) -> str | None:
+    """None when the compiled HTML columns of ``blocks`` (and of a random slice of them,
+    other neighbours and containers) are the Python columns' bytes, or both raise, or the
+    compiled ones refuse the blocks, else what differs."""
+    if not blocks:
+        return None
+    start = rng.randrange(len(blocks))
+    for part in (blocks, blocks[start::rng.randint(1, 4)]):
+        for words in VOCABULARIES:
+            width = (len(part), html.html_width(words))
+            try:
+                fast = html._compiled_html_features(html._columns, part, words,
+                                                    np.zeros(width))
+            except html._columns.Unsupported:
+                continue
+            except Exception as error:  # noqa: BLE001
+                fast = type(error).__name__
+            try:
+                slow = html._python_html_features(part, words, np.zeros(width))
+            except Exception as error:  # noqa: BLE001
+                slow = type(error).__name__
+            if isinstance(fast, str) or isinstance(slow, str):
+                if fast != slow:
+                    return f"columns: compiled {fast!r:.60} against Python {slow!r:.60}"
+            elif fast.tobytes() != slow.tobytes():
+                rows, cols = np.nonzero(fast != slow)
+                return (f"columns of {len(part)} blocks, {len(words)} words: block "
+                        f"{rows[0]} column {html.html_feature_names(words)[cols[0]]}")
     return None
 
 
@@ -285,12 +330,19 @@ def fuzz_walks(folders, seed: int, count: int, counts: dict, failures: list,
             for which, start in enumerate(roots):
                 for skip in skips:
                     counts["walks"] += 1
-                    problem = compare_walks(start, skip)
+                    walked = []
+                    problem = compare_walks(start, skip, walked)
                     if problem == "lenient":
                         counts["walks read where lxml refuses a text"] += 1
                     elif problem:
                         failures.append(f"walk case {case} ({kind}, {parser}, "
                                         f"{'inner' if which else 'root'}): {problem}")
+                    for blocks in walked:
+                        counts["column pages"] += 1
+                        problem = compare_columns(blocks, rng)
+                        if problem:
+                            failures.append(f"columns case {case} ({kind}, {parser}, "
+                                            f"{'inner' if which else 'root'}): {problem}")
             counts["trees"] += 1
         if time.process_time() - started > 20:
             print(f"  case {case} ({kind}, {len(data)} bytes): "
@@ -298,6 +350,26 @@ def fuzz_walks(folders, seed: int, count: int, counts: dict, failures: list,
         if case % 250 == 249:
             print(f"  {case + 1} documents, {counts['walks']} walks, {len(failures)} differ",
                   flush=True)
+
+
+# ------------------------------------------------------------------------- stop words
+def fuzz_counts(seed: int, count: int, counts: dict, failures: list) -> None:
+    """Random token lists (stop words of every list, words of none, empty blocks and
+    tokens) through ``_trees.stop_counts`` against ``features._python_stop_counts``."""
+    from clean_corpus_plugins.boilerplate import features
+
+    rng = random.Random(seed)
+    lists_of, n_lists = features._stopword_lists(), len(features.stopwords())
+    words = sorted(lists_of) + ["zzz", "", "\U0001f600", "x" * 5000, "THE"]
+    for case in range(count):
+        tokens = [[rng.choice(words) for _ in range(rng.choice([0, 1, 3, 20, 200]))]
+                  for _ in range(rng.choice([0, 1, 5, 50, 500]))]
+        fast = np.empty(len(tokens)), np.empty(len(tokens))
+        features._counts.stop_counts(tokens, lists_of, n_lists, *fast)
+        counts["token pages"] += 1
+        if any(a.tobytes() != b.tobytes()
+               for a, b in zip(fast, features._python_stop_counts(tokens))):
+            failures.append(f"stop-word counts case {case} (seed {seed})")
 
 
 # ------------------------------------------------------------------------- names
@@ -501,8 +573,13 @@ def main(argv=None) -> int:
                     help="stop walking documents after this long (the counts say how many)")
     ap.add_argument("--names", type=int, default=200000, help="strings split")
     ap.add_argument("--forests", type=int, default=3000, help="forests built and walked")
+    ap.add_argument("--token-pages", type=int, default=3000,
+                    help="pages of random tokens counted")
     args = ap.parse_args(argv)
-    if html._dom is None or model._trees is None:
+    from clean_corpus_plugins.boilerplate import features
+
+    if html._dom is None or html._columns is None or model._trees is None \
+            or features._counts is None:
         print("a compiled module is not there (not built, or refused by its self-check)")
         return 1
     sys.setrecursionlimit(200000)
@@ -510,6 +587,8 @@ def main(argv=None) -> int:
 
     counts, failures = Counter(), []
     for name, run in (("names", lambda: fuzz_names(args.seed, args.names, counts, failures)),
+                      ("stop words", lambda: fuzz_counts(args.seed, args.token_pages, counts,
+                                                         failures)),
                       ("forests", lambda: fuzz_forests(args.seed, args.forests, counts,
                                                        failures)),
                       ("walks", lambda: fuzz_walks(args.folders, args.seed, args.pages,

@@ -381,8 +381,10 @@ def test_a_leafs_feature_number_is_never_read_by_either_walk(monkeypatch):
             assert stump.sums(X, [0, 1, 2]).tolist() == [[-2.0, 0.5], [2.0, 0.5], [2.0, 0.5]]
 
 
-def test_a_machine_without_the_compiled_walk_writes_the_same_records(tmp_path):
+def test_a_machine_without_the_compiled_walk_and_counts_writes_the_same_records(tmp_path):
     # the CLI with the compiled module hidden, as on a machine that could not build it
+    # (the tree walk and the stop-word counts of the features, both in it)
+    assert features._counts is not None, "the compiled stop-word counts were not built"
     sources = [FIXTURES / "text" / "blocks", FIXTURES / "text" / "flat",
                REPO / "tests" / "data" / "html_types"]
     compiled = records_with_modules_hidden(tmp_path / "compiled", sources)

@@ -1,5 +1,6 @@
-"""The compiled walks, built with AddressSanitizer and UndefinedBehaviorSanitizer, on the
-pages and trees that once reached undefined behaviour or are most likely to.
+"""The compiled walks and HTML columns, built with AddressSanitizer and
+UndefinedBehaviorSanitizer, on the pages, trees and blocks that once reached undefined
+behaviour or are most likely to.
 
 A read past a buffer or a null pointer handed to memcpy gives the right blocks in a normal
 build most of the time, and a crash or wrong blocks on another compiler or machine: an
@@ -128,6 +129,115 @@ def test_hostile_trees_are_walked_within_their_buffers(sanitized):
         for k in range(20000):
             s = "".join(rng.choice("aAbB -_\u00e9\\x00\U0001f600zZ") for _ in range(k % 90))
             assert _dom.split_names(s, k % 65) is not None
+    """)
+
+
+def test_the_html_columns_are_computed_within_their_arrays(sanitized):
+    run_sanitized(sanitized, """
+        import dataclasses, random
+        import numpy as np
+        rng = random.Random(5)
+        words = ("main", "nav", "page", "item", "footer", "x", "main")
+
+        def columns(blocks, vocabulary, out=None):
+            width = (len(blocks), html.html_width(vocabulary))
+            fast = html._compiled_html_features(_dom, blocks, vocabulary,
+                                                np.zeros(width) if out is None else out)
+            slow = html._python_html_features(blocks, vocabulary, np.zeros(width))
+            assert fast.tobytes() == slow.tobytes()
+
+        def page_columns(page):
+            blocks = html._python_walk(parse_html(page).getroottree().getroot(),
+                                       html.SKIP_TAGS)
+            for vocabulary in ((), words, tuple(f"w{k}" for k in range(300))):
+                if blocks:
+                    columns(blocks, vocabulary)
+                    columns(blocks[::3], vocabulary)
+            return blocks
+
+        # deep nesting, thousands of blocks and class strings, counts past the log tables
+        deep = "".join(f"<div class='c{k % 50} nav'>w{k} " for k in range(20000))
+        page_columns("<html><body>" + deep + "bottom" + "</div> t" * 20000 + "</body></html>")
+        page_columns("<html><body>" + "".join(f"<p class='k{k} rowItem main'>t {k}</p>"
+                                              for k in range(5000)) + "</body></html>")
+        page_columns("<html><body><p>" + "<a href=x>l</a> " * 5000 + "</p><ul>"
+                     + "<li>i</li>" * 4200 + "</ul></body></html>")
+        blocks = page_columns("<html><body><div id='main'><p>One</p><p>Two <a href=x>three"
+                              "</a></p></div><nav class='nav'>Menu</nav></body></html>")
+        # into a column slice of a larger matrix (rows apart in memory)
+        width = html.html_width(words)
+        big = np.zeros((len(blocks), width + 7))
+        columns(blocks, words, big[:, 3:3 + width])
+        # blocks of other field types: refused before a column is written
+        for field, value in (("path", ["p"]), ("names", (["a"],)), ("links", -1),
+                             ("ancestors", (1, -1)), ("ancestors", tuple(range(40))),
+                             ("tags_above", {"nav"}), ("text", None), ("depth", 2**70)):
+            odd = list(blocks)
+            odd[-1] = dataclasses.replace(odd[-1], **{field: value})
+            out = np.zeros((len(odd), width))
+            try:
+                html._compiled_html_features(_dom, odd, words, out)
+                raise AssertionError(field)
+            except _dom.Unsupported:
+                assert not out.any()
+        # arrays of the wrong shape or type: refused
+        values = np.empty((3, len(blocks)))
+        for out, vals in ((np.zeros((len(blocks), width + 1)), values),
+                          (np.zeros((len(blocks) + 1, width)), values),
+                          (np.zeros((len(blocks), width), dtype=np.float32), values),
+                          (np.zeros((len(blocks), width)), np.empty((2, len(blocks)))),
+                          (np.zeros((len(blocks), width)), np.empty((3, len(blocks) + 1))),
+                          (np.zeros(width), values)):
+            try:
+                _dom.html_columns(blocks, html._word_columns(words)[0], len(words), out, vals,
+                                  html._COLUMNS_CONFIG)
+                raise AssertionError(out.shape)
+            except (ValueError, TypeError):
+                pass
+        # random blocks: equal, or refused
+        for _ in range(300):
+            made = []
+            for _ in range(rng.randint(1, 30)):
+                levels = rng.randint(0, 18)
+                path = tuple(rng.choice(["p", "div", "li", "a"]) for _ in range(levels or 1))
+                made.append(html.DomBlock(
+                    "".join(rng.choice("ab \u00e9\U0001f600") for _ in range(rng.randint(0, 20))),
+                    path[0], "p", rng.randint(0, 9), rng.choice([0, 3, 4096, 99999]),
+                    rng.randint(0, 40), path,
+                    tuple(tuple(rng.sample(words, rng.randint(0, 3))) for _ in range(levels)),
+                    tuple(rng.randint(0, 50) for _ in range(levels)),
+                    frozenset(rng.sample(html.ANCESTOR_TAGS, rng.randint(0, 5))),
+                    frozenset(rng.sample(words, rng.randint(0, 5)))))
+            for vocabulary in ((), words):
+                try:
+                    columns(made, vocabulary)
+                except (_dom.Unsupported, IndexError):
+                    assert any(len(b.ancestors) > html.MAX_PATH + 1 for b in made)
+    """)
+
+
+def test_the_stop_word_counts_are_counted_within_their_arrays(sanitized):
+    run_sanitized(sanitized, """
+        import random
+        import numpy as np
+        from clean_corpus_plugins.boilerplate import features
+        rng = random.Random(7)
+        lists_of, n_lists = features._stopword_lists(), len(features.stopwords())
+        words = sorted(lists_of)[:300] + ["zzz", "", "\U0001f600", "x" * 10000]
+        for _ in range(2000):
+            tokens = [[rng.choice(words) for _ in range(rng.choice([0, 1, 5, 40]))]
+                      for _ in range(rng.randint(0, 30))]
+            fast = np.empty(len(tokens)), np.empty(len(tokens))
+            _trees.stop_counts(tokens, lists_of, n_lists, *fast)
+            assert all(a.tobytes() == b.tobytes()
+                       for a, b in zip(fast, features._python_stop_counts(tokens)))
+        for tokens, out, n in (([("a",)], 1, n_lists), ([["a"]], 2, n_lists),
+                               ([["a"]], 1, 0), ([["a"]], 1, 63), ([1], 1, n_lists)):
+            try:
+                _trees.stop_counts(tokens, lists_of, n, np.empty(out), np.empty(1))
+                raise AssertionError((tokens, out, n))
+            except (TypeError, ValueError):
+                pass
     """)
 
 

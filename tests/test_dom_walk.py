@@ -380,8 +380,10 @@ def test_both_walks_agree_on_any_fragment(body, after):
         assert_same_walks(lxml.html.fragment_fromstring(page, create_parent="div"))
 
 
-def test_a_machine_without_the_compiled_dom_walk_writes_the_same_records(tmp_path):
-    compiled()  # (this build's walk, which the first run uses)
+def test_a_machine_without_the_compiled_dom_walk_and_columns_writes_the_same_records(
+        tmp_path):
+    compiled()  # (this build's walk and HTML columns, which the first run uses)
+    assert html._columns is compiled(), "the compiled HTML columns were not built or refused"
     sources = [REPO / "tests" / "data" / "html_types", FIXTURES / "pages",
                FIXTURES / "holdout"]
     fast = records_with_modules_hidden(tmp_path / "compiled", sources)

@@ -1,7 +1,10 @@
 /* The DOM walk of html._walk, compiled: the same blocks, field by field, in the same order,
- * with the same serial ids (html._python_walk is the specification and the fallback).
+ * with the same serial ids (html._python_walk is the specification and the fallback); and
+ * the HTML columns of the blocks (html._python_html_features, the same bytes; see "the
+ * HTML columns" below).
  *
  *     blocks = walk(root, skip, config)
+ *     html_columns(blocks, words_of, n_words, out, values, config)
  *
  * root is an lxml element; the walk reads the libxml2 tree under the document's top
  * elements (root and the elements after it) through lxml's public element struct
@@ -31,6 +34,8 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
+#include <limits.h>
+#include <stddef.h>
 #include <string.h>
 #include <libxml/tree.h>
 #include <lxml-version.h>
@@ -131,36 +136,58 @@ buffer_add(Buffer *b, const void *data, Py_ssize_t n)
     return 0;
 }
 
-/* A set of node pointers (the links of a block). */
+/* A table of pointers, open-addressed (linear probing, at most half full): the links of a
+ * block (a set of node pointers) and the walk's tags (Tag structs, by name and namespace).
+ * Both grow by slots_reserve, each entry re-placed by its table's hash of it. */
 typedef struct {
     void **slot;
     Py_ssize_t used, cap;
-} PtrSet;
+} Slots;
+
+typedef size_t (*SlotHash)(const void *entry);
+
+/* Room for one more entry: the table twice as large (16 slots at first) when one more
+ * would fill more than half of it. */
+static int
+slots_reserve(Slots *t, SlotHash hash)
+{
+    if (2 * (t->used + 1) <= t->cap)
+        return 0;
+    Py_ssize_t cap = t->cap ? 2 * t->cap : 16;
+    void **slot = PyMem_Calloc(cap, sizeof(void *));
+    if (!slot) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t k = 0; k < t->cap; k++) {
+        void *entry = t->slot[k];
+        if (!entry)
+            continue;
+        size_t h = hash(entry) & (cap - 1);
+        while (slot[h])
+            h = (h + 1) & (cap - 1);
+        slot[h] = entry;
+    }
+    PyMem_Free(t->slot);
+    t->slot = slot;
+    t->cap = cap;
+    return 0;
+}
+
+static size_t
+pointer_hash(const void *p)
+{
+    return (size_t)p >> 4;
+}
+
+typedef Slots PtrSet;
 
 static int
 ptrset_add(PtrSet *set, void *p)
 {
-    if (2 * (set->used + 1) > set->cap) {
-        Py_ssize_t cap = set->cap ? 2 * set->cap : 16;
-        void **slot = PyMem_Calloc(cap, sizeof(void *));
-        if (!slot) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        for (Py_ssize_t k = 0; k < set->cap; k++) {
-            void *q = set->slot[k];
-            if (!q)
-                continue;
-            size_t h = ((size_t)q >> 4) & (cap - 1);
-            while (slot[h])
-                h = (h + 1) & (cap - 1);
-            slot[h] = q;
-        }
-        PyMem_Free(set->slot);
-        set->slot = slot;
-        set->cap = cap;
-    }
-    size_t h = ((size_t)p >> 4) & (set->cap - 1);
+    if (slots_reserve(set, pointer_hash) < 0)
+        return -1;
+    size_t h = pointer_hash(p) & (set->cap - 1);
     while (set->slot[h]) {
         if (set->slot[h] == p)
             return 0;
@@ -265,10 +292,14 @@ typedef struct {
     char skip, block, link, br, ancestor;
 } Tag;
 
-typedef struct {
-    Tag **slot;   /* (each Tag stays where it is: the stack points at them) */
-    Py_ssize_t used, cap;
-} TagTable;
+/* The walk's tags: a Slots table of Tag structs (each stays where it is: the stack points
+ * at them), by name and namespace. */
+static size_t
+tag_hash(const void *entry)
+{
+    const Tag *tag = entry;
+    return ((size_t)tag->name >> 3) ^ ((size_t)tag->href >> 5);
+}
 
 /* ------------------------------------------------------------------ the walk */
 /* The words of the class/id strings a walk met, by the string (its bytes): an element with
@@ -301,7 +332,7 @@ typedef struct {
     PyObject *skip, *block_tags, *kinds, *ancestor_set, *block_type, *p_kind;
     Py_ssize_t max_attr, max_path, max_words_above, max_words;
     /* state */
-    TagTable tags;
+    Slots tags;          /* Tag structs */
     Entry *stack;
     Py_ssize_t depth_used, stack_cap;
     Py_ssize_t serial;
@@ -320,46 +351,22 @@ typedef struct {
     PyObject *blocks;
 } Walk;
 
-#define TAG_HASH(name, href, cap) ((((size_t)(name) >> 3) ^ ((size_t)(href) >> 5)) & ((cap) - 1))
-
 static Tag *
 tag_of(Walk *w, xmlNode *node)
 {
     const xmlChar *href = (node->ns && node->ns->href) ? node->ns->href : NULL;
-    TagTable *t = &w->tags;
+    Slots *t = &w->tags;
     if (!node->name) {
         PyErr_SetString(Unsupported, "an element without a name");
         return NULL;
     }
-    size_t h = TAG_HASH(node->name, href, t->cap);
-    while (t->slot[h]) {
-        if (t->slot[h]->name == node->name && t->slot[h]->href == href)
-            return t->slot[h];
-        h = (h + 1) & (t->cap - 1);
-    }
-    if (2 * (t->used + 1) > t->cap) {   /* grow, then look for the free slot again */
-        Py_ssize_t cap = 2 * t->cap;
-        Tag **slot = PyMem_Calloc(cap, sizeof(Tag *));
-        if (!slot) {
-            PyErr_NoMemory();
-            return NULL;
-        }
-        for (Py_ssize_t k = 0; k < t->cap; k++) {
-            Tag *old = t->slot[k];
-            if (!old)
-                continue;
-            size_t g = TAG_HASH(old->name, old->href, cap);
-            while (slot[g])
-                g = (g + 1) & (cap - 1);
-            slot[g] = old;
-        }
-        PyMem_Free(t->slot);
-        t->slot = slot;
-        t->cap = cap;
-        h = TAG_HASH(node->name, href, t->cap);
-        while (t->slot[h])
-            h = (h + 1) & (t->cap - 1);
-    }
+    if (slots_reserve(t, tag_hash) < 0)   /* (room for the tag, should it be new) */
+        return NULL;
+    Tag probe = {.name = node->name, .href = href};
+    size_t h = tag_hash(&probe) & (t->cap - 1);
+    for (Tag *found; (found = t->slot[h]) != NULL; h = (h + 1) & (t->cap - 1))
+        if (found->name == node->name && found->href == href)
+            return found;
     PyObject *s = href ? PyUnicode_FromFormat("{%s}%s", (const char *)href,
                                               (const char *)node->name)
                        : PyUnicode_FromString((const char *)node->name);
@@ -976,12 +983,8 @@ walk(PyObject *self, PyObject *args)
         PyErr_SetString(Unsupported, "a DTD declaring attributes");
         return NULL;
     }
-    w.tags.cap = 64;
-    w.tags.slot = PyMem_Calloc(w.tags.cap, sizeof(Tag *));
     w.blocks = PyList_New(0);
-    int failed = !w.tags.slot || !w.blocks;
-    if (!w.tags.slot)
-        PyErr_NoMemory();
+    int failed = !w.blocks;
     /* (the walk makes no cycles: the collector, which would visit every tuple and set
      * made so far a few times over, waits until it is done) */
     int collecting = PyGC_Disable();
@@ -997,12 +1000,14 @@ walk(PyObject *self, PyObject *args)
         pop(&w);
     for (int k = 0; k < 5; k++)
         Py_XDECREF(w.place[k]);
-    for (Py_ssize_t k = 0; k < w.tags.cap && w.tags.slot; k++)
-        if (w.tags.slot[k]) {
-            Py_DECREF(w.tags.slot[k]->tag);
-            Py_DECREF(w.tags.slot[k]->kind);
-            PyMem_Free(w.tags.slot[k]);
+    for (Py_ssize_t k = 0; k < w.tags.cap; k++) {
+        Tag *tag = w.tags.slot[k];
+        if (tag) {
+            Py_DECREF(tag->tag);
+            Py_DECREF(tag->kind);
+            PyMem_Free(tag);
         }
+    }
     PyMem_Free(w.tags.slot);
     PyMem_Free(w.stack);
     PyMem_Free(w.pieces.data);
@@ -1014,6 +1019,704 @@ walk(PyObject *self, PyObject *args)
     if (failed)
         Py_CLEAR(w.blocks);
     return w.blocks;
+}
+
+/* ------------------------------------------------------------------ the HTML columns */
+/* html._python_html_features, compiled: the columns of a page's DomBlocks, each value
+ * given by the same operations on the same doubles (a division, a table's value, the
+ * C library's log through Python's math function past the table, sums in the same order),
+ * written into ``out``. The depth against the page's prose (two pairwise sums of numpy's)
+ * is left to the caller: the blocks' characters, link densities and depths are written
+ * into ``values`` for it. A block not as the walks make them (a field of another type, a
+ * negative or huge count, more ancestors than a path keeps) raises Unsupported before any
+ * column is written, and the caller computes the page's columns in Python. */
+
+/* Bounds of a count read from a block (exact in a double, a whole number numpy's int64
+ * reads back), and of an element id. */
+#define COUNT_MAX ((long long)1 << 40)
+
+typedef struct {
+    Py_ssize_t chars, spaces;
+    long long link_chars, links, depth;
+    PyObject *tag, *path, *names, *ancestors, *tags_above, *words_above;   /* owned */
+} Row;
+
+static PyObject *a_text, *a_tag, *a_link_chars, *a_links, *a_depth, *a_path, *a_names,
+                *a_ancestors, *a_tags_above, *a_words_above;   /* the DomBlock fields */
+
+/* features.log1p_counts / log_counts of one whole number: the table's value, or the
+ * function (math.log1p, math.log) called on it past the table. */
+typedef struct {
+    const double *table;
+    Py_ssize_t size;
+    PyObject *function;
+} LogOf;
+
+static int
+log_of(const LogOf *f, long long k, double *value)
+{
+    if (k >= 0 && k < f->size) {
+        *value = f->table[k];
+        return 0;
+    }
+    PyObject *x = PyLong_FromLongLong(k);
+    PyObject *r = x ? PyObject_CallOneArg(f->function, x) : NULL;
+    Py_XDECREF(x);
+    if (!r)
+        return -1;
+    *value = PyFloat_AsDouble(r);
+    Py_DECREF(r);
+    return (*value == -1.0 && PyErr_Occurred()) ? -1 : 0;
+}
+
+static int
+unsupported(const char *what)
+{
+    PyErr_SetString(Unsupported, what);
+    return -1;
+}
+
+/* A whole number 0 to ``max`` in *value: 0, or -1 with Unsupported (saying ``what``) or
+ * another error set. */
+static int
+whole_number(PyObject *v, long long max, const char *what, long long *value)
+{
+    int overflow = 0;
+    long long x = PyLong_Check(v) ? PyLong_AsLongLongAndOverflow(v, &overflow) : -1;
+    if (x == -1 && PyErr_Occurred())
+        return -1;
+    if (!PyLong_Check(v) || overflow || x < 0 || x > max)
+        return unsupported(what);
+    *value = x;
+    return 0;
+}
+
+/* A whole-number field of a block, 0 to COUNT_MAX. */
+static int
+read_count(PyObject *block, PyObject *name, long long *value)
+{
+    PyObject *v = PyObject_GetAttr(block, name);
+    if (!v)
+        return -1;
+    int failed = whole_number(v, COUNT_MAX, "a count of a block that is no whole number "
+                                            "the walks give", value);
+    Py_DECREF(v);
+    return failed;
+}
+
+/* A field of a block that must pass ``check``, kept in *out (a new reference). */
+static int
+read_field(PyObject *block, PyObject *name, int (*check)(PyObject *), PyObject **out)
+{
+    PyObject *v = PyObject_GetAttr(block, name);
+    if (!v)
+        return -1;
+    if (!check(v)) {
+        Py_DECREF(v);
+        return unsupported("a field of a block of another type than the walks give");
+    }
+    *out = v;
+    return 0;
+}
+
+static int is_str(PyObject *v) { return PyUnicode_CheckExact(v); }
+static int is_tuple(PyObject *v) { return PyTuple_Check(v); }
+static int is_set(PyObject *v) { return PyFrozenSet_Check(v); }
+
+/* What the columns read of a block, checked. */
+static int
+read_row(PyObject *block, Row *row, Py_ssize_t near_levels, Py_ssize_t max_ancestors)
+{
+    PyObject *text;
+    if (read_field(block, a_text, is_str, &text) < 0)
+        return -1;
+    /* len(text) and text.count(" ") */
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), spaces = 0;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    if (kind == PyUnicode_1BYTE_KIND) {
+        const char *s = data, *end = s + n;
+        while ((s = memchr(s, ' ', end - s)) != NULL) {
+            spaces++;
+            s++;
+        }
+    } else {
+        for (Py_ssize_t i = 0; i < n; i++)
+            spaces += PyUnicode_READ(kind, data, i) == ' ';
+    }
+    Py_DECREF(text);
+    row->chars = n;
+    row->spaces = spaces;
+    if (read_count(block, a_link_chars, &row->link_chars) < 0
+            || read_count(block, a_links, &row->links) < 0
+            || read_count(block, a_depth, &row->depth) < 0
+            || read_field(block, a_tag, is_str, &row->tag) < 0
+            || read_field(block, a_path, is_tuple, &row->path) < 0
+            || read_field(block, a_names, is_tuple, &row->names) < 0
+            || read_field(block, a_ancestors, is_tuple, &row->ancestors) < 0
+            || read_field(block, a_tags_above, is_set, &row->tags_above) < 0
+            || read_field(block, a_words_above, is_set, &row->words_above) < 0)
+        return -1;
+    Py_ssize_t levels = PyTuple_GET_SIZE(row->names);
+    for (Py_ssize_t k = 0; k < levels && k < near_levels; k++)
+        if (!PyTuple_Check(PyTuple_GET_ITEM(row->names, k)))
+            return unsupported("class/id words of a level that are no tuple");
+    Py_ssize_t count = PyTuple_GET_SIZE(row->ancestors);
+    if (count > max_ancestors)
+        return unsupported("more ancestors than a path keeps");
+    for (Py_ssize_t k = 0; k < count; k++) {
+        long long id;
+        if (whole_number(PyTuple_GET_ITEM(row->ancestors, k), LLONG_MAX,
+                         "an element id that is no whole number of the walks", &id) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static void
+row_clear(Row *row)
+{
+    Py_CLEAR(row->tag);
+    Py_CLEAR(row->path);
+    Py_CLEAR(row->names);
+    Py_CLEAR(row->ancestors);
+    Py_CLEAR(row->tags_above);
+    Py_CLEAR(row->words_above);
+}
+
+/* The columns of each distinct key of an indicator group (a set of tags, the names of the
+ * levels near a block, a set of words), found once per key object: blocks of one element
+ * share their tuples and sets. A fixed table of at least twice as many slots as blocks
+ * (there are no more keys than blocks); the columns of each key one run of ``cols``. */
+typedef struct {
+    PyObject *key;
+    Py_ssize_t at, count;
+} Known;
+
+/* The columns of the str items met in one dict of columns (by the object: the blocks'
+ * sets and tuples share their words), -1 for none; at most half as many as the slots, the
+ * others looked up each time. */
+typedef struct {
+    PyObject *item;
+    Py_ssize_t col;
+} Word;
+
+typedef struct {
+    Word *slot;
+    size_t mask;
+    Py_ssize_t used;
+} WordColumns;
+
+typedef struct {
+    Known *slot;
+    size_t mask;
+    Buffer cols;   /* Py_ssize_t columns */
+    WordColumns *words;
+} KeyColumns;
+
+#define COLS(k) ((Py_ssize_t *)(k)->cols.data)
+#define USED(k) ((k)->cols.len / (Py_ssize_t)sizeof(Py_ssize_t))
+
+static int
+key_columns_init(KeyColumns *k, Py_ssize_t blocks)
+{
+    size_t cap = 16;
+    while (cap < 2 * (size_t)blocks)
+        cap *= 2;
+    k->slot = PyMem_Calloc(cap, sizeof(Known));
+    k->mask = cap - 1;
+    if (!k->slot) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    return 0;
+}
+
+static void
+key_columns_free(KeyColumns *k)
+{
+    PyMem_Free(k->slot);
+    PyMem_Free(k->cols.data);
+}
+
+static int
+add_column(KeyColumns *k, Py_ssize_t col)
+{
+    return buffer_add(&k->cols, &col, sizeof(col));
+}
+
+/* A column (a value of a dict of columns 0 to width - 1) added to the key's run. */
+static int
+add_column_value(KeyColumns *k, PyObject *col, Py_ssize_t width)
+{
+    Py_ssize_t c = PyLong_AsSsize_t(col);
+    if (c == -1 && PyErr_Occurred())
+        return -1;
+    if (c < 0 || c >= width) {
+        PyErr_SetString(PyExc_ValueError, "a column out of its group");
+        return -1;
+    }
+    return add_column(k, c);
+}
+
+/* The column of ``item`` in ``columns`` added to the key's run; none when it has none. A
+ * str (no code of its own runs in the lookup, and the rows hold it) is looked up once. */
+static int
+add_column_of(KeyColumns *k, PyObject *columns, PyObject *item, Py_ssize_t width)
+{
+    WordColumns *words = k->words;
+    size_t h = 0;
+    int cached = PyUnicode_CheckExact(item);
+    if (cached) {
+        h = ((size_t)item >> 4) & words->mask;
+        for (; words->slot[h].item; h = (h + 1) & words->mask)
+            if (words->slot[h].item == item)
+                return words->slot[h].col < 0 ? 0 : add_column(k, words->slot[h].col);
+    }
+    PyObject *col = PyDict_GetItemWithError(columns, item);
+    if (!col && PyErr_Occurred())
+        return -1;
+    Py_ssize_t before = USED(k);
+    if (col && add_column_value(k, col, width) < 0)
+        return -1;
+    if (cached && 2 * (size_t)(words->used + 1) <= words->mask + 1) {
+        words->slot[h].item = item;
+        words->slot[h].col = col ? COLS(k)[before] : -1;
+        words->used++;
+    }
+    return 0;
+}
+
+/* Every item of a set, by its column in ``columns``; a set larger than ``columns`` is
+ * searched for each of its keys instead (the same items found). */
+static int
+add_set_columns(KeyColumns *k, PyObject *set, PyObject *columns, Py_ssize_t width)
+{
+    if (PySet_GET_SIZE(set) > PyDict_GET_SIZE(columns)) {
+        Py_ssize_t pos = 0;
+        PyObject *item, *col;
+        while (PyDict_Next(columns, &pos, &item, &col)) {
+            int in = PySet_Contains(set, item);
+            if (in < 0 || (in && add_column_value(k, col, width) < 0))
+                return -1;
+        }
+        return 0;
+    }
+#if PY_VERSION_HEX < 0x030D0000
+    /* (the set's entries read in place, no iterator: the Python of 3.13 keeps this
+     * function to itself) */
+    Py_ssize_t pos = 0;
+    PyObject *item;
+    Py_hash_t hash;
+    while (_PySet_NextEntry(set, &pos, &item, &hash))
+        if (add_column_of(k, columns, item, width) < 0)
+            return -1;
+    return 0;
+#else
+    PyObject *it = PyObject_GetIter(set), *item;
+    if (!it)
+        return -1;
+    while ((item = PyIter_Next(it)) != NULL) {
+        int failed = add_column_of(k, columns, item, width) < 0;
+        Py_DECREF(item);
+        if (failed) {
+            Py_DECREF(it);
+            return -1;
+        }
+    }
+    Py_DECREF(it);
+    return PyErr_Occurred() ? -1 : 0;
+#endif
+}
+
+enum { SET_KEY, LEVELS_KEY };
+
+/* The columns of ``key`` (found once per key object): *at and *count give its run. */
+static int
+key_columns(KeyColumns *k, PyObject *key, int how, Py_ssize_t levels, PyObject *columns,
+            Py_ssize_t width, Py_ssize_t *at, Py_ssize_t *count)
+{
+    size_t h = ((size_t)key >> 4) & k->mask;
+    while (k->slot[h].key) {
+        if (k->slot[h].key == key) {
+            *at = k->slot[h].at;
+            *count = k->slot[h].count;
+            return 0;
+        }
+        h = (h + 1) & k->mask;
+    }
+    Py_ssize_t start = USED(k);
+    if (how == SET_KEY) {
+        if (add_set_columns(k, key, columns, width) < 0)
+            return -1;
+    } else {   /* the words of the key's first ``levels`` levels (tuples, checked) */
+        Py_ssize_t n = PyTuple_GET_SIZE(key);
+        for (Py_ssize_t j = 0; j < n && j < levels; j++) {
+            PyObject *level = PyTuple_GET_ITEM(key, j);
+            for (Py_ssize_t w = 0; w < PyTuple_GET_SIZE(level); w++)
+                if (add_column_of(k, columns, PyTuple_GET_ITEM(level, w), width) < 0)
+                    return -1;
+        }
+    }
+    k->slot[h].key = key;   /* (borrowed: the rows hold the keys until the end) */
+    k->slot[h].at = *at = start;
+    k->slot[h].count = *count = USED(k) - start;
+    return 0;
+}
+
+/* An element id's dense number among a page's elements (ids of the blocks' ancestors). */
+typedef struct {
+    long long *id;      /* -1: a free slot */
+    Py_ssize_t *index;
+    size_t mask;
+    Py_ssize_t used;
+} Elements;
+
+static Py_ssize_t
+element_index(Elements *e, long long id)
+{
+    size_t h = (size_t)(((unsigned long long)id * 0x9E3779B97F4A7C15ULL) >> 20) & e->mask;
+    while (e->id[h] != -1) {
+        if (e->id[h] == id)
+            return e->index[h];
+        h = (h + 1) & e->mask;
+    }
+    e->id[h] = id;
+    return e->index[h] = e->used++;
+}
+
+typedef struct {
+    /* config: columns of the owner's tags, of the tags above; where each group starts */
+    PyObject *tag_columns, *ancestor_columns, *words_of;
+    Py_ssize_t tags_at, ancestors_at, container_at, near_at, near_levels, max_path;
+    LogOf log1p, log;
+    /* the page */
+    Py_ssize_t n, n_words;
+    char *out;
+    Py_ssize_t row_stride, col_stride;
+    double *chars, *link, *depth;   /* ``values``' three rows */
+    Row *rows;
+} Columns;
+
+#define AT(c, i, j) (*(double *)((c)->out + (i) * (c)->row_stride + (j) * (c)->col_stride))
+
+/* Ones where each block's key in the group names a column (columns counted from
+ * ``start``). */
+static int
+indicators(Columns *c, Py_ssize_t start, Py_ssize_t width, size_t field, int how,
+           PyObject *columns, WordColumns *words)
+{   /* (``field``: where in a Row the group's key is, its offsetof) */
+    KeyColumns k;
+    memset(&k, 0, sizeof(k));
+    k.words = words;
+    if (key_columns_init(&k, c->n) < 0)
+        return -1;
+    for (Py_ssize_t i = 0; i < c->n; i++) {
+        PyObject *key = *(PyObject **)((char *)&c->rows[i] + field);
+        Py_ssize_t at, count;
+        if (key_columns(&k, key, how, c->near_levels, columns, width, &at, &count) < 0) {
+            key_columns_free(&k);
+            return -1;
+        }
+        for (Py_ssize_t j = 0; j < count; j++)
+            AT(c, i, start + COLS(&k)[at + j]) = 1.0;
+    }
+    key_columns_free(&k);
+    return 0;
+}
+
+/* The parent and grandparent containers' characters, link density and blocks: sums over
+ * the (block, ancestor) pairs in their order, as numpy's bincount adds them. */
+static int
+containers(Columns *c)
+{
+    Py_ssize_t pairs = 0;
+    for (Py_ssize_t i = 0; i < c->n; i++)
+        pairs += PyTuple_GET_SIZE(c->rows[i].ancestors);
+    if (!pairs)
+        return 0;
+    size_t cap = 16;
+    while (cap < 2 * (size_t)pairs)
+        cap *= 2;
+    Elements e = {PyMem_Malloc(cap * sizeof(long long)),
+                  PyMem_Malloc(cap * sizeof(Py_ssize_t)), cap - 1, 0};
+    Py_ssize_t *of_pair = PyMem_Malloc(pairs * sizeof(Py_ssize_t));
+    double *chars = PyMem_Calloc(pairs, sizeof(double));
+    double *links = PyMem_Calloc(pairs, sizeof(double));
+    long long *blocks = PyMem_Calloc(pairs, sizeof(long long));
+    /* an element's three values, once it is a block's container (past the tables, the
+     * logs are calls) */
+    double (*found)[3] = PyMem_Malloc(pairs * sizeof(*found));
+    char *known = PyMem_Calloc(pairs, 1);
+    int failed = -1;
+    if (!e.id || !e.index || !of_pair || !chars || !links || !blocks || !found || !known) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (size_t h = 0; h < cap; h++)
+        e.id[h] = -1;
+    Py_ssize_t p = 0;
+    for (Py_ssize_t i = 0; i < c->n; i++) {
+        PyObject *ancestors = c->rows[i].ancestors;
+        double block_chars = (double)c->rows[i].chars;
+        double block_links = (double)c->rows[i].link_chars;
+        for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(ancestors); j++, p++) {
+            /* (read as int64 by read_row: no error here) */
+            long long id = PyLong_AsLongLong(PyTuple_GET_ITEM(ancestors, j));
+            Py_ssize_t x = of_pair[p] = element_index(&e, id);
+            chars[x] += block_chars;
+            links[x] += block_links;
+            blocks[x]++;
+        }
+    }
+    p = 0;
+    Py_ssize_t col = c->container_at;
+    for (Py_ssize_t i = 0; i < c->n; i++) {
+        Py_ssize_t count = PyTuple_GET_SIZE(c->rows[i].ancestors), rank = 0;
+        /* from the outermost remembered ancestor inwards: the first two shared ones */
+        for (Py_ssize_t j = count - 1; j >= 0 && rank < 2; j--) {
+            Py_ssize_t x = of_pair[p + j];
+            if (blocks[x] <= 1)
+                continue;
+            if (!known[x]) {
+                double total = chars[x];
+                if (log_of(&c->log1p, (long long)total, &found[x][0]) < 0
+                        || log_of(&c->log1p, blocks[x], &found[x][2]) < 0)
+                    goto done;
+                found[x][1] = links[x] / (total > 1.0 ? total : 1.0);
+                known[x] = 1;
+            }
+            for (int v = 0; v < 3; v++)
+                AT(c, i, col + 3 * rank + v) = found[x][v];
+            rank++;
+        }
+        p += count;
+    }
+    failed = 0;
+done:
+    PyMem_Free(e.id);
+    PyMem_Free(e.index);
+    PyMem_Free(of_pair);
+    PyMem_Free(chars);
+    PyMem_Free(links);
+    PyMem_Free(blocks);
+    PyMem_Free(found);
+    PyMem_Free(known);
+    return failed;
+}
+
+/* path[:3] of two blocks equal, as tuples compare */
+static int
+same_start(PyObject *a, PyObject *b)
+{
+    Py_ssize_t na = PyTuple_GET_SIZE(a), nb = PyTuple_GET_SIZE(b);
+    na = na < 3 ? na : 3;
+    nb = nb < 3 ? nb : 3;
+    if (na != nb)
+        return 0;
+    for (Py_ssize_t k = 0; k < na; k++) {
+        int eq = PyObject_RichCompareBool(PyTuple_GET_ITEM(a, k), PyTuple_GET_ITEM(b, k),
+                                          Py_EQ);
+        if (eq <= 0)
+            return eq;
+    }
+    return 1;
+}
+
+static int
+fill_columns(Columns *c)
+{
+    Py_ssize_t n = c->n;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Row *r = &c->rows[i];
+        double chars = (double)r->chars, value;
+        double link = (double)r->link_chars / (chars > 1.0 ? chars : 1.0);
+        c->chars[i] = chars;
+        c->link[i] = link;
+        c->depth[i] = (double)r->depth;
+        AT(c, i, 0) = link;
+        if (log_of(&c->log1p, r->links, &value) < 0)
+            return -1;
+        AT(c, i, 1) = value;
+        AT(c, i, 2) = (double)r->links / ((double)r->spaces + 1.0);
+        AT(c, i, 3) = (double)r->depth;
+        /* the owner's tag */
+        PyObject *col = PyDict_GetItemWithError(c->tag_columns, r->tag);
+        if (!col && PyErr_Occurred())
+            return -1;
+        if (col) {
+            Py_ssize_t k = PyLong_AsSsize_t(col);
+            if (k == -1 && PyErr_Occurred())
+                return -1;
+            if (k < 0 || k >= c->ancestors_at - c->tags_at) {
+                PyErr_SetString(PyExc_ValueError, "a column out of its group");
+                return -1;
+            }
+            AT(c, i, c->tags_at + k) = 1.0;
+        }
+    }
+    /* (the tags and the class/id words each have their table of columns by the object) */
+    Word tag_slots[64], word_slots[2048];
+    WordColumns tags = {tag_slots, 63, 0}, words = {word_slots, 2047, 0};
+    memset(tag_slots, 0, sizeof(tag_slots));
+    memset(word_slots, 0, sizeof(word_slots));
+    if (indicators(c, c->ancestors_at, c->container_at - c->ancestors_at,
+                   offsetof(Row, tags_above), SET_KEY, c->ancestor_columns, &tags) < 0)
+        return -1;
+    if (c->n_words && (indicators(c, c->near_at, c->n_words, offsetof(Row, names),
+                                  LEVELS_KEY, c->words_of, &words) < 0
+                       || indicators(c, c->near_at + c->n_words, c->n_words,
+                                     offsetof(Row, words_above), SET_KEY, c->words_of,
+                                     &words) < 0))
+        return -1;
+    if (containers(c) < 0)
+        return -1;
+    /* the neighbours' link density, and the mean of the three around each block (the
+     * running sum as numpy's cumsum adds it) */
+    Py_ssize_t col = c->container_at + 6;
+    double *cum = PyMem_Malloc((n + 1) * sizeof(double));
+    if (!cum) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    cum[0] = 0.0;
+    cum[1] = c->link[0];
+    for (Py_ssize_t i = 1; i < n; i++)
+        cum[i + 1] = cum[i] + c->link[i];
+    for (Py_ssize_t i = 0; i < n; i++) {
+        AT(c, i, col) = i ? c->link[i - 1] : -1.0;
+        AT(c, i, col + 1) = i + 1 < n ? c->link[i + 1] : -1.0;
+        Py_ssize_t lo = i ? i - 1 : 0, hi = i + 2 < n ? i + 2 : n;
+        AT(c, i, col + 2) = (cum[hi] - cum[lo]) / (double)(hi - lo);
+    }
+    PyMem_Free(cum);
+    /* the runs of neighbouring blocks with the same tag and first three path tags */
+    Py_ssize_t start = 0;
+    for (Py_ssize_t i = 1; i <= n; i++) {
+        int same = 0;
+        if (i < n) {
+            same = PyObject_RichCompareBool(c->rows[i].tag, c->rows[i - 1].tag, Py_EQ);
+            if (same > 0)
+                same = same_start(c->rows[i].path, c->rows[i - 1].path);
+            if (same < 0)
+                return -1;
+        }
+        if (same)
+            continue;
+        double value;
+        if (log_of(&c->log, i - start, &value) < 0)
+            return -1;
+        for (Py_ssize_t j = start; j < i; j++)
+            AT(c, j, col + 3) = value;
+        start = i;
+    }
+    return 0;
+}
+
+/* A float64 table of a config (features._log_table): its buffer, kept in *view. */
+static int
+table_of(PyObject *array, Py_buffer *view, LogOf *f, PyObject *function)
+{
+    if (PyObject_GetBuffer(array, view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0)
+        return -1;
+    if (view->ndim != 1 || view->itemsize != sizeof(double) || !view->format
+            || strcmp(view->format, "d") != 0) {
+        PyBuffer_Release(view);
+        PyErr_SetString(PyExc_TypeError, "a log table is a float64 vector");
+        return -1;
+    }
+    f->table = view->buf;
+    f->size = view->shape[0];
+    f->function = function;
+    return 0;
+}
+
+static PyObject *
+html_columns(PyObject *self, PyObject *args)
+{
+    PyObject *blocks, *out_array, *values_array, *config, *log1p_table, *log_table;
+    Columns c;
+    memset(&c, 0, sizeof(c));
+    if (!PyArg_ParseTuple(args, "OO!nOOO!:html_columns", &blocks, &PyDict_Type,
+                          &c.words_of, &c.n_words, &out_array, &values_array,
+                          &PyTuple_Type, &config))
+        return NULL;
+    if (!PyArg_ParseTuple(config, "O!O!nnnnnnOOOO:config", &PyDict_Type, &c.tag_columns,
+                          &PyDict_Type, &c.ancestor_columns, &c.tags_at, &c.ancestors_at,
+                          &c.container_at, &c.near_at, &c.near_levels, &c.max_path,
+                          &log1p_table, &c.log1p.function, &log_table, &c.log.function))
+        return NULL;
+    if (c.n_words < 0 || !(c.tags_at >= 5 && c.tags_at <= c.ancestors_at
+                           && c.ancestors_at <= c.container_at
+                           && c.container_at + 10 <= c.near_at) || c.max_path < 0) {
+        PyErr_SetString(PyExc_ValueError, "columns of groups out of order");
+        return NULL;
+    }
+    /* (a copy: reading a field of an object of another kind may run code that changes
+     * the list) */
+    PyObject *seq = PySequence_Tuple(blocks);
+    if (!seq)
+        return NULL;
+    c.n = PyTuple_GET_SIZE(seq);
+    Py_buffer out = {0}, values = {0}, t1 = {0}, t2 = {0};
+    PyObject *result = NULL;
+    if (PyObject_GetBuffer(out_array, &out, PyBUF_STRIDES | PyBUF_WRITABLE | PyBUF_FORMAT) < 0)
+        goto release;
+    if (out.ndim != 2 || out.itemsize != sizeof(double) || !out.format
+            || strcmp(out.format, "d") != 0 || out.shape[0] != c.n
+            || out.shape[1] != c.near_at + 2 * c.n_words) {
+        PyErr_SetString(PyExc_ValueError, "out is a float64 matrix of a row a block and "
+                                          "the columns of the vocabulary");
+        goto release;
+    }
+    if (PyObject_GetBuffer(values_array, &values, PyBUF_C_CONTIGUOUS | PyBUF_WRITABLE
+                                                  | PyBUF_FORMAT) < 0)
+        goto release;
+    if (values.ndim != 2 || values.itemsize != sizeof(double) || !values.format
+            || strcmp(values.format, "d") != 0 || values.shape[0] != 3
+            || values.shape[1] != c.n) {
+        PyErr_SetString(PyExc_ValueError, "values is a float64 matrix of three rows");
+        goto release;
+    }
+    if (table_of(log1p_table, &t1, &c.log1p, c.log1p.function) < 0
+            || table_of(log_table, &t2, &c.log, c.log.function) < 0)
+        goto release;
+    c.out = out.buf;
+    c.row_stride = out.strides[0];
+    c.col_stride = out.strides[1];
+    c.chars = values.buf;
+    c.link = c.chars + c.n;
+    c.depth = c.link + c.n;
+    if (c.n == 0) {
+        result = Py_NewRef(Py_None);
+        goto release;
+    }
+    c.rows = PyMem_Calloc(c.n, sizeof(Row));
+    if (!c.rows) {
+        PyErr_NoMemory();
+        goto release;
+    }
+    /* every block read and checked before a column is written */
+    int failed = 0;
+    for (Py_ssize_t i = 0; i < c.n && !failed; i++)
+        failed = read_row(PyTuple_GET_ITEM(seq, i), &c.rows[i], c.near_levels,
+                          c.max_path + 1) < 0;
+    if (!failed && fill_columns(&c) == 0)
+        result = Py_NewRef(Py_None);
+    for (Py_ssize_t i = 0; i < c.n; i++)
+        row_clear(&c.rows[i]);
+    PyMem_Free(c.rows);
+release:
+    if (out.obj)
+        PyBuffer_Release(&out);
+    if (values.obj)
+        PyBuffer_Release(&values);
+    if (t1.obj)
+        PyBuffer_Release(&t1);
+    if (t2.obj)
+        PyBuffer_Release(&t2);
+    Py_DECREF(seq);
+    return result;
 }
 
 static PyObject *
@@ -1051,12 +1754,17 @@ static PyMethodDef methods[] = {
     {"split_names", split_names, METH_VARARGS,
      "split_names(names, max_words): html._split_names(names) with at most max_words words, "
      "compiled."},
+    {"html_columns", html_columns, METH_VARARGS,
+     "html_columns(blocks, words_of, n_words, out, values, config): html._python_html_"
+     "features(blocks, vocabulary, out) but the depth against the page's prose, compiled; "
+     "the blocks' characters, link densities and depths written into values."},
     {NULL, NULL, 0, NULL},
 };
 
 static struct PyModuleDef module = {
     PyModuleDef_HEAD_INIT, "_dom",
-    "The DOM walk of clean_corpus_plugins.boilerplate.html, compiled.", -1, methods,
+    "The DOM walk of clean_corpus_plugins.boilerplate.html and its HTML columns, compiled.",
+    -1, methods,
 };
 
 PyMODINIT_FUNC
@@ -1070,6 +1778,12 @@ PyInit__dom(void)
     s_space = PyUnicode_InternFromString(" ");
     s_empty = PyTuple_New(0);
     int failed = !Unsupported || !s_space || !s_empty;
+    PyObject **fields[] = {&a_text, &a_tag, &a_link_chars, &a_links, &a_depth, &a_path,
+                           &a_names, &a_ancestors, &a_tags_above, &a_words_above};
+    const char *names[] = {"text", "tag", "link_chars", "links", "depth", "path", "names",
+                           "ancestors", "tags_above", "words_above"};
+    for (size_t k = 0; k < sizeof(names) / sizeof(names[0]) && !failed; k++)
+        failed = (*fields[k] = PyUnicode_InternFromString(names[k])) == NULL;
     if (failed || PyModule_AddObjectRef(m, "Unsupported", Unsupported) < 0
             || PyModule_AddStringConstant(m, "LXML_VERSION", LXML_VERSION_STRING) < 0
             || PyModule_AddIntConstant(m, "LIBXML_VERSION", LIBXML_VERSION) < 0)

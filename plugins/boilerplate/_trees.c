@@ -1,8 +1,11 @@
 /* The tree walk of model.TreeEnsemble, compiled: the same comparisons and the same
- * summation order as the numpy walk there (its fallback), so both give the same bits.
+ * summation order as the numpy walk there (its fallback), so both give the same bits;
+ * and the stop-word counts of the block features (features._python_stop_counts, the same
+ * whole numbers; see "stop words" at the end).
  *
  *     forest = Forest(root, feature, threshold, left, right, value)
  *     forest.sums(X, bounds, out)
+ *     stop_counts(token_lists, lists_of, n_lists, stop_count, n_tokens)
  *
  * root, feature, left, right and bounds are int64 arrays, threshold, value, X and out
  * float64 ones (C-contiguous; only the buffer protocol is used, so building this needs
@@ -283,9 +286,127 @@ static PyTypeObject ForestType = {
     .tp_methods = forest_methods,
 };
 
+/* ------------------------------------------------------------------ stop words */
+/* features._python_stop_counts: each token's stop-word lists as bits (``lists_of``, a
+ * dict of str to int, 0 for a token in none), the page's language the list holding most
+ * of its tokens (the first on a tie; none when no token is in one), and for each block
+ * its tokens in that list and its tokens, as float64, into stop_count and n_tokens. All
+ * whole numbers: the same values however they are summed. */
+static int
+float_vector(PyObject *array, Py_buffer *view, Py_ssize_t n, const char *name)
+{
+    if (get_array(array, view, 'd', 1, name) < 0)
+        return -1;
+    if (view->ndim != 1 || view->shape[0] != n) {
+        PyBuffer_Release(view);
+        PyErr_Format(PyExc_ValueError, "%s must hold a value a block", name);
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *
+stop_counts(PyObject *self, PyObject *args)
+{
+    PyObject *lists, *lists_of, *stop_array, *tokens_array;
+    Py_ssize_t n_lists;
+    if (!PyArg_ParseTuple(args, "O!O!nOO:stop_counts", &PyList_Type, &lists, &PyDict_Type,
+                          &lists_of, &n_lists, &stop_array, &tokens_array))
+        return NULL;
+    if (n_lists < 1 || n_lists > 62) {
+        PyErr_SetString(PyExc_ValueError, "stop-word lists: 1 to 62");
+        return NULL;
+    }
+    /* (a copy of the list of lists: a token's hash or comparison may run code) */
+    PyObject *blocks = PyList_AsTuple(lists);
+    if (!blocks)
+        return NULL;
+    Py_ssize_t n = PyTuple_GET_SIZE(blocks), total = 0;
+    PyObject *result = NULL;
+    int64_t *bits = NULL;
+    Py_buffer stop = {0}, tokens = {0};
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *block = PyTuple_GET_ITEM(blocks, i);
+        if (!PyList_Check(block)) {
+            PyErr_SetString(PyExc_TypeError, "stop_counts() takes lists of tokens");
+            goto done;
+        }
+        total += PyList_GET_SIZE(block);
+    }
+    if (float_vector(stop_array, &stop, n, "stop_count") < 0
+            || float_vector(tokens_array, &tokens, n, "n_tokens") < 0)
+        goto done;
+    bits = PyMem_Malloc((total ? total : 1) * sizeof(int64_t));
+    if (!bits) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    /* every token's bits, and each list's tokens */
+    long long hits[62] = {0};
+    Py_ssize_t t = 0;
+    double *n_tokens = tokens.buf;   /* (whole numbers: read back below as counts) */
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *block = PyTuple_GET_ITEM(blocks, i);
+        /* (the tokens read by index, the length checked each time: the list may change
+         * under a hash that runs code) */
+        Py_ssize_t k = 0;
+        for (; k < PyList_GET_SIZE(block) && t < total; k++, t++) {
+            PyObject *token = PyList_GET_ITEM(block, k);
+            Py_INCREF(token);
+            PyObject *value = PyDict_GetItemWithError(lists_of, token);
+            Py_DECREF(token);
+            long long b = 0;
+            if (value) {
+                b = PyLong_AsLongLong(value);
+                if (b == -1 && PyErr_Occurred())
+                    goto done;
+            } else if (PyErr_Occurred()) {
+                goto done;
+            }
+            bits[t] = b;
+            for (Py_ssize_t j = 0; j < n_lists; j++)
+                hits[j] += (b >> j) & 1;
+        }
+        n_tokens[i] = (double)k;
+    }
+    total = t;
+    /* the page's list: the first with the most hits, none without a hit */
+    Py_ssize_t chosen = 0;
+    for (Py_ssize_t j = 1; j < n_lists; j++)
+        if (hits[j] > hits[chosen])
+            chosen = j;
+    int any = total > 0 && hits[chosen] > 0;
+    double *stop_count = stop.buf;
+    t = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        double count = 0.0;
+        for (Py_ssize_t k = 0; k < (Py_ssize_t)n_tokens[i]; k++, t++)
+            if (any)
+                count += (double)((bits[t] >> chosen) & 1);
+        stop_count[i] = count;
+    }
+    result = Py_NewRef(Py_None);
+done:
+    PyMem_Free(bits);
+    if (stop.obj)
+        PyBuffer_Release(&stop);
+    if (tokens.obj)
+        PyBuffer_Release(&tokens);
+    Py_DECREF(blocks);
+    return result;
+}
+
+static PyMethodDef module_methods[] = {
+    {"stop_counts", stop_counts, METH_VARARGS,
+     "stop_counts(token_lists, lists_of, n_lists, stop_count, n_tokens): each block's "
+     "tokens in the page's stop-word list and its tokens, into the two float64 vectors."},
+    {NULL, NULL, 0, NULL},
+};
+
 static struct PyModuleDef module = {
     PyModuleDef_HEAD_INIT, "_trees",
-    "The tree walk of clean_corpus_plugins.boilerplate.model, compiled.", -1, NULL,
+    "The tree walk of clean_corpus_plugins.boilerplate.model and the stop-word counts of "
+    "its features, compiled.", -1, module_methods,
 };
 
 PyMODINIT_FUNC

@@ -392,9 +392,22 @@ def stop_word_counts(texts: tuple[str, ...]) -> tuple[list[list[str]], np.ndarra
     """The lower-cased tokens of each block, and its stop words and tokens counted, in
     the page's language: the stop-word list that covers most of the page's tokens (the
     first such list on a tie, none when no token is a stop word). Cached, and to be read
-    only: the text classifier and the page-type model read the same page's blocks."""
-    n = len(texts)
+    only: the text classifier and the page-type model read the same page's blocks. The
+    counts are compiled (``_trees.c``) where they were built and give
+    :func:`_python_stop_counts`' values, else that function."""
     token_lists = page_tokens(texts)
+    if _counts is not None:
+        stop_count, n_tokens = np.empty(len(texts)), np.empty(len(texts))
+        _counts.stop_counts(token_lists, _stopword_lists(), len(stopwords()), stop_count,
+                            n_tokens)
+        return token_lists, stop_count, n_tokens
+    return (token_lists, *_python_stop_counts(token_lists))
+
+
+def _python_stop_counts(token_lists: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+    """Each block's tokens in the page's stop-word list, and its tokens (float64): what
+    the compiled counts must give, and the counts of a machine without them."""
+    n = len(token_lists)
     lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=n)
     flat = list(chain.from_iterable(token_lists))
     # every token's lists as bits, read once: the lists' hits and the page's stop words
@@ -409,7 +422,35 @@ def stop_word_counts(texts: tuple[str, ...]) -> tuple[list[list[str]], np.ndarra
     stop_count = np.bincount(np.repeat(np.arange(n), lengths), weights=is_stop,
                              minlength=n).astype(np.float64)  # (an empty page's is int)
     n_tokens = lengths.astype(np.float64)
-    return token_lists, stop_count, n_tokens
+    return stop_count, n_tokens
+
+
+#: Tokens of two languages' stop words and others, over blocks (one empty), that the
+#: compiled counts must count as the Python ones do to be used.
+_CHECK_TOKENS = [["the", "cat", "and", "der", "the"], [], ["und", "die", "katze", "of"],
+                 ["zzz"], ["de", "la", "the", "the"]]
+
+
+def _compiled_counts():
+    """The compiled stop-word counts, when built and equal to :func:`_python_stop_counts`
+    on a small page."""
+    try:
+        from clean_corpus_plugins.boilerplate import _trees
+    except ImportError:
+        return None
+    if not hasattr(_trees, "stop_counts"):
+        return None
+    try:
+        for tokens in (_CHECK_TOKENS, _CHECK_TOKENS[1:2], [["zzz"]], []):
+            fast = np.empty(len(tokens)), np.empty(len(tokens))
+            _trees.stop_counts(tokens, _stopword_lists(), len(stopwords()), *fast)
+            slow = _python_stop_counts(tokens)
+            if any(a.tobytes() != b.tobytes() or a.dtype != b.dtype
+                   for a, b in zip(fast, slow)):
+                return None
+    except Exception:
+        return None
+    return _trees
 
 
 @lru_cache(maxsize=4)
@@ -537,3 +578,6 @@ def relative_features(X: np.ndarray) -> np.ndarray:
     shape = X[:, [_COLUMN[name] for name in _RELATIVE]]
     means = np.array(list(map(math.fsum, (weights[:, None] * shape).T.tolist()))) / total
     return np.hstack((X[:, _KEPT_COLUMNS], shape - means))
+
+
+_counts = _compiled_counts()

@@ -15,6 +15,7 @@ attribute of megabytes), so the walk is linear in the size of the page.
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -23,7 +24,7 @@ from operator import attrgetter, eq, itemgetter
 import numpy as np
 from lxml import etree
 
-from clean_corpus_plugins.boilerplate.features import log1p_counts, log_counts
+from clean_corpus_plugins.boilerplate.features import _log_table, log1p_counts, log_counts
 
 #: Elements that start a block of their own.
 BLOCK_TAGS = frozenset({
@@ -389,17 +390,58 @@ def html_features(blocks: list[DomBlock], vocabulary: tuple[str, ...],
                   out: np.ndarray | None = None) -> np.ndarray:
     """The HTML columns (:func:`html_feature_names`) of a page's blocks.
 
-    Blocks of one element share their ancestors' tags and names (the same tuple and set
-    objects), so the indicator columns are looked up once per distinct value; the
-    container statistics are sums over (block, ancestor) pairs, and the runs of blocks
-    alike found, with numpy. ``out``, when given, is a zeroed float64 array of their
-    shape (the columns of a larger matrix) to write them into.
+    Computed by the compiled columns (``_dom.c``) where they were built and give
+    :func:`_python_html_features`' values, else by that function (as for blocks the
+    compiled code does not read: a field of another type than the walks give). ``out``,
+    when given, is a zeroed float64 array of their shape (the columns of a larger matrix)
+    to write them into.
     """
     n = len(blocks)
     if out is None:
         out = np.zeros((n, html_width(vocabulary)))
     if n == 0:
         return out
+    if _columns is not None:
+        try:
+            return _compiled_html_features(_columns, blocks, vocabulary, out)
+        except _columns.Unsupported:
+            out[...] = 0.0  # (raised before a column is written; zeroed all the same)
+    return _python_html_features(blocks, vocabulary, out)
+
+
+def _compiled_html_features(module, blocks, vocabulary, out):
+    """:func:`html_features` of ``blocks`` (at least one) by ``module``'s compiled columns,
+    the depth against the page's prose added here as :func:`_python_html_features` adds it
+    (numpy's pairwise sums)."""
+    values = np.empty((3, len(blocks)))  # characters, link density and depth a block
+    module.html_columns(blocks, _word_columns(vocabulary)[0], len(vocabulary), out, values,
+                        _COLUMNS_CONFIG)
+    _relative_depth(out, *values)
+    return out
+
+
+def _relative_depth(out: np.ndarray, chars: np.ndarray, link: np.ndarray,
+                    depth: np.ndarray) -> None:
+    """The depth against the depth of the page's longest blocks (where its prose usually
+    sits), into ``out``'s column 4."""
+    weights = chars * (1 - link)
+    # (np.average's own operations, without its checks: the same sums)
+    total = weights.sum()
+    out[:, 4] = depth - (np.multiply(depth, weights).sum() / total if total else depth.mean())
+
+
+def _python_html_features(blocks: list[DomBlock], vocabulary: tuple[str, ...],
+                          out: np.ndarray) -> np.ndarray:
+    """:func:`html_features` in Python and numpy, of at least one block, into ``out``
+    (zeroed): what the compiled columns must give, bit for bit, and the columns of a
+    machine without them.
+
+    Blocks of one element share their ancestors' tags and names (the same tuple and set
+    objects), so the indicator columns are looked up once per distinct value; the
+    container statistics are sums over (block, ancestor) pairs, and the runs of blocks
+    alike found, with numpy.
+    """
+    n = len(blocks)
     texts = list(map(_TEXT, blocks))
     chars = np.fromiter(map(len, texts), dtype=np.float64, count=n)
     # words: a block's text has its words parted by single spaces (dom_blocks makes it so)
@@ -413,11 +455,7 @@ def html_features(blocks: list[DomBlock], vocabulary: tuple[str, ...],
     out[:, 1] = log1p_counts(links)
     out[:, 2] = links / words
     out[:, 3] = depth
-    # depth against the depth of the page's longest blocks (where its prose usually sits)
-    weights = chars * (1 - link)
-    # (np.average's own operations, without its checks: the same sums)
-    total = weights.sum()
-    out[:, 4] = depth - (np.multiply(depth, weights).sum() / total if total else depth.mean())
+    _relative_depth(out, chars, link, depth)
 
     # indicator columns: the owner's tag, the tags above, class/id words near and far
     words_of, known = _word_columns(vocabulary)
@@ -489,3 +527,39 @@ _TEXT, _TAG, _PATH, _NAMES = (attrgetter(a) for a in ("text", "tag", "path", "na
 _LINK_CHARS, _LINKS, _DEPTH = (attrgetter(a) for a in ("link_chars", "links", "depth"))
 _ANCESTORS, _TAGS_ABOVE, _WORDS_ABOVE = (attrgetter(a) for a in
                                          ("ancestors", "tags_above", "words_above"))
+
+
+#: What the compiled columns read of this module and of the features' tables: the
+#: columns of the owner's tags and of the tags above, where each group of columns starts,
+#: the levels whose class/id words are near, the path's bound, and ``log1p_counts`` and
+#: ``log_counts`` (their tables, and the functions past them).
+_COLUMNS_CONFIG = (_TAG_COLUMN, _ANCESTOR_COLUMN, _TAGS, _TAGS + len(OWNER_TAGS), _CONTAINER,
+                   _NEAR_WORDS, _NEAR + 1, MAX_PATH, _log_table(math.log1p), math.log1p,
+                   _log_table(math.log), math.log)
+#: Class/id words of the check page among a vocabulary (one of them twice, one absent).
+_CHECK_VOCABULARY = ("main", "page", "item", "body", "nowhere", "main")
+
+
+def _compiled_columns():
+    """The compiled columns, when the module was built with them and they give
+    :func:`_python_html_features`' bytes on the small page of the walk's check."""
+    try:
+        from clean_corpus_plugins.boilerplate import _dom
+    except ImportError:
+        return None
+    if not hasattr(_dom, "html_columns"):
+        return None
+    root = etree.fromstring(_CHECK_PAGE, etree.HTMLParser(encoding="utf-8"))
+    blocks = _python_walk(root, SKIP_TAGS)
+    for vocabulary in ((), _CHECK_VOCABULARY):
+        width = (len(blocks), html_width(vocabulary))
+        try:
+            fast = _compiled_html_features(_dom, blocks, vocabulary, np.zeros(width))
+        except Exception:
+            return None
+        if fast.tobytes() != _python_html_features(blocks, vocabulary, np.zeros(width)).tobytes():
+            return None
+    return _dom
+
+
+_columns = _compiled_columns()
