@@ -27,6 +27,14 @@ copy's elements are made as the checkout's parser makes them. The caches a page 
 another site would find empty (class names, tokens) are emptied before each timing, and
 the garbage collected. Medians and 90th percentiles, the ratio of the medians and the
 median of the pages' ratios: on a shared machine the ratios are the figures to quote.
+
+With ``--once`` each page goes through the classifier's steps once, in order, as a run
+takes it: nothing of the page computed before (the fastest-of-N steps above find the
+page's own tokens and stop-word counts cached by the run before), the caches holding what
+the pages before it left (class names and words shared by sites). Each step's CPU time,
+and their sum, the classifier on top of the parse; medians and 90th percentiles over the
+pages, for each of ``--repeat`` passes (each pass a new process would differ only in the
+first pages) and the median of the passes.
 """
 from __future__ import annotations
 
@@ -167,6 +175,46 @@ def against(old_tree: Path, files: list[Path], repeat: int, extract_too: bool = 
     return 0
 
 
+def once(files: list[Path], repeat: int) -> int:
+    """Each page through the classifier's steps once, in order, as a run takes it."""
+    model = load_model(str(MODEL_FILE))
+    pages = [read(path) for path in files]
+    names = ("parse", "DOM blocks", "block features", "model")
+    passes = []
+    print(f"load average before: {os.getloadavg()[0]:.2f}")
+    for _ in range(repeat):
+        times: list[tuple[float, ...]] = []
+        for page in pages:
+            start = time.process_time()
+            tree = parse_html(page)
+            parsed = time.process_time()
+            if tree is None:
+                continue
+            blocks = dom_blocks(tree)
+            walked = time.process_time()
+            if not blocks:
+                continue
+            X = block_matrix(blocks, model)
+            featured = time.process_time()
+            model.predict_page(X)
+            done = time.process_time()
+            times.append(tuple(1000 * t for t in (parsed - start, walked - parsed,
+                                                   featured - walked, done - featured,
+                                                   done - parsed)))
+        passes.append(times)
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
+    print(f"{len(passes[0])} pages, each once a pass, in order, {repeat} passes; CPU ms per "
+          f"page, median (p90) of each pass, then the median of the passes' medians:")
+    for k, label in enumerate(names + ("classifier on top of the parse",)):
+        figures = []
+        for times in passes:
+            values = sorted(t[k] for t in times)
+            figures.append((statistics.median(values), values[int(0.9 * (len(values) - 1))]))
+        shown = "  ".join(f"{m:6.2f} ({p90:6.2f})" for m, p90 in figures)
+        print(f"  {label:<31} {shown}   median {statistics.median(m for m, _ in figures):6.2f}")
+    return 0
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("pages", nargs="?", type=Path, default=Path("../shared/wcxb-dev/pages"))
@@ -177,11 +225,15 @@ def main(argv=None) -> int:
                          "checkout's")
     ap.add_argument("--extract", action="store_true",
                     help="with --against: time trafilatura.extract on each checkout's tree too")
+    ap.add_argument("--once", action="store_true",
+                    help="each page once, in order, as a run takes it (the classifier's steps)")
     args = ap.parse_args(argv)
     files = sorted(p for p in args.pages.iterdir() if p.name.endswith((".html", ".htm", ".html.gz")))
     files = files[::max(1, len(files) // args.count)][:args.count]
     if args.against:
         return against(args.against, files, args.repeat, args.extract)
+    if args.once:
+        return once(files, args.repeat)
     model = load_model(str(MODEL_FILE))
     extractor = HtmlExtractor()
     extractor.options = dict(HtmlExtractor.defaults)
