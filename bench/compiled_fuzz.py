@@ -28,6 +28,9 @@ results alone. Five parts, each counted:
   every bound of words from 0 to 64, and ``_split_names`` itself at its bound;
 - the stop-word counts (``_trees.stop_counts``): random pages of tokens (stop words of
   every list, words of none, empty blocks) against ``features._python_stop_counts``;
+- the character columns (``_trees.char_columns``): random pages of blocks (characters of
+  every class, closers, URL hints cut anywhere, surrogates, characters past the BMP,
+  empty blocks) against ``features._python_char_columns``;
 - the tree walk (``_trees.Forest``): random forests walked on random rows (NaN, infinities,
   the thresholds themselves) must give the numpy walk's bits; broken ones (a child out of
   range, a cycle, shared nodes, a negative feature, a root out of range, arrays of other
@@ -372,6 +375,33 @@ def fuzz_counts(seed: int, count: int, counts: dict, failures: list) -> None:
             failures.append(f"stop-word counts case {case} (seed {seed})")
 
 
+# ------------------------------------------------------------------------- characters
+CHAR_ALPHABET = (list("abcXYZ019 \t\n.,;:!?|>-_#@=+*\"')]([") + list("httpwww.") * 2
+                 + ["\u2026", "\u2022", "\u00bb", "\u201d", "\u2019", "\u2014", "\u00e9",
+                    "\u00c9", "\u00df", "\u01c5", "\u216b", "\u0663", "\u00a0", "\u2028",
+                    "\u3000", "\ud800", "\U0001f600", "\U00010400", "\x00", "\x1c"])
+
+
+def fuzz_chars(seed: int, count: int, counts: dict, failures: list) -> None:
+    """Random pages of blocks through ``_trees.char_columns`` against
+    ``features._python_char_columns``; each page also as random code points."""
+    from clean_corpus_plugins.boilerplate import features
+
+    rng = random.Random(seed)
+    for case in range(count):
+        n = rng.choice([0, 1, 5, 50, 300])
+        texts = ["".join(rng.choice(CHAR_ALPHABET) for _ in range(rng.choice([0, 1, 4, 30])))
+                 for _ in range(n)]
+        texts += ["".join(chr(rng.randrange(0x110000)) for _ in range(rng.choice([1, 5])))
+                  for _ in range(rng.choice([0, 3]))]
+        fast = features._empty_char_columns(len(texts))
+        features._chars.char_columns(texts, *fast)
+        counts["character pages"] += 1
+        if any(a.tobytes() != b.tobytes() or a.shape != b.shape
+               for a, b in zip(fast, features._python_char_columns(texts))):
+            failures.append(f"character columns case {case} (seed {seed})")
+
+
 # ------------------------------------------------------------------------- names
 NAME_ALPHABET = (list("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") * 3
                  + list(" -_:0123456789\t\n") + ["é", "É", "ß", "\u0130", "\u212a", "\x00",
@@ -575,11 +605,13 @@ def main(argv=None) -> int:
     ap.add_argument("--forests", type=int, default=3000, help="forests built and walked")
     ap.add_argument("--token-pages", type=int, default=3000,
                     help="pages of random tokens counted")
+    ap.add_argument("--char-pages", type=int, default=3000,
+                    help="pages of random blocks whose characters are counted")
     args = ap.parse_args(argv)
     from clean_corpus_plugins.boilerplate import features
 
     if html._dom is None or html._columns is None or model._trees is None \
-            or features._counts is None:
+            or features._counts is None or features._chars is None:
         print("a compiled module is not there (not built, or refused by its self-check)")
         return 1
     sys.setrecursionlimit(200000)
@@ -588,6 +620,8 @@ def main(argv=None) -> int:
     counts, failures = Counter(), []
     for name, run in (("names", lambda: fuzz_names(args.seed, args.names, counts, failures)),
                       ("stop words", lambda: fuzz_counts(args.seed, args.token_pages, counts,
+                                                         failures)),
+                      ("characters", lambda: fuzz_chars(args.seed, args.char_pages, counts,
                                                          failures)),
                       ("forests", lambda: fuzz_forests(args.seed, args.forests, counts,
                                                        failures)),

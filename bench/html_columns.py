@@ -14,8 +14,10 @@ and cut into its DOM blocks; then
   model's reversed, and on the page's blocks taken every other one (other neighbours,
   containers and runs);
 - the stop-word counts of the blocks' texts (``features.stop_word_counts``), by the
-  compiled counts (``_trees.stop_counts``) and ``features._python_stop_counts``; with
-  ``--text``, those of the blocks of the text documents (``.txt``) of the folders too,
+  compiled counts (``_trees.stop_counts``) and ``features._python_stop_counts``, and their
+  character counts and flags (``features.char_columns``), by ``_trees.char_columns`` and
+  ``features._python_char_columns``; with
+  ``--text``, both of the blocks of the text documents (``.txt``) of the folders too,
   cut as the text classifier cuts them (``text_extract.text_blocks``), and with
   ``--against`` their text features and the text classifier's P(content) against that
   checkout's (sha256);
@@ -33,6 +35,7 @@ import argparse
 import hashlib
 import sys
 import time
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -69,13 +72,16 @@ def both_ways(blocks, words: tuple[str, ...], seconds: dict) -> str | None:
 
 
 def counts_differ(texts: list[str]) -> bool:
-    """Whether the compiled stop-word counts of ``texts`` differ from the Python ones."""
+    """Whether the compiled stop-word counts or character columns of ``texts`` differ
+    from the Python ones."""
     tokens = features.page_tokens(texts)
     fast = np.empty(len(texts)), np.empty(len(texts))
     features._counts.stop_counts(tokens, features._stopword_lists(),
                                  len(features.stopwords()), *fast)
-    return any(a.tobytes() != b.tobytes() for a, b in
-               zip(fast, features._python_stop_counts(tokens)))
+    chars = features.char_columns(texts)
+    return any(a.tobytes() != b.tobytes() or a.dtype != b.dtype or a.shape != b.shape
+               for a, b in chain(zip(fast, features._python_stop_counts(tokens)),
+                                 zip(chars, features._python_char_columns(texts))))
 
 
 def text_counts(folders: list[Path], old: dict | None) -> tuple[int, int, int]:
@@ -95,7 +101,7 @@ def text_counts(folders: list[Path], old: dict | None) -> tuple[int, int, int]:
             documents += 1
             blocks = text_blocks(path.read_text(encoding="utf-8"))
             if counts_differ(blocks):
-                print(f"{path}: stop-word counts differ")
+                print(f"{path}: stop-word counts or character columns differ")
             else:
                 same += 1
             if old is not None and blocks:
@@ -123,7 +129,7 @@ def main(argv=None) -> int:
     ap.add_argument("--text", nargs="*", type=Path, default=[], metavar="TEXT_DIR",
                     help="compare the stop-word counts of these text documents' blocks too")
     args = ap.parse_args(argv)
-    if html._columns is None or features._counts is None:
+    if html._columns is None or features._counts is None or features._chars is None:
         print("the compiled columns or counts are not there (not built, or refused by "
               "their check)")
         return 1
@@ -156,7 +162,7 @@ def main(argv=None) -> int:
             html._columns = compiled
         differs = None if digest(matrix) == digest(python) else "block_matrix"
         if counts_differ([b.text for b in blocks]):
-            differs = differs or "stop-word counts"
+            differs = differs or "stop-word counts or character columns"
         for name, vocab in [("the model's", words), *vocabularies.items()]:
             differs = differs or both_ways(blocks, vocab, seconds)
             differs = differs or both_ways(blocks[::2], vocab, seconds)
@@ -175,7 +181,8 @@ def main(argv=None) -> int:
                 print(f"{path}: block_matrix differs from {args.against}'s")
     print(f"{same} of {pages} pages: compiled and Python columns equal, byte for byte "
           f"({blocks_seen} blocks; block_matrix, html_features with 4 vocabularies on "
-          f"all blocks and every other one, stop-word counts); CPU seconds of "
+          f"all blocks and every other one, stop-word counts, character columns); CPU "
+          f"seconds of "
           f"html_features: compiled "
           f"{seconds['compiled']:.2f}, Python {seconds['python']:.2f}")
     if old is not None:
@@ -183,7 +190,7 @@ def main(argv=None) -> int:
     same_text, same_text_old, documents = text_counts(args.text, old)
     if args.text:
         print(f"{same_text} of {documents} text documents: compiled and Python stop-word "
-              f"counts equal")
+              f"counts and character columns equal")
     if args.text and old is not None:
         print(f"{same_text_old} of {documents} text documents: text features and "
               f"P(content) sha256 equal to {args.against}'s")

@@ -275,3 +275,32 @@ def test_broken_and_random_forests_are_refused_or_walked_within_their_arrays(san
         except ValueError:
             pass
     """)
+
+
+def test_the_character_columns_are_read_within_their_strings(sanitized):
+    # blocks of one-, two- and four-byte characters, a URL hint cut by the block's end,
+    # empty blocks and blocks of closers and spaces only
+    run_sanitized(sanitized, """
+        import random
+        import numpy as np
+        from clean_corpus_plugins.boilerplate import features
+        rng = random.Random(11)
+        alphabet = list("ab .,:)\\"\\n\\thtpw") + ["\\u00e9", "\\u201d", "\\u2026", "\\u3000",
+                                               "\\ud800", "\\U0001f600", "\\x00"]
+        for _ in range(3000):
+            texts = ["".join(rng.choice(alphabet) for _ in range(rng.choice([0, 1, 3, 4, 60])))
+                     for _ in range(rng.choice([0, 1, 5, 40]))]
+            texts += [t[:4] for t in ("http", "www.", "htt", "ww")]
+            fast = features._empty_char_columns(len(texts))
+            _trees.char_columns(texts, *fast)
+            assert all(a.tobytes() == b.tobytes()
+                       for a, b in zip(fast, features._python_char_columns(texts)))
+        good = features._empty_char_columns(1)
+        for texts, out in (([1], good), (["a", "b"], good), ("a", good),
+                           (["a"], (np.empty((1, 7), dtype=np.int64), *good[1:]))):
+            try:
+                _trees.char_columns(texts, *out)
+                raise AssertionError(texts)
+            except (TypeError, ValueError):
+                pass
+    """)

@@ -1,11 +1,13 @@
 /* The tree walk of model.TreeEnsemble, compiled: the same comparisons and the same
  * summation order as the numpy walk there (its fallback), so both give the same bits;
- * and the stop-word counts of the block features (features._python_stop_counts, the same
- * whole numbers; see "stop words" at the end).
+ * the stop-word counts of the block features (features._python_stop_counts, the same
+ * whole numbers; see "stop words" below) and their character counts and flags
+ * (features._python_char_columns; see "characters" at the end).
  *
  *     forest = Forest(root, feature, threshold, left, right, value)
  *     forest.sums(X, bounds, out)
  *     stop_counts(token_lists, lists_of, n_lists, stop_count, n_tokens)
+ *     char_columns(texts, counts, words, caps, flags)
  *
  * root, feature, left, right and bounds are int64 arrays, threshold, value, X and out
  * float64 ones (C-contiguous; only the buffer protocol is used, so building this needs
@@ -396,10 +398,164 @@ done:
     return result;
 }
 
+/* ------------------------------------------------------------------ characters */
+/* features._python_char_columns: for each block of ``texts`` (a list of str) its count
+ * of each character class (features._char_class, a code point past the BMP a letter; the
+ * line break that joins a block to the next counted as its space), its words (runs of
+ * letters and digits) and capitalised words (words starting with a capital), and four
+ * flags as 0.0 or 1.0: ends_sentence and ends_colon (the last character once trailing
+ * white space, then closing quotes and brackets, are stripped), starts_upper (the first
+ * character a capital) and has_url ("http" or "www." in it). */
+enum { C_OTHER, C_LOWER, C_UPPER, C_DIGIT, C_SPACE, C_STOP, C_SEP, C_COMMA, C_CLASSES };
+
+static const Py_UCS4 separators[] = {
+    0x7c, 0x2022, 0xb7, 0xbb, 0x203a, 0x3e, 0x2f, 0x3c, 0xab, 0x2039, 0x2013, 0x2014,
+    0x2d, 0x5f, 0x23, 0x40, 0xa9, 0xae, 0x2122, 0x3d, 0x2b, 0x2a};
+static const Py_UCS4 closers[] = {0x22, 0x27, 0xbb, 0x201d, 0x2019, 0x29, 0x5d, 0x2a};
+static signed char ascii_class[128];
+
+static int
+one_of(Py_UCS4 c, const Py_UCS4 *set, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if (set[k] == c)
+            return 1;
+    return 0;
+}
+
+static int
+char_class(Py_UCS4 c)
+{
+    if (c > 0xFFFF)
+        return C_LOWER;
+    if (c == ',' || c == ';')
+        return C_COMMA;
+    if (one_of(c, separators, sizeof separators / sizeof *separators))
+        return C_SEP;
+    if (c == '.' || c == '!' || c == '?' || c == 0x2026)
+        return C_STOP;
+    if (Py_UNICODE_ISSPACE(c))
+        return C_SPACE;
+    if (Py_UNICODE_ISDIGIT(c))
+        return C_DIGIT;
+    if (Py_UNICODE_ISUPPER(c))
+        return C_UPPER;
+    if (Py_UNICODE_ISALPHA(c))
+        return C_LOWER;
+    return C_OTHER;
+}
+
+static int
+int_array(PyObject *array, Py_buffer *view, Py_ssize_t n, Py_ssize_t width, char kind,
+          const char *name)
+{
+    if (get_array(array, view, kind, 1, name) < 0)
+        return -1;
+    int ok = width ? view->ndim == 2 && view->shape[0] == n && view->shape[1] == width
+                   : view->ndim == 1 && view->shape[0] == n;
+    if (!ok) {
+        PyBuffer_Release(view);
+        PyErr_Format(PyExc_ValueError, "%s must hold %zd values a block", name,
+                     width ? width : 1);
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *
+char_columns(PyObject *self, PyObject *args)
+{
+    PyObject *sequence, *arrays[4];
+    if (!PyArg_ParseTuple(args, "OOOOO:char_columns", &sequence, &arrays[0], &arrays[1],
+                          &arrays[2], &arrays[3]))
+        return NULL;
+    if (!PyList_Check(sequence) && !PyTuple_Check(sequence)) {
+        PyErr_SetString(PyExc_TypeError, "char_columns() takes a list or tuple of str");
+        return NULL;
+    }
+    PyObject *texts = PySequence_Tuple(sequence);
+    if (!texts)
+        return NULL;
+    Py_ssize_t n = PyTuple_GET_SIZE(texts);
+    PyObject *result = NULL;
+    Py_buffer views[4] = {{0}};
+    static const char *names[] = {"counts", "words", "caps", "flags"};
+    static const Py_ssize_t widths[] = {C_CLASSES, 0, 0, 4};
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (!PyUnicode_Check(PyTuple_GET_ITEM(texts, i))
+                || PyUnicode_READY(PyTuple_GET_ITEM(texts, i)) < 0) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_TypeError, "char_columns() takes a list or tuple of str");
+            goto done;
+        }
+    for (int a = 0; a < 4; a++)
+        if (int_array(arrays[a], &views[a], n, widths[a], a == 3 ? 'd' : 'q', names[a]) < 0)
+            goto done;
+    int64_t *counts = views[0].buf, *words = views[1].buf, *caps = views[2].buf;
+    double *flags = views[3].buf;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *text = PyTuple_GET_ITEM(texts, i);
+        int kind = PyUnicode_KIND(text);
+        const void *data = PyUnicode_DATA(text);
+        Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+        int64_t *count = counts + i * C_CLASSES;
+        int64_t word_count = 0, cap_count = 0;
+        int in_word = 0, url = 0;
+        memset(count, 0, C_CLASSES * sizeof *count);
+        for (Py_ssize_t k = 0; k < length; k++) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, k);
+            int cls = c < 128 ? ascii_class[c] : char_class(c);
+            count[cls]++;
+            int wordish = cls >= C_LOWER && cls <= C_DIGIT;
+            if (wordish && !in_word) {
+                word_count++;
+                cap_count += cls == C_UPPER;
+            }
+            in_word = wordish;
+            if (!url && k + 4 <= length
+                    && ((c == 'h' && PyUnicode_READ(kind, data, k + 1) == 't'
+                         && PyUnicode_READ(kind, data, k + 2) == 't'
+                         && PyUnicode_READ(kind, data, k + 3) == 'p')
+                        || (c == 'w' && PyUnicode_READ(kind, data, k + 1) == 'w'
+                            && PyUnicode_READ(kind, data, k + 2) == 'w'
+                            && PyUnicode_READ(kind, data, k + 3) == '.')))
+                url = 1;
+        }
+        /* (words are counted among the classes' characters, each once more at its start) */
+        if (i + 1 < n)
+            count[C_SPACE]++;
+        words[i] = word_count;
+        caps[i] = cap_count;
+        Py_ssize_t end = length;
+        while (end > 0 && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, end - 1)))
+            end--;
+        while (end > 0 && one_of(PyUnicode_READ(kind, data, end - 1), closers,
+                                 sizeof closers / sizeof *closers))
+            end--;
+        Py_UCS4 last = end > 0 ? PyUnicode_READ(kind, data, end - 1) : 0;
+        double *flag = flags + 4 * i;
+        flag[0] = end > 0 && (last == '.' || last == '!' || last == '?' || last == 0x2026);
+        flag[1] = end > 0 && last == ':';
+        flag[2] = length > 0 && Py_UNICODE_ISUPPER(PyUnicode_READ(kind, data, 0));
+        flag[3] = url;
+    }
+    result = Py_NewRef(Py_None);
+done:
+    for (int a = 0; a < 4; a++)
+        if (views[a].obj)
+            PyBuffer_Release(&views[a]);
+    Py_DECREF(texts);
+    return result;
+}
+
 static PyMethodDef module_methods[] = {
     {"stop_counts", stop_counts, METH_VARARGS,
      "stop_counts(token_lists, lists_of, n_lists, stop_count, n_tokens): each block's "
      "tokens in the page's stop-word list and its tokens, into the two float64 vectors."},
+    {"char_columns", char_columns, METH_VARARGS,
+     "char_columns(texts, counts, words, caps, flags): each block's character classes, "
+     "words and capitalised words (int64), and ends_sentence, ends_colon, starts_upper "
+     "and has_url (float64), into the four arrays."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -414,6 +570,8 @@ PyInit__trees(void)
 {
     if (PyType_Ready(&ForestType) < 0)
         return NULL;
+    for (Py_UCS4 c = 0; c < 128; c++)
+        ascii_class[c] = (signed char)char_class(c);
     PyObject *m = PyModule_Create(&module);
     if (m && PyModule_AddObjectRef(m, "Forest", (PyObject *)&ForestType) < 0)
         Py_CLEAR(m);

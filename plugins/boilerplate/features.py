@@ -460,13 +460,77 @@ def token_keys(texts: tuple[str, ...]) -> list[str]:
     return list(map(" ".join, stop_word_counts(texts)[0]))
 
 
+def _python_char_columns(texts: list[str] | tuple[str, ...]) -> tuple[np.ndarray, ...]:
+    """Per block: its counts of each character class (int64, a block and the line break
+    after it), its words and capitalised words (int64), and ``ends_sentence``,
+    ``ends_colon``, ``starts_upper`` and ``has_url`` as the columns of a float64 matrix:
+    what the compiled columns must give, and those of a machine without them."""
+    n = len(texts)
+    joined = "\n".join(texts)
+    counts, words, caps = _char_counts(texts, joined)
+    # each block's last character before closing quotes and brackets ("" for none)
+    lasts = list(map(_LAST, map(str.rstrip, map(str.rstrip, texts), repeat(_CLOSERS))))
+    flags = np.empty((n, 4))
+    flags[:, 0] = np.fromiter(map(_SENTENCE_ENDS.__contains__, lasts), dtype=np.float64,
+                              count=n)
+    flags[:, 1] = np.fromiter(map(":".__eq__, lasts), dtype=np.float64, count=n)
+    flags[:, 2] = np.fromiter(map(str.isupper, map(_FIRST, texts)), dtype=np.float64, count=n)
+    flags[:, 3] = _has_url(texts, joined)
+    return counts, words, caps, flags
+
+
+#: Blocks of every character class, ends, starts and URLs, that the compiled columns must
+#: read as the Python ones do to be used.
+_CHECK_TEXTS = ["Hello, world; one-two | x.", "", " \t", "see www.x.org or http://y",
+                "Ünïcode — «quoted»”  ", "\ud800x", "\U0001f600 Abc 42", "ends:)\n",
+                "a\nB", "Wait…  ", "ÉTÉ ß ǅ Ⅻ ٣ 'x'", "\u00a0\u2028"]
+
+
+def _compiled_chars():
+    """The compiled character columns, when built and equal to
+    :func:`_python_char_columns` on a few small pages."""
+    try:
+        from clean_corpus_plugins.boilerplate import _trees
+    except ImportError:
+        return None
+    if not hasattr(_trees, "char_columns"):
+        return None
+    try:
+        for texts in (_CHECK_TEXTS, _CHECK_TEXTS[1:2], _CHECK_TEXTS[3:4], []):
+            fast = _empty_char_columns(len(texts))
+            _trees.char_columns(texts, *fast)
+            slow = _python_char_columns(texts)
+            if any(a.tobytes() != b.tobytes() or a.dtype != b.dtype or a.shape != b.shape
+                   for a, b in zip(fast, slow)):
+                return None
+    except Exception:
+        return None
+    return _trees
+
+
+def _empty_char_columns(n: int) -> tuple[np.ndarray, ...]:
+    """Arrays for :func:`_python_char_columns`' values of ``n`` blocks, to be filled."""
+    return (np.empty((n, _N_CLASSES), dtype=np.int64), np.empty(n, dtype=np.int64),
+            np.empty(n, dtype=np.int64), np.empty((n, 4)))
+
+
+def char_columns(texts: list[str] | tuple[str, ...]) -> tuple[np.ndarray, ...]:
+    """:func:`_python_char_columns`' values: compiled (``_trees.c``) where they were built
+    and give that function's values, else that function."""
+    if _chars is None:
+        return _python_char_columns(texts)
+    out = _empty_char_columns(len(texts))
+    _chars.char_columns(texts if isinstance(texts, (list, tuple)) else list(texts), *out)
+    return out
+
+
 def text_features(texts: list[str]) -> np.ndarray:
     """The :data:`TEXT_FEATURES` matrix of a page's blocks, one row per block, in order."""
     n = len(texts)
     if n == 0:
         return np.zeros((0, len(TEXT_FEATURES)))
-    joined = "\n".join(texts)
-    counts, words, caps = _char_counts(texts, joined)
+    counts, words, caps, flags = char_columns(texts)
+    ends_sentence, ends_colon, starts_upper, has_url = flags.T
     chars = np.maximum(1, counts.sum(axis=1) - counts[:, _SPACE])
     page = tuple(texts)
     token_lists, stop_count, n_tokens = stop_word_counts(page)
@@ -479,10 +543,6 @@ def text_features(texts: list[str]) -> np.ndarray:
     numbers: dict[str, int] = {}
     ids = np.fromiter(map(numbers.setdefault, keys, range(n)), dtype=np.int64, count=n)
     seen_before = (ids != np.arange(n)).astype(np.float64)
-    # each block's last character before closing quotes and brackets ("" for none)
-    lasts = list(map(_LAST, map(str.rstrip, map(str.rstrip, texts), repeat(_CLOSERS))))
-    ends_sentence = np.fromiter(map(_SENTENCE_ENDS.__contains__, lasts), dtype=np.float64,
-                                count=n)
     stop_share = stop_count / np.maximum(1, n_tokens)
     log_words = log1p_counts(words)
     is_prose = ((words >= 10) & (stop_share >= 0.2)).astype(np.float64)
@@ -499,16 +559,15 @@ def text_features(texts: list[str]) -> np.ndarray:
         "stops_inside": log1p_counts(counts[:, _STOP]),
         "capitalised_words": caps / safe_words,
         "ends_sentence": ends_sentence,
-        "ends_colon": np.fromiter(map(":".__eq__, lasts), dtype=np.float64, count=n),
-        "starts_upper": np.fromiter(map(str.isupper, map(_FIRST, texts)), dtype=np.float64,
-                                    count=n),
+        "ends_colon": ends_colon,
+        "starts_upper": starts_upper,
         "stop_share": stop_share,
         "stop_count": log1p_counts(stop_count),
         "repeats": log_counts(np.bincount(ids, minlength=n)[ids]),
         "seen_before": seen_before,
         "lexicon_line": lexicon_line,
         "lexicon_prefix": lexicon_prefix,
-        "has_url": _has_url(texts, joined),
+        "has_url": has_url,
         "is_prose": is_prose,
     }
     columns = [base[name] for name in _BASE]
@@ -581,3 +640,4 @@ def relative_features(X: np.ndarray) -> np.ndarray:
 
 
 _counts = _compiled_counts()
+_chars = _compiled_chars()
