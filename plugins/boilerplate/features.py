@@ -66,6 +66,9 @@ TEXT_FEATURES: tuple[str, ...] = (
        "page_mean_log_words", "page_prose_share", "page_stop_share")
 )
 
+_NEIGHBOUR_COLUMNS = [_BASE.index(name) for name in _NEIGHBOUR_BASE]
+_WINDOW_COLUMNS = [_BASE.index(name) for name in _WINDOW_BASE]
+
 
 #: Whole numbers below this have their logarithms looked up in a table (built once).
 _LOG_TABLE = 1 << 12
@@ -293,17 +296,6 @@ def _char_counts(texts: list[str], joined: str) -> tuple[np.ndarray, np.ndarray,
     at_start = both[:, _N_CLASSES:]
     words = at_start[:, _LOWER] + at_start[:, _UPPER] + at_start[:, _DIGIT]
     return both[:, :_N_CLASSES] + at_start, words, at_start[:, _UPPER]
-
-
-def _window_mean(values: np.ndarray, half: int) -> np.ndarray:
-    """Mean of ``values`` over ``[i - half, i + half]``, clipped at the page's edges (of
-    each column of a matrix ``values``)."""
-    n = len(values)
-    cum = np.concatenate((np.zeros((1,) + values.shape[1:]), np.cumsum(values, axis=0)))
-    index = np.arange(n)  # (np.clip costs more than the rest: a Python wrapper)
-    lo, hi = np.maximum(index - half, 0), np.minimum(index + half + 1, n)
-    width = (hi - lo) if values.ndim == 1 else (hi - lo)[:, None]
-    return (cum[hi] - cum[lo]) / width
 
 
 def shifted(values: np.ndarray, offset: int, fill: float = -1.0) -> np.ndarray:
@@ -570,14 +562,32 @@ def text_features(texts: list[str]) -> np.ndarray:
         "has_url": has_url,
         "is_prose": is_prose,
     }
-    columns = [base[name] for name in _BASE]
-    # the neighbour and window columns, a few base columns at a time (same values)
-    neighbours = np.column_stack([base[name] for name in _NEIGHBOUR_BASE])
-    columns.extend(shifted(neighbours, offset) for offset in _OFFSETS)
-    windowed = np.column_stack([base[name] for name in _WINDOW_BASE])
-    columns.extend(_window_mean(windowed, half) for half in _WINDOWS)
+    # the columns written in place, in the order of TEXT_FEATURES (no list of arrays joined)
+    X = np.empty((n, len(TEXT_FEATURES)))
+    for k, name in enumerate(_BASE):
+        X[:, k] = base[name]
+    # the neighbour columns (a few base columns at a time, -1 past the page's edges) and
+    # the window columns: their mean over blocks i - half .. i + half, clipped at the
+    # page's edges (one running sum for both windows; np.clip costs more than the rest)
+    neighbours = X[:, _NEIGHBOUR_COLUMNS]
+    at = len(_BASE)
+    for offset in _OFFSETS:
+        out = X[:, at:at + len(_NEIGHBOUR_BASE)]
+        out[...] = -1.0
+        if offset > 0:
+            out[:-offset] = neighbours[offset:]
+        else:
+            out[-offset:] = neighbours[:offset]
+        at += len(_NEIGHBOUR_BASE)
+    cum = np.zeros((n + 1, len(_WINDOW_BASE)))
+    np.cumsum(X[:, _WINDOW_COLUMNS], axis=0, out=cum[1:])
+    index = np.arange(n)
+    for half in _WINDOWS:
+        lo, hi = np.maximum(index - half, 0), np.minimum(index + half + 1, n)
+        np.divide(cum[hi] - cum[lo], (hi - lo)[:, None], out=X[:, at:at + len(_WINDOW_BASE)])
+        at += len(_WINDOW_BASE)
 
-    index = np.arange(n, dtype=np.float64)
+    index = index.astype(np.float64)
     total_words = float(words.sum())
     words_before = np.concatenate(([0.0], np.cumsum(words)[:-1]))
     start, end = _prose_run(words.astype(np.float64), is_prose.astype(bool))
@@ -586,21 +596,21 @@ def text_features(texts: list[str]) -> np.ndarray:
         side = np.where(index < start, -1.0, np.where(index > end, 1.0, 0.0))
     else:
         distance, side = np.full(n, float(n)), np.zeros(n)
-    columns.extend([
-        index / max(1, n - 1),
-        log1p_counts(index),
-        log1p_counts(n - 1 - index),
-        words_before / max(1.0, total_words),
-        (distance == 0).astype(np.float64),
-        log1p_counts(distance),
-        side,
-        np.full(n, math.log1p(n)),
-        np.full(n, math.log1p(total_words)),
-        np.full(n, log_words.mean()),
-        np.full(n, is_prose.mean()),
-        np.full(n, stop_count.sum() / max(1.0, n_tokens.sum())),
-    ])
-    return np.column_stack(columns).astype(np.float64, copy=False)
+    for k, column in enumerate((
+            index / max(1, n - 1),
+            log1p_counts(index),
+            log1p_counts(n - 1 - index),
+            words_before / max(1.0, total_words),
+            distance == 0,
+            log1p_counts(distance),
+            side,
+            math.log1p(n),
+            math.log1p(total_words),
+            log_words.mean(),
+            is_prose.mean(),
+            stop_count.sum() / max(1.0, n_tokens.sum())), start=at):
+        X[:, k] = column
+    return X
 
 
 #: Shape columns whose values differ by language (German capitalises its nouns and writes
