@@ -7,17 +7,15 @@ starts with a capital and holds a URL; the same dtypes, shapes and bytes.
 """
 from __future__ import annotations
 
-import gzip
-
 import numpy as np
 import pytest
 from conftest import REPO
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_compiled_counts import page_texts
 from test_dom_walk import FIXTURE_PAGES
 
-from clean_corpus.htmltree import parse_html
-from clean_corpus_plugins.boilerplate import features, html
+from clean_corpus_plugins.boilerplate import features
 from clean_corpus_plugins.boilerplate.text_extract import text_blocks
 
 
@@ -78,12 +76,9 @@ def test_a_module_without_the_columns_or_counting_otherwise_is_not_used(monkeypa
 
 @pytest.mark.parametrize("page", FIXTURE_PAGES, ids=lambda p: str(p.relative_to(REPO)))
 def test_the_compiled_columns_are_the_python_ones_on_the_fixture_pages(page):
-    data = page.read_bytes()
-    if page.name.endswith(".gz"):
-        data = gzip.decompress(data)
-    blocks = html.dom_blocks(parse_html(data.decode("utf-8", "replace")))
-    both_ways([b.text for b in blocks])
-    both_ways(tuple(b.text for b in blocks[::2]))
+    texts = page_texts(page)
+    both_ways(texts)
+    both_ways(tuple(texts[::2]))
 
 
 def test_the_compiled_columns_are_the_python_ones_on_the_text_fixtures():

@@ -71,13 +71,17 @@ def test_a_module_without_the_counts_or_counting_otherwise_is_not_used(monkeypat
     assert features._compiled_counts() is module
 
 
-@pytest.mark.parametrize("page", FIXTURE_PAGES, ids=lambda p: str(p.relative_to(REPO)))
-def test_the_compiled_counts_are_the_python_ones_on_the_fixture_pages(page):
+def page_texts(page) -> list[str]:
+    """The texts of a fixture page's DOM blocks."""
     data = page.read_bytes()
     if page.name.endswith(".gz"):
         data = gzip.decompress(data)
-    texts = [b.text for b in html.dom_blocks(parse_html(data.decode("utf-8", "replace")))]
-    both_ways(features.page_tokens(texts))
+    return [b.text for b in html.dom_blocks(parse_html(data.decode("utf-8", "replace")))]
+
+
+@pytest.mark.parametrize("page", FIXTURE_PAGES, ids=lambda p: str(p.relative_to(REPO)))
+def test_the_compiled_counts_are_the_python_ones_on_the_fixture_pages(page):
+    both_ways(features.page_tokens(page_texts(page)))
 
 
 def test_the_compiled_counts_are_the_python_ones_on_the_text_fixtures():
