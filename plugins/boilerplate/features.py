@@ -29,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
+from clean_corpus_plugins.boilerplate.compiled import checked, same_arrays
 from clean_corpus_plugins.lexicon import fold, folded_phrases
 
 STOPWORD_DIR = Path(__file__).with_name("stopwords")
@@ -428,23 +429,14 @@ _CHECK_TOKENS = [["the", "cat", "and", "der", "the"], [], ["und", "die", "katze"
 def _compiled_counts():
     """The compiled stop-word counts, when built and equal to :func:`_python_stop_counts`
     on a small page."""
-    try:
-        from clean_corpus_plugins.boilerplate import _trees
-    except ImportError:
-        return None
-    if not hasattr(_trees, "stop_counts"):
-        return None
-    try:
+    def agrees(module) -> bool:
         for tokens in (_CHECK_TOKENS, _CHECK_TOKENS[1:2], [["zzz"]], []):
             fast = np.empty(len(tokens)), np.empty(len(tokens))
-            _trees.stop_counts(tokens, _stopword_lists(), len(stopwords()), *fast)
-            slow = _python_stop_counts(tokens)
-            if any(a.tobytes() != b.tobytes() or a.dtype != b.dtype
-                   for a, b in zip(fast, slow)):
-                return None
-    except Exception:
-        return None
-    return _trees
+            module.stop_counts(tokens, _stopword_lists(), len(stopwords()), *fast)
+            if not same_arrays(fast, _python_stop_counts(tokens)):
+                return False
+        return True
+    return checked("_trees", "stop_counts", agrees)
 
 
 @lru_cache(maxsize=4)
@@ -483,23 +475,14 @@ _CHECK_TEXTS = ["Hello, world; one-two | x.", "", " \t", "see www.x.org or http:
 def _compiled_chars():
     """The compiled character columns, when built and equal to
     :func:`_python_char_columns` on a few small pages."""
-    try:
-        from clean_corpus_plugins.boilerplate import _trees
-    except ImportError:
-        return None
-    if not hasattr(_trees, "char_columns"):
-        return None
-    try:
+    def agrees(module) -> bool:
         for texts in (_CHECK_TEXTS, _CHECK_TEXTS[1:2], _CHECK_TEXTS[3:4], []):
             fast = _empty_char_columns(len(texts))
-            _trees.char_columns(texts, *fast)
-            slow = _python_char_columns(texts)
-            if any(a.tobytes() != b.tobytes() or a.dtype != b.dtype or a.shape != b.shape
-                   for a, b in zip(fast, slow)):
-                return None
-    except Exception:
-        return None
-    return _trees
+            module.char_columns(texts, *fast)
+            if not same_arrays(fast, _python_char_columns(texts)):
+                return False
+        return True
+    return checked("_trees", "char_columns", agrees)
 
 
 def _empty_char_columns(n: int) -> tuple[np.ndarray, ...]:

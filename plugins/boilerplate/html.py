@@ -24,6 +24,7 @@ from operator import attrgetter, eq, itemgetter
 import numpy as np
 from lxml import etree
 
+from clean_corpus_plugins.boilerplate.compiled import checked, same_arrays
 from clean_corpus_plugins.boilerplate.features import _log_table, log1p_counts, log_counts
 
 #: Elements that start a block of their own.
@@ -309,19 +310,12 @@ _CHECK_PAGE = (b"<html><body class='page mainBody' id='top'><div role='main'><p>
 def _compiled_walk():
     """The compiled walk, when it was built against the lxml running here (its element
     struct is read directly) and gives the Python walk's blocks on a small page."""
-    try:
-        from clean_corpus_plugins.boilerplate import _dom
-    except ImportError:
-        return None
-    if _dom.LXML_VERSION.split(".")[0] != str(etree.LXML_VERSION[0]):
-        return None
-    root = etree.fromstring(_CHECK_PAGE, etree.HTMLParser(encoding="utf-8"))
-    try:
-        if _dom.walk(root, SKIP_TAGS, _DOM_CONFIG) != _python_walk(root, SKIP_TAGS):
-            return None
-    except Exception:
-        return None
-    return _dom
+    def agrees(module) -> bool:
+        if module.LXML_VERSION.split(".")[0] != str(etree.LXML_VERSION[0]):
+            return False
+        root = etree.fromstring(_CHECK_PAGE, etree.HTMLParser(encoding="utf-8"))
+        return module.walk(root, SKIP_TAGS, _DOM_CONFIG) == _python_walk(root, SKIP_TAGS)
+    return checked("_dom", "walk", agrees)
 
 
 _dom = _compiled_walk()
@@ -543,23 +537,17 @@ _CHECK_VOCABULARY = ("main", "page", "item", "body", "nowhere", "main")
 def _compiled_columns():
     """The compiled columns, when the module was built with them and they give
     :func:`_python_html_features`' bytes on the small page of the walk's check."""
-    try:
-        from clean_corpus_plugins.boilerplate import _dom
-    except ImportError:
-        return None
-    if not hasattr(_dom, "html_columns"):
-        return None
-    root = etree.fromstring(_CHECK_PAGE, etree.HTMLParser(encoding="utf-8"))
-    blocks = _python_walk(root, SKIP_TAGS)
-    for vocabulary in ((), _CHECK_VOCABULARY):
-        width = (len(blocks), html_width(vocabulary))
-        try:
-            fast = _compiled_html_features(_dom, blocks, vocabulary, np.zeros(width))
-        except Exception:
-            return None
-        if fast.tobytes() != _python_html_features(blocks, vocabulary, np.zeros(width)).tobytes():
-            return None
-    return _dom
+    def agrees(module) -> bool:
+        root = etree.fromstring(_CHECK_PAGE, etree.HTMLParser(encoding="utf-8"))
+        blocks = _python_walk(root, SKIP_TAGS)
+        for vocabulary in ((), _CHECK_VOCABULARY):
+            width = (len(blocks), html_width(vocabulary))
+            fast = _compiled_html_features(module, blocks, vocabulary, np.zeros(width))
+            if not same_arrays([fast], [_python_html_features(blocks, vocabulary,
+                                                               np.zeros(width))]):
+                return False
+        return True
+    return checked("_dom", "html_columns", agrees)
 
 
 _columns = _compiled_columns()
