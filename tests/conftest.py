@@ -72,3 +72,17 @@ def records_with_modules_hidden(out_dir: Path, sources: list[Path],
                         "--no-progress"], check=True, capture_output=True, cwd=REPO)
         written[source.name] = out.read_bytes()
     return written
+
+
+def assert_used_only_when_right(monkeypatch, choose, module, function: str, *wrong) -> None:
+    """``choose()`` (a compiled piece's loader) picks ``module`` as built, and refuses it
+    when its ``function`` is replaced by any of the ``wrong`` ones (giving other values)
+    or missing, as a build of another version or a broken one would be."""
+    assert choose() is module
+    for replacement in wrong:
+        monkeypatch.setattr(module, function, replacement)
+        assert choose() is None
+    monkeypatch.delattr(module, function)
+    assert choose() is None
+    monkeypatch.undo()
+    assert choose() is module

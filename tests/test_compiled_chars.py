@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import REPO
+from conftest import REPO, assert_used_only_when_right
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_compiled_counts import page_texts
@@ -54,7 +54,6 @@ def test_the_compiled_columns_are_built_and_used(monkeypatch):
 
 def test_a_module_without_the_columns_or_counting_otherwise_is_not_used(monkeypatch):
     module = chars()
-    assert features._compiled_chars() is module
     real = module.char_columns
 
     def one_more_word(texts, counts, words, caps, flags):
@@ -65,13 +64,8 @@ def test_a_module_without_the_columns_or_counting_otherwise_is_not_used(monkeypa
         real(texts, counts, words, caps, flags)
         flags[:, 3] = 0.0
 
-    for wrong in (one_more_word, no_urls):
-        monkeypatch.setattr(module, "char_columns", wrong)
-        assert features._compiled_chars() is None
-    monkeypatch.delattr(module, "char_columns")
-    assert features._compiled_chars() is None
-    monkeypatch.undo()
-    assert features._compiled_chars() is module
+    assert_used_only_when_right(monkeypatch, features._compiled_chars, module, "char_columns",
+                                one_more_word, no_urls)
 
 
 @pytest.mark.parametrize("page", FIXTURE_PAGES, ids=lambda p: str(p.relative_to(REPO)))

@@ -10,7 +10,7 @@ import gzip
 
 import numpy as np
 import pytest
-from conftest import REPO
+from conftest import REPO, assert_used_only_when_right
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_dom_walk import FIXTURE_PAGES
@@ -56,19 +56,14 @@ def test_the_compiled_counts_are_built_and_used(monkeypatch):
 
 def test_a_module_without_the_counts_or_counting_otherwise_is_not_used(monkeypatch):
     module = counts()
-    assert features._compiled_counts() is module
     real = module.stop_counts
 
     def one_more(token_lists, lists_of, n_lists, stop_count, n_tokens):
         real(token_lists, lists_of, n_lists, stop_count, n_tokens)
         stop_count[:1] += 1
 
-    monkeypatch.setattr(module, "stop_counts", one_more)
-    assert features._compiled_counts() is None
-    monkeypatch.delattr(module, "stop_counts")
-    assert features._compiled_counts() is None
-    monkeypatch.undo()
-    assert features._compiled_counts() is module
+    assert_used_only_when_right(monkeypatch, features._compiled_counts, module, "stop_counts",
+                                one_more)
 
 
 def page_texts(page) -> list[str]:

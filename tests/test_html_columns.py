@@ -13,7 +13,7 @@ import dataclasses
 
 import numpy as np
 import pytest
-from conftest import REPO
+from conftest import REPO, assert_used_only_when_right
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_dom_walk import FIXTURE_PAGES, PAGES, both_parses, fragments
@@ -76,19 +76,14 @@ def test_the_compiled_columns_are_built_and_used(monkeypatch):
 
 def test_a_module_without_the_columns_or_giving_other_values_is_not_used(monkeypatch):
     module = columns()
-    assert html._compiled_columns() is module
     real = module.html_columns
 
     def off_by_a_bit(blocks, words_of, n_words, out, values, config):
         real(blocks, words_of, n_words, out, values, config)
         out[-1, -1] = np.nextafter(out[-1, -1], 1.0)
 
-    monkeypatch.setattr(module, "html_columns", off_by_a_bit)
-    assert html._compiled_columns() is None
-    monkeypatch.delattr(module, "html_columns")
-    assert html._compiled_columns() is None
-    monkeypatch.undo()
-    assert html._compiled_columns() is module
+    assert_used_only_when_right(monkeypatch, html._compiled_columns, module, "html_columns",
+                                off_by_a_bit)
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))
