@@ -35,13 +35,13 @@ import argparse
 import hashlib
 import sys
 import time
-from itertools import chain
 from pathlib import Path
 
 import numpy as np
 
 from clean_corpus.htmltree import parse_html
 from clean_corpus_plugins.boilerplate import features, html
+from clean_corpus_plugins.boilerplate.compiled import same_arrays
 from clean_corpus_plugins.boilerplate.html_extract import (MODEL_FILE, block_matrix,
                                                            vocabulary)
 from clean_corpus_plugins.boilerplate.model import load_model
@@ -79,9 +79,8 @@ def counts_differ(texts: list[str]) -> bool:
     features._counts.stop_counts(tokens, features._stopword_lists(),
                                  len(features.stopwords()), *fast)
     chars = features.char_columns(texts)
-    return any(a.tobytes() != b.tobytes() or a.dtype != b.dtype or a.shape != b.shape
-               for a, b in chain(zip(fast, features._python_stop_counts(tokens)),
-                                 zip(chars, features._python_char_columns(texts))))
+    return not (same_arrays(fast, features._python_stop_counts(tokens))
+                and same_arrays(chars, features._python_char_columns(texts)))
 
 
 def text_counts(folders: list[Path], old: dict | None) -> tuple[int, int, int]:

@@ -301,9 +301,14 @@ def _char_counts(texts: list[str], joined: str) -> tuple[np.ndarray, np.ndarray,
     return both[:, :_N_CLASSES] + at_start, words, at_start[:, _UPPER]
 
 
-def shifted(values: np.ndarray, offset: int, fill: float = -1.0) -> np.ndarray:
-    """``values[i + offset]`` (rows of a matrix), ``fill`` past the page's edges."""
-    out = np.full_like(values, fill)
+def shifted(values: np.ndarray, offset: int, fill: float = -1.0,
+            out: np.ndarray | None = None) -> np.ndarray:
+    """``values[i + offset]`` (rows of a matrix), ``fill`` past the page's edges; written
+    into ``out`` (an array of ``values``' shape) when given."""
+    if out is None:
+        out = np.full_like(values, fill)
+    else:
+        out[...] = fill
     if offset > 0:
         out[:-offset] = values[offset:]
     elif offset < 0:
@@ -557,12 +562,7 @@ def text_features(texts: list[str]) -> np.ndarray:
     neighbours = X[:, _NEIGHBOUR_COLUMNS]
     at = len(_BASE)
     for offset in _OFFSETS:
-        out = X[:, at:at + len(_NEIGHBOUR_BASE)]
-        out[...] = -1.0
-        if offset > 0:
-            out[:-offset] = neighbours[offset:]
-        else:
-            out[-offset:] = neighbours[:offset]
+        shifted(neighbours, offset, out=X[:, at:at + len(_NEIGHBOUR_BASE)])
         at += len(_NEIGHBOUR_BASE)
     cum = np.zeros((n + 1, len(_WINDOW_BASE)))
     np.cumsum(X[:, _WINDOW_COLUMNS], axis=0, out=cum[1:])
