@@ -149,6 +149,11 @@ def annotated_reference(text: str, keep: list[str], drop: list[str]) -> str:
 DEVSET_PREFIX = "devset-"
 
 
+def is_devset(page) -> bool:
+    """Whether a training page (its ``id``) is one of the devset's."""
+    return page.id.startswith(DEVSET_PREFIX)
+
+
 def devset_site(entry: dict) -> str:
     """The site of a devset page (an ``index.jsonl`` entry): its URL's host, ``www.``
     left out, or the host in its id."""
@@ -276,7 +281,7 @@ def _stack(pages: list[Page], max_rows: int | None = None, seed: int = 0,
     X = np.vstack([p.X for p in pages])
     y = np.concatenate([p.labels for p in pages])
     scale = np.concatenate([np.full(len(p.labels), devset_weight
-                                    if p.id.startswith(DEVSET_PREFIX) else 1.0) for p in pages])
+                                    if is_devset(p) else 1.0) for p in pages])
     w = (np.sqrt(np.concatenate([p.weights for p in pages])) + 0.1) * scale
     if max_rows and len(y) > max_rows:
         rows = np.sort(np.random.default_rng(seed).choice(len(y), max_rows, replace=False))

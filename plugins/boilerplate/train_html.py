@@ -148,10 +148,6 @@ def devset_pages(data: Path, cache: Path | None = None) -> list[HtmlPage]:
     return pages
 
 
-def is_devset(page) -> bool:
-    return page.id.startswith(training.DEVSET_PREFIX)
-
-
 def site_vocabulary(pages, words_of, size: int) -> tuple[str, ...]:
     """The ``size`` words found on the most sites (ties by the word), sorted."""
     sites = defaultdict(set)
@@ -202,7 +198,7 @@ def sample_rows(pages, seed: int, cap: int = MAX_BLOCKS_PER_PAGE, devset_weight:
         X.append(page.X[rows])
         y.append(page.labels[rows])
         w.append((np.sqrt(page.weights[rows]) + 0.1) * max(1.0, n / cap)
-                 * (devset_weight if is_devset(page) else 1.0))
+                 * (devset_weight if training.is_devset(page) else 1.0))
     return np.vstack(X), np.concatenate(y), np.concatenate(w)
 
 
@@ -220,7 +216,7 @@ def train_blocks(pages, seed: int = 0, name_odds: str | None = None,
         if name_odds else None
     stage = training.fit_stage(*sample_rows(pages, seed, devset_weight=devset_weight),
                                BLOCK_PARAMS, seed)
-    devset = sum(map(is_devset, pages))
+    devset = sum(map(training.is_devset, pages))
     trained = {"seed": seed, "pages": len(pages), "forms": ["html"],
                "blocks": int(sum(len(p.blocks) for p in pages)),
                "data": DATA_CREDIT + ("; " + training.CREDITS["devset"] if devset else "")}
