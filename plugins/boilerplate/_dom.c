@@ -279,6 +279,7 @@ split_words(const unsigned char *s, Py_ssize_t n, Py_ssize_t max_words)
             out[j] = s[start[k] + j] | 0x20;
         PyTuple_SET_ITEM(words, k, word);
     }
+    PyObject_GC_UnTrack(words);   /* (strings only: no cycle; see untracked below) */
     return words;
 }
 
@@ -527,6 +528,18 @@ prepend(PyObject *head, PyObject *body, Py_ssize_t keep)
     return t;
 }
 
+/* A place's tuples and sets hold strings, numbers and tuples of strings only, and cannot
+ * change: they can be in no reference cycle, so the collector need not visit them (it
+ * would, a few times over, for every page: the blocks hold thousands). A tuple of such
+ * objects is what the collector untracks itself when it first meets one; a frozen set it
+ * leaves tracked, though the same holds. */
+static void
+untracked(PyObject *place[5])
+{
+    for (int k = 0; k < 5; k++)
+        PyObject_GC_UnTrack(place[k]);
+}
+
 /* html._place: the place of the open element at ``level``, computed from the nearest
  * level that has one, each level once, ids given in the same order. */
 static int
@@ -558,6 +571,7 @@ place(Walk *w, Py_ssize_t level)
         }
         top->place[0] = path; top->place[1] = names; top->place[2] = ids;
         top->place[3] = tags_above; top->place[4] = words_above;
+        untracked(top->place);
         known = 0;
     }
     for (Py_ssize_t k = known + 1; k <= level; k++) {
@@ -615,6 +629,7 @@ place(Walk *w, Py_ssize_t level)
         }
         e->place[0] = path; e->place[1] = names; e->place[2] = ids;
         e->place[3] = tags_above; e->place[4] = words_above;
+        untracked(e->place);
         continue;
     failed_sets:
         Py_XDECREF(words_above);
