@@ -36,7 +36,8 @@ results alone. Seven parts, each counted:
   their key columns (``_trees.key_columns``): random pages of blocks (word characters of
   every width, capitals lowering to one or two characters, sigmas, line breaks,
   surrogates, lexicon phrases) against ``features._python_page_words`` and
-  ``features._python_key_columns``;
+  ``features._python_key_columns``, and the text columns of those pages
+  (``_trees.text_columns``) against ``features._python_text_columns``;
 - the tree walk (``_trees.Forest``): random forests walked on random rows (NaN, infinities,
   the thresholds themselves) must give the numpy walk's bits; broken ones (a child out of
   range, a cycle, shared nodes, a negative feature, a root out of range, arrays of other
@@ -421,7 +422,8 @@ def fuzz_words(seed: int, count: int, counts: dict, failures: list) -> None:
     page lower-cased first where it refuses it, as ``features._compiled_page_words`` does)
     against ``features._python_page_words``, and their tokens and keys, with lexicon
     phrases among them, through ``_trees.key_columns`` against
-    ``features._python_key_columns``; each page also as random code points."""
+    ``features._python_key_columns``, then all of them through ``_trees.text_columns``
+    against ``features._python_text_columns``; each page also as random code points."""
     from clean_corpus_plugins.boilerplate import features
 
     rng = random.Random(seed)
@@ -446,6 +448,11 @@ def fuzz_words(seed: int, count: int, counts: dict, failures: list) -> None:
         if not same_arrays(keyed, features._python_key_columns(slow[0], slow[3], lexicon,
                                                                firsts)):
             failures.append(f"key columns case {case} (seed {seed})")
+        if texts:
+            parts = (*features._python_char_columns(texts), *slow[1:3], *keyed)
+            if not same_arrays([features._compiled_text_columns(features._columns, *parts)],
+                               [features._python_text_columns(*parts)]):
+                failures.append(f"text columns case {case} (seed {seed})")
 
 
 # ------------------------------------------------------------------------- names
@@ -660,7 +667,7 @@ def main(argv=None) -> int:
 
     if html._dom is None or html._columns is None or model._trees is None \
             or features._counts is None or features._chars is None \
-            or features._words is None or features._keys is None:
+            or features._words is None or features._keys is None or features._columns is None:
         print("a compiled module is not there (not built, or refused by its self-check)")
         return 1
     sys.setrecursionlimit(200000)

@@ -308,7 +308,8 @@ def test_the_character_columns_are_read_within_their_strings(sanitized):
 
 def test_the_words_are_cut_within_their_strings_and_buffers(sanitized):
     # blocks of one-, two- and four-byte characters, tokens at both ends, many distinct
-    # tokens (past the table of known ones), empty blocks, pages refused for their capitals
+    # tokens (past the table of known ones), empty blocks, pages refused for their capitals;
+    # and the text columns of those pages
     run_sanitized(sanitized, """
         import random
         import numpy as np
@@ -330,6 +331,10 @@ def test_the_words_are_cut_within_their_strings_and_buffers(sanitized):
             keyed = features._compiled_key_columns(_trees, slow[0], slow[3], lexicon, firsts)
             assert all(a.tobytes() == b.tobytes() for a, b in zip(
                 keyed, features._python_key_columns(slow[0], slow[3], lexicon, firsts)))
+            if texts:
+                parts = (*features._python_char_columns(texts), *slow[1:3], *keyed)
+                assert features._compiled_text_columns(_trees, *parts).tobytes() \
+                    == features._python_text_columns(*parts).tobytes()
         for texts, out, n in (([1], 1, n_lists), (["a", "b"], 1, n_lists), ("a", 1, n_lists),
                               (["a"], 1, 0), (["a"], 1, 63)):
             try:

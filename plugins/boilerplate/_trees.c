@@ -930,6 +930,262 @@ done:
     return result;
 }
 
+/* ------------------------------------------------------------------ text columns */
+/* features._python_text_columns, compiled: the TEXT_FEATURES matrix of a page's blocks
+ * from their character columns, stop-word counts and key columns, each value given by the
+ * same operations on the same doubles (a division of two whole numbers made doubles, a
+ * table's value, the C library's log through Python's math function past the table,
+ * running sums in the same order; the prose run's sums are of whole numbers, exact), into
+ * X. The one column numpy sums pairwise, the page's mean log_words (column MEAN_LOG_WORDS),
+ * is left to the caller. */
+enum { TEXT_WIDTH = 60, BASE = 22, MEAN_LOG_WORDS = 57 };
+/* the base columns read by the neighbour columns and by the window columns */
+static const int neighbour_of[5] = {1, 14, 11, 21, 18};
+static const int window_of[3] = {1, 14, 21};
+
+/* features.log1p_counts / log_counts of one whole number: the table's value, or the
+ * function (math.log1p, math.log) called on it past the table. */
+typedef struct {
+    const double *table;
+    Py_ssize_t size;
+    PyObject *function;
+} LogOf;
+
+static int
+log_of(const LogOf *f, long long k, double *value)
+{
+    if (k >= 0 && k < f->size) {
+        *value = f->table[k];
+        return 0;
+    }
+    PyObject *x = PyLong_FromLongLong(k);
+    PyObject *r = x ? PyObject_CallOneArg(f->function, x) : NULL;
+    Py_XDECREF(x);
+    if (!r)
+        return -1;
+    *value = PyFloat_AsDouble(r);
+    Py_DECREF(r);
+    return *value == -1.0 && PyErr_Occurred() ? -1 : 0;
+}
+
+static int
+table_of(PyObject *array, Py_buffer *view, LogOf *f, PyObject *function)
+{
+    if (get_array(array, view, 'd', 0, "a log table") < 0)
+        return -1;
+    if (view->ndim != 1) {
+        PyBuffer_Release(view);
+        PyErr_SetString(PyExc_TypeError, "a log table is a float64 vector");
+        return -1;
+    }
+    f->table = view->buf;
+    f->size = view->shape[0];
+    f->function = function;
+    return 0;
+}
+
+/* features._prose_run: the run of blocks with the most prose words, less five words a
+ * block that is not prose (Kadane's, as the numpy's sums find it); end < start: none. */
+static void
+prose_run(const int64_t *words, const double *X, Py_ssize_t n, double *sums,
+          Py_ssize_t *start, Py_ssize_t *end)
+{
+    sums[0] = 0.0;
+    for (Py_ssize_t i = 0; i < n; i++)
+        sums[i + 1] = sums[i] + (X[i * TEXT_WIDTH + 21] != 0.0 ? (double)words[i] : -5.0);
+    double lowest = sums[0], best = 0.0;
+    Py_ssize_t at = -1, restart = 0, best_restart = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        /* lowest: the least of sums[0..i]; a block i > 0 restarts the run when the sum up
+         * to it is at most the lowest before it */
+        if (i > 0 && sums[i] <= lowest)
+            restart = i;
+        if (sums[i] < lowest)
+            lowest = sums[i];
+        double total = sums[i + 1] - lowest;
+        if (at < 0 || total > best) {
+            best = total;
+            at = i;
+            best_restart = restart;
+        }
+    }
+    if (at < 0 || best <= 0) {
+        *start = 0;
+        *end = -1;
+        return;
+    }
+    *start = best_restart;
+    *end = at;
+}
+
+static PyObject *
+text_columns(PyObject *self, PyObject *args)
+{
+    PyObject *arrays[10], *config;
+    if (!PyArg_ParseTuple(args, "OOOOOOOOOOO!:text_columns", &arrays[0], &arrays[1],
+                          &arrays[2], &arrays[3], &arrays[4], &arrays[5], &arrays[6],
+                          &arrays[7], &arrays[8], &arrays[9], &PyTuple_Type, &config))
+        return NULL;
+    PyObject *log1p_table, *log1p_function, *log_table, *log_function;
+    if (!PyArg_ParseTuple(config, "OOOO:config", &log1p_table, &log1p_function, &log_table,
+                          &log_function))
+        return NULL;
+    static const char *names[] = {"counts", "words", "caps", "flags", "stop_count",
+                                  "n_tokens", "lexicon_line", "lexicon_prefix", "ids", "X"};
+    static const Py_ssize_t widths[] = {C_CLASSES, 0, 0, 4, 0, 0, 0, 0, 0, TEXT_WIDTH};
+    static const char kinds[] = "qqqdddddqd";
+    Py_buffer views[10] = {{0}}, t1 = {0}, t2 = {0};
+    PyObject *result = NULL;
+    double *sums = NULL;
+    int64_t *times = NULL;
+    LogOf log1p_of, log_of_;
+    if (get_array(arrays[1], &views[1], 'q', 0, "words") < 0)
+        return NULL;
+    Py_ssize_t n = views[1].ndim == 1 ? views[1].shape[0] : -1;
+    PyBuffer_Release(&views[1]);
+    if (n < 0) {
+        PyErr_SetString(PyExc_ValueError, "words must hold a value a block");
+        return NULL;
+    }
+    for (int a = 0; a < 10; a++)
+        if (int_array(arrays[a], &views[a], n, widths[a], kinds[a], names[a]) < 0)
+            goto done;
+    if (table_of(log1p_table, &t1, &log1p_of, log1p_function) < 0
+            || table_of(log_table, &t2, &log_of_, log_function) < 0)
+        goto done;
+    const int64_t *counts = views[0].buf, *words = views[1].buf, *caps = views[2].buf,
+                  *ids = views[8].buf;
+    const double *flags = views[3].buf, *stop_count = views[4].buf,
+                 *n_tokens = views[5].buf, *line = views[6].buf, *prefix = views[7].buf;
+    double *X = views[9].buf;
+    sums = PyMem_Malloc((3 * (n + 1) + 1) * sizeof(double));
+    times = PyMem_Calloc(n ? n : 1, sizeof(int64_t));
+    if (!sums || !times) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (ids[i] < 0 || ids[i] >= n) {
+            PyErr_SetString(PyExc_ValueError, "ids must be blocks of the page");
+            goto done;
+        }
+        times[ids[i]]++;
+    }
+    /* the base columns */
+    long long total_words = 0;
+    double stops = 0.0, tokens = 0.0, prose_blocks = 0.0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const int64_t *c = counts + i * C_CLASSES;
+        double *x = X + i * TEXT_WIDTH;
+        int64_t sum = 0;
+        for (int k = 0; k < C_CLASSES; k++)
+            sum += c[k];
+        int64_t chars = sum - c[C_SPACE] > 1 ? sum - c[C_SPACE] : 1;
+        int64_t safe_words = words[i] > 1 ? words[i] : 1;
+        double share = stop_count[i] / (n_tokens[i] > 1.0 ? n_tokens[i] : 1.0);
+        if (log_of(&log1p_of, chars, &x[0]) < 0 || log_of(&log1p_of, words[i], &x[1]) < 0
+                || log_of(&log1p_of, c[C_STOP], &x[9]) < 0
+                || log_of(&log1p_of, (long long)stop_count[i], &x[15]) < 0
+                || log_of(&log_of_, times[ids[i]], &x[16]) < 0)
+            goto done;
+        x[2] = (double)(c[C_LOWER] + c[C_UPPER] + c[C_DIGIT]) / (double)safe_words;
+        x[3] = (double)c[C_LOWER] / (double)chars;
+        x[4] = (double)c[C_UPPER] / (double)chars;
+        x[5] = (double)c[C_DIGIT] / (double)chars;
+        x[6] = (double)c[C_OTHER] / (double)chars;
+        x[7] = (double)c[C_SEP] / (double)chars;
+        x[8] = (double)c[C_COMMA] / (double)safe_words;
+        x[10] = (double)caps[i] / (double)safe_words;
+        x[11] = flags[4 * i];
+        x[12] = flags[4 * i + 1];
+        x[13] = flags[4 * i + 2];
+        x[14] = share;
+        x[17] = ids[i] != i;
+        x[18] = line[i];
+        x[19] = prefix[i];
+        x[20] = flags[4 * i + 3];
+        x[21] = words[i] >= 10 && share >= 0.2;
+        total_words += words[i];
+        stops += stop_count[i];
+        tokens += n_tokens[i];
+        prose_blocks += x[21];
+    }
+    /* the neighbours' columns (-1 past the page's edges) and the windows' means */
+    static const int offsets[4] = {-2, -1, 1, 2};
+    for (Py_ssize_t i = 0; i < n; i++) {
+        double *x = X + i * TEXT_WIDTH + BASE;
+        for (int o = 0; o < 4; o++) {
+            Py_ssize_t j = i + offsets[o];
+            for (int k = 0; k < 5; k++)
+                *x++ = j >= 0 && j < n ? X[j * TEXT_WIDTH + neighbour_of[k]] : -1.0;
+        }
+    }
+    for (int k = 0; k < 3; k++) {
+        double *cum = sums + k * (n + 1);
+        cum[0] = 0.0;
+        for (Py_ssize_t i = 0; i < n; i++)
+            cum[i + 1] = i ? cum[i] + X[i * TEXT_WIDTH + window_of[k]]
+                           : X[window_of[k]];
+    }
+    static const Py_ssize_t halves[2] = {3, 10};
+    for (Py_ssize_t i = 0; i < n; i++) {
+        double *x = X + i * TEXT_WIDTH + BASE + 20;
+        for (int w = 0; w < 2; w++) {
+            Py_ssize_t lo = i - halves[w] > 0 ? i - halves[w] : 0;
+            Py_ssize_t hi = i + halves[w] + 1 < n ? i + halves[w] + 1 : n;
+            for (int k = 0; k < 3; k++) {
+                const double *cum = sums + k * (n + 1);
+                *x++ = (cum[hi] - cum[lo]) / (double)(hi - lo);
+            }
+        }
+    }
+    /* where the block stands, and the page's own columns */
+    Py_ssize_t start, end;
+    prose_run(words, X, n, sums, &start, &end);
+    double page[4];
+    if (log_of(&log1p_of, n, &page[0]) < 0 || log_of(&log1p_of, total_words, &page[1]) < 0)
+        goto done;
+    page[2] = n ? prose_blocks / (double)n : 0.0;
+    page[3] = stops / (tokens > 1.0 ? tokens : 1.0);
+    long long before = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        double *x = X + i * TEXT_WIDTH + BASE + 26;
+        double index = (double)i, distance, side;
+        if (end >= start) {
+            distance = i < start ? (double)start - index : i > end ? index - (double)end : 0.0;
+            side = i < start ? -1.0 : i > end ? 1.0 : 0.0;
+        } else {
+            distance = (double)n;
+            side = 0.0;
+        }
+        x[0] = index / (double)(n - 1 > 1 ? n - 1 : 1);
+        if (log_of(&log1p_of, i, &x[1]) < 0 || log_of(&log1p_of, n - 1 - i, &x[2]) < 0
+                || log_of(&log1p_of, (long long)distance, &x[5]) < 0)
+            goto done;
+        x[3] = (double)before / ((double)total_words > 1.0 ? (double)total_words : 1.0);
+        x[4] = distance == 0.0;
+        x[6] = side;
+        x[7] = page[0];
+        x[8] = page[1];
+        x[9] = 0.0;   /* (MEAN_LOG_WORDS: the caller's) */
+        x[10] = page[2];
+        x[11] = page[3];
+        before += words[i];
+    }
+    result = Py_NewRef(Py_None);
+done:
+    for (int a = 0; a < 10; a++)
+        if (views[a].obj)
+            PyBuffer_Release(&views[a]);
+    if (t1.obj)
+        PyBuffer_Release(&t1);
+    if (t2.obj)
+        PyBuffer_Release(&t2);
+    PyMem_Free(sums);
+    PyMem_Free(times);
+    return result;
+}
+
 static PyMethodDef module_methods[] = {
     {"stop_counts", stop_counts, METH_VARARGS,
      "stop_counts(token_lists, lists_of, n_lists, stop_count, n_tokens): each block's "
@@ -946,6 +1202,10 @@ static PyMethodDef module_methods[] = {
      "key_columns(token_lists, keys, lexicon, firsts, max_words, line, prefix, ids): the "
      "lexicon columns of the blocks with ASCII keys, each block's first block with its "
      "key; the indexes of the blocks left (keys not ASCII)."},
+    {"text_columns", text_columns, METH_VARARGS,
+     "text_columns(counts, words, caps, flags, stop_count, n_tokens, lexicon_line, "
+     "lexicon_prefix, ids, X, config): the text features of a page's blocks into X, but "
+     "the page's mean log_words."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -636,18 +636,46 @@ def char_columns(texts: list[str] | tuple[str, ...]) -> tuple[np.ndarray, ...]:
 
 
 def text_features(texts: list[str]) -> np.ndarray:
-    """The :data:`TEXT_FEATURES` matrix of a page's blocks, one row per block, in order."""
+    """The :data:`TEXT_FEATURES` matrix of a page's blocks, one row per block, in order:
+    :func:`_python_text_columns` of their character columns, words and key columns,
+    compiled (``_trees.c``) where that was built and gives that function's values."""
     n = len(texts)
     if n == 0:
         return np.zeros((0, len(TEXT_FEATURES)))
     counts, words, caps, flags = char_columns(texts)
+    token_lists, stop_count, n_tokens, keys = page_words(tuple(texts))
+    # each block's text as a number (the first block with the same tokens): how often it
+    # recurs, and whether an earlier block had it
+    lexicon_line, lexicon_prefix, ids = key_columns(token_lists, keys)
+    parts = (counts, words, caps, flags, stop_count, n_tokens, lexicon_line, lexicon_prefix,
+             ids)
+    if _columns is not None:
+        return _compiled_text_columns(_columns, *parts)
+    return _python_text_columns(*parts)
+
+
+def _compiled_text_columns(module, *parts) -> np.ndarray:
+    """:func:`_python_text_columns` by ``module``'s compiled columns, the page's mean
+    ``log_words`` added here as that function takes it (numpy's pairwise sum)."""
+    X = np.empty((len(parts[1]), len(TEXT_FEATURES)))
+    # (the Python character columns may be views of a matrix's columns)
+    module.text_columns(*map(np.ascontiguousarray, parts), X, _TEXT_CONFIG)
+    X[:, _MEAN_LOG_WORDS] = np.ascontiguousarray(X[:, _COLUMN["log_words"]]).mean()
+    return X
+
+
+def _python_text_columns(counts: np.ndarray, words: np.ndarray, caps: np.ndarray,
+                         flags: np.ndarray, stop_count: np.ndarray, n_tokens: np.ndarray,
+                         lexicon_line: np.ndarray, lexicon_prefix: np.ndarray,
+                         ids: np.ndarray) -> np.ndarray:
+    """The :data:`TEXT_FEATURES` matrix of a page's blocks (at least one) from their
+    :func:`char_columns`, their stop-word counts and tokens (:func:`page_words`) and their
+    :func:`key_columns`, in numpy: what the compiled columns must give, bit for bit, and
+    the columns of a machine without them."""
+    n = len(words)
     ends_sentence, ends_colon, starts_upper, has_url = flags.T
     chars = np.maximum(1, counts.sum(axis=1) - counts[:, _SPACE])
-    token_lists, stop_count, n_tokens, keys = page_words(tuple(texts))
     safe_words = np.maximum(1, words)
-    # each block's text as a number (the first block with the same tokens): how often it
-    # recurs, and whether an earlier block had it, in numpy
-    lexicon_line, lexicon_prefix, ids = key_columns(token_lists, keys)
     seen_before = (ids != np.arange(n)).astype(np.float64)
     stop_share = stop_count / np.maximum(1, n_tokens)
     log_words = log1p_counts(words)
@@ -758,7 +786,35 @@ def relative_features(X: np.ndarray) -> np.ndarray:
     return np.hstack((X[:, _KEPT_COLUMNS], shape - means))
 
 
+#: What the compiled text columns read of the features' tables: ``log1p_counts`` and
+#: ``log_counts`` (their tables, and the functions past them).
+_TEXT_CONFIG = (_log_table(math.log1p), math.log1p, _log_table(math.log), math.log)
+_MEAN_LOG_WORDS = TEXT_FEATURES.index("page_mean_log_words")
+#: Blocks of a page with a run of prose, repeats, lexicon phrases and every character
+#: class, that the compiled text columns must read as the Python ones do to be used.
+_CHECK_PROSE = "The cat and the dog sat on the mat in the sun, as they do."
+
+
+def _compiled_text_columns_checked():
+    """The compiled text columns, when built and equal to :func:`_python_text_columns` on
+    a few small pages."""
+    def agrees(module) -> bool:
+        page = _CHECK_TEXTS + [_CHECK_PROSE] * 3 + ["Read more", "Menu", _CHECK_PROSE]
+        for texts in (page, page[:1], page[-4:], page[::-1]):
+            counts, words, caps, flags = _python_char_columns(texts)
+            token_lists, stop_count, n_tokens, keys = _python_page_words(texts)
+            parts = (counts, words, caps, flags, stop_count, n_tokens,
+                     *_python_key_columns(token_lists, keys, _CHECK_LEXICON,
+                                          frozenset(["read", "menu"])))
+            if not same_arrays([_compiled_text_columns(module, *parts)],
+                               [_python_text_columns(*parts)]):
+                return False
+        return True
+    return checked("_trees", "text_columns", agrees)
+
+
 _counts = _compiled_counts()
 _chars = _compiled_chars()
 _words = _compiled_words()
 _keys = _compiled_keys()
+_columns = _compiled_text_columns_checked()
