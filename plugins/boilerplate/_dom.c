@@ -109,11 +109,10 @@ typedef struct {
     Py_ssize_t len, cap;
 } Buffer;
 
+/* Room for n more bytes past b->len. */
 static int
-buffer_add(Buffer *b, const void *data, Py_ssize_t n)
+buffer_reserve(Buffer *b, Py_ssize_t n)
 {
-    if (n <= 0)   /* (nothing to copy: data and b->data may both be NULL) */
-        return 0;
     if (b->len + n > b->cap) {
         Py_ssize_t cap = b->cap ? b->cap : 256;
         while (cap < b->len + n) {
@@ -131,6 +130,16 @@ buffer_add(Buffer *b, const void *data, Py_ssize_t n)
         b->data = grown;
         b->cap = cap;
     }
+    return 0;
+}
+
+static int
+buffer_add(Buffer *b, const void *data, Py_ssize_t n)
+{
+    if (n <= 0)   /* (nothing to copy: data and b->data may both be NULL) */
+        return 0;
+    if (buffer_reserve(b, n) < 0)
+        return -1;
     memcpy(b->data + b->len, data, n);
     b->len += n;
     return 0;
@@ -646,28 +655,50 @@ static int
 flush(Walk *w)
 {
     const unsigned char *s = w->pieces.data;
-    Py_ssize_t n = w->pieces.len, i = 0, chars = 0;
+    Py_ssize_t n = w->pieces.len, i = 0, chars = 0, used = 0;
     int alnum = 0, gap = 0;
+    /* " ".join(text.split()), its length and str.isalnum of a char: the text is at most
+     * the pieces (a space is put for a run of white space), written in place */
     w->text.len = 0;
-    while (i < n) {   /* " ".join(text.split()), its length and str.isalnum of a char */
+    if (buffer_reserve(&w->text, n + 1) < 0)
+        return -1;
+    unsigned char *out = w->text.data;
+    while (i < n) {
+        unsigned char c = s[i];
+        if (c < 0x80) {   /* (most characters: one byte, no decoding, no copy call) */
+            i++;
+            if (Py_UNICODE_ISSPACE(c)) {
+                gap = 1;
+                continue;
+            }
+            if (gap && used) {
+                out[used++] = ' ';
+                chars++;
+            }
+            gap = 0;
+            out[used++] = c;
+            chars++;
+            alnum |= (unsigned char)((c | 0x20) - 'a') < 26 || (unsigned char)(c - '0') < 10;
+            continue;
+        }
         Py_ssize_t at = i;
         Py_UCS4 ch = next_char(s, n, &i);
         if (Py_UNICODE_ISSPACE(ch)) {
             gap = 1;
             continue;
         }
-        if (gap && w->text.len) {
-            if (buffer_add(&w->text, " ", 1) < 0)
-                return -1;
+        if (gap && used) {
+            out[used++] = ' ';
             chars++;
         }
         gap = 0;
-        if (buffer_add(&w->text, s + at, i - at) < 0)
-            return -1;
+        memcpy(out + used, s + at, i - at);
+        used += i - at;
         chars++;
         if (!alnum && Py_UNICODE_ISALNUM(ch))
             alnum = 1;
     }
+    w->text.len = used;
     if (!alnum)
         return 0;
     PyObject *text = PyUnicode_DecodeUTF8((const char *)w->text.data, w->text.len, NULL);
