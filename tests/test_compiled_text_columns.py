@@ -90,7 +90,7 @@ def test_a_module_without_the_columns_or_computing_otherwise_is_not_used(monkeyp
         X = args[-2]
         X[:, COLUMN["log_words"]] = np.round(X[:, COLUMN["log_words"]], 6)
 
-    assert_used_only_when_right(monkeypatch, features._compiled_text_columns_checked, columns,
+    assert_used_only_when_right(monkeypatch, features._compiled_matrix, columns,
                                 "text_columns", no_run, edges_of_zeros, log_words_rounded)
 
 

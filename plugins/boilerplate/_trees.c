@@ -1,13 +1,20 @@
 /* The tree walk of model.TreeEnsemble, compiled: the same comparisons and the same
  * summation order as the numpy walk there (its fallback), so both give the same bits;
  * the stop-word counts of the block features (features._python_stop_counts, the same
- * whole numbers; see "stop words" below) and their character counts and flags
- * (features._python_char_columns; see "characters" at the end).
+ * whole numbers; see "stop words" below), their character counts and flags
+ * (features._python_char_columns; see "characters"), a page's words
+ * (features._python_page_words) and their key columns (features._python_key_columns; see
+ * "words"), and the text features' matrix (features._python_text_columns; see "text
+ * columns" at the end).
  *
  *     forest = Forest(root, feature, threshold, left, right, value)
  *     forest.sums(X, bounds, out)
  *     stop_counts(token_lists, lists_of, n_lists, stop_count, n_tokens)
  *     char_columns(texts, counts, words, caps, flags)
+ *     page_words(texts, lists_of, n_lists, stop_count, n_tokens) -> (token_lists, keys)
+ *     key_columns(token_lists, keys, lexicon, firsts, max_words, line, prefix, ids) -> left
+ *     text_columns(counts, words, caps, flags, stop_count, n_tokens, line, prefix, ids, X,
+ *                  config)
  *
  * root, feature, left, right and bounds are int64 arrays, threshold, value, X and out
  * float64 ones (C-contiguous; only the buffer protocol is used, so building this needs
@@ -886,8 +893,8 @@ key_columns(PyObject *self, PyObject *args)
                 goto done;
             continue;
         }
-        /* (the block's list may have changed since the check: read again with a new
-         * reference to each token) */
+        /* (the lists are read again each time, the first token held: a set of other
+         * objects than str could run code comparing them) */
         Py_ssize_t count = PyList_GET_SIZE(block);
         int is_line = 0, starts = 0;
         if (count <= max_words) {
@@ -895,24 +902,21 @@ key_columns(PyObject *self, PyObject *args)
             if (is_line < 0)
                 goto done;
         }
-        PyObject *head = count ? PyList_GET_ITEM(block, 0) : empty;
-        starts = PySet_Contains(firsts, head);
+        PyObject *head = Py_NewRef(count ? PyList_GET_ITEM(block, 0) : empty);
+        int opens = PySet_Contains(firsts, head);
+        starts = opens > 0 ? PySet_Contains(lexicon, head) : opens;
+        Py_DECREF(head);
+        for (Py_ssize_t take = 2; opens > 0 && starts == 0 && take <= 3; take++) {
+            PyObject *slice = PyList_GetSlice(block, 0, take);
+            PyObject *words = slice ? PyUnicode_Join(space, slice) : NULL;
+            Py_XDECREF(slice);
+            if (!words)
+                goto done;
+            starts = PySet_Contains(lexicon, words);
+            Py_DECREF(words);
+        }
         if (starts < 0)
             goto done;
-        if (starts) {
-            starts = PySet_Contains(lexicon, head);
-            for (Py_ssize_t take = 2; starts == 0 && take <= 3; take++) {
-                PyObject *slice = PyList_GetSlice(block, 0, take);
-                PyObject *words = slice ? PyUnicode_Join(space, slice) : NULL;
-                Py_XDECREF(slice);
-                if (!words)
-                    goto done;
-                starts = PySet_Contains(lexicon, words);
-                Py_DECREF(words);
-            }
-            if (starts < 0)
-                goto done;
-        }
         line[i] = is_line;
         prefix[i] = starts;
     }
@@ -1211,8 +1215,9 @@ static PyMethodDef module_methods[] = {
 
 static struct PyModuleDef module = {
     PyModuleDef_HEAD_INIT, "_trees",
-    "The tree walk of clean_corpus_plugins.boilerplate.model and the stop-word counts of "
-    "its features, compiled.", -1, module_methods,
+    "The tree walk of clean_corpus_plugins.boilerplate.model and parts of its features "
+    "(stop-word counts, character columns, words, key and text columns), compiled.", -1,
+    module_methods,
 };
 
 PyMODINIT_FUNC

@@ -10,8 +10,10 @@ phrase of the cleaners' lexicons (``plugins/lexicons``).
 
 Character classes, words and a block's ends are counted in one compiled pass over its
 characters (``_trees.c``; :func:`_python_char_columns`, numpy over the page's code points,
-where it is not built), the stop words likewise, and most other per-block work is one
-C-level call: a page of a few hundred blocks costs under a millisecond at the median.
+where it is not built), its tokens, stop words and key in another (:func:`page_words`),
+its lexicon columns and repeats by a look-up or two (:func:`key_columns`), and the matrix
+written from them in one more (:func:`_python_text_columns`, numpy, its specification):
+a page of a few hundred blocks costs about a third of a millisecond at the median.
 :func:`text_features` returns a float64 matrix whose columns are :data:`TEXT_FEATURES`;
 HTML callers append their own columns to it. A text model that reads no
 vocabulary (the fallback) reads :func:`relative_features`: the same, with the shape
@@ -795,7 +797,7 @@ _MEAN_LOG_WORDS = TEXT_FEATURES.index("page_mean_log_words")
 _CHECK_PROSE = "The cat and the dog sat on the mat in the sun, as they do."
 
 
-def _compiled_text_columns_checked():
+def _compiled_matrix():
     """The compiled text columns, when built and equal to :func:`_python_text_columns` on
     a few small pages."""
     def agrees(module) -> bool:
@@ -817,4 +819,4 @@ _counts = _compiled_counts()
 _chars = _compiled_chars()
 _words = _compiled_words()
 _keys = _compiled_keys()
-_columns = _compiled_text_columns_checked()
+_columns = _compiled_matrix()
