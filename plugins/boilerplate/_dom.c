@@ -40,6 +40,7 @@
 #include <libxml/tree.h>
 #include <lxml-version.h>
 #include "lxml.etree.h"
+#include "_log_of.h"
 
 static PyObject *Unsupported;
 static PyObject *s_space;   /* " " */
@@ -664,25 +665,9 @@ flush(Walk *w)
         return -1;
     unsigned char *out = w->text.data;
     while (i < n) {
-        unsigned char c = s[i];
-        if (c < 0x80) {   /* (most characters: one byte, no decoding, no copy call) */
-            i++;
-            if (Py_UNICODE_ISSPACE(c)) {
-                gap = 1;
-                continue;
-            }
-            if (gap && used) {
-                out[used++] = ' ';
-                chars++;
-            }
-            gap = 0;
-            out[used++] = c;
-            chars++;
-            alnum |= (unsigned char)((c | 0x20) - 'a') < 26 || (unsigned char)(c - '0') < 10;
-            continue;
-        }
+        /* (most characters: one byte, read without decoding, kept without a copy call) */
         Py_ssize_t at = i;
-        Py_UCS4 ch = next_char(s, n, &i);
+        Py_UCS4 ch = s[i] < 0x80 ? s[i++] : next_char(s, n, &i);
         if (Py_UNICODE_ISSPACE(ch)) {
             gap = 1;
             continue;
@@ -692,11 +677,17 @@ flush(Walk *w)
             chars++;
         }
         gap = 0;
-        memcpy(out + used, s + at, i - at);
-        used += i - at;
+        if (i - at == 1) {
+            out[used++] = s[at];
+        } else {
+            memcpy(out + used, s + at, i - at);
+            used += i - at;
+        }
         chars++;
-        if (!alnum && Py_UNICODE_ISALNUM(ch))
-            alnum = 1;
+        if (!alnum)
+            alnum = ch < 0x80 ? (unsigned char)((ch | 0x20) - 'a') < 26
+                                || (unsigned char)(ch - '0') < 10
+                              : Py_UNICODE_ISALNUM(ch) != 0;
     }
     w->text.len = used;
     if (!alnum)
@@ -1089,31 +1080,6 @@ typedef struct {
 
 static PyObject *a_text, *a_tag, *a_link_chars, *a_links, *a_depth, *a_path, *a_names,
                 *a_ancestors, *a_tags_above, *a_words_above;   /* the DomBlock fields */
-
-/* features.log1p_counts / log_counts of one whole number: the table's value, or the
- * function (math.log1p, math.log) called on it past the table. */
-typedef struct {
-    const double *table;
-    Py_ssize_t size;
-    PyObject *function;
-} LogOf;
-
-static int
-log_of(const LogOf *f, long long k, double *value)
-{
-    if (k >= 0 && k < f->size) {
-        *value = f->table[k];
-        return 0;
-    }
-    PyObject *x = PyLong_FromLongLong(k);
-    PyObject *r = x ? PyObject_CallOneArg(f->function, x) : NULL;
-    Py_XDECREF(x);
-    if (!r)
-        return -1;
-    *value = PyFloat_AsDouble(r);
-    Py_DECREF(r);
-    return (*value == -1.0 && PyErr_Occurred()) ? -1 : 0;
-}
 
 static int
 unsupported(const char *what)
@@ -1656,24 +1622,6 @@ fill_columns(Columns *c)
             AT(c, j, col + 3) = value;
         start = i;
     }
-    return 0;
-}
-
-/* A float64 table of a config (features._log_table): its buffer, kept in *view. */
-static int
-table_of(PyObject *array, Py_buffer *view, LogOf *f, PyObject *function)
-{
-    if (PyObject_GetBuffer(array, view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0)
-        return -1;
-    if (view->ndim != 1 || view->itemsize != sizeof(double) || !view->format
-            || strcmp(view->format, "d") != 0) {
-        PyBuffer_Release(view);
-        PyErr_SetString(PyExc_TypeError, "a log table is a float64 vector");
-        return -1;
-    }
-    f->table = view->buf;
-    f->size = view->shape[0];
-    f->function = function;
     return 0;
 }
 

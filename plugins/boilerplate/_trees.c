@@ -36,6 +36,7 @@
 #include <Python.h>
 #include <stdint.h>
 #include <string.h>
+#include "_log_of.h"
 
 #define TILE 16   /* (sixteen: 8% faster than eight on wcxb-dev pages; the sums are the same) */
 
@@ -946,47 +947,6 @@ enum { TEXT_WIDTH = 60, BASE = 22, MEAN_LOG_WORDS = 57 };
 /* the base columns read by the neighbour columns and by the window columns */
 static const int neighbour_of[5] = {1, 14, 11, 21, 18};
 static const int window_of[3] = {1, 14, 21};
-
-/* features.log1p_counts / log_counts of one whole number: the table's value, or the
- * function (math.log1p, math.log) called on it past the table. */
-typedef struct {
-    const double *table;
-    Py_ssize_t size;
-    PyObject *function;
-} LogOf;
-
-static int
-log_of(const LogOf *f, long long k, double *value)
-{
-    if (k >= 0 && k < f->size) {
-        *value = f->table[k];
-        return 0;
-    }
-    PyObject *x = PyLong_FromLongLong(k);
-    PyObject *r = x ? PyObject_CallOneArg(f->function, x) : NULL;
-    Py_XDECREF(x);
-    if (!r)
-        return -1;
-    *value = PyFloat_AsDouble(r);
-    Py_DECREF(r);
-    return *value == -1.0 && PyErr_Occurred() ? -1 : 0;
-}
-
-static int
-table_of(PyObject *array, Py_buffer *view, LogOf *f, PyObject *function)
-{
-    if (get_array(array, view, 'd', 0, "a log table") < 0)
-        return -1;
-    if (view->ndim != 1) {
-        PyBuffer_Release(view);
-        PyErr_SetString(PyExc_TypeError, "a log table is a float64 vector");
-        return -1;
-    }
-    f->table = view->buf;
-    f->size = view->shape[0];
-    f->function = function;
-    return 0;
-}
 
 /* features._prose_run: the run of blocks with the most prose words, less five words a
  * block that is not prose (Kadane's, as the numpy's sums find it); end < start: none. */
