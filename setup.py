@@ -24,11 +24,13 @@ def lxml_headers() -> list[str] | None:
     return dirs if found else None
 
 
+#: The header both modules include (the logarithms of their columns' counts).
+SHARED = ["plugins/boilerplate/_log_of.h"]
 extensions = [Extension("clean_corpus_plugins.boilerplate._trees",
-                        ["plugins/boilerplate/_trees.c"], optional=True)]
+                        ["plugins/boilerplate/_trees.c"], depends=SHARED, optional=True)]
 headers = lxml_headers()
 if headers is not None:
     extensions.append(Extension("clean_corpus_plugins.boilerplate._dom",
                                 ["plugins/boilerplate/_dom.c"], include_dirs=headers,
-                                optional=True))
+                                depends=SHARED, optional=True))
 setup(ext_modules=extensions)

@@ -20,7 +20,7 @@ import statistics
 import time
 from pathlib import Path
 
-from clean_corpus_plugins.boilerplate.features import stop_word_counts, text_features, token_keys
+from clean_corpus_plugins.boilerplate.features import page_words, text_features
 from clean_corpus_plugins.boilerplate import model as trees_module
 from clean_corpus_plugins.boilerplate.model import load_model
 from clean_corpus_plugins.boilerplate.boundaries import BOUNDARY_MODEL, load_boundaries
@@ -61,8 +61,7 @@ def main(argv=None) -> int:
         text = path.read_text(encoding="utf-8")
         t_blocks, blocks = best_of(lambda: cut(text))
         def features():
-            stop_word_counts.cache_clear()  # the tokens are this page's cost
-            token_keys.cache_clear()
+            page_words.cache_clear()  # the tokens are this page's cost
             return text_features(blocks)
 
         t_features, X = best_of(features)

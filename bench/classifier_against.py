@@ -36,8 +36,10 @@ class Checkout:
         extract = modules["boilerplate.text_extract"]
         self.model = model.load_model(str(extract.TEXT_MODEL))
         self.page_features = self.features.text_features
-        self.caches = [getattr(self.features, name) for name in ("stop_word_counts", "token_keys")
-                       if hasattr(self.features, name)]
+        # (the page's words: cached as page_words, or as the two before it)
+        self.caches = [getattr(self.features, name)
+                       for name in ("page_words", "stop_word_counts", "token_keys")
+                       if hasattr(getattr(self.features, name, None), "cache_clear")]
         self.page_features(["warm up", "the tables"])
 
     def rate(self, blocks: list[str]) -> tuple[float, float]:

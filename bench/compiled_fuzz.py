@@ -2,11 +2,12 @@
 
     python bench/compiled_fuzz.py [PAGES_DIR ...] [--seed 1] [--pages 300] [--minutes M]
                                   [--names 200000] [--forests 3000] [--token-pages 3000]
+                                  [--char-pages 3000] [--word-pages 3000]
 
 Meant to run with a build under AddressSanitizer and UndefinedBehaviorSanitizer (see
 "Memory errors" in docs/robustness.md for the build and the environment), where a read or
 write outside a buffer stops the process with a report; in a normal build it checks the
-results alone. Five parts, each counted:
+results alone. Seven parts, each counted:
 
 - the DOM walk (``_dom.walk``): real pages (default: ../shared/wcxb-dev/pages and
   ../shared/devset/html, chosen by the seed) mutated (cut at a random byte, bytes flipped
@@ -31,6 +32,12 @@ results alone. Five parts, each counted:
 - the character columns (``_trees.char_columns``): random pages of blocks (characters of
   every class, closers, URL hints cut anywhere, surrogates, characters past the BMP,
   empty blocks) against ``features._python_char_columns``;
+- the words of a page (``_trees.page_words``, lowered first where it refuses the page) and
+  their key columns (``_trees.key_columns``): random pages of blocks (word characters of
+  every width, capitals lowering to one or two characters, sigmas, line breaks,
+  surrogates, lexicon phrases) against ``features._python_page_words`` and
+  ``features._python_key_columns``, and the text columns of those pages
+  (``_trees.text_columns``) against ``features._python_text_columns``;
 - the tree walk (``_trees.Forest``): random forests walked on random rows (NaN, infinities,
   the thresholds themselves) must give the numpy walk's bits; broken ones (a child out of
   range, a cycle, shared nodes, a negative feature, a root out of range, arrays of other
@@ -401,6 +408,53 @@ def fuzz_chars(seed: int, count: int, counts: dict, failures: list) -> None:
             failures.append(f"character columns case {case} (seed {seed})")
 
 
+# ------------------------------------------------------------------------- words
+WORD_ALPHABET = (list("abcXYZ019_ \t\n.,'-") + ["\u00e9", "\u00c9", "\u00df", "\u03a3",
+                                                "\u03c3", "\u0130", "\u01c5", "\u216b",
+                                                "\u0663", "\u00b2", "\u00a0", "\u2019",
+                                                "\u0301", "\ud800", "\U0001f600",
+                                                "\U00010400", "\u3000", "\u4e2d", "\x00"])
+
+
+def fuzz_words(seed: int, count: int, counts: dict, failures: list) -> None:
+    """Random pages of blocks (word characters of every width, capitals that lower to one
+    or two characters, sigmas, line breaks, surrogates) through ``_trees.page_words`` (the
+    page lower-cased first where it refuses it, as ``features._compiled_page_words`` does)
+    against ``features._python_page_words``, and their tokens and keys, with lexicon
+    phrases among them, through ``_trees.key_columns`` against
+    ``features._python_key_columns``, then all of them through ``_trees.text_columns``
+    against ``features._python_text_columns``; each page also as random code points."""
+    from clean_corpus_plugins.boilerplate import features
+
+    rng = random.Random(seed)
+    phrases = sorted(features._lexicon())
+    lexicon, firsts = features._lexicon(), features._lexicon_first_words()
+    for case in range(count):
+        n = rng.choice([0, 1, 5, 50, 300])
+        texts = ["".join(rng.choice(WORD_ALPHABET) for _ in range(rng.choice([0, 1, 4, 30])))
+                 if rng.random() < 0.8 else rng.choice(phrases).title() for _ in range(n)]
+        texts += ["".join(chr(rng.randrange(0x110000)) for _ in range(rng.choice([1, 5])))
+                  for _ in range(rng.choice([0, 3]))]
+        if rng.random() < 0.5:  # (pages the compiled pass cuts as they are)
+            texts = [t.lower() for t in texts]
+        slow = features._python_page_words(texts)
+        fast = features._compiled_page_words(features._words, texts)
+        counts["word pages"] += 1
+        if fast is None:
+            counts["word pages refused"] += 1
+        elif fast[0] != slow[0] or fast[3] != slow[3] or not same_arrays(fast[1:3], slow[1:3]):
+            failures.append(f"page words case {case} (seed {seed})")
+        keyed = features._compiled_key_columns(features._keys, slow[0], slow[3], lexicon, firsts)
+        if not same_arrays(keyed, features._python_key_columns(slow[0], slow[3], lexicon,
+                                                               firsts)):
+            failures.append(f"key columns case {case} (seed {seed})")
+        if texts:
+            parts = (*features._python_char_columns(texts), *slow[1:3], *keyed)
+            if not same_arrays([features._compiled_text_columns(features._columns, *parts)],
+                               [features._python_text_columns(*parts)]):
+                failures.append(f"text columns case {case} (seed {seed})")
+
+
 # ------------------------------------------------------------------------- names
 NAME_ALPHABET = (list("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") * 3
                  + list(" -_:0123456789\t\n") + ["é", "É", "ß", "\u0130", "\u212a", "\x00",
@@ -606,11 +660,14 @@ def main(argv=None) -> int:
                     help="pages of random tokens counted")
     ap.add_argument("--char-pages", type=int, default=3000,
                     help="pages of random blocks whose characters are counted")
+    ap.add_argument("--word-pages", type=int, default=3000,
+                    help="pages of random blocks whose words are cut")
     args = ap.parse_args(argv)
     from clean_corpus_plugins.boilerplate import features
 
     if html._dom is None or html._columns is None or model._trees is None \
-            or features._counts is None or features._chars is None:
+            or features._counts is None or features._chars is None \
+            or features._words is None or features._keys is None or features._columns is None:
         print("a compiled module is not there (not built, or refused by its self-check)")
         return 1
     sys.setrecursionlimit(200000)
@@ -622,6 +679,8 @@ def main(argv=None) -> int:
                                                          failures)),
                       ("characters", lambda: fuzz_chars(args.seed, args.char_pages, counts,
                                                          failures)),
+                      ("words", lambda: fuzz_words(args.seed, args.word_pages, counts,
+                                                   failures)),
                       ("forests", lambda: fuzz_forests(args.seed, args.forests, counts,
                                                        failures)),
                       ("walks", lambda: fuzz_walks(args.folders, args.seed, args.pages,

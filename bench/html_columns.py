@@ -13,10 +13,13 @@ and cut into its DOM blocks; then
 - ``html_features`` alone, both ways, with no vocabulary, one repeating a word, the
   model's reversed, and on the page's blocks taken every other one (other neighbours,
   containers and runs);
-- the stop-word counts of the blocks' texts (``features.stop_word_counts``), by the
-  compiled counts (``_trees.stop_counts``) and ``features._python_stop_counts``, and their
-  character counts and flags (``features.char_columns``), by ``_trees.char_columns`` and
-  ``features._python_char_columns``; with
+- the stop-word counts of the blocks' texts, by the compiled counts
+  (``_trees.stop_counts``) and ``features._python_stop_counts``, their character counts
+  and flags (``features.char_columns``), by ``_trees.char_columns`` and
+  ``features._python_char_columns``, their words (``features.page_words``), by
+  ``_trees.page_words`` and ``features._python_page_words``, and their key columns
+  (lexicon phrases, repeats), by ``_trees.key_columns`` and
+  ``features._python_key_columns``; with
   ``--text``, both of the blocks of the text documents (``.txt``) of the folders too,
   cut as the text classifier cuts them (``text_extract.text_blocks``), and with
   ``--against`` their text features and the text classifier's P(content) against that
@@ -72,15 +75,23 @@ def both_ways(blocks, words: tuple[str, ...], seconds: dict) -> str | None:
 
 
 def counts_differ(texts: list[str]) -> bool:
-    """Whether the compiled stop-word counts or character columns of ``texts`` differ
-    from the Python ones."""
+    """Whether the compiled stop-word counts, character columns, words or key columns of
+    ``texts`` differ from the Python ones."""
     tokens = features.page_tokens(texts)
     fast = np.empty(len(texts)), np.empty(len(texts))
     features._counts.stop_counts(tokens, features._stopword_lists(),
                                  len(features.stopwords()), *fast)
     chars = features.char_columns(texts)
+    slow = features._python_page_words(texts)
+    words = features._compiled_page_words(features._words, texts)
+    lexicon, firsts = features._lexicon(), features._lexicon_first_words()
+    keyed = features._compiled_key_columns(features._keys, slow[0], slow[3], lexicon, firsts)
     return not (same_arrays(fast, features._python_stop_counts(tokens))
-                and same_arrays(chars, features._python_char_columns(texts)))
+                and same_arrays(chars, features._python_char_columns(texts))
+                and (words is None or (words[0] == slow[0] and words[3] == slow[3]
+                                       and same_arrays(words[1:3], slow[1:3])))
+                and same_arrays(keyed, features._python_key_columns(slow[0], slow[3], lexicon,
+                                                                    firsts)))
 
 
 def text_counts(folders: list[Path], old: dict | None) -> tuple[int, int, int]:
@@ -100,7 +111,7 @@ def text_counts(folders: list[Path], old: dict | None) -> tuple[int, int, int]:
             documents += 1
             blocks = text_blocks(path.read_text(encoding="utf-8"))
             if counts_differ(blocks):
-                print(f"{path}: stop-word counts or character columns differ")
+                print(f"{path}: stop-word counts, character columns, words or key columns differ")
             else:
                 same += 1
             if old is not None and blocks:
@@ -128,7 +139,8 @@ def main(argv=None) -> int:
     ap.add_argument("--text", nargs="*", type=Path, default=[], metavar="TEXT_DIR",
                     help="compare the stop-word counts of these text documents' blocks too")
     args = ap.parse_args(argv)
-    if html._columns is None or features._counts is None or features._chars is None:
+    if html._columns is None or features._counts is None or features._chars is None \
+            or features._words is None or features._keys is None:
         print("the compiled columns or counts are not there (not built, or refused by "
               "their check)")
         return 1
@@ -161,7 +173,7 @@ def main(argv=None) -> int:
             html._columns = compiled
         differs = None if digest(matrix) == digest(python) else "block_matrix"
         if counts_differ([b.text for b in blocks]):
-            differs = differs or "stop-word counts or character columns"
+            differs = differs or "stop-word counts, character columns, words or key columns"
         for name, vocab in [("the model's", words), *vocabularies.items()]:
             differs = differs or both_ways(blocks, vocab, seconds)
             differs = differs or both_ways(blocks[::2], vocab, seconds)
@@ -180,7 +192,8 @@ def main(argv=None) -> int:
                 print(f"{path}: block_matrix differs from {args.against}'s")
     print(f"{same} of {pages} pages: compiled and Python columns equal, byte for byte "
           f"({blocks_seen} blocks; block_matrix, html_features with 4 vocabularies on "
-          f"all blocks and every other one, stop-word counts, character columns); CPU "
+          f"all blocks and every other one, stop-word counts, character columns, words, "
+          f"key columns); CPU "
           f"seconds of "
           f"html_features: compiled "
           f"{seconds['compiled']:.2f}, Python {seconds['python']:.2f}")
@@ -189,7 +202,7 @@ def main(argv=None) -> int:
     same_text, same_text_old, documents = text_counts(args.text, old)
     if args.text:
         print(f"{same_text} of {documents} text documents: compiled and Python stop-word "
-              f"counts and character columns equal")
+              f"counts, character columns, words and key columns equal")
     if args.text and old is not None:
         print(f"{same_text_old} of {documents} text documents: text features and "
               f"P(content) sha256 equal to {args.against}'s")

@@ -127,7 +127,7 @@ def against(old_tree: Path, files: list[Path], repeat: int, extract_too: bool = 
         X = extract.block_matrix(blocks, model)
         timed = [((), lambda: parse(page)),
                  (caches(html, "_split_names"), lambda: html.dom_blocks(tree)),
-                 (caches(features, "stop_word_counts", "token_keys"),
+                 (caches(features, "page_words", "stop_word_counts", "token_keys"),
                   lambda: extract.block_matrix(blocks, model)),
                  ((), lambda: model.predict_page(X))]
         if extract_too:
@@ -135,7 +135,10 @@ def against(old_tree: Path, files: list[Path], repeat: int, extract_too: bool = 
         return blocks, timed
 
     def caches(module, *names):
-        return [getattr(module, name) for name in names if hasattr(module, name)]
+        """The caches of these names ``module`` has (a checkout's may lack some, or not
+        cache there)."""
+        return [getattr(module, name) for name in names
+                if hasattr(getattr(module, name, None), "cache_clear")]
 
     classifier = ("DOM blocks", "block features", "model")  # on top of the parse
     names = ("parse", *classifier) + (("trafilatura.extract on the tree",) if extract_too else ())

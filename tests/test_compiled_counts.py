@@ -38,7 +38,7 @@ def both_ways(token_lists) -> tuple[np.ndarray, np.ndarray]:
 
 def test_the_compiled_counts_are_built_and_used(monkeypatch):
     texts = ("The cat and the dog.", "Der Hund", "")  # (English: the most stop words)
-    features.stop_word_counts.cache_clear()
+    features.page_words.cache_clear()
     _, stop, n = features.stop_word_counts(texts)
     assert stop.tolist() == [3.0, 0.0, 0.0] and n.tolist() == [5.0, 2.0, 0.0]
 
@@ -48,10 +48,13 @@ def test_the_compiled_counts_are_built_and_used(monkeypatch):
             stop_count[...] = n_tokens[...] = 9.0
 
     monkeypatch.setattr(features, "_counts", Nines)
-    features.stop_word_counts.cache_clear()
+    # (the counts of the tokens cut in Python: the compiled words, which count their own,
+    # set aside)
+    monkeypatch.setattr(features, "_words", None)
+    features.page_words.cache_clear()
     assert features.stop_word_counts(texts)[1].tolist() == [9.0] * 3
     monkeypatch.undo()
-    features.stop_word_counts.cache_clear()
+    features.page_words.cache_clear()
 
 
 def test_a_module_without_the_counts_or_counting_otherwise_is_not_used(monkeypatch):

@@ -304,3 +304,50 @@ def test_the_character_columns_are_read_within_their_strings(sanitized):
             except (TypeError, ValueError):
                 pass
     """)
+
+
+def test_the_words_are_cut_within_their_strings_and_buffers(sanitized):
+    # blocks of one-, two- and four-byte characters, tokens at both ends, many distinct
+    # tokens (past the table of known ones), empty blocks, pages refused for their capitals;
+    # and the text columns of those pages
+    run_sanitized(sanitized, """
+        import random
+        import numpy as np
+        from clean_corpus_plugins.boilerplate import features
+        rng = random.Random(13)
+        lists_of, n_lists = features._stopword_lists(), len(features.stopwords())
+        alphabet = list("ab_9 .\\n") + ["the", "\\u00e9", "\\u00c9", "\\u2019", "\\u3000",
+                                        "\\ud800", "\\U0001f600", "\\x00", "\\u0130"]
+        lexicon, firsts = features._lexicon(), features._lexicon_first_words()
+        for _ in range(3000):
+            texts = ["".join(rng.choice(alphabet) for _ in range(rng.choice([0, 1, 3, 60])))
+                     for _ in range(rng.choice([0, 1, 5, 40]))]
+            if rng.random() < 0.1:
+                texts.append(" ".join(str(k) for k in range(20000)))
+            slow = features._python_page_words(texts)
+            fast = features._compiled_page_words(_trees, texts)
+            assert fast is None or (fast[0] == slow[0] and fast[3] == slow[3] and all(
+                a.tobytes() == b.tobytes() for a, b in zip(fast[1:3], slow[1:3])))
+            keyed = features._compiled_key_columns(_trees, slow[0], slow[3], lexicon, firsts)
+            assert all(a.tobytes() == b.tobytes() for a, b in zip(
+                keyed, features._python_key_columns(slow[0], slow[3], lexicon, firsts)))
+            if texts:
+                parts = (*features._python_char_columns(texts), *slow[1:3], *keyed)
+                assert features._compiled_text_columns(_trees, *parts).tobytes() \
+                    == features._python_text_columns(*parts).tobytes()
+        for texts, out, n in (([1], 1, n_lists), (["a", "b"], 1, n_lists), ("a", 1, n_lists),
+                              (["a"], 1, 0), (["a"], 1, 63)):
+            try:
+                _trees.page_words(texts, lists_of, n, np.empty(out), np.empty(1))
+                raise AssertionError(texts)
+            except (TypeError, ValueError):
+                pass
+        good = [np.empty(1), np.empty(1), np.empty(1, dtype=np.int64)]
+        for token_lists, keys, arrays in (([["a"]], ["a", "b"], good), ([[1]], ["a"], good),
+                                          ([["a"]], ["a"], [np.empty(1)] * 3)):
+            try:
+                _trees.key_columns(token_lists, keys, lexicon, firsts, 12, *arrays)
+                raise AssertionError(keys)
+            except (TypeError, ValueError):
+                pass
+    """)

@@ -40,6 +40,7 @@
 #include <libxml/tree.h>
 #include <lxml-version.h>
 #include "lxml.etree.h"
+#include "_log_of.h"
 
 static PyObject *Unsupported;
 static PyObject *s_space;   /* " " */
@@ -109,11 +110,10 @@ typedef struct {
     Py_ssize_t len, cap;
 } Buffer;
 
+/* Room for n more bytes past b->len. */
 static int
-buffer_add(Buffer *b, const void *data, Py_ssize_t n)
+buffer_reserve(Buffer *b, Py_ssize_t n)
 {
-    if (n <= 0)   /* (nothing to copy: data and b->data may both be NULL) */
-        return 0;
     if (b->len + n > b->cap) {
         Py_ssize_t cap = b->cap ? b->cap : 256;
         while (cap < b->len + n) {
@@ -131,6 +131,16 @@ buffer_add(Buffer *b, const void *data, Py_ssize_t n)
         b->data = grown;
         b->cap = cap;
     }
+    return 0;
+}
+
+static int
+buffer_add(Buffer *b, const void *data, Py_ssize_t n)
+{
+    if (n <= 0)   /* (nothing to copy: data and b->data may both be NULL) */
+        return 0;
+    if (buffer_reserve(b, n) < 0)
+        return -1;
     memcpy(b->data + b->len, data, n);
     b->len += n;
     return 0;
@@ -279,6 +289,7 @@ split_words(const unsigned char *s, Py_ssize_t n, Py_ssize_t max_words)
             out[j] = s[start[k] + j] | 0x20;
         PyTuple_SET_ITEM(words, k, word);
     }
+    PyObject_GC_UnTrack(words);   /* (strings only: no cycle; see untracked below) */
     return words;
 }
 
@@ -527,6 +538,18 @@ prepend(PyObject *head, PyObject *body, Py_ssize_t keep)
     return t;
 }
 
+/* A place's tuples and sets hold strings, numbers and tuples of strings only, and cannot
+ * change: they can be in no reference cycle, so the collector need not visit them (it
+ * would, a few times over, for every page: the blocks hold thousands). A tuple of such
+ * objects is what the collector untracks itself when it first meets one; a frozen set it
+ * leaves tracked, though the same holds. */
+static void
+untracked(PyObject *place[5])
+{
+    for (int k = 0; k < 5; k++)
+        PyObject_GC_UnTrack(place[k]);
+}
+
 /* html._place: the place of the open element at ``level``, computed from the nearest
  * level that has one, each level once, ids given in the same order. */
 static int
@@ -558,6 +581,7 @@ place(Walk *w, Py_ssize_t level)
         }
         top->place[0] = path; top->place[1] = names; top->place[2] = ids;
         top->place[3] = tags_above; top->place[4] = words_above;
+        untracked(top->place);
         known = 0;
     }
     for (Py_ssize_t k = known + 1; k <= level; k++) {
@@ -615,6 +639,7 @@ place(Walk *w, Py_ssize_t level)
         }
         e->place[0] = path; e->place[1] = names; e->place[2] = ids;
         e->place[3] = tags_above; e->place[4] = words_above;
+        untracked(e->place);
         continue;
     failed_sets:
         Py_XDECREF(words_above);
@@ -631,28 +656,40 @@ static int
 flush(Walk *w)
 {
     const unsigned char *s = w->pieces.data;
-    Py_ssize_t n = w->pieces.len, i = 0, chars = 0;
+    Py_ssize_t n = w->pieces.len, i = 0, chars = 0, used = 0;
     int alnum = 0, gap = 0;
+    /* " ".join(text.split()), its length and str.isalnum of a char: the text is at most
+     * the pieces (a space is put for a run of white space), written in place */
     w->text.len = 0;
-    while (i < n) {   /* " ".join(text.split()), its length and str.isalnum of a char */
+    if (buffer_reserve(&w->text, n + 1) < 0)
+        return -1;
+    unsigned char *out = w->text.data;
+    while (i < n) {
+        /* (most characters: one byte, read without decoding, kept without a copy call) */
         Py_ssize_t at = i;
-        Py_UCS4 ch = next_char(s, n, &i);
+        Py_UCS4 ch = s[i] < 0x80 ? s[i++] : next_char(s, n, &i);
         if (Py_UNICODE_ISSPACE(ch)) {
             gap = 1;
             continue;
         }
-        if (gap && w->text.len) {
-            if (buffer_add(&w->text, " ", 1) < 0)
-                return -1;
+        if (gap && used) {
+            out[used++] = ' ';
             chars++;
         }
         gap = 0;
-        if (buffer_add(&w->text, s + at, i - at) < 0)
-            return -1;
+        if (i - at == 1) {
+            out[used++] = s[at];
+        } else {
+            memcpy(out + used, s + at, i - at);
+            used += i - at;
+        }
         chars++;
-        if (!alnum && Py_UNICODE_ISALNUM(ch))
-            alnum = 1;
+        if (!alnum)
+            alnum = ch < 0x80 ? (unsigned char)((ch | 0x20) - 'a') < 26
+                                || (unsigned char)(ch - '0') < 10
+                              : Py_UNICODE_ISALNUM(ch) != 0;
     }
+    w->text.len = used;
     if (!alnum)
         return 0;
     PyObject *text = PyUnicode_DecodeUTF8((const char *)w->text.data, w->text.len, NULL);
@@ -1043,31 +1080,6 @@ typedef struct {
 
 static PyObject *a_text, *a_tag, *a_link_chars, *a_links, *a_depth, *a_path, *a_names,
                 *a_ancestors, *a_tags_above, *a_words_above;   /* the DomBlock fields */
-
-/* features.log1p_counts / log_counts of one whole number: the table's value, or the
- * function (math.log1p, math.log) called on it past the table. */
-typedef struct {
-    const double *table;
-    Py_ssize_t size;
-    PyObject *function;
-} LogOf;
-
-static int
-log_of(const LogOf *f, long long k, double *value)
-{
-    if (k >= 0 && k < f->size) {
-        *value = f->table[k];
-        return 0;
-    }
-    PyObject *x = PyLong_FromLongLong(k);
-    PyObject *r = x ? PyObject_CallOneArg(f->function, x) : NULL;
-    Py_XDECREF(x);
-    if (!r)
-        return -1;
-    *value = PyFloat_AsDouble(r);
-    Py_DECREF(r);
-    return (*value == -1.0 && PyErr_Occurred()) ? -1 : 0;
-}
 
 static int
 unsupported(const char *what)
@@ -1610,24 +1622,6 @@ fill_columns(Columns *c)
             AT(c, j, col + 3) = value;
         start = i;
     }
-    return 0;
-}
-
-/* A float64 table of a config (features._log_table): its buffer, kept in *view. */
-static int
-table_of(PyObject *array, Py_buffer *view, LogOf *f, PyObject *function)
-{
-    if (PyObject_GetBuffer(array, view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0)
-        return -1;
-    if (view->ndim != 1 || view->itemsize != sizeof(double) || !view->format
-            || strcmp(view->format, "d") != 0) {
-        PyBuffer_Release(view);
-        PyErr_SetString(PyExc_TypeError, "a log table is a float64 vector");
-        return -1;
-    }
-    f->table = view->buf;
-    f->size = view->shape[0];
-    f->function = function;
     return 0;
 }
 

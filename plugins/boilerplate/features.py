@@ -10,8 +10,10 @@ phrase of the cleaners' lexicons (``plugins/lexicons``).
 
 Character classes, words and a block's ends are counted in one compiled pass over its
 characters (``_trees.c``; :func:`_python_char_columns`, numpy over the page's code points,
-where it is not built), the stop words likewise, and most other per-block work is one
-C-level call: a page of a few hundred blocks costs under a millisecond at the median.
+where it is not built), its tokens, stop words and key in another (:func:`page_words`),
+its lexicon columns and repeats by a look-up or two (:func:`key_columns`), and the matrix
+written from them in one more (:func:`_python_text_columns`, numpy, its specification):
+a page of a few hundred blocks costs about a third of a millisecond at the median.
 :func:`text_features` returns a float64 matrix whose columns are :data:`TEXT_FEATURES`;
 HTML callers append their own columns to it. A text model that reads no
 vocabulary (the fallback) reads :func:`relative_features`: the same, with the shape
@@ -209,11 +211,12 @@ def _starts_with_phrase(folded: str, lexicon: frozenset[str]) -> bool:
         or " ".join(first[:3]) in lexicon
 
 
-def _lexicon_columns(token_lists: list[list[str]], keys: list[str]) -> tuple[list, list]:
+def _lexicon_columns(token_lists: list[list[str]], keys: list[str], lexicon: frozenset[str],
+                     firsts: frozenset[str]) -> tuple[list, list]:
     """``lexicon_line`` and ``lexicon_prefix`` of each block (its tokens, and ``keys``,
-    the tokens joined by spaces): whether the block is a lexicon phrase, and whether its
-    first one, two or three folded words are one."""
-    lexicon, firsts = _lexicon(), _lexicon_first_words()
+    the tokens joined by spaces): whether the block is a phrase of ``lexicon`` (folded
+    phrases; ``firsts``, their first words), and whether its first one, two or three
+    folded words are one."""
     line, prefix = [], []
     for toks, key in zip(token_lists, keys):
         if key.isascii():
@@ -388,20 +391,65 @@ def _non_ascii_codes(text: str) -> list[int]:
 
 
 @lru_cache(maxsize=4)
-def stop_word_counts(texts: tuple[str, ...]) -> tuple[list[list[str]], np.ndarray, np.ndarray]:
-    """The lower-cased tokens of each block, and its stop words and tokens counted, in
-    the page's language: the stop-word list that covers most of the page's tokens (the
-    first such list on a tie, none when no token is a stop word). Cached, and to be read
-    only: the text classifier and the page-type model read the same page's blocks. The
-    counts are compiled (``_trees.c``) where they were built and give
-    :func:`_python_stop_counts`' values, else that function."""
+def page_words(texts: tuple[str, ...]) -> tuple[list[list[str]], np.ndarray, np.ndarray,
+                                                list[str]]:
+    """The words of a page's blocks: the lower-cased tokens of each block
+    (:func:`page_tokens`), its stop words and tokens counted in the page's language (the
+    stop-word list that covers most of the page's tokens, the first such list on a tie,
+    none when no token is a stop word), and its key: its tokens joined by spaces, the
+    block as the features and the vocabulary compare it. Cached, and to be read only: the
+    text classifier, the page-type model and the extractor's alignment read the same
+    page's blocks.
+
+    :func:`_python_page_words` is the specification. All four are compiled in one pass
+    over the characters (``_trees.c``) where that was built and gives its values; on a
+    page with a non-ASCII character that changes case (which :func:`page_tokens` lowers
+    with the page) the compiled pass cuts the lower-cased page. Where it is not built or
+    refuses the page, the tokens are cut in Python and counted by the compiled counts
+    (:func:`_python_stop_counts` without them)."""
+    if _words is not None:
+        made = _compiled_page_words(_words, texts)
+        if made is not None:
+            return made
     token_lists = page_tokens(texts)
     if _counts is not None:
         stop_count, n_tokens = np.empty(len(texts)), np.empty(len(texts))
         _counts.stop_counts(token_lists, _stopword_lists(), len(stopwords()), stop_count,
                             n_tokens)
-        return token_lists, stop_count, n_tokens
-    return (token_lists, *_python_stop_counts(token_lists))
+    else:
+        stop_count, n_tokens = _python_stop_counts(token_lists)
+    return token_lists, stop_count, n_tokens, list(map(" ".join, token_lists))
+
+
+def _python_page_words(texts: tuple[str, ...] | list[str]) -> tuple[list[list[str]], np.ndarray,
+                                                                    np.ndarray, list[str]]:
+    """:func:`page_words` in Python: what the compiled words must give."""
+    token_lists = page_tokens(texts)
+    return (token_lists, *_python_stop_counts(token_lists), list(map(" ".join, token_lists)))
+
+
+def _compiled_page_words(module, texts: tuple[str, ...] | list[str]):
+    """:func:`page_words` by ``module``'s compiled pass, or None where it does not cut the
+    page: the page is lower-cased first when it holds a character that may change case,
+    as :func:`page_tokens` lowers it (unless a block holds a line break, which that
+    function cuts block by block; or the lower-cased page still holds one)."""
+    stop_count, n_tokens = np.empty(len(texts)), np.empty(len(texts))
+    made = module.page_words(texts, _stopword_lists(), len(stopwords()), stop_count, n_tokens)
+    if made is None:
+        lowered = "\n".join(texts).lower().split("\n")
+        if len(lowered) != len(texts):
+            return None
+        made = module.page_words(lowered, _stopword_lists(), len(stopwords()), stop_count,
+                                 n_tokens)
+        if made is None:
+            return None
+    return made[0], stop_count, n_tokens, made[1]
+
+
+def stop_word_counts(texts: tuple[str, ...]) -> tuple[list[list[str]], np.ndarray, np.ndarray]:
+    """The lower-cased tokens of each block, and its stop words and tokens counted, in
+    the page's language (:func:`page_words`: cached, to be read only)."""
+    return page_words(texts)[:3]
 
 
 def _python_stop_counts(token_lists: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
@@ -444,11 +492,94 @@ def _compiled_counts():
     return checked("_trees", "stop_counts", agrees)
 
 
-@lru_cache(maxsize=4)
+#: Pages of words of every kind that the compiled words must cut as the Python does to be
+#: used: non-ASCII word characters and others, surrogates, a line break in a block, and
+#: pages with characters that change case (the page lowered first; and
+#: :data:`_CHECK_TEXTS`).
+_CHECK_PAGES = (["The cat, the_dog and DER Hund 42.", "", " \t", "naïve café — «quoted» ٣x",
+                 "a\nb", "\ud800x", "\U0001f600 abc", "x²y ½"],
+                ["ΣΑΣ σας ΟΔΟΣ.", "İstanbul ǅ Ⅻ"], ["Ünïcode\nB"], [""], [])
+
+
+def _compiled_words():
+    """The compiled words, when built and equal to :func:`_python_page_words` on a few
+    small pages."""
+    def agrees(module) -> bool:
+        for texts in (*_CHECK_PAGES, _CHECK_TEXTS):
+            fast = _compiled_page_words(module, texts)
+            slow = _python_page_words(texts)
+            if fast is None and texts is _CHECK_PAGES[0]:
+                return False  # (a page it must cut)
+            if fast is not None and (fast[0] != slow[0] or fast[3] != slow[3]
+                                     or not same_arrays(fast[1:3], slow[1:3])):
+                return False
+        return True
+    return checked("_trees", "page_words", agrees)
+
+
 def token_keys(texts: tuple[str, ...]) -> list[str]:
     """Each block's tokens joined by spaces, the block as the features and the vocabulary
-    compare it. Cached, and to be read only, as :func:`stop_word_counts`."""
-    return list(map(" ".join, stop_word_counts(texts)[0]))
+    compare it (:func:`page_words`: cached, to be read only)."""
+    return page_words(texts)[3]
+
+
+def key_columns(token_lists: list[list[str]], keys: list[str]
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_python_key_columns` of the page's blocks with the cleaners' lexicons:
+    compiled (``_trees.c``) for the blocks whose keys are ASCII where that was built and
+    gives that function's values, the other blocks' lexicon columns by it."""
+    if _keys is None:
+        return _python_key_columns(token_lists, keys, _lexicon(), _lexicon_first_words())
+    return _compiled_key_columns(_keys, token_lists, keys, _lexicon(), _lexicon_first_words())
+
+
+def _python_key_columns(token_lists: list[list[str]], keys: list[str], lexicon: frozenset[str],
+                        firsts: frozenset[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``lexicon_line`` and ``lexicon_prefix`` of each block (:func:`_lexicon_columns`, as
+    float64), and its text as a number: the first block with the same key (int64)."""
+    n = len(keys)
+    line, prefix = (np.array(c, dtype=np.float64)
+                    for c in _lexicon_columns(token_lists, keys, lexicon, firsts))
+    numbers: dict[str, int] = {}
+    ids = np.fromiter(map(numbers.setdefault, keys, range(n)), dtype=np.int64, count=n)
+    return line, prefix, ids
+
+
+def _compiled_key_columns(module, token_lists, keys, lexicon, firsts):
+    """:func:`_python_key_columns` by ``module``, the blocks it leaves (keys not ASCII) by
+    :func:`_lexicon_columns`."""
+    n = len(keys)
+    line, prefix, ids = np.empty(n), np.empty(n), np.empty(n, dtype=np.int64)
+    left = module.key_columns(token_lists, keys, lexicon, firsts, _PHRASE_WORDS, line, prefix,
+                              ids)
+    if left:
+        line[left], prefix[left] = _lexicon_columns([token_lists[i] for i in left],
+                                                     [keys[i] for i in left], lexicon, firsts)
+    return line, prefix, ids
+
+
+#: A lexicon and blocks of its phrases (whole, first, longer, folded, repeated) that the
+#: compiled key columns must read as the Python ones do to be used.
+_CHECK_LEXICON = frozenset({"read more", "share", "log in now", "a propos", "etc"})
+_CHECK_BLOCKS = ["Read more", "share this page", "log in now or else", "Log in", "",
+                 "À propos", "À propos de nous et de tout le reste ici", "read more",
+                 "one two three four five six seven eight nine ten eleven twelve etc", "etc"]
+
+
+def _compiled_keys():
+    """The compiled key columns, when built and equal to :func:`_python_key_columns` on a
+    small page."""
+    def agrees(module) -> bool:
+        firsts = frozenset(phrase.split(" ", 1)[0] for phrase in _CHECK_LEXICON)
+        for texts in (_CHECK_BLOCKS, _CHECK_BLOCKS[4:5], []):
+            token_lists = page_tokens(texts)
+            keys = list(map(" ".join, token_lists))
+            fast = _compiled_key_columns(module, token_lists, keys, _CHECK_LEXICON, firsts)
+            if not same_arrays(fast, _python_key_columns(token_lists, keys, _CHECK_LEXICON,
+                                                         firsts)):
+                return False
+        return True
+    return checked("_trees", "key_columns", agrees)
 
 
 def _python_char_columns(texts: list[str] | tuple[str, ...]) -> tuple[np.ndarray, ...]:
@@ -507,23 +638,46 @@ def char_columns(texts: list[str] | tuple[str, ...]) -> tuple[np.ndarray, ...]:
 
 
 def text_features(texts: list[str]) -> np.ndarray:
-    """The :data:`TEXT_FEATURES` matrix of a page's blocks, one row per block, in order."""
+    """The :data:`TEXT_FEATURES` matrix of a page's blocks, one row per block, in order:
+    :func:`_python_text_columns` of their character columns, words and key columns,
+    compiled (``_trees.c``) where that was built and gives that function's values."""
     n = len(texts)
     if n == 0:
         return np.zeros((0, len(TEXT_FEATURES)))
     counts, words, caps, flags = char_columns(texts)
+    token_lists, stop_count, n_tokens, keys = page_words(tuple(texts))
+    # each block's text as a number (the first block with the same tokens): how often it
+    # recurs, and whether an earlier block had it
+    lexicon_line, lexicon_prefix, ids = key_columns(token_lists, keys)
+    parts = (counts, words, caps, flags, stop_count, n_tokens, lexicon_line, lexicon_prefix,
+             ids)
+    if _columns is not None:
+        return _compiled_text_columns(_columns, *parts)
+    return _python_text_columns(*parts)
+
+
+def _compiled_text_columns(module, *parts) -> np.ndarray:
+    """:func:`_python_text_columns` by ``module``'s compiled columns, the page's mean
+    ``log_words`` added here as that function takes it (numpy's pairwise sum)."""
+    X = np.empty((len(parts[1]), len(TEXT_FEATURES)))
+    # (the Python character columns may be views of a matrix's columns)
+    module.text_columns(*map(np.ascontiguousarray, parts), X, _TEXT_CONFIG)
+    X[:, _MEAN_LOG_WORDS] = np.ascontiguousarray(X[:, _COLUMN["log_words"]]).mean()
+    return X
+
+
+def _python_text_columns(counts: np.ndarray, words: np.ndarray, caps: np.ndarray,
+                         flags: np.ndarray, stop_count: np.ndarray, n_tokens: np.ndarray,
+                         lexicon_line: np.ndarray, lexicon_prefix: np.ndarray,
+                         ids: np.ndarray) -> np.ndarray:
+    """The :data:`TEXT_FEATURES` matrix of a page's blocks (at least one) from their
+    :func:`char_columns`, their stop-word counts and tokens (:func:`page_words`) and their
+    :func:`key_columns`, in numpy: what the compiled columns must give, bit for bit, and
+    the columns of a machine without them."""
+    n = len(words)
     ends_sentence, ends_colon, starts_upper, has_url = flags.T
     chars = np.maximum(1, counts.sum(axis=1) - counts[:, _SPACE])
-    page = tuple(texts)
-    token_lists, stop_count, n_tokens = stop_word_counts(page)
     safe_words = np.maximum(1, words)
-    keys = token_keys(page)
-    lexicon_line, lexicon_prefix = (np.array(c, dtype=np.float64)
-                                    for c in _lexicon_columns(token_lists, keys))
-    # each block's text as a number (the first block with the same tokens): how often it
-    # recurs, and whether an earlier block had it, in numpy
-    numbers: dict[str, int] = {}
-    ids = np.fromiter(map(numbers.setdefault, keys, range(n)), dtype=np.int64, count=n)
     seen_before = (ids != np.arange(n)).astype(np.float64)
     stop_share = stop_count / np.maximum(1, n_tokens)
     log_words = log1p_counts(words)
@@ -634,5 +788,35 @@ def relative_features(X: np.ndarray) -> np.ndarray:
     return np.hstack((X[:, _KEPT_COLUMNS], shape - means))
 
 
+#: What the compiled text columns read of the features' tables: ``log1p_counts`` and
+#: ``log_counts`` (their tables, and the functions past them).
+_TEXT_CONFIG = (_log_table(math.log1p), math.log1p, _log_table(math.log), math.log)
+_MEAN_LOG_WORDS = TEXT_FEATURES.index("page_mean_log_words")
+#: Blocks of a page with a run of prose, repeats, lexicon phrases and every character
+#: class, that the compiled text columns must read as the Python ones do to be used.
+_CHECK_PROSE = "The cat and the dog sat on the mat in the sun, as they do."
+
+
+def _compiled_matrix():
+    """The compiled text columns, when built and equal to :func:`_python_text_columns` on
+    a few small pages."""
+    def agrees(module) -> bool:
+        page = _CHECK_TEXTS + [_CHECK_PROSE] * 3 + ["Read more", "Menu", _CHECK_PROSE]
+        for texts in (page, page[:1], page[-4:], page[::-1]):
+            counts, words, caps, flags = _python_char_columns(texts)
+            token_lists, stop_count, n_tokens, keys = _python_page_words(texts)
+            parts = (counts, words, caps, flags, stop_count, n_tokens,
+                     *_python_key_columns(token_lists, keys, _CHECK_LEXICON,
+                                          frozenset(["read", "menu"])))
+            if not same_arrays([_compiled_text_columns(module, *parts)],
+                               [_python_text_columns(*parts)]):
+                return False
+        return True
+    return checked("_trees", "text_columns", agrees)
+
+
 _counts = _compiled_counts()
 _chars = _compiled_chars()
+_words = _compiled_words()
+_keys = _compiled_keys()
+_columns = _compiled_matrix()

@@ -175,6 +175,9 @@ def dom_blocks(tree) -> list[DomBlock]:
     if root is None:
         return []
     blocks = _walk(root, SKIP_TAGS)
+    # (every block holds a word: a page of that many blocks is no page a script writes)
+    if len(blocks) >= SCRIPTED_PAGE_WORDS:
+        return blocks
     words = _words(blocks)
     if words < SCRIPTED_PAGE_WORDS and next(root.iter("noscript"), None) is not None:
         served = _walk(root, _SKIP_BUT_NOSCRIPT)
@@ -185,7 +188,7 @@ def dom_blocks(tree) -> list[DomBlock]:
 
 def _words(blocks: list[DomBlock]) -> int:
     """Words of the blocks (their texts are parted by single spaces)."""
-    return sum(b.text.count(" ") + 1 for b in blocks)
+    return len(blocks) + sum(map(str.count, map(_TEXT, blocks), itertools.repeat(" ")))
 
 
 #: A page whose blocks hold fewer words than this is one a script writes; when it has

@@ -23,6 +23,7 @@ of bare web or e-mail addresses is never taken back (a sitemap is no article).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -45,6 +46,13 @@ PAGE_TYPE_FILE = Path(__file__).with_name("model-page-type.json")
 
 def vocabulary(features, prefix: str = "near=") -> tuple[str, ...]:
     """The class/id words a model was trained with, read back from its feature names."""
+    if isinstance(features, tuple):  # (a model's: read once, not every page)
+        return _vocabulary(features, prefix)
+    return tuple(name[len(prefix):] for name in features if name.startswith(prefix))
+
+
+@lru_cache(maxsize=16)
+def _vocabulary(features: tuple[str, ...], prefix: str) -> tuple[str, ...]:
     return tuple(name[len(prefix):] for name in features if name.startswith(prefix))
 
 
