@@ -729,3 +729,21 @@ def test_annotated_pages_are_training_pages_labelled_by_the_html_chain(tmp_path)
     labels = dict(zip(blocks.blocks, blocks.labels.tolist()))
     assert labels["Privacy policy"] == 0 and labels["Grinding flour again"] == 0
     assert any(y == 1 and "stone mill" in b for b, y in labels.items())
+
+
+def test_the_training_command_keeps_the_check_pages_labels_from_any_working_directory(
+        tmp_path, monkeypatch):
+    # the default --check pages are the repository's, wherever the command runs: run from
+    # elsewhere, it used to write a file without them (not the shipped file's bytes)
+    import json
+
+    from clean_corpus_plugins.boilerplate import train
+
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "model.json"
+    assert train.main(["--text", str(FIXTURES), "--out", str(out), "--stage1",
+                       "max_iter=5,max_leaf_nodes=4", "--stage2", "max_iter=2"]) == 0
+    check = json.loads(out.read_text(encoding="utf-8"))["trained"]["check"]
+    shipped = json.loads((train.REPOSITORY / "plugins" / "boilerplate" / "model-text.json")
+                         .read_text(encoding="utf-8"))["trained"]["check"]
+    assert sorted(check) == sorted(shipped)  # the same pages and forms

@@ -88,9 +88,12 @@ def stage_params(changes: str, stage: int = 0) -> dict:
     return params
 
 
-#: Pages the shipped models' predictions are kept for (eight wcxb-dev pages as text), from
-#: the repository's root: a test tells whether today's feature code still agrees.
-CHECK_PAGES = Path("tests/data/boilerplate")
+#: The source tree the package is installed from (editable installs: the repository).
+REPOSITORY = Path(__file__).resolve().parents[2]
+#: Pages the shipped models' predictions are kept for (eight wcxb-dev pages as text), in
+#: the repository whatever the working directory: a test tells whether today's feature
+#: code still agrees (without the folder, as in an installed wheel, no check is kept).
+CHECK_PAGES = REPOSITORY / "tests" / "data" / "boilerplate"
 
 
 @dataclass

@@ -46,7 +46,7 @@ from clean_corpus_plugins.boilerplate.page_type import (PAGE_TYPES, PageTypeMode
                                                         page_type_features, url_words)
 
 HERE = Path(__file__).parent
-CHECK_PAGE = Path("tests/data/html_types/article.html")
+CHECK_PAGE = training.REPOSITORY / "tests" / "data" / "html_types" / "article.html"
 #: Class/id words (near and far columns each) and URL words the models know.
 NAME_VOCABULARY = 80
 PAGE_NAME_VOCABULARY = 60
