@@ -32,6 +32,8 @@ For ``html``, ``--name-odds`` trains the fold models with the class/id word tabl
 (``train_html --name-odds``, words on ``--vocab-sites`` sites), ``--save-f1 FILE`` keeps
 every method's F1 of each page and ``--f1-against FILE`` prints the per-page difference
 against such a file, ± its standard error, over all pages and per type.
+``--devset-labels no-html`` labels the devset's pages of the text fold models by the
+chain without the HTML classifier (``train.py --devset-labels``; in the cache apart).
 ``--html-sources wcxb,devset`` trains every HTML fold model on the devset's annotated
 pages too, less the fold's sites (``train_html --sources``; ``--html-devset-weight``),
 and ``--forms html --devset`` runs the devset's HTML through the default chain instead,
@@ -453,6 +455,10 @@ def main(argv=None) -> int:
                     help="multiply the weight of the devset's blocks by this in every fold "
                          "model's fits (train.py --devset-weight; default: the shipped "
                          "model's)")
+    ap.add_argument("--devset-labels", choices=tuple(training.DEVSET_LABELS),
+                    default=training.DEFAULT_DEVSET_LABELS,
+                    help="the chain whose record labels the devset's pages in the text fold "
+                         "models' training (train.py --devset-labels)")
     training.add_capacity_arguments(ap)  # --stage1, --stage2, --max-rows: as train.py's
     ap.add_argument("--threshold", type=float, default=load_model(str(TEXT_MODEL)).threshold,
                     help="the fold models' threshold, which the chain runs use (default: the "
@@ -507,8 +513,11 @@ def main(argv=None) -> int:
 
     dev = []
     if "devset" in args.sources.split(","):
-        dev = cached(args.cache.with_suffix(".devset.pkl") if args.cache else None,
-                     lambda: training.load_pages(training.devset_source(args.data)))
+        suffix = "" if args.devset_labels == training.DEFAULT_DEVSET_LABELS \
+            else f"-{args.devset_labels}"  # each label source's pages kept apart
+        dev = cached(args.cache.with_suffix(f".devset{suffix}.pkl") if args.cache else None,
+                     lambda: training.load_pages(training.devset_source(
+                         args.data, training.devset_config(args.devset_labels))))
         dev = [p for p in dev if p.form in forms]
     args.models.mkdir(parents=True, exist_ok=True)
     if args.devset:
