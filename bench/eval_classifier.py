@@ -39,7 +39,8 @@ pages too, less the fold's sites (``train_html --sources``; ``--html-devset-weig
 and ``--forms html --devset`` runs the devset's HTML through the default chain instead,
 each page with a block classifier trained as those fold models are, less every page of
 its site's fold (the devset's sites in ``--folds`` folds), scored by
-``tools/score_devset.py`` (``--save-records FILE`` keeps the records).
+``tools/score_devset.py`` (``--save-records FILE`` keeps the records; with ``--chain``,
+each form's records of wcxb-dev in ``FILE.FORM.jsonl``).
 Needs the ``train`` extra (scikit-learn). Figures are printed; docs/classifier.md quotes them.
 """
 from __future__ import annotations
@@ -133,6 +134,8 @@ def chain_scores(args, fold_models, folds_of, text_dirs, disable=None) -> None:
                     records = Path(tmp) / f"fold{k}.jsonl"
                     run_chain(files, model, records, disable)
                     out.write(records.read_text(encoding="utf-8"))
+            if args.save_records and not disable:
+                args.save_records.with_suffix(f".{form}.jsonl").write_bytes(merged.read_bytes())
             ids = Path(tmp) / "ids.txt"  # the folds evaluated: every page, or --only-fold's
             ids.write_text("".join(f"{pid}\n" for pid, f in folds_of.items()
                                    if f in fold_models), encoding="utf-8")
@@ -488,7 +491,8 @@ def main(argv=None) -> int:
                     help="html: multiply the weight of the devset's blocks by this "
                          "(train_html --devset-weight)")
     ap.add_argument("--save-records", type=Path, metavar="FILE",
-                    help="html --devset: keep the chain's records of the devset here")
+                    help="html --devset: keep the chain's records of the devset here; "
+                         "--chain: each form's records of wcxb-dev in FILE.FORM.jsonl")
     ap.add_argument("--boundaries", choices=("fold", "shipped", "off"), default="fold",
                     help="the boundary model of one-line text in the chain runs: one per "
                          "fold, trained without the fold's sites (default); the shipped "
