@@ -517,8 +517,8 @@ def main(argv=None) -> int:
 
     dev = []
     if "devset" in args.sources.split(","):
-        suffix = "" if args.devset_labels == training.DEFAULT_DEVSET_LABELS \
-            else f"-{args.devset_labels}"  # each label source's pages kept apart
+        # each label source's pages kept apart (the chain's in the name caches had first)
+        suffix = "" if args.devset_labels == "chain" else f"-{args.devset_labels}"
         dev = cached(args.cache.with_suffix(f".devset{suffix}.pkl") if args.cache else None,
                      lambda: training.load_pages(training.devset_source(
                          args.data, training.devset_config(args.devset_labels))))
