@@ -779,4 +779,3 @@ def test_annotated_pages_are_training_pages_labelled_by_the_html_chain(tmp_path)
     labels = dict(zip(blocks.blocks, blocks.labels.tolist()))
     assert labels["Privacy policy"] == 0 and labels["Grinding flour again"] == 0
     assert any(y == 1 and "stone mill" in b for b, y in labels.items())
-
