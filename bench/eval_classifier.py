@@ -32,12 +32,15 @@ For ``html``, ``--name-odds`` trains the fold models with the class/id word tabl
 (``train_html --name-odds``, words on ``--vocab-sites`` sites), ``--save-f1 FILE`` keeps
 every method's F1 of each page and ``--f1-against FILE`` prints the per-page difference
 against such a file, ± its standard error, over all pages and per type.
+``--devset-labels no-html`` labels the devset's pages of the text fold models by the
+chain without the HTML classifier (``train.py --devset-labels``; in the cache apart).
 ``--html-sources wcxb,devset`` trains every HTML fold model on the devset's annotated
 pages too, less the fold's sites (``train_html --sources``; ``--html-devset-weight``),
 and ``--forms html --devset`` runs the devset's HTML through the default chain instead,
 each page with a block classifier trained as those fold models are, less every page of
 its site's fold (the devset's sites in ``--folds`` folds), scored by
-``tools/score_devset.py`` (``--save-records FILE`` keeps the records).
+``tools/score_devset.py`` (``--save-records FILE`` keeps the records; with ``--chain``,
+each form's records of wcxb-dev in ``FILE.FORM.jsonl``).
 Needs the ``train`` extra (scikit-learn). Figures are printed; docs/classifier.md quotes them.
 """
 from __future__ import annotations
@@ -131,6 +134,8 @@ def chain_scores(args, fold_models, folds_of, text_dirs, disable=None) -> None:
                     records = Path(tmp) / f"fold{k}.jsonl"
                     run_chain(files, model, records, disable)
                     out.write(records.read_text(encoding="utf-8"))
+            if args.save_records and not disable:
+                args.save_records.with_suffix(f".{form}.jsonl").write_bytes(merged.read_bytes())
             ids = Path(tmp) / "ids.txt"  # the folds evaluated: every page, or --only-fold's
             ids.write_text("".join(f"{pid}\n" for pid, f in folds_of.items()
                                    if f in fold_models), encoding="utf-8")
@@ -453,6 +458,10 @@ def main(argv=None) -> int:
                     help="multiply the weight of the devset's blocks by this in every fold "
                          "model's fits (train.py --devset-weight; default: the shipped "
                          "model's)")
+    ap.add_argument("--devset-labels", choices=tuple(training.DEVSET_LABELS),
+                    default=training.DEFAULT_DEVSET_LABELS,
+                    help="the chain whose record labels the devset's pages in the text fold "
+                         "models' training (train.py --devset-labels)")
     training.add_capacity_arguments(ap)  # --stage1, --stage2, --max-rows: as train.py's
     ap.add_argument("--threshold", type=float, default=load_model(str(TEXT_MODEL)).threshold,
                     help="the fold models' threshold, which the chain runs use (default: the "
@@ -482,7 +491,8 @@ def main(argv=None) -> int:
                     help="html: multiply the weight of the devset's blocks by this "
                          "(train_html --devset-weight)")
     ap.add_argument("--save-records", type=Path, metavar="FILE",
-                    help="html --devset: keep the chain's records of the devset here")
+                    help="html --devset: keep the chain's records of the devset here; "
+                         "--chain: each form's records of wcxb-dev in FILE.FORM.jsonl")
     ap.add_argument("--boundaries", choices=("fold", "shipped", "off"), default="fold",
                     help="the boundary model of one-line text in the chain runs: one per "
                          "fold, trained without the fold's sites (default); the shipped "
@@ -507,8 +517,11 @@ def main(argv=None) -> int:
 
     dev = []
     if "devset" in args.sources.split(","):
-        dev = cached(args.cache.with_suffix(".devset.pkl") if args.cache else None,
-                     lambda: training.load_pages(training.devset_source(args.data)))
+        # each label source's pages kept apart (the chain's in the name caches had first)
+        suffix = "" if args.devset_labels == "chain" else f"-{args.devset_labels}"
+        dev = cached(args.cache.with_suffix(f".devset{suffix}.pkl") if args.cache else None,
+                     lambda: training.load_pages(training.devset_source(
+                         args.data, training.devset_config(args.devset_labels))))
         dev = [p for p in dev if p.form in forms]
     args.models.mkdir(parents=True, exist_ok=True)
     if args.devset:

@@ -540,6 +540,49 @@ def test_the_devset_weight_option_reaches_the_model_file(tmp_path):
     assert written["1"]["stages"] != written["3"]["stages"]
 
 
+def test_the_devset_labels_option_chooses_whether_the_html_classifier_labels_them(
+        tmp_path, monkeypatch):
+    """``train.py --devset-labels no-html``: the devset's pages are labelled by the chain
+    without the HTML classifier, so their labels, and the text model trained on them, stay
+    the same whatever HTML model file ships; ``chain`` labels them by the default chain,
+    whose record goes with that file. Each choice, not the default, is named in the model
+    file."""
+    import argparse
+    import json
+
+    from clean_corpus_plugins.boilerplate import html_extract, train
+
+    data = annotated_folder(tmp_path / "data")
+
+    def references(labels: str) -> str:
+        ap = argparse.ArgumentParser()
+        train.add_source_arguments(ap)
+        args = ap.parse_args(["--data", str(data), "--sources", "devset",
+                              "--devset-labels", labels])
+        (entry,), _ = train.page_source(args)
+        return entry["main_content"]
+
+    shipped = {labels: references(labels) for labels in train.DEVSET_LABELS}
+    # the same pages with no HTML classifier model to read: the default chain fails the
+    # page (its main content falls back to the annotated snippets), the chain without the
+    # classifier does not read the file
+    monkeypatch.setattr(html_extract, "MODEL_FILE", tmp_path / "no-model.json")
+    missing = {labels: references(labels) for labels in train.DEVSET_LABELS}
+    assert missing["no-html"] == shipped["no-html"]
+    assert "the stone mill at the bend of the river" in missing["no-html"]
+    assert missing["chain"] != shipped["chain"] and "stone mill" not in missing["chain"]
+
+    monkeypatch.undo()
+    for labels in train.DEVSET_LABELS:
+        out = tmp_path / f"{labels}.json"
+        assert train.main(["--data", str(data), "--sources", "devset", "--devset-labels",
+                           labels, "--out", str(out), "--trees", "2", "--no-vocabulary",
+                           "--check", str(tmp_path / "none")]) == 0
+        trained = json.loads(out.read_text(encoding="utf-8"))["trained"]
+        assert trained.get("devset_labels") == (
+            None if labels == train.DEFAULT_DEVSET_LABELS else labels)
+
+
 def test_the_size_options_set_the_trees_and_the_rows_and_reach_the_model_file(tmp_path):
     import json
 
@@ -700,24 +743,31 @@ def visible_text(data, mode):
 '''
 
 
+def annotated_folder(folder: Path) -> Path:
+    """A ``--data`` folder holding the scraper tool and the devset's layout with one
+    annotated page (the fixture article)."""
+    import json
+
+    (folder / "tools").mkdir(parents=True)
+    (folder / "tools" / "scraped_text.py").write_text(SCRAPER, encoding="utf-8")
+    html = folder / "devset" / "html"
+    html.mkdir(parents=True)
+    page = Path(__file__).parent / "data" / "html_types" / "article.html"
+    (html / "a1.html").write_bytes(page.read_bytes())
+    (folder / "devset" / "index.jsonl").write_text(json.dumps({
+        "id": "https://www.northfield.example/blog/mill", "file": "a1.html", "lang": "en",
+        "with": ["Northfield Works"],  # the site's name, which the chain leaves out
+        "without": ["Grinding flour again"]}) + "\n", encoding="utf-8")
+    return folder
+
+
 def test_annotated_pages_are_training_pages_labelled_by_the_html_chain(tmp_path):
     """A folder of annotated pages (the devset's layout) becomes training pages: main
     content is what the chain extracts from the HTML, less what the annotation calls
     boilerplate, plus what it calls content."""
-    import json
-
     from clean_corpus_plugins.boilerplate import train
 
-    (tmp_path / "tools").mkdir()
-    (tmp_path / "tools" / "scraped_text.py").write_text(SCRAPER, encoding="utf-8")
-    html = tmp_path / "devset" / "html"
-    html.mkdir(parents=True)
-    page = Path(__file__).parent / "data" / "html_types" / "article.html"
-    (html / "a1.html").write_bytes(page.read_bytes())
-    (tmp_path / "devset" / "index.jsonl").write_text(json.dumps({
-        "id": "https://www.northfield.example/blog/mill", "file": "a1.html", "lang": "en",
-        "with": ["Northfield Works"],  # the site's name, which the chain leaves out
-        "without": ["Grinding flour again"]}) + "\n", encoding="utf-8")
+    annotated_folder(tmp_path)
     entries, text_of = train.devset_source(tmp_path)
     (entry,) = entries
     assert entry["domain"] == "northfield.example" and entry["id"] == "devset-a1"

@@ -10,7 +10,8 @@
 turns a page into the text scrapers leave (``--text`` reads pages already turned into text
 instead). The devset's pages, in seven languages, teach the words of languages wcxb-dev's
 English pages do not; their main content is what the HTML chain extracts from them,
-corrected by their annotated snippets (:func:`devset_source`). Each
+corrected by their annotated snippets (:func:`devset_source`; ``--devset-labels no-html``:
+what the chain without the HTML classifier extracts). Each
 page becomes text in every ``--forms`` (a line per block element, a line per text node,
 one line cut by :mod:`.segment`); its blocks are labelled by alignment with the page's
 main content (:mod:`.labels`) and weighted by their words, since word F1 is what counts.
@@ -221,6 +222,21 @@ def combined_source(*sources):
 #: The data sets ``--sources`` names, each a function of the ``--data`` folder, and the
 #: credit each gets in the model file.
 SOURCES = {"wcxb": wcxb_source, "devset": devset_source}
+#: The chains whose record of a devset page is its main content before the annotation
+#: corrects it (``--devset-labels``), by the plugins each disables: the default chain
+#: ("chain", with the HTML classifier) or the chain without the HTML classifier
+#: ("no-html": trafilatura and the rule cleaners, as ``train_html --sources`` labels).
+DEVSET_LABELS = {"chain": (), "no-html": ("boilerplate_html",)}
+DEFAULT_DEVSET_LABELS = "chain"
+
+
+def devset_config(labels: str = DEFAULT_DEVSET_LABELS):
+    """The :class:`clean_corpus.config.Config` :func:`devset_source` labels with for
+    ``labels`` (a :data:`DEVSET_LABELS` name); None: the default chain."""
+    from clean_corpus.config import Config
+
+    disabled = DEVSET_LABELS[labels]
+    return Config(disable=list(disabled)) if disabled else None
 CREDITS = {"wcxb": "Web Content eXtraction Benchmark (WCXB) development split, "
                    "Murrough Foley, 2026, CC-BY-4.0",
            "devset": "the evaluation set of the trafilatura project, Apache-2.0"}
@@ -416,13 +432,20 @@ def add_source_arguments(ap: argparse.ArgumentParser, sources: str = "wcxb") -> 
                          + ", ".join(SOURCES))
     ap.add_argument("--text", type=Path, help="instead of --data: a folder with index.jsonl "
                     "and text/<form>/<id>.txt (pages already turned into text)")
+    ap.add_argument("--devset-labels", choices=tuple(DEVSET_LABELS),
+                    default=DEFAULT_DEVSET_LABELS,
+                    help="the chain whose record of a devset page, corrected by its "
+                         "annotation, is its main content: the default chain or the chain "
+                         "without the HTML classifier (trafilatura and the rule cleaners)")
 
 
 def page_source(args: argparse.Namespace):
     """The pages the arguments of :func:`add_source_arguments` name."""
     if args.text:
         return text_source(args.text)
-    return combined_source(*(SOURCES[name](args.data) for name in args.sources.split(",")))
+    config = devset_config(args.devset_labels)
+    return combined_source(*(devset_source(args.data, config) if name == "devset"
+                             else SOURCES[name](args.data) for name in args.sources.split(",")))
 
 
 def add_capacity_arguments(ap: argparse.ArgumentParser) -> None:
@@ -478,6 +501,9 @@ def main(argv=None) -> int:
     model = train(pages, args.seed, args.threshold, trees=args.trees,
                   vocabulary=not args.no_vocabulary, min_sites=args.vocab_sites, data=credit,
                   devset_weight=args.devset_weight, **capacity(args))
+    if args.devset_labels != DEFAULT_DEVSET_LABELS and not args.text \
+            and "devset" in args.sources.split(","):
+        model.trained["devset_labels"] = args.devset_labels
     if args.check and (args.check / "index.jsonl").exists():
         model.trained["check"] = check_labels(model, args.check)
     args.out.write_text(model.dumps(), encoding="utf-8")

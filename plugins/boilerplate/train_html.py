@@ -135,10 +135,9 @@ def devset_pages(data: Path, cache: Path | None = None) -> list[HtmlPage]:
     these pages train the block classifier only (kept in ``cache``)."""
     if cache and cache.exists():
         return pickle.loads(cache.read_bytes())
-    from clean_corpus.config import Config
     from clean_corpus_plugins.readers import decode
 
-    entries, _ = training.devset_source(data, Config(disable=["boilerplate_html"]))
+    entries, _ = training.devset_source(data, training.devset_config("no-html"))
     pages = []
     for entry in sorted(entries, key=lambda e: e["id"]):
         html, _ = decode((data / "devset" / "html" / entry["file"]).read_bytes())
