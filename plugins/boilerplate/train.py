@@ -222,6 +222,10 @@ def combined_source(*sources):
 #: The data sets ``--sources`` names, each a function of the ``--data`` folder, and the
 #: credit each gets in the model file.
 SOURCES = {"wcxb": wcxb_source, "devset": devset_source}
+CREDITS = {"wcxb": "Web Content eXtraction Benchmark (WCXB) development split, "
+                   "Murrough Foley, 2026, CC-BY-4.0",
+           "devset": "the evaluation set of the trafilatura project, Apache-2.0"}
+
 #: The chains whose record of a devset page is its main content before the annotation
 #: corrects it (``--devset-labels``), by the plugins each disables: the default chain
 #: ("chain", with the HTML classifier) or the chain without the HTML classifier
@@ -237,9 +241,6 @@ def devset_config(labels: str = DEFAULT_DEVSET_LABELS):
 
     disabled = DEVSET_LABELS[labels]
     return Config(disable=list(disabled)) if disabled else None
-CREDITS = {"wcxb": "Web Content eXtraction Benchmark (WCXB) development split, "
-                   "Murrough Foley, 2026, CC-BY-4.0",
-           "devset": "the evaluation set of the trafilatura project, Apache-2.0"}
 
 
 def load_pages(source, forms=FORMS, limit: int | None = None) -> list[Page]:
