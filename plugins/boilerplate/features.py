@@ -188,7 +188,12 @@ def _lexicon() -> frozenset[str]:
 def _lexicon_first_words() -> frozenset[str]:
     """The first words of the lexicon's phrases: a block whose first word is none of
     them starts with no phrase (most blocks, told by one lookup)."""
-    return frozenset(phrase.split(" ", 1)[0] for phrase in _lexicon())
+    return first_words(_lexicon())
+
+
+def first_words(phrases) -> frozenset[str]:
+    """The first words of ``phrases`` (folded phrases, words parted by single spaces)."""
+    return frozenset(phrase.split(" ", 1)[0] for phrase in phrases)
 
 
 #: Lexicon phrases are short: a longer block is never one, and only its first words may be.
@@ -411,21 +416,26 @@ def page_words(texts: tuple[str, ...]) -> tuple[list[list[str]], np.ndarray, np.
         made = _compiled_page_words(_words, texts)
         if made is not None:
             return made
-    token_lists = page_tokens(texts)
-    if _counts is not None:
-        stop_count, n_tokens = np.empty(len(texts)), np.empty(len(texts))
-        _counts.stop_counts(token_lists, _stopword_lists(), len(stopwords()), stop_count,
-                            n_tokens)
-    else:
-        stop_count, n_tokens = _python_stop_counts(token_lists)
-    return token_lists, stop_count, n_tokens, list(map(" ".join, token_lists))
+    return _python_page_words(texts, _stop_counts)
 
 
-def _python_page_words(texts: tuple[str, ...] | list[str]) -> tuple[list[list[str]], np.ndarray,
-                                                                    np.ndarray, list[str]]:
-    """:func:`page_words` in Python: what the compiled words must give."""
+def _python_page_words(texts: tuple[str, ...] | list[str], counts=None
+                       ) -> tuple[list[list[str]], np.ndarray, np.ndarray, list[str]]:
+    """:func:`page_words` in Python: what the compiled words must give (the stop words
+    counted by ``counts``, :func:`_python_stop_counts` by default)."""
     token_lists = page_tokens(texts)
-    return (token_lists, *_python_stop_counts(token_lists), list(map(" ".join, token_lists)))
+    return (token_lists, *(counts or _python_stop_counts)(token_lists),
+            list(map(" ".join, token_lists)))
+
+
+def _stop_counts(token_lists: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_python_stop_counts`, compiled (``_trees.c``) where that was built and gives
+    its values."""
+    if _counts is None:
+        return _python_stop_counts(token_lists)
+    stop_count, n_tokens = np.empty(len(token_lists)), np.empty(len(token_lists))
+    _counts.stop_counts(token_lists, _stopword_lists(), len(stopwords()), stop_count, n_tokens)
+    return stop_count, n_tokens
 
 
 def _compiled_page_words(module, texts: tuple[str, ...] | list[str]):
@@ -561,6 +571,7 @@ def _compiled_key_columns(module, token_lists, keys, lexicon, firsts):
 #: A lexicon and blocks of its phrases (whole, first, longer, folded, repeated) that the
 #: compiled key columns must read as the Python ones do to be used.
 _CHECK_LEXICON = frozenset({"read more", "share", "log in now", "a propos", "etc"})
+_CHECK_FIRSTS = first_words(_CHECK_LEXICON)
 _CHECK_BLOCKS = ["Read more", "share this page", "log in now or else", "Log in", "",
                  "À propos", "À propos de nous et de tout le reste ici", "read more",
                  "one two three four five six seven eight nine ten eleven twelve etc", "etc"]
@@ -570,13 +581,13 @@ def _compiled_keys():
     """The compiled key columns, when built and equal to :func:`_python_key_columns` on a
     small page."""
     def agrees(module) -> bool:
-        firsts = frozenset(phrase.split(" ", 1)[0] for phrase in _CHECK_LEXICON)
         for texts in (_CHECK_BLOCKS, _CHECK_BLOCKS[4:5], []):
             token_lists = page_tokens(texts)
             keys = list(map(" ".join, token_lists))
-            fast = _compiled_key_columns(module, token_lists, keys, _CHECK_LEXICON, firsts)
+            fast = _compiled_key_columns(module, token_lists, keys, _CHECK_LEXICON,
+                                         _CHECK_FIRSTS)
             if not same_arrays(fast, _python_key_columns(token_lists, keys, _CHECK_LEXICON,
-                                                         firsts)):
+                                                         _CHECK_FIRSTS)):
                 return False
         return True
     return checked("_trees", "key_columns", agrees)
@@ -806,8 +817,7 @@ def _compiled_matrix():
             counts, words, caps, flags = _python_char_columns(texts)
             token_lists, stop_count, n_tokens, keys = _python_page_words(texts)
             parts = (counts, words, caps, flags, stop_count, n_tokens,
-                     *_python_key_columns(token_lists, keys, _CHECK_LEXICON,
-                                          frozenset(["read", "menu"])))
+                     *_python_key_columns(token_lists, keys, _CHECK_LEXICON, _CHECK_FIRSTS))
             if not same_arrays([_compiled_text_columns(module, *parts)],
                                [_python_text_columns(*parts)]):
                 return False

@@ -310,14 +310,22 @@ _CHECK_PAGE = (b"<html><body class='page mainBody' id='top'><div role='main'><p>
                b"<span>\xc2\xa0tail \xe2\x80\x83words</span></div></body></html>")
 
 
+@lru_cache(maxsize=1)
+def _check_page() -> tuple:
+    """:data:`_CHECK_PAGE` parsed, and its blocks by the Python walk: what the compiled
+    walk and the compiled columns are both checked on."""
+    root = etree.fromstring(_CHECK_PAGE, etree.HTMLParser(encoding="utf-8"))
+    return root, _python_walk(root, SKIP_TAGS)
+
+
 def _compiled_walk():
     """The compiled walk, when it was built against the lxml running here (its element
     struct is read directly) and gives the Python walk's blocks on a small page."""
     def agrees(module) -> bool:
         if module.LXML_VERSION.split(".")[0] != str(etree.LXML_VERSION[0]):
             return False
-        root = etree.fromstring(_CHECK_PAGE, etree.HTMLParser(encoding="utf-8"))
-        return module.walk(root, SKIP_TAGS, _DOM_CONFIG) == _python_walk(root, SKIP_TAGS)
+        root, blocks = _check_page()
+        return module.walk(root, SKIP_TAGS, _DOM_CONFIG) == blocks
     return checked("_dom", "walk", agrees)
 
 
@@ -541,8 +549,7 @@ def _compiled_columns():
     """The compiled columns, when the module was built with them and they give
     :func:`_python_html_features`' bytes on the small page of the walk's check."""
     def agrees(module) -> bool:
-        root = etree.fromstring(_CHECK_PAGE, etree.HTMLParser(encoding="utf-8"))
-        blocks = _python_walk(root, SKIP_TAGS)
+        blocks = _check_page()[1]
         for vocabulary in ((), _CHECK_VOCABULARY):
             width = (len(blocks), html_width(vocabulary))
             fast = _compiled_html_features(module, blocks, vocabulary, np.zeros(width))

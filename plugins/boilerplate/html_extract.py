@@ -45,10 +45,9 @@ PAGE_TYPE_FILE = Path(__file__).with_name("model-page-type.json")
 
 
 def vocabulary(features, prefix: str = "near=") -> tuple[str, ...]:
-    """The class/id words a model was trained with, read back from its feature names."""
-    if isinstance(features, tuple):  # (a model's: read once, not every page)
-        return _vocabulary(features, prefix)
-    return tuple(name[len(prefix):] for name in features if name.startswith(prefix))
+    """The class/id words a model was trained with, read back from its feature names
+    (cached: a model's names are read once, not every page)."""
+    return _vocabulary(tuple(features), prefix)
 
 
 @lru_cache(maxsize=16)
