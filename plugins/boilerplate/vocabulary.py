@@ -186,7 +186,7 @@ class Counts:
         base = math.log(prior / (1.0 - prior)) if 0 < prior < 1 else 0.0
         # the pseudo-count stands for SMOOTHING blocks of the mean weight
         rows = sum(p.rows for p in parts)
-        smoothing = SMOOTHING * (sum(blocks) / rows if rows and sum(blocks) != rows else 1)
+        smoothing = SMOOTHING * (sum(blocks) / rows if rows else 1)
 
         def odds(kind: str) -> dict[str, float]:
             merged: dict[str, list] = {}
