@@ -369,9 +369,8 @@ def html_devset(args, pages, dev) -> None:
     from clean_corpus_plugins.boilerplate import train_html
 
     folder = args.data / "devset"
-    with open(folder / "index.jsonl", encoding="utf-8") as fh:
-        index = [json.loads(line) for line in fh if line.strip()]
-    sites = {entry["file"]: training.devset_site(entry) for entry in index}
+    sites = {entry["file"]: training.devset_site(entry)
+             for entry in training.devset_index(args.data)}
     fold_of = site_folds(sites.values(), args.folds, args.seed)
     args.models.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:

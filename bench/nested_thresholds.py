@@ -124,9 +124,9 @@ def main(argv=None) -> int:
                          "setting farthest inside both bars, in standard errors")
     args = ap.parse_args(argv)
 
-    entries, _ = training.devset_source(args.data)
-    fold_of_site = site_folds([e["domain"] for e in entries], args.folds, args.seed)
-    fold_of = {e["file"]: fold_of_site[e["domain"]] for e in entries}
+    entries = training.devset_index(args.data)
+    fold_of_site = site_folds([training.devset_site(e) for e in entries], args.folds, args.seed)
+    fold_of = {e["file"]: fold_of_site[training.devset_site(e)] for e in entries}
     folds = range(args.folds)
     pages_of = {k: {name for name, f in fold_of.items() if f == k} for k in folds}
     print("pages per fold: " + ", ".join(f"{k}: {len(pages_of[k])}" for k in folds))

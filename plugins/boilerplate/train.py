@@ -167,6 +167,12 @@ def devset_site(entry: dict) -> str:
     return host.removeprefix("www.")
 
 
+def devset_index(data: Path) -> list[dict]:
+    """The devset's annotated pages (``devset/index.jsonl``), in file order."""
+    with open(data / "devset" / "index.jsonl", encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
 def devset_source(data: Path, config=None):
     """The devset's pages (``devset/index.jsonl``: ``file``, ``with`` and ``without``
     snippets) and their text in a form made by the data's tool. A page's main content is
@@ -182,16 +188,14 @@ def devset_source(data: Path, config=None):
     folder = data / "devset"
     cleaner = Cleaner(config)
     entries = []
-    with open(folder / "index.jsonl", encoding="utf-8") as fh:
-        for line in filter(str.strip, fh):
-            page = json.loads(line)
-            html, _ = decode((folder / "html" / page["file"]).read_bytes())
-            record = cleaner.clean(html=html, source=page["file"]).record
-            entries.append({"id": DEVSET_PREFIX + Path(page["file"]).stem,
-                            "domain": devset_site(page), "type": "article",
-                            "file": page["file"],
-                            "main_content": annotated_reference((record or {}).get("text") or "",
-                                                                page["with"], page["without"])})
+    for page in devset_index(data):
+        html, _ = decode((folder / "html" / page["file"]).read_bytes())
+        record = cleaner.clean(html=html, source=page["file"]).record
+        entries.append({"id": DEVSET_PREFIX + Path(page["file"]).stem,
+                        "domain": devset_site(page), "type": "article",
+                        "file": page["file"],
+                        "main_content": annotated_reference((record or {}).get("text") or "",
+                                                            page["with"], page["without"])})
 
     def text_of(entry: dict, form: str) -> str:
         return visible_text((folder / "html" / entry["file"]).read_bytes(), form)
