@@ -31,11 +31,14 @@ out-of-fold P(content), with its blocks, labels and reference, for
 For ``html``, ``--name-odds`` trains the fold models with the class/id word table
 (``train_html --name-odds``, words on ``--vocab-sites`` sites), ``--save-f1 FILE`` keeps
 every method's F1 of each page and ``--f1-against FILE`` prints the per-page difference
-against such a file, ± its standard error, over all pages and per type.
+against such a file, ± its standard error, over all pages and per type; the combination
+is also scored with each predicted type's add threshold chosen on four folds and scored
+on the fifth (``thresholds nested``).
 ``--devset-labels no-html`` labels the devset's pages of the text fold models by the
 chain without the HTML classifier (``train.py --devset-labels``; in the cache apart).
 ``--html-sources wcxb,devset`` trains every HTML fold model on the devset's annotated
 pages too, less the fold's sites (``train_html --sources``; ``--html-devset-weight``),
+``--html-stages 2`` trains them with a second stage (``train_html --stages 2``),
 and ``--forms html --devset`` runs the devset's HTML through the default chain instead,
 each page with a block classifier trained as those fold models are, less every page of
 its site's fold (the devset's sites in ``--folds`` folds), scored by
@@ -291,6 +294,50 @@ def combination(page, extracted: list[str], result: dict, extractor):
     return [text for j, text in enumerate(extracted) if j not in dropped], add, dropped
 
 
+#: The add thresholds :func:`nested_thresholds` chooses from (1.1: nothing taken back).
+ADD_GRID = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.1)
+
+
+def nested_thresholds(pages, results: dict, plugin: dict, extractor, f1
+                      ) -> tuple[dict[str, float], list[dict]]:
+    """The combination with the add threshold of each predicted page type chosen on four
+    folds and scored on the fifth: for held-out fold K, each type's threshold of
+    :data:`ADD_GRID` with the highest mean F1 over the other folds' pages of that
+    predicted type (the first of equals; a page of no predicted type keeps the
+    extractor's default, which the grid holds). Returns each page's F1 and each fold's
+    chosen thresholds."""
+    from clean_corpus_plugins.boilerplate.html_extract import (Alignment, has_words,
+                                                               left_out, taken_back)
+
+    at = {}  # page id -> F1 at each threshold of the grid
+    for page in pages:
+        extracted, p = plugin[page.id], results[page.id]["p"]
+        texts = [b.text for b in page.blocks]
+        if not texts:
+            at[page.id] = [f1("\n".join(extracted), page)] * len(ADD_GRID)
+            continue
+        alignment = Alignment(texts, extracted, p)
+        dropped = left_out(alignment.rated, extractor.options["drop_threshold"])
+        kept = [text for j, text in enumerate(extracted) if j not in dropped]
+        at[page.id] = [f1("\n".join([*kept, *(texts[i] for i in taken_back(
+            p, alignment, extracted, t) if has_words(texts[i]))]), page) for t in ADD_GRID]
+    folds = sorted({results[p.id]["fold"] for p in pages})
+    chosen, nested = [], {}
+    for k in folds:
+        others = [p for p in pages if results[p.id]["fold"] != k]
+        picks = {}
+        for page_type in TYPES:
+            typed = [at[p.id] for p in others if results[p.id]["type"] == page_type]
+            if typed:
+                picks[page_type] = ADD_GRID[int(np.argmax(np.mean(typed, axis=0)))]
+        chosen.append(picks)
+        for page in pages:
+            if results[page.id]["fold"] == k:
+                t = picks.get(results[page.id]["type"], extractor.threshold(None))
+                nested[page.id] = at[page.id][ADD_GRID.index(t)]
+    return nested, chosen
+
+
 def html_form(args, scorer, entries) -> None:
     """The HTML extractor (DOM blocks, HTML classifier, page type), cross-validated by site.
 
@@ -315,10 +362,12 @@ def html_form(args, scorer, entries) -> None:
     # kept apart from those without)
     variant = f"-names-{args.name_odds}{args.vocab_sites}" if args.name_odds else ""
     variant += f"-devset{args.html_devset_weight:g}" if dev else ""
+    variant += f"-stages{args.html_stages}" if args.html_stages != 1 else ""
     results = cached(args.cache.with_suffix(f".html-cv{variant}.pkl") if args.cache else None,
                      lambda: train_html.cross_validate(pages, args.folds, args.seed,
                                                        args.name_odds, args.vocab_sites,
-                                                       dev, args.html_devset_weight))
+                                                       dev, args.html_devset_weight,
+                                                       args.html_stages))
     tra = cached(args.cache.with_suffix(".trafilatura.pkl") if args.cache else None,
                  lambda: trafilatura_texts(args.data, entries))
     plugin = cached(args.cache.with_suffix(".plugin.pkl") if args.cache else None,
@@ -346,6 +395,8 @@ def html_form(args, scorer, entries) -> None:
         return "\n".join([*kept, *(page.blocks[i].text for i in add)])
 
     scores["trafilatura + classifier"] = [(p.type, f1(combined(p), p)) for p in pages]
+    nested, chosen = nested_thresholds(pages, results, plugin, extractor, f1)
+    scores["+ classifier, thresholds nested"] = [(p.type, nested[p.id]) for p in pages]
     table(f"html: mean word F1, cross-validated by site ({args.folds} folds; "
           f"{time.monotonic() - started:.0f} s)", scores)
     per_page = {name: {p.id: f for p, (_, f) in zip(pages, rows)}
@@ -354,6 +405,9 @@ def html_form(args, scorer, entries) -> None:
         args.save_f1.write_bytes(pickle.dumps(per_page))
     if args.f1_against:
         compare_f1(pages, per_page, pickle.loads(args.f1_against.read_bytes()))
+    print("\nadd thresholds chosen on the other folds (nested), by fold: " + "; ".join(
+        f"{k}: " + " ".join(f"{t[:4]} {v:g}" for t, v in picks.items())
+        for k, picks in enumerate(chosen)))
     right = collections.Counter(p.type for p in pages if results[p.id]["type"] == p.type)
     total = collections.Counter(p.type for p in pages)
     print(f"\npage type, cross-validated by site: {sum(right.values()) / len(pages):.3f} right; "
@@ -383,7 +437,7 @@ def html_devset(args, pages, dev) -> None:
                     inside = [p for p in pages + dev if p.domain not in held]
                     path.write_text(train_html.train_blocks(
                         inside, args.seed, args.name_odds, args.vocab_sites,
-                        args.html_devset_weight).dumps(), encoding="utf-8")
+                        args.html_devset_weight, args.html_stages).dumps(), encoding="utf-8")
                 files = Path(tmp) / f"fold{k}"
                 files.mkdir()
                 for name, site in sites.items():
@@ -489,6 +543,9 @@ def main(argv=None) -> int:
     ap.add_argument("--html-devset-weight", type=float, default=1.0,
                     help="html: multiply the weight of the devset's blocks by this "
                          "(train_html --devset-weight)")
+    ap.add_argument("--html-stages", type=int, choices=(1, 2), default=1,
+                    help="html: the fold models' block classifiers with a second stage "
+                         "(train_html --stages 2)")
     ap.add_argument("--save-records", type=Path, metavar="FILE",
                     help="html --devset: keep the chain's records of the devset here; "
                          "--chain: each form's records of wcxb-dev in FILE.FORM.jsonl")

@@ -34,7 +34,9 @@ page's own tokens and stop-word counts cached by the run before), the caches hol
 the pages before it left (class names and words shared by sites). Each step's CPU time,
 and their sum, the classifier on top of the parse; medians and 90th percentiles over the
 pages, for each of ``--repeat`` passes (each pass a new process would differ only in the
-first pages) and the median of the passes.
+first pages) and the median of the passes. ``--model FILE`` times another block
+classifier file; given more than once, the models take turns pass by pass (in the other
+order every round) and each gets its own figures: models side by side in one run.
 """
 from __future__ import annotations
 
@@ -178,44 +180,57 @@ def against(old_tree: Path, files: list[Path], repeat: int, extract_too: bool = 
     return 0
 
 
-def once(files: list[Path], repeat: int) -> int:
-    """Each page through the classifier's steps once, in order, as a run takes it."""
-    model = load_model(str(MODEL_FILE))
+def once(files: list[Path], repeat: int, models: list[Path] | None = None) -> int:
+    """Each page through the classifier's steps once, in order, as a run takes it; with
+    several ``models``, each pass runs one of them, the models taking turns (in the other
+    order every round)."""
+    models = models or [MODEL_FILE]
+    loaded = [load_model(str(path)) for path in models]
     pages = [read(path) for path in files]
     names = ("parse", "DOM blocks", "block features", "model")
-    passes = []
+    passes: dict[int, list] = {m: [] for m in range(len(models))}
     print(f"load average before: {os.getloadavg()[0]:.2f}")
-    for _ in range(repeat):
-        times: list[tuple[float, ...]] = []
-        for page in pages:
-            start = time.process_time()
-            tree = parse_html(page)
-            parsed = time.process_time()
-            if tree is None:
-                continue
-            blocks = dom_blocks(tree)
-            walked = time.process_time()
-            if not blocks:
-                continue
-            X = block_matrix(blocks, model)
-            featured = time.process_time()
-            model.predict_page(X)
-            done = time.process_time()
-            times.append(tuple(1000 * t for t in (parsed - start, walked - parsed,
-                                                   featured - walked, done - featured,
-                                                   done - parsed)))
-        passes.append(times)
+    for r in range(repeat):
+        for m in (range(len(models)) if r % 2 == 0 else reversed(range(len(models)))):
+            passes[m].append(one_pass(pages, loaded[m]))
     print(f"load average after: {os.getloadavg()[0]:.2f}")
-    print(f"{len(passes[0])} pages, each once a pass, in order, {repeat} passes; CPU ms per "
-          f"page, median (p90) of each pass, then the median of the passes' medians:")
-    for k, label in enumerate(names + ("classifier on top of the parse",)):
-        figures = []
-        for times in passes:
-            values = sorted(t[k] for t in times)
-            figures.append((statistics.median(values), values[int(0.9 * (len(values) - 1))]))
-        shown = "  ".join(f"{m:6.2f} ({p90:6.2f})" for m, p90 in figures)
-        print(f"  {label:<31} {shown}   median {statistics.median(m for m, _ in figures):6.2f}")
+    for m, path in enumerate(models):
+        if len(models) > 1:
+            print(f"\nmodel {path}:")
+        print(f"{len(passes[m][0])} pages, each once a pass, in order, {repeat} passes; CPU ms "
+              f"per page, median (p90) of each pass, then the median of the passes' medians:")
+        for k, label in enumerate(names + ("classifier on top of the parse",)):
+            figures = []
+            for times in passes[m]:
+                values = sorted(t[k] for t in times)
+                figures.append((statistics.median(values), values[int(0.9 * (len(values) - 1))]))
+            shown = "  ".join(f"{med:6.2f} ({p90:6.2f})" for med, p90 in figures)
+            print(f"  {label:<31} {shown}   median "
+                  f"{statistics.median(med for med, _ in figures):6.2f}")
     return 0
+
+
+def one_pass(pages: list[str], model) -> list[tuple[float, ...]]:
+    """One pass of :func:`once` over ``pages`` with ``model``: each step's CPU ms a page."""
+    times: list[tuple[float, ...]] = []
+    for page in pages:
+        start = time.process_time()
+        tree = parse_html(page)
+        parsed = time.process_time()
+        if tree is None:
+            continue
+        blocks = dom_blocks(tree)
+        walked = time.process_time()
+        if not blocks:
+            continue
+        X = block_matrix(blocks, model)
+        featured = time.process_time()
+        model.predict_page(X)
+        done = time.process_time()
+        times.append(tuple(1000 * t for t in (parsed - start, walked - parsed,
+                                               featured - walked, done - featured,
+                                               done - parsed)))
+    return times
 
 
 def main(argv=None) -> int:
@@ -230,13 +245,16 @@ def main(argv=None) -> int:
                     help="with --against: time trafilatura.extract on each checkout's tree too")
     ap.add_argument("--once", action="store_true",
                     help="each page once, in order, as a run takes it (the classifier's steps)")
+    ap.add_argument("--model", type=Path, action="append", metavar="FILE",
+                    help="with --once: the block classifier's model file (default: the "
+                         "shipped one); given more than once, the models side by side")
     args = ap.parse_args(argv)
     files = sorted(p for p in args.pages.iterdir() if p.name.endswith((".html", ".htm", ".html.gz")))
     files = files[::max(1, len(files) // args.count)][:args.count]
     if args.against:
         return against(args.against, files, args.repeat, args.extract)
     if args.once:
-        return once(files, args.repeat)
+        return once(files, args.repeat, args.model)
     model = load_model(str(MODEL_FILE))
     extractor = HtmlExtractor()
     extractor.options = dict(HtmlExtractor.defaults)

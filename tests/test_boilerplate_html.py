@@ -488,3 +488,40 @@ def test_the_devset_trains_the_block_classifier_labelled_by_the_chain_without_it
     assert len(set(files.values())) == 3  # the devset's page, and its weight, count
     assert (both / "model-page-type.json").read_bytes() == \
         (alone / "model-page-type.json").read_bytes()
+
+
+def test_two_stages_train_a_model_whose_second_reads_the_first_around_each_block(tmp_path):
+    """``train_html --stages 2``: the block classifier gets the text model's second stage
+    (the first's probabilities of the block and its neighbours, out of fold by site),
+    which the model file keeps and the chain runs; the default stays one stage."""
+    from clean_corpus_plugins.boilerplate.html_extract import block_matrix
+    from clean_corpus_plugins.boilerplate.model import CONTEXT_FEATURES, BlockClassifier
+
+    train_html = pytest.importorskip("clean_corpus_plugins.boilerplate.train_html")
+    data = annotated_data(tmp_path / "data")
+
+    def trained(name: str, *options: str) -> Path:
+        out = tmp_path / name
+        out.mkdir()
+        assert train_html.main(["--data", str(data), "--out-dir", str(out),
+                                "--check", str(PAGES / "article.html"), *options]) == 0
+        return out / "model-html.json"
+
+    one, two, again = trained("one"), trained("two", "--stages", "2"), \
+        trained("again", "--stages", "2")
+    assert len(json.loads(one.read_text(encoding="utf-8"))["stages"]) == 1
+    stored = json.loads(two.read_text(encoding="utf-8"))
+    assert len(stored["stages"]) == 2 and stored["context"] == list(CONTEXT_FEATURES)
+    assert two.read_bytes() == again.read_bytes()  # the same data and seed, the same file
+    model = BlockClassifier.load(two)
+    tree = lxml.html.fromstring((PAGES / "article.html").read_text(encoding="utf-8"))
+    blocks = dom_blocks(tree)
+    X = block_matrix(blocks, model)
+    p = model.predict_page(X)
+    assert len(p) == len(blocks) and ((p >= 0) & (p <= 1)).all()
+    assert not np.array_equal(p, model.stages[0].predict(X))  # the second stage decides
+    assert train_html.check_labels(model, PAGES / "article.html") == model.trained["check"]
+    record = clean(html=(PAGES / "article.html").read_text(encoding="utf-8"),
+                   url="https://www.example.org/article/page",
+                   config=Config(options={"boilerplate_html": {"model": str(two)}})).record
+    assert all(sentence in record["text"] for sentence in MAIN_CONTENT["article"])

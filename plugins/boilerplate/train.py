@@ -313,6 +313,33 @@ def _stack(pages: list[Page], max_rows: int | None = None, seed: int = 0,
     return X, y, w
 
 
+def fit_stages(pages: list, rows, params, seed: int) -> list[TreeEnsemble]:
+    """Both stages on ``pages`` (objects with ``domain`` and ``X``: text or HTML pages):
+    stage one on the rows ``rows(pages)`` gives (rows, labels, weights), stage two on
+    those of the same pages with stage one's probabilities and their neighbours'
+    (:func:`.context_features`) before the features, the probabilities out of fold: each
+    page's from a stage one fitted on the :data:`INNER_FOLDS` folds (grouped by site)
+    without its own, as the model will rate a site it never saw. ``params``: each stage's
+    gradient boosting settings."""
+    first = fit_stage(*rows(pages), params[0], seed)
+    folds = group_folds([p.domain for p in pages], INNER_FOLDS, seed)
+    out_of_fold: list[np.ndarray | None] = [None] * len(pages)
+    for k in range(INNER_FOLDS):
+        inside = [p for p, f in zip(pages, folds) if f != k]
+        if not inside or len(inside) == len(pages):
+            continue
+        model = fit_stage(*rows(inside), params[0], seed)
+        for i, (page, f) in enumerate(zip(pages, folds)):
+            if f == k:
+                out_of_fold[i] = model.predict(page.X)
+    for i, page in enumerate(pages):
+        if out_of_fold[i] is None:
+            out_of_fold[i] = first.predict(page.X)
+    stacked = [replace(p, X=np.column_stack((context_features(p1), p.X)))
+               for p1, p in zip(out_of_fold, pages)]
+    return [first, fit_stage(*rows(stacked), params[1], seed)]
+
+
 def group_folds(groups: list[str], k: int, seed: int) -> list[int]:
     """A fold number for each item, whole groups (sites) in one fold, balanced by size."""
     rng = np.random.default_rng(seed)
@@ -352,7 +379,8 @@ def train(pages: list[Page], seed: int = 0, threshold: float = 0.5,
           min_sites: int = MIN_SITES, data: str = CREDITS["wcxb"],
           devset_weight: float = 1.0, stages: tuple[dict, dict] = STAGE_PARAMS,
           max_rows: int = MAX_ROWS) -> BlockClassifier:
-    """Both stages on ``pages``; stage two on out-of-fold stage-one probabilities.
+    """Both stages on ``pages`` (:func:`fit_stages`; stage two on out-of-fold stage-one
+    probabilities).
 
     ``trees`` caps the number of trees of each stage (a quick model for tests). With
     ``vocabulary``, the blocks' words are read too (:mod:`.vocabulary`): words and lines on
@@ -380,24 +408,8 @@ def train(pages: list[Page], seed: int = 0, threshold: float = 0.5,
                       p.weights, np.hstack((p.X, v))) for p, v in zip(pages, columns)]
         names = TEXT_FEATURES + VOCAB_FEATURES
     params = [dict(p, max_iter=min(p["max_iter"], trees or p["max_iter"])) for p in stages]
-    first = fit_stage(*_stack(pages, max_rows, seed, devset_weight), params[0], seed)
-    folds = group_folds([p.domain for p in pages], INNER_FOLDS, seed)
-    out_of_fold: list[np.ndarray | None] = [None] * len(pages)
-    for k in range(INNER_FOLDS):
-        inside = [p for p, f in zip(pages, folds) if f != k]
-        if not inside or len(inside) == len(pages):
-            continue
-        model = fit_stage(*_stack(inside, max_rows, seed, devset_weight), params[0], seed)
-        for i, (page, f) in enumerate(zip(pages, folds)):
-            if f == k:
-                out_of_fold[i] = model.predict(page.X)
-    for i, page in enumerate(pages):
-        if out_of_fold[i] is None:
-            out_of_fold[i] = first.predict(page.X)
-    stacked = [Page(p.id, p.domain, p.type, p.form, p.blocks, p.reference, p.labels, p.weights,
-                    np.column_stack((context_features(p1), p.X)))
-               for p1, p in zip(out_of_fold, pages)]
-    second = fit_stage(*_stack(stacked, max_rows, seed, devset_weight), params[1], seed)
+    first, second = fit_stages(pages, lambda chosen: _stack(chosen, max_rows, seed,
+                                                            devset_weight), params, seed)
     trained = {"seed": seed, "pages": len({p.id for p in pages}),
                "forms": sorted({p.form for p in pages}),
                "blocks": int(sum(len(p.blocks) for p in pages)),

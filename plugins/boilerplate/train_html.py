@@ -12,7 +12,9 @@ the devset's annotated pages to the block classifier's training pages, labelled 
 text model's are but by the chain without this classifier (:func:`devset_pages`;
 ``--devset-weight`` multiplies their weight; measured and not adopted, so off). The block
 classifier is one tree ensemble on those features, fitted as the text
-one's stages are (:func:`.train.fit_stage`); the page-type model is one tree ensemble per
+one's stages are (:func:`.train.fit_stage`; ``--stages 2`` adds a second stage that reads
+the first's probabilities of each block and its neighbours, fitted as the text model's
+second stage, :func:`.train.fit_stages`); the page-type model is one tree ensemble per
 type on page features (:mod:`.page_type`), wcxb-dev's pages alone. Both files are written
 next to this module unless ``--out-dir`` says otherwise. Needs the ``train`` extra.
 The same data and seed give byte-identical files.
@@ -55,6 +57,8 @@ MAX_BLOCKS_PER_PAGE = 250
 THRESHOLD = 0.5
 BLOCK_PARAMS = {"max_iter": 100, "max_leaf_nodes": 24, "max_depth": 7, "learning_rate": 0.1,
                 "min_samples_leaf": 40, "l2_regularization": 1.0}
+#: The second stage's settings (``--stages 2``): the text model's second stage's.
+STAGE2_PARAMS = training.STAGE_PARAMS[1]
 PAGE_TYPE_PARAMS = {"max_iter": 120, "max_leaf_nodes": 8, "max_depth": 4,
                     "learning_rate": 0.08, "min_samples_leaf": 10, "l2_regularization": 1.0}
 DATA_CREDIT = ("Web Content eXtraction Benchmark (WCXB) development split, Murrough Foley, "
@@ -202,19 +206,27 @@ def sample_rows(pages, seed: int, cap: int = MAX_BLOCKS_PER_PAGE, devset_weight:
 
 
 def train_blocks(pages, seed: int = 0, name_odds: str | None = None,
-                 min_sites: int = MIN_SITES, devset_weight: float = 1.0) -> BlockClassifier:
+                 min_sites: int = MIN_SITES, devset_weight: float = 1.0,
+                 stages: int = 1) -> BlockClassifier:
     """The HTML block classifier (vocabulary chosen from ``pages``, without their labels).
     With ``name_odds`` (``"blocks"``: a block counts once; ``"words"``: as its words), it
     also reads the class/id word table (:mod:`.name_odds`) of words on ``min_sites`` sites
     or more, its training rows' columns computed out of fold. The devset's pages among
-    ``pages`` (:func:`devset_pages`) weigh ``devset_weight`` times their words."""
+    ``pages`` (:func:`devset_pages`) weigh ``devset_weight`` times their words. With
+    ``stages`` 2, a second stage reads the first's probabilities of the block and its
+    neighbours with the features, fitted as the text model's (:func:`.train.fit_stages`,
+    :data:`STAGE2_PARAMS`)."""
     pages = [p for p in pages if len(p.blocks)]
     vocabulary = block_vocabulary(pages)
     featurise(pages, vocabulary)
     names = name_odds_columns(pages, seed, min_sites, name_odds == "words") \
         if name_odds else None
-    stage = training.fit_stage(*sample_rows(pages, seed, devset_weight=devset_weight),
-                               BLOCK_PARAMS, seed)
+
+    def rows(chosen):
+        return sample_rows(chosen, seed, devset_weight=devset_weight)
+
+    fitted = training.fit_stages(pages, rows, (BLOCK_PARAMS, STAGE2_PARAMS), seed) \
+        if stages == 2 else [training.fit_stage(*rows(pages), BLOCK_PARAMS, seed)]
     devset = sum(map(training.is_devset, pages))
     trained = {"seed": seed, "pages": len(pages), "forms": ["html"],
                "blocks": int(sum(len(p.blocks) for p in pages)),
@@ -225,7 +237,7 @@ def train_blocks(pages, seed: int = 0, name_odds: str | None = None,
     if names is not None:
         features += NAME_ODDS_FEATURES
         trained["names"] = {"words": len(names.words), "counted": name_odds}
-    return BlockClassifier(features, [stage], THRESHOLD, trained, names=names)
+    return BlockClassifier(features, fitted, THRESHOLD, trained, names=names)
 
 
 def page_type_vocabularies(pages) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -256,16 +268,16 @@ def train_page_type(pages, seed: int = 0) -> PageTypeModel:
 
 
 def cross_validate(pages, folds: int = 5, seed: int = 0, name_odds: str | None = None,
-                   min_sites: int = MIN_SITES, devset=(), devset_weight: float = 1.0
-                   ) -> dict[str, dict]:
+                   min_sites: int = MIN_SITES, devset=(), devset_weight: float = 1.0,
+                   stages: int = 1) -> dict[str, dict]:
     """Out-of-fold results of every page: the text kept, the type predicted (and how
     sure, ``type_p``), and the probability of each block (``p``).
 
     Folds are grouped by site (no site in both the training and the test folds); each
     fold's models, vocabularies included, are trained on the other folds only, exactly
-    as :func:`main` trains the shipped ones on all pages (``name_odds``, ``min_sites``:
-    as :func:`train_blocks`). The ``devset`` pages join every fold's block classifier's
-    training pages, less those of a site of the fold (``devset_weight``: as
+    as :func:`main` trains the shipped ones on all pages (``name_odds``, ``min_sites``,
+    ``stages``: as :func:`train_blocks`). The ``devset`` pages join every fold's block
+    classifier's training pages, less those of a site of the fold (``devset_weight``: as
     :func:`train_blocks`); they are not evaluated.
     """
     fold_of = training.group_folds([p.domain for p in pages], folds, seed)
@@ -275,7 +287,7 @@ def cross_validate(pages, folds: int = 5, seed: int = 0, name_odds: str | None =
         test = [p for p, f in zip(pages, fold_of) if f == k]
         held = {p.domain for p in test}
         blocks_model = train_blocks(train + [p for p in devset if p.domain not in held],
-                                    seed, name_odds, min_sites, devset_weight)
+                                    seed, name_odds, min_sites, devset_weight, stages)
         types_model = train_page_type(train, seed)
         featurise(test, vocabulary(blocks_model.features), blocks_model.names)
         typed = [p for p in test if p.page_base is not None]
@@ -326,13 +338,16 @@ def main(argv=None) -> int:
                     help="multiply the weight of the devset's blocks by this")
     ap.add_argument("--devset-cache", type=Path,
                     help="keep the devset's read pages in this file, and reuse it")
+    ap.add_argument("--stages", type=int, choices=(1, 2), default=1,
+                    help="2: a second stage reads the first's probabilities of each block "
+                         "and its neighbours, as the text model's does")
     ap.add_argument("--check", type=Path, default=CHECK_PAGE,
                     help="a page whose labels the model file keeps, for the tests")
     args = ap.parse_args(argv)
     pages = load_pages(args.data, args.limit, args.jobs, args.cache)
     devset = devset_pages(args.data, args.devset_cache) if "devset" in args.sources else []
     blocks_model = train_blocks(pages + devset, args.seed, args.name_odds, args.name_sites,
-                                args.devset_weight)
+                                args.devset_weight, args.stages)
     if args.check and args.check.exists():
         blocks_model.trained["check"] = check_labels(blocks_model, args.check)
     (args.out_dir / "model-html.json").write_text(blocks_model.dumps(), encoding="utf-8")
